@@ -1,0 +1,78 @@
+// Every environment variable the product reads, parsed once by zod at boot.
+// The parsed object is frozen and never logged (it may hold keys and database passwords).
+import { z } from 'zod';
+
+const ZBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ZPort = z.coerce.number().int().min(1).max(65535);
+
+const ZCsv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+export const ZConfig = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+
+  // Database. Unset: npm start runs embedded Postgres under DATA_DIR.
+  DATABASE_URL: z.string().url().optional(),
+  EMBEDDED_PG_PORT: ZPort.default(54329),
+
+  // Temporal. Unset TEMPORAL_ADDRESS: npm start runs the Temporal CLI dev server.
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('fleetprompt'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: ZBool.default(false),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  TEMPORAL_DEV_PORT: ZPort.default(7233),
+  TEMPORAL_DEV_UI_PORT: ZPort.default(8233),
+  // Where operators open the Temporal Web UI (links in the admin view).
+  TEMPORAL_UI_URL: z.string().url().optional(),
+
+  // HTTP
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: ZPort.default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+
+  // Credential encryption keyring: "keyId:base64key,keyId2:base64key" (32-byte keys).
+  ENCRYPTION_KEYS: z.string().min(1).optional(),
+  ENCRYPTION_ACTIVE_KEY_ID: z.string().min(1).optional(),
+
+  // Product limits
+  RUN_NOW_LIMIT_PER_HOUR: z.coerce.number().int().min(0).max(1000).default(3),
+  // Hosts the outbound HTTP guard lets through even though they are private/loopback
+  // (local development and tests only).
+  OUTBOUND_ALLOWED_HOSTS: ZCsv.default([]),
+
+  // npm start: run the local Mattermost-compatible sink on this port (0 = off).
+  MATTERMOST_SINK_PORT: z.coerce.number().int().min(0).max(65535).default(8065),
+});
+
+export type TConfig = Readonly<z.infer<typeof ZConfig>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError with one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TConfig {
+  const candidate: Record<string, string> = {};
+  for (const key of Object.keys(ZConfig.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') candidate[key] = value;
+  }
+  const parsed = ZConfig.safeParse(candidate);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  return Object.freeze(parsed.data);
+}

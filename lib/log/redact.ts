@@ -1,0 +1,31 @@
+// Removes secrets that hide inside free text: Mattermost webhook URLs (the hook id is the
+// credential), bearer tokens and token query parameters. Used on every log line and every
+// error message that is stored or returned.
+
+const HOOK_URL = /(https?:\/\/[^\s"'<>]*?\/hooks\/)[A-Za-z0-9]+/g;
+const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+const TOKEN_PARAM = /([?&](?:token|access_token|api_key)=)[^&\s"']+/gi;
+const KNOWN = new Set<string>();
+
+/** Registers a secret value (e.g. a decrypted token) to be scrubbed from any text. */
+export function registerSecret(value: string): void {
+  if (value.length >= 8) KNOWN.add(value);
+}
+
+export function redactSecrets(text: string): string {
+  let out = text.replace(HOOK_URL, '$1[redacted]').replace(BEARER, '$1[redacted]').replace(TOKEN_PARAM, '$1[redacted]');
+  for (const secret of KNOWN) {
+    if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+  }
+  return out;
+}
+
+export function redactSecretsDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return redactSecrets(value.message);
+  if (Array.isArray(value)) return value.map((v) => redactSecretsDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = redactSecretsDeep(v, depth + 1);
+  return out;
+}
