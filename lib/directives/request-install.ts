@@ -1,0 +1,149 @@
+// package.install as an idempotent directive: one transaction records the installation, the
+// directive and the `requested` signals; then the workflow whose id is the idempotency key is
+// started. A double click (or 50 identical requests at once) yields one of each.
+import type { Logger } from '../log/logger';
+import type { Db } from '../db/client';
+import type { Directive, Installation, Prisma, Role } from '../db/generated/client';
+import { withTenant, type Tx } from '../db/with-tenant';
+import { AppError } from '../errors/app-error';
+import { configChecksum } from '../packages/config-checksum';
+import { ZDigestConfigPatch } from '../packages/digest-config';
+import { emitSignals } from '../signals/emit-signal';
+import { installIdempotencyKey, withGeneration } from '../temporal/workflow-ids';
+import { DIRECTIVE_LIFECYCLE, PACKAGE_LIFECYCLE, type DirectiveType } from './directive-types';
+import type { DirectiveStarter } from './directive-starter';
+import { formatZodIssues } from '../errors/zod-issues';
+
+export interface DirectiveDeps {
+  db: Db;
+  starter: DirectiveStarter;
+  logger: Logger;
+}
+
+export interface TenantRef {
+  id: string;
+  slug: string;
+}
+
+export interface Actor {
+  userId: string | null;
+  role: Role;
+}
+
+export interface DirectiveResult {
+  directive: Directive;
+  installation: Installation;
+  created: boolean;
+}
+
+const ACTIVE_STATUSES = new Set(['requested', 'installing', 'installed', 'uninstalling']);
+const SOURCE = 'fleetprompt.api';
+
+/** Serialises directive requests for one tenant's package so concurrent duplicates see each other. */
+export async function lockPackageForTenant(tx: Tx, tenantId: string, packageSlug: string): Promise<void> {
+  await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`directive:${tenantId}:${packageSlug}`}, 0))`;
+}
+
+export async function recordRequestedSignals(tx: Tx, d: Directive, installation: Installation): Promise<void> {
+  const type = d.type as DirectiveType;
+  const payload = { directive_id: d.id, directive_type: type, installation_id: installation.id, package_slug: installation.packageSlug, version: installation.packageVersion, actor_role: d.actorRole };
+  const common = { tenantId: d.tenantId, correlationId: d.correlationId, causationId: d.id, source: SOURCE, subject: `installation:${installation.id}`, payload };
+  await emitSignals(tx, [
+    { ...common, type: PACKAGE_LIFECYCLE[type].requested, dedupeKey: `${d.id}:package.requested` },
+    { ...common, type: DIRECTIVE_LIFECYCLE.requested, dedupeKey: `${d.id}:directive.requested` },
+  ]);
+}
+
+/** Hands the directive to Temporal; if Temporal is unreachable the reconciler starts it later. */
+export async function startRecordedDirective(deps: DirectiveDeps, tenant: TenantRef, d: Directive, installation: Installation): Promise<void> {
+  if (d.status !== 'requested') return;
+  try {
+    await deps.starter.start({
+      tenantId: d.tenantId,
+      directiveId: d.id,
+      workflowId: d.workflowId,
+      correlationId: d.correlationId,
+      installationId: installation.id,
+      directiveType: d.type,
+      packageSlug: installation.packageSlug,
+      tenantSlug: tenant.slug,
+    });
+  } catch (err) {
+    deps.logger.warn({ tenantId: d.tenantId, directiveId: d.id, correlationId: d.correlationId, err: err instanceof Error ? err.message : String(err) }, 'Temporal unreachable; directive left requested for the reconciler');
+  }
+}
+
+export function parseInstallConfig(packageSlug: string, config: unknown): Prisma.InputJsonObject {
+  if (config === undefined || config === null) return {};
+  const parsed = ZDigestConfigPatch.safeParse(config);
+  if (!parsed.success) {
+    throw new AppError('VALIDATION_FAILED', `The initial config for ${packageSlug} is invalid.`, { details: formatZodIssues(parsed.error, ['config']) });
+  }
+  return parsed.data as Prisma.InputJsonObject;
+}
+
+export async function requestInstall(
+  deps: DirectiveDeps,
+  input: { tenant: TenantRef; actor: Actor; packageSlug: string; version: string; config?: unknown },
+): Promise<DirectiveResult> {
+  const { tenant, actor, packageSlug, version } = input;
+  const config = parseInstallConfig(packageSlug, input.config);
+  const baseKey = installIdempotencyKey({ tenantId: tenant.id, packageSlug, version, configChecksum: configChecksum(config) });
+
+  const result = await withTenant(deps.db, tenant.id, async (tx): Promise<DirectiveResult> => {
+    const pkg = await tx.package.findUnique({ where: { slug_version: { slug: packageSlug, version } } });
+    if (!pkg) throw new AppError('PACKAGE_NOT_FOUND', `Package ${packageSlug} version ${version} is not in the registry.`);
+
+    await lockPackageForTenant(tx, tenant.id, packageSlug);
+
+    const previous = await tx.directive.findMany({
+      where: { type: 'package.install', OR: [{ idempotencyKey: baseKey }, { idempotencyKey: { startsWith: `${baseKey}#` } }] },
+      orderBy: { createdAt: 'desc' },
+    });
+    const latest = previous[0];
+    let installation = await tx.installation.findUnique({ where: { tenantId_packageSlug: { tenantId: tenant.id, packageSlug } } });
+
+    if (latest && installation && (ACTIVE_STATUSES.has(installation.status) || latest.status === 'requested' || latest.status === 'running')) {
+      // Same package, version and config as the install that is live or in progress: a no-op.
+      const newestInstall = await tx.directive.findFirst({
+        where: { type: 'package.install', params: { path: ['installation_id'], equals: installation.id } },
+        orderBy: { createdAt: 'desc' },
+        select: { id: true },
+      });
+      if (newestInstall?.id === latest.id) return { directive: latest, installation, created: false };
+    }
+    if (installation && ACTIVE_STATUSES.has(installation.status)) {
+      throw new AppError(
+        'INSTALLATION_EXISTS',
+        `${packageSlug} is already installed (status ${installation.status}) with another version or config. Change its config instead, or uninstall it first.`,
+        { details: { installation_id: installation.id, status: installation.status } },
+      );
+    }
+
+    const key = withGeneration(baseKey, previous.length + 1);
+    installation = installation
+      ? await tx.installation.update({
+          where: { id: installation.id },
+          data: { status: 'requested', packageVersion: version, config, lastError: null, lastErrorKind: null },
+        })
+      : await tx.installation.create({ data: { tenantId: tenant.id, packageSlug, packageVersion: version, status: 'requested', config } });
+
+    const directive = await tx.directive.create({
+      data: {
+        tenantId: tenant.id,
+        type: 'package.install',
+        params: { package_slug: packageSlug, version, installation_id: installation.id, config, actor_user_id: actor.userId, actor_role: actor.role, correlation_id: key },
+        idempotencyKey: key,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        correlationId: key,
+        workflowId: key,
+      },
+    });
+    await recordRequestedSignals(tx, directive, installation);
+    return { directive, installation, created: true };
+  });
+
+  await startRecordedDirective(deps, tenant, result.directive, result.installation);
+  return result;
+}

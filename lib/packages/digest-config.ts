@@ -1,0 +1,63 @@
+// The digest installation's configuration (spec §6), parsed by zod at every boundary.
+// Stored without secrets: the Mattermost credential is referenced by id only.
+import { z } from 'zod';
+import { isValidIanaZone } from './iana-zone';
+
+export const ZHHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM in 24-hour time, e.g. 07:30');
+
+export const ZIanaZone = z
+  .string()
+  .min(1)
+  .refine(isValidIanaZone, { message: 'must be an IANA time zone name, e.g. Europe/Berlin or America/New_York' });
+
+// Mattermost's IsValidChannelIdentifier, plus its 64-character column limit.
+export const ZChannelName = z
+  .string()
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[a-z0-9]+([a-z\-_0-9]+|(__)?)[a-z0-9]*$/, 'must be a Mattermost channel name: lowercase letters, digits, - and _ (e.g. town-square)');
+
+export const ZDigestConfig = z
+  .object({
+    mattermost_credential_id: z.uuid().nullable(),
+    timezone: ZIanaZone,
+    schedule_time: ZHHMM,
+    enabled: z.boolean(),
+    channel: ZChannelName.nullable(),
+    include_llm_summary: z.boolean(),
+    max_lines: z.number().int().min(5).max(200),
+    include_cost_estimates: z.boolean(),
+    post_as_username: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, ".", "_" or "-"')
+      .nullable(),
+    post_icon_url: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(2048)
+      .nullable(),
+  })
+  .strict();
+
+export type TDigestConfig = z.infer<typeof ZDigestConfig>;
+
+/** A change to the config: any subset of fields; unknown fields are refused. */
+export const ZDigestConfigPatch = ZDigestConfig.partial().strict();
+export type TDigestConfigPatch = z.infer<typeof ZDigestConfigPatch>;
+
+export const DEFAULT_DIGEST_CONFIG: TDigestConfig = Object.freeze({
+  mattermost_credential_id: null,
+  timezone: 'UTC',
+  schedule_time: '09:00',
+  enabled: true,
+  channel: null,
+  include_llm_summary: false,
+  max_lines: 40,
+  include_cost_estimates: true,
+  post_as_username: null,
+  post_icon_url: null,
+});
+
+/** Reads a stored config leniently: defaults fill anything missing. */
+export function storedDigestConfig(raw: unknown): TDigestConfig {
+  const merged = { ...DEFAULT_DIGEST_CONFIG, ...(raw && typeof raw === 'object' ? raw : {}) };
+  return ZDigestConfig.parse(merged);
+}

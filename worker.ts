@@ -1,0 +1,88 @@
+// Starts the Temporal worker: the only place that builds real activity dependencies.
+// `buildWorker` is exported for tests; running this file starts a worker until SIGINT/SIGTERM.
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createActivities, type ActivityDeps } from './activities';
+import { connectTemporal, startDirectiveWorkflow } from './client';
+import { loadConfig, type TConfig } from './lib/config';
+import { createDb } from './lib/db/client';
+import { reconcileRequestedDirectives } from './lib/directives/reconcile-directives';
+import { createLogger } from './lib/log/logger';
+
+export const PREBUILT_BUNDLE = path.join(__dirname, 'dist', 'workflow-bundle.js');
+
+/** Bundles workflows/ once (about a second); uses the prebuilt bundle from `npm run build` when present. */
+export async function loadWorkflowBundle(): Promise<WorkflowBundleWithSourceMap | { code: string }> {
+  if (process.env.NODE_ENV === 'production' && existsSync(PREBUILT_BUNDLE)) {
+    return { code: readFileSync(PREBUILT_BUNDLE, 'utf8') };
+  }
+  return bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietBundlerLogger });
+}
+
+const quietBundlerLogger = {
+  log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
+  warn: (m: string) => console.warn(m), error: (m: string) => console.error(m),
+};
+
+export async function buildWorker(options: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  workflowBundle: { code: string };
+  identity?: string;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: options.workflowBundle,
+    activities: createActivities(options.deps),
+    identity: options.identity,
+    shutdownGraceTime: '10 seconds',
+  });
+}
+
+export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DATABASE_URL: string }): Promise<void> {
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  const dbHandle = createDb({ url: config.DATABASE_URL });
+  const temporal = await connectTemporal(config);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, tls: config.TEMPORAL_TLS || undefined, apiKey: config.TEMPORAL_API_KEY });
+  const starter = { start: (d: Parameters<typeof startDirectiveWorkflow>[1]) => startDirectiveWorkflow(temporal, d) };
+  let reconcileTimer: NodeJS.Timeout | undefined;
+  try {
+    const worker = await buildWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      deps: { db: dbHandle.db, logger },
+      workflowBundle: await loadWorkflowBundle(),
+    });
+    const reconcile = () =>
+      reconcileRequestedDirectives({ db: dbHandle.db, starter, logger }).catch((err) => logger.warn({ err: String(err) }, 'reconcile failed'));
+    await reconcile();
+    reconcileTimer = setInterval(reconcile, 30_000);
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
+    // The SDK's Runtime shuts the worker down on SIGINT/SIGTERM; run() resolves when it has.
+    await worker.run();
+  } finally {
+    if (reconcileTimer) clearInterval(reconcileTimer);
+    await connection.close().catch(() => undefined);
+    await temporal.close().catch(() => undefined);
+    await dbHandle.close();
+    logger.info('worker stopped');
+  }
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL) {
+    console.error('worker: set TEMPORAL_ADDRESS and DATABASE_URL (npm start sets both for the embedded stack).');
+    process.exit(1);
+  }
+  runWorker({ ...config, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, DATABASE_URL: config.DATABASE_URL }).catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
