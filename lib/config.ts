@@ -18,7 +18,10 @@ export const ZConfig = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
 
   // Database. Unset: npm start runs embedded Postgres under DATA_DIR.
+  // DATABASE_URL: the application's role (subject to row-level security).
+  // MIGRATION_DATABASE_URL: the schema owner, for migrations (defaults to DATABASE_URL).
   DATABASE_URL: z.string().url().optional(),
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
   EMBEDDED_PG_PORT: ZPort.default(54329),
 
   // Temporal. Unset TEMPORAL_ADDRESS: npm start runs the Temporal CLI dev server.

@@ -30,6 +30,7 @@ export class KeyringError extends Error {
 export function parseKeyring(spec: string, activeKeyId?: string): Keyring {
   const problems: string[] = [];
   const keys = new Map<string, Buffer>();
+  const seen = new Set<string>();
   const entries = spec.split(',').map((e) => e.trim());
   if (spec.trim() === '') {
     throw new KeyringError(['the keyring is empty: expected "keyId:base64key[,keyId:base64key…]"']);
@@ -51,10 +52,11 @@ export function parseKeyring(spec: string, activeKeyId?: string): Keyring {
       problems.push(`${where} has an invalid key id (1-32 characters of A-Z a-z 0-9 _ -)`);
       return;
     }
-    if (keys.has(kid)) {
+    if (seen.has(kid)) {
       problems.push(`${where}: key id "${kid}" is listed twice`);
       return;
     }
+    seen.add(kid);
     if (encoded.length % 4 === 1 || !BASE64.test(encoded)) {
       problems.push(`${where} (key id "${kid}"): the key is not valid base64`);
       return;

@@ -1,12 +1,9 @@
-// The one Prisma client of a process, on a pg pool whose every connection runs as the
-// application role. That role owns no table and lacks BYPASSRLS, so row-level security
-// applies to every query even when DATABASE_URL names a superuser.
+// The one Prisma client of a process (pg pool + Prisma's pg adapter). DATABASE_URL must name a
+// role that owns no table and cannot bypass row-level security (fleetprompt_app, or a login
+// role granted it); assertConfinedRole refuses to run the app as a superuser or table owner.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaClient } from './generated/client';
-
-/** Created by the row-level-security migration; owns nothing, cannot bypass RLS. */
-export const APP_DB_ROLE = 'fleetprompt_app';
 
 export type Db = PrismaClient;
 
@@ -18,11 +15,8 @@ export interface DbHandle {
 
 export function createDb(options: { url: string; max?: number }): DbHandle {
   const pool = new Pool({ connectionString: options.url, max: options.max ?? 10 });
-  pool.on('connect', (client) => {
-    client.query(`SET ROLE ${APP_DB_ROLE}`).catch(() => client.release(new Error('SET ROLE failed')));
-  });
   pool.on('error', () => {
-    /* idle client errors (e.g. server restart) are surfaced on the next query */
+    /* idle client errors (e.g. a server restart) surface on the next query */
   });
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
@@ -33,4 +27,23 @@ export function createDb(options: { url: string; max?: number }): DbHandle {
       await pool.end().catch(() => undefined);
     },
   };
+}
+
+export class UnconfinedRoleError extends Error {
+  constructor(role: string) {
+    super(
+      `DATABASE_URL connects as "${role}", which is a superuser, can bypass row-level security, or owns tables. ` +
+        `Connect the application as fleetprompt_app (or a login role granted it) and run migrations with MIGRATION_DATABASE_URL.`,
+    );
+    this.name = 'UnconfinedRoleError';
+  }
+}
+
+/** Throws unless the connected role is subject to row-level security on every table. */
+export async function assertConfinedRole(db: Db): Promise<void> {
+  const rows = await db.$queryRaw<{ role: string; unconfined: boolean }[]>`
+    select current_user as role,
+           (r.rolsuper or r.rolbypassrls or exists (select 1 from pg_tables t where t.schemaname = 'public' and t.tableowner = current_user)) as unconfined
+    from pg_roles r where r.rolname = current_user`;
+  if (!rows[0] || rows[0].unconfined) throw new UnconfinedRoleError(rows[0]?.role ?? 'unknown');
 }

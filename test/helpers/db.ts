@@ -18,8 +18,14 @@ export function testDb(): DbHandle {
   return createDb({ url: databaseUrl(), max: 20 });
 }
 
-/** A superuser connection (no SET ROLE): sees every tenant's rows. For assertions only. */
-export async function adminClient(url = databaseUrl()): Promise<Client> {
+export function migrationDatabaseUrl(): string {
+  const url = process.env.MIGRATION_DATABASE_URL;
+  if (!url) throw new Error('MIGRATION_DATABASE_URL is not set: run integration tests through jest.');
+  return url;
+}
+
+/** A superuser connection: sees every tenant's rows. For setup and assertions only. */
+export async function adminClient(url = migrationDatabaseUrl()): Promise<Client> {
   const client = new Client({ connectionString: url });
   await client.connect();
   return client;

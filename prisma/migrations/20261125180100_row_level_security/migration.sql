@@ -1,5 +1,5 @@
 -- Tenant isolation enforced by PostgreSQL itself.
--- The application connects and immediately runs SET ROLE fleetprompt_app (lib/db/client.ts).
+-- The application connects as fleetprompt_app (or a login role granted it; lib/db/client.ts).
 -- That role owns no table and has no BYPASSRLS, so every tenant-scoped query is filtered by
 -- the per-transaction setting app.tenant_id (set by lib/db/with-tenant.ts).
 
@@ -10,9 +10,6 @@ BEGIN
   END IF;
 END
 $$;
-
--- Lets the connecting (migrating) user switch to the application role.
-GRANT fleetprompt_app TO CURRENT_USER;
 
 -- The tenant of the current transaction, or NULL when none is set (then no row is visible).
 CREATE OR REPLACE FUNCTION app_current_tenant() RETURNS uuid
