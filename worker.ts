@@ -39,7 +39,7 @@ export async function buildWorker(options: {
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
     activities: createActivities(options.deps),
-    identity: options.identity,
+    ...(options.identity ? { identity: options.identity } : {}),
     shutdownGraceTime: '10 seconds',
   });
 }

@@ -1,0 +1,65 @@
+// Who a scheduled firing is: which local date it posts the digest for, its window, its
+// correlation id and its posting dedupe key — all derived from the nominal (scheduled) time,
+// never from the clock, so retries and replays agree.
+//
+// Rule: a firing at instant t counts for the latest local date D whose intended instant
+// I(D) = localTimeToInstant(D, HH:MM) is ≤ t. Its window is [I(D−1), I(D)): consecutive
+// windows share their boundary, so they tile time exactly, 23 h and 25 h days included, and
+// the window never reaches past the firing.
+import { isValidHHMM } from './hhmm';
+import { isValidIanaZone } from './iana-zone';
+import { addDays, localDateOf } from './local-date';
+import { localTimeToInstant } from './local-time-to-instant';
+
+export interface DigestRunInput {
+  /** The scheduled time of the firing (TemporalScheduledStartTime / the workflow id suffix). */
+  nominal: Date;
+  scheduleTime: string;
+  timezone: string;
+  tenantId: string;
+  /** Mattermost channel override; empty or absent means the webhook's own channel. */
+  channel?: string | null;
+}
+
+export interface DigestRunIdentity {
+  localDate: string;
+  windowStart: Date;
+  windowEnd: Date;
+  correlationId: string;
+  dedupeKey: string;
+}
+
+export function channelSlot(channel: string | null | undefined): string {
+  const trimmed = channel?.trim();
+  return trimmed ? trimmed : 'default';
+}
+
+/** The local date a firing at `instant` posts the digest for (see the rule above). */
+export function digestDateFor(instant: Date, scheduleTime: string, timezone: string): string {
+  const onDate = localDateOf(instant, timezone);
+  // I(D) is increasing in D. The day before always qualifies: the wall clock at `instant` is
+  // already past that date's HH:MM. A gap at the end of a day can push I(D) onto D+1's date,
+  // hence the look one day ahead.
+  for (const days of [1, 0, -1]) {
+    const date = addDays(onDate, days);
+    if (localTimeToInstant(date, scheduleTime, timezone).getTime() <= instant.getTime()) return date;
+  }
+  throw new Error('unreachable: the previous local date always qualifies');
+}
+
+export function digestRunIdentity(input: DigestRunInput): DigestRunIdentity {
+  const { nominal, scheduleTime, timezone, tenantId } = input;
+  if (!(nominal instanceof Date) || Number.isNaN(nominal.getTime())) throw new RangeError('nominal must be a valid Date');
+  if (!isValidHHMM(scheduleTime)) throw new RangeError(`invalid schedule time "${String(scheduleTime).slice(0, 16)}"`);
+  if (!isValidIanaZone(timezone)) throw new RangeError(`invalid IANA time zone "${String(timezone).slice(0, 64)}"`);
+  if (!tenantId) throw new RangeError('tenantId is required');
+  const localDate = digestDateFor(nominal, scheduleTime, timezone);
+  const channel = channelSlot(input.channel);
+  return {
+    localDate,
+    windowStart: localTimeToInstant(addDays(localDate, -1), scheduleTime, timezone),
+    windowEnd: localTimeToInstant(localDate, scheduleTime, timezone),
+    correlationId: `digest:${tenantId}:${localDate}:${channel}`,
+    dedupeKey: `mattermost_post:${tenantId}:${channel}:${localDate}:${scheduleTime}`,
+  };
+}

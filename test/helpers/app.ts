@@ -1,0 +1,35 @@
+// The real Express app for API tests (supertest, no port) on the real database and Temporal.
+import type { Express } from 'express';
+import { createApp, type AppDeps } from '../../api/app';
+import { startDirectiveWorkflow, type TemporalHandle } from '../../client';
+import type { Db } from '../../lib/db/client';
+import type { DirectiveStarter } from '../../lib/directives/directive-starter';
+import { pendingMigrations } from '../../lib/db/migrator';
+import { createLogger } from '../../lib/log/logger';
+
+export function temporalStarter(temporal: TemporalHandle): DirectiveStarter {
+  return { start: (d) => startDirectiveWorkflow(temporal, d) };
+}
+
+export const unreachableStarter: DirectiveStarter = {
+  start: async () => {
+    throw new Error('14 UNAVAILABLE: connect ECONNREFUSED 127.0.0.1:1');
+  },
+};
+
+export function buildTestApp(opts: { db: Db; temporal?: TemporalHandle; starter?: DirectiveStarter; overrides?: Partial<AppDeps> }): Express {
+  return createApp({
+    db: opts.db,
+    logger: createLogger({ level: 'silent' }),
+    starter: opts.starter ?? (opts.temporal ? temporalStarter(opts.temporal) : unreachableStarter),
+    namespace: 'default',
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    pendingMigrations: () => pendingMigrations(process.env.MIGRATION_DATABASE_URL!),
+    temporalReachable: async () => {
+      if (!opts.temporal) return false;
+      await opts.temporal.connection.workflowService.getSystemInfo({});
+      return true;
+    },
+    ...opts.overrides,
+  });
+}
