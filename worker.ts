@@ -2,6 +2,7 @@
 // `buildWorker` is exported for tests; running this file starts a worker until SIGINT/SIGTERM.
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from './activities';
 import { connectTemporal, startDirectiveWorkflow } from './client';
@@ -51,6 +52,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, tls: config.TEMPORAL_TLS || undefined, apiKey: config.TEMPORAL_API_KEY });
   const starter = { start: (d: Parameters<typeof startDirectiveWorkflow>[1]) => startDirectiveWorkflow(temporal, d) };
   let reconcileTimer: NodeJS.Timeout | undefined;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
   try {
     const worker = await buildWorker({
       connection,
@@ -63,11 +65,18 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
       reconcileRequestedDirectives({ db: dbHandle.db, starter, logger }).catch((err) => logger.warn({ err: String(err) }, 'reconcile failed'));
     await reconcile();
     reconcileTimer = setInterval(reconcile, 30_000);
+    if (config.WORKER_HEARTBEAT_FILE) {
+      const file = config.WORKER_HEARTBEAT_FILE;
+      const beat = () => writeFile(file, new Date().toISOString()).catch(() => undefined);
+      await beat();
+      heartbeatTimer = setInterval(beat, 10_000);
+    }
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
     // The SDK's Runtime shuts the worker down on SIGINT/SIGTERM; run() resolves when it has.
     await worker.run();
   } finally {
     if (reconcileTimer) clearInterval(reconcileTimer);
+    if (heartbeatTimer) clearInterval(heartbeatTimer);
     await connection.close().catch(() => undefined);
     await temporal.close().catch(() => undefined);
     await dbHandle.close();

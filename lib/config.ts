@@ -51,6 +51,11 @@ export const ZConfig = z.object({
   // (local development and tests only).
   OUTBOUND_ALLOWED_HOSTS: ZCsv.default([]),
 
+  // Password given to fleetprompt_app by `npm run db:app-login` (deployments without npm start).
+  APP_DB_PASSWORD: z.string().min(8).optional(),
+  // The worker touches this file every 10 s while running (container health checks).
+  WORKER_HEARTBEAT_FILE: z.string().min(1).optional(),
+
   // npm start: run the local Mattermost-compatible sink on this port (0 = off).
   MATTERMOST_SINK_PORT: z.coerce.number().int().min(0).max(65535).default(8065),
 });

@@ -2,7 +2,8 @@
 // the credential: it is checked here, but only ever shown masked.
 import { MattermostError } from './mattermost-error';
 
-const HOOK_PATH = /\/hooks\/([A-Za-z0-9]+)\/?$/;
+// Mattermost routes exactly /hooks/{id:[A-Za-z0-9]+}; a trailing slash would not match.
+const HOOK_PATH = /\/hooks\/([A-Za-z0-9]+)$/;
 
 /** Throws a validation MattermostError unless the URL looks like <server>/hooks/<id>. */
 export function assertWebhookUrlShape(webhookUrl: string): URL {

@@ -6,10 +6,14 @@
 // I(D) = localTimeToInstant(D, HH:MM) is ≤ t. Its window is [I(D−1), I(D)): consecutive
 // windows share their boundary, so they tile time exactly, 23 h and 25 h days included, and
 // the window never reaches past the firing.
-import { isValidHHMM } from './hhmm';
+import { isValidHHMM, minutesOfDay } from './hhmm';
 import { isValidIanaZone } from './iana-zone';
-import { addDays, localDateOf } from './local-date';
+import { addDays, localDateToWallMs, wallMsToLocalDate } from './local-date';
 import { localTimeToInstant } from './local-time-to-instant';
+import { wallMs } from './zoned-clock';
+
+// Larger than any clock turned back in the tz database (Casey, Troll: up to 3 h).
+const MAX_BACKWARD_JUMP = 4 * 3_600_000;
 
 export interface DigestRunInput {
   /** The scheduled time of the firing (TemporalScheduledStartTime / the workflow id suffix). */
@@ -36,15 +40,18 @@ export function channelSlot(channel: string | null | undefined): string {
 
 /** The local date a firing at `instant` posts the digest for (see the rule above). */
 export function digestDateFor(instant: Date, scheduleTime: string, timezone: string): string {
-  const onDate = localDateOf(instant, timezone);
-  // I(D) is increasing in D. The day before always qualifies: the wall clock at `instant` is
-  // already past that date's HH:MM. A gap at the end of a day can push I(D) onto D+1's date,
-  // hence the look one day ahead.
-  for (const days of [1, 0, -1]) {
-    const date = addDays(onDate, days);
-    if (localTimeToInstant(date, scheduleTime, timezone).getTime() <= instant.getTime()) return date;
+  const t = instant.getTime();
+  const wall = wallMs(t, timezone);
+  const onDate = wallMsToLocalDate(wall);
+  const intended = (date: string) => localTimeToInstant(date, scheduleTime, timezone).getTime();
+  // I(D) increases with D. The next date can only have begun already if the clock was turned
+  // back across midnight (its HH:MM was shown, then the clock fell back into today).
+  const next = addDays(onDate, 1);
+  if (localDateToWallMs(next) + minutesOfDay(scheduleTime) * 60_000 - wall <= MAX_BACKWARD_JUMP && intended(next) <= t) {
+    return next;
   }
-  throw new Error('unreachable: the previous local date always qualifies');
+  // The previous date always qualifies: the clock already reads past its HH:MM.
+  return intended(onDate) <= t ? onDate : addDays(onDate, -1);
 }
 
 export function digestRunIdentity(input: DigestRunInput): DigestRunIdentity {

@@ -16,14 +16,12 @@ function targetWallMs(localDate: string, hhmm: string): number {
   return localDateToWallMs(localDate) + hour * HOUR + minute * 60_000;
 }
 
-// Every UTC offset in force within a day and a half of the target: any instant that shows the
-// target on the wall clock uses one of these (real offsets are within −12 h … +14 h).
+// The UTC offsets in force around the target: any instant whose wall clock shows the target
+// lies within [target − 14 h, target + 12 h] (real offsets are −12 h … +14 h), so sampling
+// both ends and the middle finds every offset it can use, even across two transitions.
 function candidateOffsets(target: number, zone: string): number[] {
   const offsets = new Set<number>();
-  for (let k = -3; k <= 2; k++) {
-    const t = target + k * 12 * HOUR;
-    offsets.add(wallMs(t, zone) - t);
-  }
+  for (const t of [target - 15 * HOUR, target, target + 13 * HOUR]) offsets.add(wallMs(t, zone) - t);
   return [...offsets];
 }
 
@@ -46,7 +44,22 @@ export function localTimeToInstant(localDate: string, hhmm: string, zone: string
   return new Date(intendedInstantMs(targetWallMs(localDate, hhmm), zone));
 }
 
+// Pure, and asked for the same dates again and again (each window's start is the previous
+// window's end), so results are memoised; bounded because zones and dates are open-ended.
+const memo = new Map<string, number>();
+
 export function intendedInstantMs(target: number, zone: string): number {
+  const key = `${zone} ${target}`;
+  let instant = memo.get(key);
+  if (instant === undefined) {
+    instant = resolveIntended(target, zone);
+    if (memo.size >= 5000) memo.clear();
+    memo.set(key, instant);
+  }
+  return instant;
+}
+
+function resolveIntended(target: number, zone: string): number {
   const hits = wallMsInstants(target, zone);
   if (hits.length > 0) return hits[0];
   // A gap: the wall clock jumps over the target. Before the jump it reads less, after it more;
@@ -55,7 +68,7 @@ export function intendedInstantMs(target: number, zone: string): number {
   let lo = target - Math.max(...offsets); // wall < target
   let hi = target - Math.min(...offsets); // wall >= target
   if (!(wallMs(lo, zone) < target && wallMs(hi, zone) >= target)) {
-    throw new Error(`cannot resolve local time in ${zone}`); // unreachable for real tz data
+    throw new Error(`cannot resolve local time in ${zone}`); // not seen with real tz data
   }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);

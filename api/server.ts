@@ -1,0 +1,60 @@
+// The API process: builds real dependencies, listens, and closes everything on SIGINT/SIGTERM.
+import type { Server } from 'node:http';
+import { startDirectiveWorkflow } from '../client';
+import { loadConfig } from '../lib/config';
+import { assertConfinedRole, createDb } from '../lib/db/client';
+import { pendingMigrations } from '../lib/db/migrator';
+import { createLogger } from '../lib/log/logger';
+import { lazyTemporal } from '../lib/temporal/lazy-temporal';
+import { createApp } from './app';
+
+async function main() {
+  const config = loadConfig();
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
+    throw new Error('api: set DATABASE_URL and TEMPORAL_ADDRESS (npm start sets both for the embedded stack).');
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+  const dbHandle = createDb({ url: config.DATABASE_URL });
+  await assertConfinedRole(dbHandle.db);
+  const temporal = lazyTemporal({ ...config, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS });
+  const migrationUrl = config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL;
+
+  const app = createApp({
+    db: dbHandle.db,
+    logger,
+    starter: { start: async (d) => startDirectiveWorkflow(await temporal.get(), d) },
+    namespace: config.TEMPORAL_NAMESPACE,
+    temporalUiUrl: config.TEMPORAL_UI_URL,
+    pendingMigrations: () => pendingMigrations(migrationUrl),
+    temporalReachable: () => temporal.reachable(),
+  });
+
+  const server: Server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`api: port ${config.PORT} is already in use; set PORT to a free port.`) : err),
+    );
+  });
+  logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    const timer = setTimeout(() => process.exit(1), 10_000).unref();
+    server.close();
+    server.closeAllConnections();
+    await temporal.close();
+    await dbHandle.close();
+    clearTimeout(timer);
+    logger.info('api stopped');
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

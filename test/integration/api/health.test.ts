@@ -1,0 +1,66 @@
+import request from 'supertest';
+import type { DbHandle } from '../../../lib/db/client';
+import { buildTestApp } from '../../helpers/app';
+import { testDb } from '../../helpers/db';
+import { openTestTemporal, type TestTemporal } from '../../helpers/temporal';
+
+describe('health endpoints and the error shape', () => {
+  let handle: DbHandle;
+  let t: TestTemporal;
+
+  beforeAll(async () => {
+    handle = testDb();
+    t = await openTestTemporal();
+  });
+  afterAll(async () => {
+    await t.close();
+    await handle.close();
+  });
+
+  it('/healthz answers without touching dependencies', async () => {
+    const res = await request(buildTestApp({ db: handle.db })).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('/readyz is ready when the database, migrations and Temporal are', async () => {
+    const res = await request(buildTestApp({ db: handle.db, temporal: t.temporal })).get('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ready', checks: { database: { ok: true }, migrations: { ok: true }, temporal: { ok: true } } });
+  });
+
+  it('/readyz is 503 and says why when Temporal is unreachable or migrations are pending', async () => {
+    const app = buildTestApp({ db: handle.db, overrides: { pendingMigrations: async () => ['20990101000000_future'], temporalReachable: async () => false } });
+    const res = await request(app).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({
+      status: 'not_ready',
+      checks: { database: { ok: true }, migrations: { ok: false, detail: 'pending: 20990101000000_future' }, temporal: { ok: false, detail: 'temporal unreachable' } },
+    });
+  });
+
+  it('unknown API routes and unexpected errors use the one JSON error shape; a 500 hides its cause', async () => {
+    const notFound = await request(buildTestApp({ db: handle.db })).get('/api/nope');
+    expect(notFound.status).toBe(404);
+    expect(notFound.body).toEqual({ error: { code: 'NOT_FOUND', message: 'No API route GET /nope.' } });
+
+    const broken = buildTestApp({ db: { ...handle.db, package: { findMany: async () => { throw new Error('connection string postgres://secret@db'); } } } as unknown as typeof handle.db });
+    const res = await request(broken).get('/api/packages');
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('INTERNAL');
+    expect(JSON.stringify(res.body)).not.toContain('secret');
+  });
+
+  it('serves the package registry', async () => {
+    const { seedRegistry } = await import('../../../lib/seed/seed-registry');
+    await seedRegistry(handle.db);
+    const list = await request(buildTestApp({ db: handle.db })).get('/api/packages');
+    expect(list.body.items.map((p: { slug: string }) => p.slug)).toContain('mattermost_daily_ops_digest');
+    const one = await request(buildTestApp({ db: handle.db })).get('/api/packages/mattermost_daily_ops_digest');
+    expect(one.body).toMatchObject({ slug: 'mattermost_daily_ops_digest', version: '1.0.0', category: 'operations', publisher: 'FleetPrompt', versions: ['1.0.0'] });
+    expect(one.body.manifest.provides.workflow_templates[0].key).toBe('daily_ops_digest');
+    const missing = await request(buildTestApp({ db: handle.db })).get('/api/packages/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('PACKAGE_NOT_FOUND');
+  });
+});
