@@ -42,6 +42,8 @@ export async function buildWorker(options: {
     activities: createActivities(options.deps),
     ...(options.identity ? { identity: options.identity } : {}),
     shutdownGraceTime: '10 seconds',
+    // If Temporal is gone too, do not hang on shutdown for ever.
+    shutdownForceTime: '20 seconds',
   });
 }
 

