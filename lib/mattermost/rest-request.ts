@@ -73,13 +73,14 @@ export async function callMattermostApi<T>(call: ApiCall, schema: z.ZodType<T>, 
   const failure = classifyResponse(response, { operation: call.operation });
   if (failure) throw failure;
 
+  // A 2xx we cannot read: for reads that is a wrong base URL (the web app answers any GET with
+  // HTML); for a create the post exists (201) even though we cannot read it back.
   const unreadable = (why: string): MattermostError =>
     new MattermostError({
-      kind: 'unknown',
+      kind: call.operation === 'create_post' ? 'unknown' : 'validation',
       code: 'UNEXPECTED_RESPONSE',
       status: response.status,
       message: `Mattermost's answer could not be read (${why}). Check that the server URL points at Mattermost.`,
-      // A 201 means the post exists even if we cannot read it back.
       outcomeUnknown: call.operation === 'create_post',
     });
   if (response.truncated) throw unreadable('too large');

@@ -24,7 +24,7 @@ export interface TestTemporal {
 export async function openTestTemporal(): Promise<TestTemporal> {
   if (!runtimeInstalled) {
     // Keep the SDK's own SIGINT handling out of Jest's process and its logs quiet.
-    Runtime.install({ shutdownSignals: [], logger: new (require('@temporalio/worker').DefaultLogger)('WARN') });
+    Runtime.install({ shutdownSignals: [], logger: new (require('@temporalio/worker').DefaultLogger)('ERROR') });
     runtimeInstalled = true;
   }
   const taskQueue = `test-${randomUUID()}`;
