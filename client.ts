@@ -2,6 +2,7 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { TConfig } from './lib/config';
 import { CorrelationIdKey, InstallationIdKey, TenantIdKey } from './lib/temporal/search-attributes';
+import type { DigestRunInput } from './activities/digest/digest-run-types';
 import type { PackageDirectiveInput } from './workflows/package-directive';
 
 export type TemporalSettings = Pick<TConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS'>;
@@ -65,4 +66,25 @@ export async function startDirectiveWorkflow(temporal: Pick<TemporalHandle, 'cli
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
     throw err;
   }
+}
+
+/** Starts a manual or retry digest run; its workflow id is the execution's business key. */
+export async function startDigestRunWorkflow(
+  temporal: Pick<TemporalHandle, 'client' | 'taskQueue'>,
+  run: { workflowId: string; correlationId: string; input: DigestRunInput },
+): Promise<void> {
+  await temporal.client.workflow.start('digestRunWorkflow', {
+    taskQueue: temporal.taskQueue,
+    workflowId: run.workflowId,
+    args: [run.input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: [
+      { key: TenantIdKey, value: run.input.tenantId },
+      { key: CorrelationIdKey, value: run.correlationId },
+      { key: InstallationIdKey, value: run.input.installationId },
+    ],
+    memo: { executionId: run.input.executionId ?? null, trigger: run.input.trigger },
+    staticSummary: `${run.input.trigger} digest run`,
+  });
 }

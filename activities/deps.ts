@@ -1,7 +1,9 @@
 // What activities need from the outside world. worker.ts builds the real ones; tests pass
 // their own (a fake Mattermost, a test keyring, a failing provisioner...).
+import type { Keyring } from '../lib/crypto/keyring';
 import type { Db } from '../lib/db/client';
 import type { Logger } from '../lib/log/logger';
+import type { MattermostClient } from '../lib/mattermost';
 
 export interface DigestScheduleControl {
   /** Deletes the installation's schedule; a missing schedule is not an error. */
@@ -12,4 +14,9 @@ export interface ActivityDeps {
   db: Db;
   logger: Logger;
   schedules?: DigestScheduleControl;
+  /** Needed by digest runs; directive-only workers (and tests) may leave them out. */
+  keyring?: Keyring;
+  mattermost?: MattermostClient;
+  /** Where the digest's "see the full digest" link points. */
+  publicUrl?: string;
 }

@@ -1,10 +1,12 @@
 // All activities, built from injected dependencies. Workflows proxy the type only.
 import type { ActivityDeps } from './deps';
+import { createDigestActivities } from './digest';
 import { createDirectiveActivities } from './directives/directive-activities';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDirectiveActivities(deps),
+    ...createDigestActivities(deps),
   };
 }
 

@@ -1,11 +1,15 @@
 // Builds the Express app from its dependencies: no port, no globals, so tests use supertest.
 import express, { type Express } from 'express';
+import type { AuthSettings } from '../lib/auth/settings';
 import type { Db } from '../lib/db/client';
 import type { DirectiveStarter } from '../lib/directives/directive-starter';
 import { AppError } from '../lib/errors/app-error';
 import type { Logger } from '../lib/log/logger';
 import { authenticate, resolveTenant } from './middleware/auth';
+import { csrfProtection, requireJsonBody } from './middleware/csrf';
 import { errorHandler } from './middleware/error-handler';
+import { apiTokensRouter } from './routes/api-tokens';
+import { authRouter } from './routes/auth';
 import { directivesRouter } from './routes/directives';
 import { healthRouter } from './routes/health';
 import { installationsRouter } from './routes/installations';
@@ -19,6 +23,8 @@ export interface AppDeps {
   temporalUiUrl?: string;
   pendingMigrations(): Promise<string[]>;
   temporalReachable(): Promise<boolean>;
+  /** Cookie security, public origin, session lifetime, login limit (lib/auth/settings.ts). */
+  auth?: Partial<AuthSettings>;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -30,9 +36,13 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(authenticate(deps.db));
+  api.use(csrfProtection(deps));
+  api.use(requireJsonBody());
+  api.use('/auth', authRouter(deps));
   api.use('/packages', packagesRouter(deps));
   const tenantScoped = express.Router({ mergeParams: true });
   tenantScoped.use(resolveTenant(deps.db));
+  tenantScoped.use('/api-tokens', apiTokensRouter(deps));
   tenantScoped.use('/installations', installationsRouter(deps));
   tenantScoped.use('/directives', directivesRouter(deps));
   api.use('/tenants/:tenant', tenantScoped);

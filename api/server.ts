@@ -27,6 +27,7 @@ async function main() {
     temporalUiUrl: config.TEMPORAL_UI_URL,
     pendingMigrations: () => pendingMigrations(migrationUrl),
     temporalReachable: () => temporal.reachable(),
+    auth: { publicUrl: config.PUBLIC_URL, secureCookies: config.NODE_ENV === 'production' },
   });
 
   const server: Server = app.listen(config.PORT, config.HOST);

@@ -1,14 +1,35 @@
 // Who is calling, which tenant the path names, and whether their role may do this.
 // Another tenant's path answers 404 (not 403), so existence does not leak.
+//
+// authenticate sets the caller's identity: a bearer token (bound to one tenant and role) or a
+// browser session (a user, who may belong to several tenants). resolveTenant turns the identity
+// into the Principal for the tenant in the path: for a session, the role is the user's
+// membership role in that tenant, looked up per request.
 import type { NextFunction, Request, Response } from 'express';
 import { authenticateApiToken, type TokenPrincipal } from '../../lib/auth/api-tokens';
+import { parseCookieHeader, SESSION_COOKIE } from '../../lib/auth/cookies';
+import { findMembershipRole } from '../../lib/auth/memberships';
+import { findSession, type SessionIdentity } from '../../lib/auth/sessions';
 import type { Db } from '../../lib/db/client';
 import type { Role, Tenant } from '../../lib/db/generated/client';
 import { AppError } from '../../lib/errors/app-error';
 
-export type Principal = TokenPrincipal | { kind: 'session'; sessionId: string; userId: string; tenantId: string; role: Role };
+/** The authenticated caller, before any tenant is known. */
+export type Identity = TokenPrincipal | SessionIdentity;
+
+export interface SessionPrincipal {
+  kind: 'session';
+  sessionId: string;
+  userId: string;
+  tenantId: string;
+  role: Role;
+}
+
+/** The caller as seen by a tenant route (set by resolveTenant): always a tenant and a role. */
+export type Principal = TokenPrincipal | SessionPrincipal;
 
 export interface AuthLocals {
+  identity?: Identity;
   principal?: Principal;
   tenant?: Tenant;
 }
@@ -17,31 +38,64 @@ export function authenticate(db: Db) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization');
     if (header) {
+      // A bearer token wins over any cookie: such a request carries no ambient credential.
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const principal = match ? await authenticateApiToken(db, match[1]) : null;
       if (!principal) return next(new AppError('UNAUTHENTICATED', 'The bearer token is invalid or revoked.'));
-      res.locals.principal = principal;
+      res.locals.identity = principal;
+      return next();
+    }
+    const token = parseCookieHeader(req.get('cookie')).get(SESSION_COOKIE);
+    if (token) {
+      // An unknown or expired session is simply no session: public routes still answer.
+      const session = await findSession(db, token);
+      if (session) res.locals.identity = session;
     }
     next();
   };
 }
 
-export function principalOf(res: Response): Principal {
-  const principal = res.locals.principal as Principal | undefined;
-  if (!principal) throw new AppError('UNAUTHENTICATED', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
-  return principal;
+export function identityOf(res: Response): Identity {
+  const identity = res.locals.identity as Identity | undefined;
+  if (!identity) throw new AppError('UNAUTHENTICATED', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
+  return identity;
 }
+
+/** The browser session of this request, or null (no session, or a bearer-token request). */
+export function sessionOf(res: Response): SessionIdentity | null {
+  const identity = res.locals.identity as Identity | undefined;
+  return identity?.kind === 'session' ? identity : null;
+}
+
+export function principalOf(res: Response): Principal {
+  const identity = identityOf(res);
+  const principal = res.locals.principal as Principal | undefined;
+  if (principal) return principal;
+  if (identity.kind === 'token') return identity;
+  throw new Error('principalOf: a session has a role only inside a tenant route (after resolveTenant).');
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Resolves :tenant (a slug) for a principal of that tenant; anything else is 404. */
 export function resolveTenant(db: Db) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const principal = principalOf(res);
+    const identity = identityOf(res);
     const slug = String(req.params.tenant ?? '');
-    const tenant = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await db.tenant.findUnique({ where: { slug } }) : null;
-    if (!tenant || tenant.id !== principal.tenantId) {
-      return next(new AppError('TENANT_NOT_FOUND', `No tenant "${slug}" that you can access.`));
+    const notFound = () => new AppError('TENANT_NOT_FOUND', `No tenant "${slug}" that you can access.`);
+    const tenant = SLUG.test(slug) ? await db.tenant.findUnique({ where: { slug } }) : null;
+    if (!tenant) return next(notFound());
+    let principal: Principal;
+    if (identity.kind === 'token') {
+      if (tenant.id !== identity.tenantId) return next(notFound());
+      principal = identity;
+    } else {
+      const role = await findMembershipRole(db, identity.userId, tenant.id);
+      if (!role) return next(notFound());
+      principal = { kind: 'session', sessionId: identity.sessionId, userId: identity.userId, tenantId: tenant.id, role };
     }
     res.locals.tenant = tenant;
+    res.locals.principal = principal;
     next();
   };
 }

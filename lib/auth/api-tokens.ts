@@ -3,8 +3,9 @@
 // is not known until the token is.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client';
-import type { Role } from '../db/generated/client';
+import type { Prisma, Role } from '../db/generated/client';
 import type { Tx } from '../db/with-tenant';
+import { AppError } from '../errors/app-error';
 
 export const API_TOKEN_PREFIX = 'fpk_';
 
@@ -12,12 +13,54 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export async function createApiToken(tx: Tx, input: { tenantId: string; name: string; role: Role; createdByUserId: string | null }): Promise<{ id: string; token: string }> {
+export async function createApiToken(
+  tx: Tx,
+  input: { tenantId: string; name: string; role: Role; createdByUserId: string | null },
+): Promise<{ id: string; token: string; name: string; role: Role; createdAt: Date }> {
   const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const row = await tx.apiToken.create({
     data: { tenantId: input.tenantId, name: input.name, role: input.role, tokenHash: hashToken(token), createdByUserId: input.createdByUserId },
   });
-  return { id: row.id, token };
+  return { id: row.id, token, name: row.name, role: row.role, createdAt: row.createdAt };
+}
+
+/** Who may mint or revoke a token of a role: owners any; admins admin and member; members none. */
+export function mayManageTokenRole(actor: Role, target: Role): boolean {
+  if (actor === 'owner') return true;
+  if (actor === 'admin') return target !== 'owner';
+  return false;
+}
+
+// Never the hash: the listing and revocation answers are built from this selection.
+export const apiTokenListSelect = {
+  id: true,
+  name: true,
+  role: true,
+  createdByUserId: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  createdAt: true,
+} satisfies Prisma.ApiTokenSelect;
+
+export type ApiTokenSummary = Prisma.ApiTokenGetPayload<{ select: typeof apiTokenListSelect }>;
+
+export async function findApiTokens(tx: Tx): Promise<ApiTokenSummary[]> {
+  return tx.apiToken.findMany({ select: apiTokenListSelect, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+}
+
+/**
+ * Revokes a token of the transaction's tenant (idempotent: an already revoked token keeps its
+ * revoked_at). Null when there is no such token; throws FORBIDDEN when the actor's role may not
+ * manage the token's role.
+ */
+export async function revokeApiToken(tx: Tx, input: { id: string; actorRole: Role; now?: Date }): Promise<ApiTokenSummary | null> {
+  const token = await tx.apiToken.findUnique({ where: { id: input.id }, select: apiTokenListSelect });
+  if (!token) return null;
+  if (!mayManageTokenRole(input.actorRole, token.role)) {
+    throw new AppError('FORBIDDEN', `The ${input.actorRole} role cannot revoke ${token.role} tokens.`);
+  }
+  if (token.revokedAt) return token;
+  return tx.apiToken.update({ where: { id: input.id }, data: { revokedAt: input.now ?? new Date() }, select: apiTokenListSelect });
 }
 
 export interface TokenPrincipal {

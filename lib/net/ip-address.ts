@@ -8,7 +8,7 @@ export function parseIPv4(text: string): Uint8Array | null {
   const bytes = new Uint8Array(4);
   for (let i = 0; i < 4; i++) {
     const part = parts[i];
-    if (!/^\d{1,3}$/.test(part)) return null;
+    if (!/^(0|[1-9]\d{0,2})$/.test(part)) return null; // no leading zeros (octal ambiguity)
     const value = Number(part);
     if (value > 255) return null;
     bytes[i] = value;

@@ -1,7 +1,7 @@
 // The digest installation's configuration (spec §6), parsed by zod at every boundary.
 // Stored without secrets: the Mattermost credential is referenced by id only.
 import { z } from 'zod';
-import { isValidIanaZone } from './iana-zone';
+import { isValidIanaZone } from '../schedule/iana-zone';
 
 export const ZHHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM in 24-hour time, e.g. 07:30');
 

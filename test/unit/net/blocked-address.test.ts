@@ -70,7 +70,7 @@ describe('classifyAddress', () => {
     },
   );
 
-  it.each(['localhost', '', '1.2.3', '256.1.1.1', '01.2.3.4x', '1::2::3', 'g::1', '1:2:3:4:5:6:7:8:9'])('refuses unparseable %p', (address) => {
+  it.each(['localhost', '', '1.2.3', '256.1.1.1', '01.2.3.4', '1.2.3.4x', '1::2::3', 'g::1', '1:2:3:4:5:6:7:8:9'])('refuses unparseable %p', (address) => {
     expect(classifyAddress(address)).toBe('unparseable');
   });
 });

@@ -49,7 +49,9 @@ describe('digestRunIdentity', () => {
     expect(second).toEqual(first);
     expect(catchUp).toEqual(first);
     expect(first.windowEnd).toEqual(new Date('2026-10-25T00:30:00Z'));
-    expect(hours(first)).toBe(25);
+    // The extra hour falls after 02:30 CEST, so it belongs to the next day's window.
+    expect(hours(first)).toBe(24);
+    expect(hours(run('2026-10-26T01:30:00Z', '02:30', 'Europe/Berlin'))).toBe(25);
   });
 
   it('on an ordinary day the catch-up firing finds the date it belongs to (and is skipped by its key)', () => {
@@ -74,7 +76,8 @@ describe('digestRunIdentity', () => {
     const catchUp = run('2026-10-03T16:15:00Z', '02:15', 'Australia/Lord_Howe'); // 03:15 +11
     expect(catchUp.localDate).toBe('2026-10-04');
     expect(catchUp.windowEnd).toEqual(new Date('2026-10-03T15:30:00Z')); // 02:30 +11
-    expect(hours(catchUp)).toBe(23.5);
+    // From 02:15 +10:30 the day before to 02:30 +11:00: 15 minutes short of 24 h.
+    expect(hours(catchUp)).toBe(23.75);
   });
 
   it('derives everything from the nominal time, so a late or retried run agrees', () => {

@@ -1,0 +1,72 @@
+// First step of a digest run: settle who this run is (execution, correlation id, window and
+// dedupe key — for a scheduled run all derived from the nominal time), record that it was
+// requested, and decide whether it may post at all.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Prisma } from '../../lib/db/generated/client';
+import { withTenant } from '../../lib/db/with-tenant';
+import { appendExecutionLog } from '../../lib/executions/execution-log';
+import { storedDigestConfig } from '../../lib/packages/digest-config';
+import { digestRunIdentity } from '../../lib/schedule/digest-run-identity';
+import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
+import { emitSignal } from '../../lib/signals/emit-signal';
+import type { ActivityDeps } from '../deps';
+import type { BeginDigestRunInput, DigestRunContext } from './digest-run-types';
+
+export const DIGEST_EXECUTION_KIND = 'mattermost_digest';
+
+export function createBeginDigestRun(deps: ActivityDeps) {
+  return async function beginDigestRun(input: BeginDigestRunInput): Promise<DigestRunContext> {
+    return withTenant(deps.db, input.tenantId, async (tx) => {
+      const installation = await tx.installation.findUnique({ where: { id: input.installationId } });
+      if (!installation) throw ApplicationFailure.nonRetryable('The installation no longer exists.', 'validation');
+      const config = storedDigestConfig(installation.config);
+
+      let execution = input.executionId
+        ? await tx.execution.findUnique({ where: { id: input.executionId } })
+        : await tx.execution.findUnique({ where: { workflowId: input.workflowId } });
+      if (!execution) {
+        if (input.trigger !== 'scheduled' || !input.nominalTime) throw ApplicationFailure.nonRetryable('The run has no execution record.', 'validation');
+        const identity = digestRunIdentity({ nominal: new Date(input.nominalTime), scheduleTime: config.schedule_time, timezone: config.timezone, tenantId: input.tenantId, channel: config.channel });
+        execution = await tx.execution.create({
+          data: {
+            tenantId: input.tenantId,
+            installationId: installation.id,
+            kind: DIGEST_EXECUTION_KIND,
+            trigger: 'scheduled',
+            correlationId: identity.correlationId,
+            dedupeKey: identity.dedupeKey,
+            workflowId: input.workflowId,
+            windowStart: identity.windowStart,
+            windowEnd: identity.windowEnd,
+            summary: { local_date: identity.localDate, nominal_time: input.nominalTime } as Prisma.InputJsonObject,
+          },
+        });
+      }
+      const ctx = { tenantId: input.tenantId, installationId: installation.id, executionId: execution.id, correlationId: execution.correlationId, dedupeKey: execution.dedupeKey! };
+      if (execution.status === 'pending') {
+        await tx.execution.update({ where: { id: execution.id }, data: { status: 'running', startedAt: new Date(), runId: input.runId, workflowId: input.workflowId } });
+        await appendExecutionLog(tx, { ...ctx, level: 'info', message: `Digest run started (${input.trigger})`, data: { window_start: execution.windowStart.toISOString(), window_end: execution.windowEnd.toISOString(), workflow_id: input.workflowId } });
+      }
+      await emitSignal(tx, {
+        tenantId: input.tenantId,
+        type: SIGNAL_TYPES.digestRequested,
+        source: 'fleetprompt.digest',
+        subject: `installation:${installation.id}`,
+        correlationId: execution.correlationId,
+        causationId: execution.id,
+        dedupeKey: `${execution.id}:digest.requested`,
+        payload: { execution_id: execution.id, installation_id: installation.id, trigger: input.trigger, window_start: execution.windowStart.toISOString(), window_end: execution.windowEnd.toISOString() },
+      });
+
+      const posted = await tx.outboundMessage.findUnique({ where: { tenantId_dedupeKey: { tenantId: input.tenantId, dedupeKey: ctx.dedupeKey } } });
+      if (posted?.status === 'posted') {
+        await appendExecutionLog(tx, { ...ctx, level: 'info', message: 'This digest was already posted; nothing to do', data: { posted_at: posted.postedAt?.toISOString() ?? null } });
+        return { ...ctx, skip: { reason: 'already_posted' } };
+      }
+      // Recorded (not thrown) so the execution row commits and the run ends visibly failed.
+      if (installation.status !== 'installed') return { ...ctx, blocked: { kind: 'validation', message: `The installation is ${installation.status}, not installed.` } };
+      if (!installation.credentialId) return { ...ctx, blocked: { kind: 'validation', message: 'Mattermost is not connected for this installation. Connect it, then Retry.' } };
+      return ctx;
+    });
+  };
+}

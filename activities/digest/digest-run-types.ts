@@ -1,0 +1,55 @@
+// Inputs and outputs of the digest-run activities. Pure types: shared with the workflow.
+import type { FailureKind } from '../../lib/errors/failure-kind';
+
+export type DigestTrigger = 'scheduled' | 'manual' | 'retry';
+
+export interface DigestRunInput {
+  tenantId: string;
+  installationId: string;
+  trigger: DigestTrigger;
+  /** Manual and retry runs: the execution the API created. */
+  executionId?: string;
+  /** Retry runs may re-post a message whose earlier outcome was unknown (the user decided). */
+  acceptUnknownOutcome?: boolean;
+}
+
+export interface BeginDigestRunInput extends DigestRunInput {
+  /** Scheduled runs: the nominal time (ISO) from TemporalScheduledStartTime. */
+  nominalTime?: string;
+  workflowId: string;
+  runId: string;
+}
+
+export interface DigestRunContext {
+  tenantId: string;
+  installationId: string;
+  executionId: string;
+  correlationId: string;
+  dedupeKey: string;
+  /** Set when the run must not post (e.g. this local date was already posted). */
+  skip?: { reason: string };
+  /** Set when the run cannot post (e.g. Mattermost not connected): it ends failed with this. */
+  blocked?: { kind: FailureKind; message: string };
+}
+
+export interface GeneratedDigest {
+  text: string;
+  contentHash: string;
+  lineCount: number;
+  truncated: boolean;
+  totalSignals: number;
+}
+
+export interface PostDigestResult {
+  outcome: 'posted' | 'already_posted';
+  attempts: number;
+}
+
+export interface FinishDigestRunInput {
+  tenantId: string;
+  executionId: string;
+  status: 'succeeded' | 'failed' | 'skipped';
+  errorKind?: FailureKind;
+  message?: string;
+  summary?: Record<string, string | number | boolean | null>;
+}

@@ -1,0 +1,14 @@
+import type { ActivityDeps } from '../deps';
+import { createBeginDigestRun } from './begin-digest-run';
+import { createFinishDigestRun } from './finish-digest-run';
+import { createGenerateDigest } from './generate-digest';
+import { createPostDigest } from './post-digest';
+
+export function createDigestActivities(deps: ActivityDeps) {
+  return {
+    beginDigestRun: createBeginDigestRun(deps),
+    generateDigest: createGenerateDigest(deps),
+    postDigest: createPostDigest(deps),
+    finishDigestRun: createFinishDigestRun(deps),
+  };
+}

@@ -1,0 +1,127 @@
+// Posts the digest exactly once as far as Mattermost allows. The ledger row is claimed under a
+// row lock (one poster at a time); a row already `posted` means a retry does nothing; an
+// unknowable outcome is never re-posted blindly — with a token we first look for our own post
+// by its marker, with a webhook we record `unknown` and surface it.
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import { toTarget, type TCredentialSecret } from '../../lib/credentials/credential-secret';
+import { loadCredentialSecret } from '../../lib/credentials/load-credential';
+import { revokeCredential } from '../../lib/credentials/revoke-credential';
+import { withTenant, type Tx } from '../../lib/db/with-tenant';
+import { isAppError } from '../../lib/errors/app-error';
+import { appendExecutionLog } from '../../lib/executions/execution-log';
+import { isMattermostError, type MattermostClient, type MattermostError, type PostRequest } from '../../lib/mattermost';
+import { claimOutboundMessage, markOutboundFailed, markOutboundPosted, markOutboundUnknown } from '../../lib/outbound/ledger';
+import { storedDigestConfig, type TDigestConfig } from '../../lib/packages/digest-config';
+import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
+import { emitSignals } from '../../lib/signals/emit-signal';
+import type { ActivityDeps } from '../deps';
+import type { DigestRunContext, GeneratedDigest, PostDigestResult } from './digest-run-types';
+
+export const DEDUPE_MARKER_PROP = 'fleetprompt_dedupe';
+// Longer than one attempt (startToClose) so a live poster is never mistaken for a dead one.
+export const STALE_CLAIM_MS = 90_000;
+const MARKER_LOOKBACK_MS = 6 * 3_600_000;
+
+function marker(dedupeKey: string): string {
+  return createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32);
+}
+
+function destinationOf(secret: TCredentialSecret, config: TDigestConfig): string {
+  const channel = config.channel ?? 'default';
+  return secret.kind === 'webhook' ? `webhook:${secret.webhook_url.split('/hooks/')[0]}:${channel}` : `pat:${secret.base_url}:${secret.team ?? ''}:${channel}`;
+}
+
+/** Throws for the activity's retry policy: transient kinds retry (honouring Retry-After), the rest do not. */
+function failure(err: MattermostError, retry: boolean): never {
+  throw ApplicationFailure.create({ message: err.message, type: err.kind, nonRetryable: !retry, nextRetryDelay: retry && err.retryAfterMs ? err.retryAfterMs : undefined, details: [{ code: err.code, status: err.status ?? null }] });
+}
+
+export function createPostDigest(deps: ActivityDeps) {
+  const requireClient = (): MattermostClient => {
+    if (!deps.mattermost || !deps.keyring) throw ApplicationFailure.nonRetryable('This worker cannot post digests (no Mattermost client or keyring configured).', 'validation');
+    return deps.mattermost;
+  };
+
+  async function recordPosted(tx: Tx, ctx: DigestRunContext, messageId: string, attempts: number, how: string) {
+    await markOutboundPosted(tx, messageId);
+    await tx.installation.update({ where: { id: ctx.installationId }, data: { lastSuccessfulPostAt: new Date(), lastError: null, lastErrorKind: null } });
+    await appendExecutionLog(tx, { ...ctx, level: 'info', message: `Message posted to Mattermost (${how})`, data: { attempts } });
+    const common = { tenantId: ctx.tenantId, source: 'fleetprompt.digest', subject: `installation:${ctx.installationId}`, correlationId: ctx.correlationId, causationId: ctx.executionId };
+    await emitSignals(tx, [
+      { ...common, type: SIGNAL_TYPES.messagePosted, dedupeKey: `${ctx.dedupeKey}:posted`, payload: { execution_id: ctx.executionId, attempts, how } },
+      { ...common, type: SIGNAL_TYPES.valueDigestPosted, dedupeKey: `${ctx.dedupeKey}:value`, payload: { installation_id: ctx.installationId, posted_at: new Date().toISOString() } },
+    ]);
+  }
+
+  return async function postDigest(input: { ctx: DigestRunContext; digest: GeneratedDigest; acceptUnknownOutcome?: boolean }): Promise<PostDigestResult> {
+    const { ctx, digest } = input;
+    const client = requireClient();
+    const { installation, secret } = await withTenant(deps.db, ctx.tenantId, async (tx) => {
+      const inst = await tx.installation.findUniqueOrThrow({ where: { id: ctx.installationId } });
+      if (!inst.credentialId) throw ApplicationFailure.nonRetryable('Mattermost is not connected for this installation.', 'validation');
+      try {
+        return { installation: inst, secret: (await loadCredentialSecret(tx, deps.keyring!, inst.credentialId)).secret };
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable(isAppError(err) ? err.message : 'The stored Mattermost credential cannot be read; reconnect Mattermost.', 'auth');
+      }
+    });
+    const config = storedDigestConfig(installation.config);
+    const target = toTarget(secret);
+    const props = { [DEDUPE_MARKER_PROP]: marker(ctx.dedupeKey) };
+
+    // With a token, an earlier unknown outcome can be settled by looking for our own post.
+    let channelId: string | undefined;
+    const findOwnPost = async () => {
+      if (target.kind !== 'pat' || !target.team || !config.channel) return null;
+      channelId ??= await client.resolveChannelId(target.baseUrl, target.token, target.team, config.channel);
+      return client.findPostByMarker(target.baseUrl, target.token, channelId, DEDUPE_MARKER_PROP, props[DEDUPE_MARKER_PROP], Date.now() - MARKER_LOOKBACK_MS);
+    };
+
+    const claimInput = { tenantId: ctx.tenantId, executionId: ctx.executionId, provider: 'mattermost', destination: destinationOf(secret, config), dedupeKey: ctx.dedupeKey, contentHash: digest.contentHash, staleAfterMs: STALE_CLAIM_MS };
+    let claim = await withTenant(deps.db, ctx.tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: input.acceptUnknownOutcome }));
+    if (claim.state === 'already_posted') return { outcome: 'already_posted', attempts: claim.message.attempts };
+    if (claim.state === 'in_flight') throw ApplicationFailure.retryable('Another attempt is posting this digest right now.', 'in_flight');
+    if (claim.state === 'unknown') {
+      const found = await findOwnPost().catch((err) => (isMattermostError(err) ? failure(err, err.retryable) : Promise.reject(err)));
+      if (found) {
+        await withTenant(deps.db, ctx.tenantId, (tx) => recordPosted(tx, ctx, claim.message.id, claim.message.attempts, 'found by marker after an unknown outcome'));
+        return { outcome: 'posted', attempts: claim.message.attempts };
+      }
+      if (target.kind !== 'pat' || !target.team || !config.channel) {
+        await withTenant(deps.db, ctx.tenantId, (tx) => appendExecutionLog(tx, { ...ctx, level: 'error', message: 'Outcome unknown: the request was sent but no answer came. Not re-posting, to avoid a duplicate.' }));
+        throw ApplicationFailure.nonRetryable('Mattermost may or may not have posted this digest (the request was sent, no answer came). Check the channel; Retry re-posts it.', 'unknown');
+      }
+      claim = await withTenant(deps.db, ctx.tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: true }));
+      if (claim.state !== 'claimed') throw ApplicationFailure.retryable('The digest is being posted by another attempt.', 'in_flight');
+    }
+
+    const message = claim.message;
+    const request: PostRequest = { text: digest.text, channel: config.channel, username: config.post_as_username ?? undefined, iconUrl: config.post_icon_url ?? undefined, props };
+    try {
+      if (target.kind === 'webhook') {
+        await client.postViaWebhook(target, request);
+      } else {
+        if (!target.team || !config.channel) throw ApplicationFailure.nonRetryable('Token connections need a team and a channel to post to.', 'validation');
+        channelId ??= await client.resolveChannelId(target.baseUrl, target.token, target.team, config.channel);
+        await client.createPost(target.baseUrl, target.token, channelId, request, { pendingPostId: `fp${marker(ctx.dedupeKey)}` });
+      }
+    } catch (err) {
+      if (!isMattermostError(err)) {
+        await withTenant(deps.db, ctx.tenantId, (tx) => markOutboundFailed(tx, message.id, 'unknown'));
+        throw err;
+      }
+      await withTenant(deps.db, ctx.tenantId, async (tx) => {
+        if (err.outcomeUnknown) await markOutboundUnknown(tx, message.id);
+        else await markOutboundFailed(tx, message.id, err.kind);
+        if (err.kind === 'auth' && installation.credentialId) await revokeCredential(tx, { tenantId: ctx.tenantId, credentialId: installation.credentialId, reason: 'rejected_by_server', correlationId: ctx.correlationId });
+        await appendExecutionLog(tx, { ...ctx, level: err.retryable ? 'warn' : 'error', message: `Mattermost post failed: ${err.message}`, data: { kind: err.kind, code: err.code, status: err.status ?? null, outcome_unknown: err.outcomeUnknown, attempt: message.attempts, retry_after_ms: err.retryAfterMs ?? null } });
+      });
+      // An unknown outcome with a token is settled on the next attempt by the marker search.
+      const retry = err.outcomeUnknown ? target.kind === 'pat' : err.retryable;
+      failure(err, retry);
+    }
+    await withTenant(deps.db, ctx.tenantId, (tx) => recordPosted(tx, ctx, message.id, message.attempts, target.kind));
+    return { outcome: 'posted', attempts: message.attempts };
+  };
+}

@@ -1,0 +1,121 @@
+// Connect or Reconnect Mattermost for an installation. The secret is verified first (webhook:
+// a test post or a dry run; token: GET /users/me), then encrypted with AES-256-GCM bound to the
+// tenant and credential id. A secret that fails verification is not stored: the working one, if
+// any, stays in place.
+import { randomUUID } from 'node:crypto';
+import type { Keyring } from '../crypto/keyring';
+import { encryptSecret } from '../crypto/secret-box';
+import type { Db } from '../db/client';
+import type { IntegrationCredential, Prisma } from '../db/generated/client';
+import { withTenant } from '../db/with-tenant';
+import { AppError } from '../errors/app-error';
+import { registerSecret } from '../log/redact';
+import { assertWebhookUrlShape, isMattermostError, type MattermostClient } from '../mattermost';
+import { assertSafeOutboundUrl } from '../net/outbound-guard';
+import { OutboundBlockedError } from '../net/outbound-errors';
+import { storedDigestConfig } from '../packages/digest-config';
+import { SIGNAL_TYPES } from '../signals/catalogue';
+import { emitSignal } from '../signals/emit-signal';
+import { credentialFacts, secretValues, type TCredentialSecret } from './credential-secret';
+import { failureHint } from './failure-hints';
+
+export interface CredentialDeps {
+  db: Db;
+  keyring: Keyring;
+  mattermost: MattermostClient;
+  allowedHosts: readonly string[];
+}
+
+export type ConnectInput =
+  | { kind: 'webhook'; webhook_url: string; verify: 'test_post' | 'dry_run' }
+  | { kind: 'pat'; base_url: string; token: string; team?: string | null };
+
+/** Prisma's Bytes fields want a Uint8Array over a plain ArrayBuffer. */
+function bytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(buffer);
+}
+
+function rejected(err: unknown): AppError {
+  if (isMattermostError(err)) {
+    return new AppError('CREDENTIAL_REJECTED', `Mattermost did not accept the connection: ${err.message}`, {
+      details: { kind: err.kind, mattermost_code: err.code, status: err.status ?? null, hint: failureHint(err.kind, err.code) },
+    });
+  }
+  if (err instanceof OutboundBlockedError || (err instanceof Error && err.name === 'OutboundBlockedError')) {
+    const code = (err as OutboundBlockedError).code === 'DNS_FAILED' ? 'DNS_FAILED' : 'URL_NOT_ALLOWED';
+    return new AppError('CREDENTIAL_REJECTED', (err as Error).message, { details: { kind: 'validation', mattermost_code: code, hint: failureHint('validation', code) } });
+  }
+  return new AppError('CREDENTIAL_REJECTED', 'The connection could not be verified.', { details: { kind: 'unknown', hint: failureHint('unknown') } });
+}
+
+async function verify(deps: CredentialDeps, secret: TCredentialSecret, input: ConnectInput, channel: string | null): Promise<Record<string, string | null>> {
+  try {
+    if (secret.kind === 'webhook') {
+      assertWebhookUrlShape(secret.webhook_url);
+      if (input.kind === 'webhook' && input.verify === 'dry_run') {
+        await assertSafeOutboundUrl(secret.webhook_url, { allowedHosts: deps.allowedHosts });
+        return { verified_by: 'dry_run' };
+      }
+      await deps.mattermost.verifyWebhook({ kind: 'webhook', webhookUrl: secret.webhook_url }, { channel });
+      return { verified_by: 'test_post' };
+    }
+    const user = await deps.mattermost.verifyToken(secret.base_url, secret.token);
+    if (secret.team && channel) await deps.mattermost.resolveChannelId(secret.base_url, secret.token, secret.team, channel);
+    return { verified_by: 'users_me', username: user.username };
+  } catch (err) {
+    throw rejected(err);
+  }
+}
+
+export async function connectCredential(deps: CredentialDeps, input: { tenantId: string; installationId: string; connect: ConnectInput }): Promise<IntegrationCredential> {
+  const { tenantId, installationId, connect } = input;
+  const secret: TCredentialSecret =
+    connect.kind === 'webhook'
+      ? { kind: 'webhook', webhook_url: connect.webhook_url.trim() }
+      : { kind: 'pat', base_url: connect.base_url.trim().replace(/\/+$/, ''), token: connect.token.trim(), team: connect.team ?? null };
+  for (const value of secretValues(secret)) registerSecret(value);
+
+  const installation = await withTenant(deps.db, tenantId, (tx) => tx.installation.findUnique({ where: { id: installationId } }));
+  if (!installation || installation.status === 'uninstalled') throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
+  const config = storedDigestConfig(installation.config);
+  const verification = await verify(deps, secret, connect, config.channel);
+
+  return withTenant(deps.db, tenantId, async (tx) => {
+    const current = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
+    const credentialId = current.credentialId ?? randomUUID();
+    const sealed = encryptSecret(deps.keyring, JSON.stringify(secret), { tenantId, credentialId });
+    const facts = credentialFacts(secret, verification);
+    const data = {
+      provider: 'mattermost',
+      kind: secret.kind,
+      ciphertext: bytes(sealed.ciphertext),
+      nonce: bytes(sealed.nonce),
+      authTag: bytes(sealed.authTag),
+      keyId: sealed.keyId,
+      host: facts.host,
+      fingerprint: facts.fingerprint,
+      metadata: facts.metadata as Prisma.InputJsonObject,
+      status: 'connected' as const,
+      lastVerifiedAt: new Date(),
+      lastError: null,
+    };
+    const existing = current.credentialId ? await tx.integrationCredential.findUnique({ where: { id: credentialId } }) : null;
+    const credential = existing
+      ? await tx.integrationCredential.update({ where: { id: credentialId }, data })
+      : await tx.integrationCredential.create({ data: { id: credentialId, tenantId, ...data } });
+    const nextConfig = { ...storedDigestConfig(current.config), mattermost_credential_id: credentialId };
+    await tx.installation.update({
+      where: { id: installationId },
+      data: { credentialId, config: nextConfig as unknown as Prisma.InputJsonObject, ...(current.lastErrorKind === 'auth' ? { lastError: null, lastErrorKind: null } : {}) },
+    });
+    await emitSignal(tx, {
+      tenantId,
+      type: SIGNAL_TYPES.credentialConnected,
+      source: 'fleetprompt.api',
+      subject: `installation:${installationId}`,
+      correlationId: `credential:${credentialId}`,
+      payload: { credential_id: credentialId, installation_id: installationId, kind: secret.kind, host: facts.host, fingerprint: facts.fingerprint, reconnect: Boolean(existing), verified_by: verification.verified_by ?? null },
+    });
+    return credential;
+  });
+}

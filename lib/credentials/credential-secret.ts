@@ -1,0 +1,34 @@
+// What is encrypted for a Mattermost credential, and the non-secret facts kept beside it.
+import { z } from 'zod';
+import { describeHost, maskWebhookUrl, secretFingerprint } from '../crypto/fingerprint';
+import type { MattermostTarget } from '../mattermost';
+
+export const ZCredentialSecret = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('webhook'), webhook_url: z.string() }),
+  z.object({ kind: z.literal('pat'), base_url: z.string(), token: z.string(), team: z.string().nullable() }),
+]);
+export type TCredentialSecret = z.infer<typeof ZCredentialSecret>;
+
+export function toTarget(secret: TCredentialSecret): MattermostTarget {
+  return secret.kind === 'webhook'
+    ? { kind: 'webhook', webhookUrl: secret.webhook_url }
+    : { kind: 'pat', baseUrl: secret.base_url, token: secret.token, team: secret.team ?? undefined };
+}
+
+/** The values that must be scrubbed from any text once this secret is in memory. */
+export function secretValues(secret: TCredentialSecret): string[] {
+  return secret.kind === 'webhook' ? [secret.webhook_url, secret.webhook_url.split('/').pop() ?? ''] : [secret.token];
+}
+
+export interface CredentialFacts {
+  host: string;
+  fingerprint: string;
+  metadata: Record<string, string | null>;
+}
+
+export function credentialFacts(secret: TCredentialSecret, extra: Record<string, string | null> = {}): CredentialFacts {
+  if (secret.kind === 'webhook') {
+    return { host: describeHost(secret.webhook_url) ?? 'unknown', fingerprint: secretFingerprint(secret.webhook_url), metadata: { masked_url: maskWebhookUrl(secret.webhook_url), ...extra } };
+  }
+  return { host: describeHost(secret.base_url) ?? 'unknown', fingerprint: secretFingerprint(secret.token), metadata: { base_url: new URL(secret.base_url).origin, team: secret.team, ...extra } };
+}

@@ -1,0 +1,100 @@
+// "Run now" and "Retry run": record the execution (rate-limited per tenant), then start its
+// workflow. If Temporal cannot be reached the execution is closed as failed, visibly.
+import { randomUUID } from 'node:crypto';
+import type { DigestRunInput } from '../../activities/digest/digest-run-types';
+import { DIGEST_EXECUTION_KIND } from '../../activities/digest/begin-digest-run';
+import type { Db } from '../db/client';
+import type { Execution, Prisma } from '../db/generated/client';
+import { withTenant } from '../db/with-tenant';
+import { AppError } from '../errors/app-error';
+import type { Logger } from '../log/logger';
+import { manualRunIdentity } from '../schedule/manual-run-identity';
+import { takeRunQuota, type RunQuota } from './run-now-limit';
+
+export interface DigestRunStarter {
+  start(run: { workflowId: string; correlationId: string; input: DigestRunInput }): Promise<void>;
+}
+
+export interface RunDeps {
+  db: Db;
+  runStarter: DigestRunStarter;
+  logger: Logger;
+  runNowLimitPerHour: number;
+}
+
+async function startOrClose(deps: RunDeps, execution: Execution, input: DigestRunInput): Promise<void> {
+  try {
+    await deps.runStarter.start({ workflowId: execution.workflowId!, correlationId: execution.correlationId, input });
+  } catch (err) {
+    deps.logger.warn({ tenantId: execution.tenantId, executionId: execution.id, correlationId: execution.correlationId, err: err instanceof Error ? err.message : String(err) }, 'could not start digest run');
+    await withTenant(deps.db, execution.tenantId, (tx) =>
+      tx.execution.update({ where: { id: execution.id }, data: { status: 'failed', errorKind: 'network', finishedAt: new Date(), summary: { error: 'The workflow service was unreachable; nothing was posted. Try again shortly.' } } }),
+    );
+    throw new AppError('DEPENDENCY_UNAVAILABLE', 'The run could not be started because the workflow service is unreachable. Nothing was posted; try again shortly.');
+  }
+}
+
+export async function requestManualRun(deps: RunDeps, input: { tenantId: string; installationId: string }): Promise<{ execution: Execution; quota: RunQuota }> {
+  const { execution, quota } = await withTenant(deps.db, input.tenantId, async (tx) => {
+    const installation = await tx.installation.findUnique({ where: { id: input.installationId } });
+    if (!installation) throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
+    if (installation.status !== 'installed') throw new AppError('INVALID_STATE', `The installation is ${installation.status}; it must be installed to run.`);
+    if (!installation.credentialId) throw new AppError('NOT_CONFIGURED', 'Connect Mattermost before running the digest.');
+    const taken = await takeRunQuota(tx, input.tenantId, deps.runNowLimitPerHour);
+    const id = randomUUID();
+    const identity = manualRunIdentity({ tenantId: input.tenantId, executionId: id, now: new Date() });
+    const created = await tx.execution.create({
+      data: {
+        id,
+        tenantId: input.tenantId,
+        installationId: installation.id,
+        kind: DIGEST_EXECUTION_KIND,
+        trigger: 'manual',
+        correlationId: identity.correlationId,
+        dedupeKey: identity.dedupeKey,
+        workflowId: identity.correlationId,
+        windowStart: identity.windowStart,
+        windowEnd: identity.windowEnd,
+      },
+    });
+    return { execution: created, quota: taken };
+  });
+  await startOrClose(deps, execution, { tenantId: input.tenantId, installationId: input.installationId, trigger: 'manual', executionId: execution.id });
+  return { execution, quota };
+}
+
+/**
+ * Re-runs a failed execution under the same dedupe key: if the original did reach Mattermost,
+ * nothing is posted twice. An outcome the original could not know is re-posted only here,
+ * because the user asked.
+ */
+export async function requestRetry(deps: RunDeps, input: { tenantId: string; executionId: string }): Promise<{ execution: Execution; quota: RunQuota }> {
+  const { execution, quota } = await withTenant(deps.db, input.tenantId, async (tx) => {
+    const original = await tx.execution.findUnique({ where: { id: input.executionId } });
+    if (!original) throw new AppError('EXECUTION_NOT_FOUND', 'No such execution in this tenant.');
+    if (original.status !== 'failed') throw new AppError('INVALID_STATE', `Only a failed run can be retried; this one is ${original.status}.`);
+    const installation = await tx.installation.findUnique({ where: { id: original.installationId } });
+    if (!installation || installation.status !== 'installed') throw new AppError('INVALID_STATE', 'The installation is not installed any more.');
+    const taken = await takeRunQuota(tx, input.tenantId, deps.runNowLimitPerHour);
+    const id = randomUUID();
+    const created = await tx.execution.create({
+      data: {
+        id,
+        tenantId: input.tenantId,
+        installationId: original.installationId,
+        kind: original.kind,
+        trigger: 'retry',
+        correlationId: original.correlationId,
+        dedupeKey: original.dedupeKey ?? manualRunIdentity({ tenantId: input.tenantId, executionId: id, now: new Date() }).dedupeKey,
+        workflowId: `digest:${input.tenantId}:retry:${id}`,
+        windowStart: original.windowStart,
+        windowEnd: original.windowEnd,
+        retryOfExecutionId: original.id,
+        summary: { retry_of: original.id } as Prisma.InputJsonObject,
+      },
+    });
+    return { execution: created, quota: taken };
+  });
+  await startOrClose(deps, execution, { tenantId: input.tenantId, installationId: execution.installationId, trigger: 'retry', executionId: execution.id, acceptUnknownOutcome: true });
+  return { execution, quota };
+}

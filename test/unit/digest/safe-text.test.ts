@@ -1,0 +1,49 @@
+import { cutRunes, runeLength, safeInline } from '../../../lib/digest/safe-text';
+import { scrubSecrets } from '../../../lib/digest/scrub-secrets';
+
+describe('scrubSecrets', () => {
+  it.each([
+    ['post to https://mm.example.com/hooks/xk3p9q7rj7fz8dm1tq5w3a6y9c failed', 'xk3p9q7rj7'],
+    ['url=http://localhost:8065/hooks/abc?x=1', '/hooks/'],
+    ['Authorization: Bearer sk_live_abcdef123456', 'sk_live_abcdef123456'],
+    ['GET https://api.example.com/v1?access_token=abc123def456&x=1', 'abc123def456'],
+    ['connect https://user:hunter2@db.example.com/x', 'hunter2'],
+    ['password=hunter2hunter2', 'hunter2hunter2'],
+    ['token kq3p9q7rj7fz8dm1tq5w3a6y9c rejected', 'kq3p9q7rj7fz8dm1tq5w3a6y9c'],
+    ['key AKIAabcdefghijklmnop1234567890XYZ leaked', 'AKIAabcdefghijklmnop1234567890XYZ'],
+  ])('removes the secret from %j', (input, secret) => {
+    expect(scrubSecrets(input)).not.toContain(secret);
+  });
+
+  it('keeps ordinary text, ids and dotted type names', () => {
+    const text = 'package.install.failed for mattermost_daily_ops_digest on 3f2a1c9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b at 2026-03-29T07:30:00Z';
+    expect(scrubSecrets(text)).toBe(text);
+  });
+});
+
+describe('safeInline', () => {
+  it('flattens control characters, newlines and direction overrides', () => {
+    expect(safeInline('a\nb\r\n\tc\u202Ed\u0000e', 50)).toBe('a b cd e');
+  });
+
+  it('escapes Markdown and breaks mentions and links', () => {
+    expect(safeInline('*x* _y_ [a](b) `c` @channel ~town https://x.example', 100)).toBe(
+      '\\*x\\* \\_y\\_ \\[a\\](b) \\`c\\` @\u200Bchannel \\~\u200Btown https:\u200B//x.example',
+    );
+  });
+
+  it('returns empty for null', () => {
+    expect(safeInline(null, 10)).toBe('');
+  });
+});
+
+describe('cutRunes', () => {
+  it('counts code points and never splits a grapheme', () => {
+    expect(runeLength('a😀b')).toBe(3);
+    expect(cutRunes('abcdef', 4)).toBe('abc…');
+    expect(cutRunes('abc', 3)).toBe('abc');
+    expect(cutRunes('😀😀😀😀', 3)).toBe('😀😀…');
+    const family = '👩‍👩‍👧‍👦'; // 7 runes, one grapheme
+    expect(cutRunes(`${family}${family}`, 10)).toBe(`${family}…`);
+  });
+});

@@ -1,0 +1,60 @@
+// One digest run: scheduled (by the installation's Temporal Schedule), manual ("Run now") or a
+// retry. Identity, window and dedupe key come from the nominal scheduled time, never the clock.
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { DigestRunInput } from '../activities/digest/digest-run-types';
+import { toSafeFailure } from '../lib/temporal/failure';
+import { CorrelationIdKey, ScheduledStartTimeKey } from '../lib/temporal/search-attributes';
+
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['validation'] },
+});
+
+const generation = proxyActivities<Activities>({
+  startToCloseTimeout: '60 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 5 },
+});
+
+const posting = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '60 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['auth', 'validation', 'unknown'] },
+});
+
+/** The schedule's nominal time: the search attribute, else the `-<RFC 3339>` suffix of the id. */
+function nominalTime(workflowId: string): string | undefined {
+  const fromAttribute = workflowInfo().typedSearchAttributes.get(ScheduledStartTimeKey);
+  if (fromAttribute) return new Date(fromAttribute).toISOString();
+  const suffix = /-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/.exec(workflowId);
+  return suffix ? suffix[1] : undefined;
+}
+
+export async function digestRunWorkflow(input: DigestRunInput): Promise<{ status: 'succeeded' | 'skipped' }> {
+  const { workflowId, runId } = workflowInfo();
+  const ctx = await bookkeeping.beginDigestRun({ ...input, workflowId, runId, nominalTime: input.trigger === 'scheduled' ? nominalTime(workflowId) : undefined });
+  upsertSearchAttributes([{ key: CorrelationIdKey, value: ctx.correlationId }]);
+
+  if (ctx.skip) {
+    await bookkeeping.finishDigestRun({ tenantId: ctx.tenantId, executionId: ctx.executionId, status: 'skipped', summary: { skip_reason: ctx.skip.reason } });
+    return { status: 'skipped' };
+  }
+  if (ctx.blocked) {
+    await bookkeeping.finishDigestRun({ tenantId: ctx.tenantId, executionId: ctx.executionId, status: 'failed', errorKind: ctx.blocked.kind, message: ctx.blocked.message });
+    throw ApplicationFailure.nonRetryable(ctx.blocked.message, ctx.blocked.kind);
+  }
+  try {
+    const digest = await generation.generateDigest(ctx);
+    const posted = await posting.postDigest({ ctx, digest, acceptUnknownOutcome: input.acceptUnknownOutcome });
+    await bookkeeping.finishDigestRun({
+      tenantId: ctx.tenantId,
+      executionId: ctx.executionId,
+      status: posted.outcome === 'posted' ? 'succeeded' : 'skipped',
+      summary: { outcome: posted.outcome, attempts: posted.attempts, total_signals: digest.totalSignals, line_count: digest.lineCount, truncated: digest.truncated },
+    });
+    return { status: posted.outcome === 'posted' ? 'succeeded' : 'skipped' };
+  } catch (err) {
+    const failure = toSafeFailure(err, 'The digest run failed after several attempts.');
+    await bookkeeping.finishDigestRun({ tenantId: ctx.tenantId, executionId: ctx.executionId, status: 'failed', errorKind: failure.kind, message: failure.message });
+    throw ApplicationFailure.nonRetryable(failure.message, failure.kind);
+  }
+}
