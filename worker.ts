@@ -9,6 +9,7 @@ import { connectTemporal, startDirectiveWorkflow } from './client';
 import { loadConfig, type TConfig } from './lib/config';
 import { createDb } from './lib/db/client';
 import { reconcileRequestedDirectives } from './lib/directives/reconcile-directives';
+import { keyringFromConfig, mattermostFromConfig, scheduleControl } from './lib/runtime/digest-runtime';
 import { createLogger } from './lib/log/logger';
 
 export const PREBUILT_BUNDLE = path.join(__dirname, 'dist', 'workflow-bundle.js');
@@ -60,7 +61,14 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { db: dbHandle.db, logger },
+      deps: {
+        db: dbHandle.db,
+        logger,
+        keyring: keyringFromConfig(config),
+        mattermost: mattermostFromConfig(config),
+        schedules: scheduleControl(dbHandle.db, async () => temporal),
+        publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+      },
       workflowBundle: await loadWorkflowBundle(),
     });
     const reconcile = () =>

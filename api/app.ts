@@ -1,7 +1,11 @@
 // Builds the Express app from its dependencies: no port, no globals, so tests use supertest.
 import express, { type Express } from 'express';
 import type { AuthSettings } from '../lib/auth/settings';
+import type { Keyring } from '../lib/crypto/keyring';
 import type { Db } from '../lib/db/client';
+import type { MattermostClient } from '../lib/mattermost';
+import type { DigestRunStarter } from '../lib/runs/request-digest-run';
+import type { DigestScheduleState } from '../lib/temporal/digest-schedule';
 import type { DirectiveStarter } from '../lib/directives/directive-starter';
 import { AppError } from '../lib/errors/app-error';
 import type { Logger } from '../lib/log/logger';
@@ -11,6 +15,7 @@ import { errorHandler } from './middleware/error-handler';
 import { apiTokensRouter } from './routes/api-tokens';
 import { authRouter } from './routes/auth';
 import { directivesRouter } from './routes/directives';
+import { executionsRouter } from './routes/executions';
 import { healthRouter } from './routes/health';
 import { installationsRouter } from './routes/installations';
 import { packagesRouter } from './routes/packages';
@@ -23,6 +28,16 @@ export interface AppDeps {
   temporalUiUrl?: string;
   pendingMigrations(): Promise<string[]>;
   temporalReachable(): Promise<boolean>;
+  /** Digest runs and the Mattermost connection. */
+  keyring: Keyring;
+  mattermost: MattermostClient;
+  allowedHosts: readonly string[];
+  runStarter: DigestRunStarter;
+  runNowLimitPerHour: number;
+  schedules: {
+    sync(input: { tenantId: string; installationId: string }): Promise<DigestScheduleState | null>;
+    describe(installationId: string): Promise<DigestScheduleState | null>;
+  };
   /** Cookie security, public origin, session lifetime, login limit (lib/auth/settings.ts). */
   auth?: Partial<AuthSettings>;
 }
@@ -45,6 +60,7 @@ export function createApp(deps: AppDeps): Express {
   tenantScoped.use('/api-tokens', apiTokensRouter(deps));
   tenantScoped.use('/installations', installationsRouter(deps));
   tenantScoped.use('/directives', directivesRouter(deps));
+  tenantScoped.use('/executions', executionsRouter(deps));
   api.use('/tenants/:tenant', tenantScoped);
   api.use((req, _res, next) => next(new AppError('NOT_FOUND', `No API route ${req.method} ${req.path}.`)));
   app.use('/api', api);

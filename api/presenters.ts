@@ -1,5 +1,7 @@
 // The API's JSON shapes (snake_case), built from rows. Never includes secrets or ciphertext.
-import type { Directive, Installation, Package, Signal } from '../lib/db/generated/client';
+import { failureHint } from '../lib/credentials/failure-hints';
+import type { Directive, Execution, ExecutionLog, Installation, IntegrationCredential, Package, Signal } from '../lib/db/generated/client';
+import type { RunQuota } from '../lib/runs/run-now-limit';
 import { temporalWorkflowUrl } from '../lib/temporal/workflow-ids';
 
 export interface LinkContext {
@@ -62,4 +64,51 @@ export function presentSignal(s: Signal) {
     subject: s.subject,
     payload: s.payload,
   };
+}
+
+export function presentCredential(c: IntegrationCredential) {
+  return {
+    id: c.id,
+    provider: c.provider,
+    kind: c.kind,
+    host: c.host,
+    fingerprint: c.fingerprint,
+    metadata: c.metadata,
+    status: c.status,
+    last_verified_at: c.lastVerifiedAt,
+    last_error: c.lastError,
+    updated_at: c.updatedAt,
+  };
+}
+
+export function presentExecution(e: Execution, links: LinkContext) {
+  const summary = (e.summary as Record<string, unknown> | null) ?? null;
+  return {
+    id: e.id,
+    installation_id: e.installationId,
+    kind: e.kind,
+    trigger: e.trigger,
+    status: e.status,
+    correlation_id: e.correlationId,
+    workflow_id: e.workflowId,
+    run_id: e.runId,
+    window_start: e.windowStart,
+    window_end: e.windowEnd,
+    error_kind: e.errorKind,
+    hint: e.status === 'failed' ? failureHint(e.errorKind) : null,
+    summary,
+    retry_of_execution_id: e.retryOfExecutionId,
+    created_at: e.createdAt,
+    started_at: e.startedAt,
+    finished_at: e.finishedAt,
+    temporal_url: links.temporalUiUrl && e.workflowId ? temporalWorkflowUrl(links.temporalUiUrl, links.namespace, e.workflowId, e.runId) : null,
+  };
+}
+
+export function presentExecutionLog(l: ExecutionLog) {
+  return { at: l.at, level: l.level, message: l.message, data: l.data, correlation_id: l.correlationId };
+}
+
+export function presentQuota(q: RunQuota) {
+  return { limit: q.limit, used: q.used, remaining: q.remaining, resets_at: q.resetsAt };
 }

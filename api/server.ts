@@ -5,6 +5,7 @@ import { loadConfig } from '../lib/config';
 import { assertConfinedRole, createDb } from '../lib/db/client';
 import { pendingMigrations } from '../lib/db/migrator';
 import { createLogger } from '../lib/log/logger';
+import { digestRunStarter, keyringFromConfig, mattermostFromConfig, scheduleControl } from '../lib/runtime/digest-runtime';
 import { lazyTemporal } from '../lib/temporal/lazy-temporal';
 import { createApp } from './app';
 
@@ -27,6 +28,12 @@ async function main() {
     temporalUiUrl: config.TEMPORAL_UI_URL,
     pendingMigrations: () => pendingMigrations(migrationUrl),
     temporalReachable: () => temporal.reachable(),
+    keyring: keyringFromConfig(config),
+    mattermost: mattermostFromConfig(config),
+    allowedHosts: config.OUTBOUND_ALLOWED_HOSTS,
+    runStarter: digestRunStarter(() => temporal.get()),
+    runNowLimitPerHour: config.RUN_NOW_LIMIT_PER_HOUR,
+    schedules: scheduleControl(dbHandle.db, () => temporal.get()),
     auth: { publicUrl: config.PUBLIC_URL, secureCookies: config.NODE_ENV === 'production' },
   });
 

@@ -11,6 +11,8 @@ import { createDb } from '../lib/db/client';
 import { migrate } from '../lib/db/migrator';
 import { seedDemoTenant } from '../lib/seed/seed-demo-tenant';
 import { seedRegistry } from '../lib/seed/seed-registry';
+import { loadOrCreateDevKeyring } from '../lib/crypto/keyring';
+import { startMattermostSink } from '../test/fakes/run-mattermost-sink';
 import { spawnTsEntrypoint } from './dev-stack/child-process';
 import { DevStackError, startEmbeddedPostgres } from './dev-stack/postgres';
 import { NO_TEMPORAL_CLI_MESSAGE, PROJECT_ROOT, resolveTemporalCli, startTemporalDevServer, stopChild } from './dev-stack/temporal';
@@ -98,9 +100,23 @@ async function main() {
       temporalUi ??= temporal.uiUrl;
     }
 
-    // 4. Worker and API
+    // 4. Credential keys (a development key is created in the data folder on first start) and
+    //    the local Mattermost-compatible sink, so a digest can arrive without a Mattermost server.
+    const encryptionKeys = config.ENCRYPTION_KEYS ?? loadOrCreateDevKeyring(dataDir);
+    let sinkHookUrl: string | undefined;
+    const allowedHosts = [...config.OUTBOUND_ALLOWED_HOSTS];
+    if (config.MATTERMOST_SINK_PORT > 0) {
+      const sink = await startMattermostSink({ port: config.MATTERMOST_SINK_PORT });
+      services.push(sink);
+      sinkHookUrl = sink.hookUrl;
+      allowedHosts.push(`127.0.0.1:${config.MATTERMOST_SINK_PORT}`);
+    }
+
+    // 5. Worker and API
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ENCRYPTION_KEYS: encryptionKeys,
+      OUTBOUND_ALLOWED_HOSTS: allowedHosts.join(','),
       DATABASE_URL: appUrl,
       MIGRATION_DATABASE_URL: migrationUrl,
       TEMPORAL_ADDRESS: temporalAddress,
@@ -126,6 +142,7 @@ async function main() {
         `  App:              ${appUrlPublic}`,
         `  Temporal Web UI:  ${temporalUi ?? '(set TEMPORAL_UI_URL)'}`,
         `  Demo login:       ${demo.email} / ${demo.password ?? savedPassword ?? '(see the first start’s output)'}`,
+        ...(sinkHookUrl ? [`  Local Mattermost: ${sinkHookUrl}  (paste as the webhook URL; posts are printed here)`] : []),
         `  Data folder:      ${dataDir}`,
         'Press Ctrl-C to stop.',
         '',

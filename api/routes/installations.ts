@@ -8,6 +8,7 @@ import type { AppDeps } from '../app';
 import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentDirective, presentInstallation } from '../presenters';
+import { installationDigestRouter } from './installation-digest';
 import { ZIdParam, ZInstallBody } from './installations.schemas';
 
 export function installationsRouter(deps: AppDeps): Router {
@@ -58,6 +59,8 @@ export function installationsRouter(deps: AppDeps): Router {
     const result = await requestUninstall(deps, { tenant, actor: { userId: principal.userId, role: principal.role }, installationId: id });
     res.status(202).json({ created: result.created, installation: presentInstallation(result.installation), directive: presentDirective(result.directive, links) });
   });
+
+  router.use('/:id', installationDigestRouter(deps));
 
   return router;
 }

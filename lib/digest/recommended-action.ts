@@ -26,11 +26,11 @@ export function recommendedAction(stats: DigestStats): string {
   }
   const rateLimit = errorCount(stats, 'rate_limit');
   if (rateLimit > 0) {
-    return `Mattermost rate-limited ${plural(rateLimit, 'request')}; runs retry on their own. If it persists, ask the Mattermost admin to raise the limit.`;
+    return `Rate limits were hit ${plural(rateLimit, 'time')}; affected runs retry on their own. If it persists, lower the request rate or raise the provider's limit.`;
   }
   const network = errorCount(stats, 'network');
   if (network > 0) {
-    return `Check that FleetPrompt can reach the Mattermost server: ${plural(network, 'network error')}.`;
+    return `Check that the failing integrations can reach their servers: ${plural(network, 'network error')}.`;
   }
   if (stats.directives.failed > 0) {
     return `Review the ${plural(stats.directives.failed, 'failed directive')} in the admin view.`;

@@ -6,6 +6,9 @@ import type { Db } from '../../lib/db/client';
 import type { DirectiveStarter } from '../../lib/directives/directive-starter';
 import { pendingMigrations } from '../../lib/db/migrator';
 import { createLogger } from '../../lib/log/logger';
+import { parseKeyring } from '../../lib/crypto/keyring';
+import { createMattermostClient } from '../../lib/mattermost';
+import { digestRunStarter, scheduleControl } from '../../lib/runtime/digest-runtime';
 
 export function temporalStarter(temporal: TemporalHandle): DirectiveStarter {
   return { start: (d) => startDirectiveWorkflow(temporal, d) };
@@ -17,8 +20,23 @@ export const unreachableStarter: DirectiveStarter = {
   },
 };
 
+export const TEST_KEYRING = parseKeyring(`test1:${Buffer.alloc(32, 7).toString('base64')}`);
+
+/** Lets the outbound guard reach servers on this machine (the Mattermost fake). */
+export const TEST_ALLOWED_HOSTS = ['127.0.0.1', 'localhost'];
+
 export function buildTestApp(opts: { db: Db; temporal?: TemporalHandle; starter?: DirectiveStarter; overrides?: Partial<AppDeps> }): Express {
+  const getTemporal = async () => {
+    if (!opts.temporal) throw new Error('14 UNAVAILABLE: no Temporal in this test');
+    return opts.temporal;
+  };
   return createApp({
+    keyring: TEST_KEYRING,
+    mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: 2_000 }),
+    allowedHosts: TEST_ALLOWED_HOSTS,
+    runStarter: digestRunStarter(getTemporal),
+    runNowLimitPerHour: 3,
+    schedules: scheduleControl(opts.db, getTemporal),
     db: opts.db,
     logger: createLogger({ level: 'silent' }),
     starter: opts.starter ?? (opts.temporal ? temporalStarter(opts.temporal) : unreachableStarter),

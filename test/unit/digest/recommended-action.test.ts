@@ -25,10 +25,10 @@ describe('recommendedAction', () => {
     const base = busyStats({ installs: { requested: 1, completed: 1, failed: 0, upgrades: 0, uninstalls: 0 } });
     expect(recommendedAction(base)).toMatch(/^Check the installation's settings .*1 validation error\.$/);
     expect(recommendedAction({ ...base, topErrors: [{ errorKind: 'rate_limit', count: 2 }], failures: [] })).toMatch(
-      /^Mattermost rate-limited 2 requests/,
+      /^Rate limits were hit 2 times/,
     );
     expect(recommendedAction({ ...base, topErrors: [{ errorKind: 'network', count: 2 }], failures: [] })).toBe(
-      'Check that FleetPrompt can reach the Mattermost server: 2 network errors.',
+      'Check that the failing integrations can reach their servers: 2 network errors.',
     );
     expect(recommendedAction({ ...base, topErrors: [], failures: [] })).toBe('Review the 1 failed directive in the admin view.');
     expect(

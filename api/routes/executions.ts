@@ -1,0 +1,59 @@
+// Digest runs: list, one with its logs, and Retry.
+import { Router } from 'express';
+import { withTenant } from '../../lib/db/with-tenant';
+import { AppError } from '../../lib/errors/app-error';
+import { afterCursor, decodeCursor, encodeCursor } from '../../lib/pagination/cursor';
+import { requestRetry } from '../../lib/runs/request-digest-run';
+import type { AppDeps } from '../app';
+import { requireRole, tenantOf } from '../middleware/auth';
+import { parseInput } from '../middleware/parse';
+import { presentExecution, presentExecutionLog, presentQuota } from '../presenters';
+import { ZExecutionListQuery } from './executions.schemas';
+import { ZIdParam } from './installations.schemas';
+
+export function executionsRouter(deps: AppDeps): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get('/', async (req, res) => {
+    const q = parseInput(ZExecutionListQuery, req.query, 'query');
+    const tenant = tenantOf(res);
+    const rows = await withTenant(deps.db, tenant.id, (tx) =>
+      tx.execution.findMany({
+        where: {
+          ...(q.installation_id ? { installationId: q.installation_id } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.trigger ? { trigger: q.trigger } : {}),
+          ...(q.correlation_id ? { correlationId: q.correlation_id } : {}),
+          ...afterCursor(q.cursor ? decodeCursor(q.cursor) : undefined),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: q.limit + 1,
+      }),
+    );
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    res.json({ items: page.map((e) => presentExecution(e, deps)), next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const id = parseInput(ZIdParam, req.params.id, 'execution id');
+    const tenant = tenantOf(res);
+    const found = await withTenant(deps.db, tenant.id, async (tx) => {
+      const execution = await tx.execution.findUnique({ where: { id } });
+      if (!execution) return null;
+      const logs = await tx.executionLog.findMany({ where: { executionId: id }, orderBy: { at: 'asc' } });
+      return { execution, logs };
+    });
+    if (!found) throw new AppError('EXECUTION_NOT_FOUND', 'No such execution in this tenant.');
+    res.json({ ...presentExecution(found.execution, deps), logs: found.logs.map(presentExecutionLog) });
+  });
+
+  router.post('/:id/retry', requireRole('owner', 'admin'), async (req, res) => {
+    const id = parseInput(ZIdParam, req.params.id, 'execution id');
+    const tenant = tenantOf(res);
+    const { execution, quota } = await requestRetry(deps, { tenantId: tenant.id, executionId: id });
+    res.status(202).location(`/api/tenants/${tenant.slug}/executions/${execution.id}`).json({ execution: presentExecution(execution, deps), run_quota: presentQuota(quota) });
+  });
+
+  return router;
+}

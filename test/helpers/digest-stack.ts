@@ -1,0 +1,101 @@
+// Everything a digest test needs, real where it can be: Postgres, the Temporal dev server, a
+// worker with the real activities, the real API app, and the Mattermost-compatible fake.
+import request from 'supertest';
+import type { Express } from 'express';
+import type { Worker } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities';
+import type { DbHandle } from '../../lib/db/client';
+import { withTenant } from '../../lib/db/with-tenant';
+import { createLogger, type Logger } from '../../lib/log/logger';
+import { createMattermostClient } from '../../lib/mattermost';
+import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
+import { scheduleControl } from '../../lib/runtime/digest-runtime';
+import { startFakeMattermost, type FakeMattermost } from '../fakes/mattermost-server';
+import { buildTestApp, TEST_ALLOWED_HOSTS, TEST_KEYRING } from './app';
+import { createTestTenant, testDb, waitFor, type TestTenant } from './db';
+import { openTestTemporal, startTestWorker, type TestTemporal } from './temporal';
+
+export interface DigestStack {
+  handle: DbHandle;
+  t: TestTemporal;
+  app: Express;
+  fake: FakeMattermost;
+  worker: { worker: Worker; running: Promise<void> };
+  activityDeps: ActivityDeps;
+  close(): Promise<void>;
+}
+
+export async function openDigestStack(options: { logger?: Logger; appOverrides?: Parameters<typeof buildTestApp>[0]['overrides'] } = {}): Promise<DigestStack> {
+  const handle = testDb();
+  const t = await openTestTemporal();
+  const fake = await startFakeMattermost();
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  const activityDeps: ActivityDeps = {
+    db: handle.db,
+    logger,
+    keyring: TEST_KEYRING,
+    mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: 1_500 }),
+    schedules: scheduleControl(handle.db, async () => t.temporal),
+    publicUrl: 'http://127.0.0.1:3000',
+  };
+  const worker = await startTestWorker(t, activityDeps);
+  const app = buildTestApp({ db: handle.db, temporal: t.temporal, overrides: options.appOverrides });
+  return {
+    handle,
+    t,
+    app,
+    fake,
+    worker,
+    activityDeps,
+    async close() {
+      worker.worker.shutdown();
+      await worker.running;
+      await fake.close();
+      await t.close();
+      await handle.close();
+    },
+  };
+}
+
+export const auth = (tenant: TestTenant, role: keyof TestTenant['tokens'] = 'owner') => ({ authorization: `Bearer ${tenant.tokens[role]}` });
+
+/** A tenant with the digest installed (and, unless told otherwise, connected to a fake webhook). */
+export async function installedTenant(
+  s: DigestStack,
+  options: { connect?: 'webhook' | 'pat' | false; channel?: string; config?: Record<string, unknown>; hookChannel?: string } = {},
+): Promise<{ tenant: TestTenant; installationId: string; hookUrl?: string }> {
+  const tenant = await createTestTenant(s.handle, 'dg');
+  const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations`).set(auth(tenant)).send({ package_slug: DIGEST_PACKAGE_SLUG, config: options.config });
+  const installationId = res.body.installation.id as string;
+  await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed');
+  if (options.channel !== undefined) {
+    await request(s.app).put(`/api/tenants/${tenant.slug}/installations/${installationId}/config`).set(auth(tenant)).send({ channel: options.channel }).expect(200);
+  }
+  let hookUrl: string | undefined;
+  if (options.connect === 'pat') {
+    await request(s.app)
+      .put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`)
+      .set(auth(tenant))
+      .send({ kind: 'pat', base_url: s.fake.url, token: s.fake.token, team: s.fake.team.name })
+      .expect(200);
+  } else if (options.connect !== false) {
+    hookUrl = s.fake.hookUrl(s.fake.createHook({ channel: options.hookChannel ?? 'town-square' }));
+    await request(s.app).put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`).set(auth(tenant)).send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' }).expect(200);
+  }
+  return { tenant, installationId, hookUrl };
+}
+
+export async function waitForExecution(s: DigestStack, tenant: TestTenant, executionId: string, timeoutMs = 30_000) {
+  return waitFor(async () => {
+    const e = await withTenant(s.handle.db, tenant.id, (tx) => tx.execution.findUnique({ where: { id: executionId } }));
+    return e && ['succeeded', 'failed', 'skipped'].includes(e.status) ? e : undefined;
+  }, timeoutMs);
+}
+
+export async function signalsOf(s: DigestStack, tenant: TestTenant, correlationId: string) {
+  return withTenant(s.handle.db, tenant.id, (tx) => tx.signal.findMany({ where: { correlationId }, orderBy: [{ occurredAt: 'asc' }, { createdAt: 'asc' }] }));
+}
+
+export function postsWithMarker(fake: FakeMattermost) {
+  return fake.received().filter((p) => typeof p.props.fleetprompt_dedupe === 'string');
+}

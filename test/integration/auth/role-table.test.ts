@@ -1,0 +1,138 @@
+// The role gate on every state-changing tenant route, for every kind of caller: owner, admin
+// and member, each by browser session and by API token; no login; and another tenant's user
+// and token. Owner/admin pass the gate, member is 403, no login is 401, another tenant is 404.
+//
+// For routes owned by other areas (credentials, config, runs, retry) the cases send input that
+// passes the gate and then stops (bad body, unknown id), so only the gate is asserted.
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApiToken } from '../../../lib/auth/api-tokens';
+import type { DbHandle } from '../../../lib/db/client';
+import type { Role } from '../../../lib/db/generated/client';
+import { withTenant } from '../../../lib/db/with-tenant';
+import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { buildTestApp } from '../../helpers/app';
+import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';
+import { signedInAgent, type SignedIn } from '../../helpers/session';
+
+type Method = 'post' | 'put' | 'patch' | 'delete';
+
+interface RouteCase {
+  name: string;
+  method: Method;
+  /** Path under /api/tenants/:tenant, built per request (some need a fresh target). */
+  path: () => Promise<string> | string;
+  body?: object;
+  /** What owner/admin get once through the gate (default: anything but 401, 403 and a tenant 404). */
+  allowedStatus?: number;
+}
+
+type CallerName = `${Role} via session` | `${Role} via token` | 'no login' | "another tenant's user" | "another tenant's token";
+
+describe('role table: every state-changing tenant route × every kind of caller', () => {
+  let handle: DbHandle;
+  let app: Express;
+  let tenant: TestTenant;
+  let other: TestTenant;
+  let sessions: Record<Role, SignedIn>;
+  let otherUser: SignedIn;
+  let installedId: string;
+
+  beforeAll(async () => {
+    handle = testDb();
+    app = buildTestApp({ db: handle.db, starter: { start: async () => ({ started: true }) } });
+    tenant = await createTestTenant(handle, 'roles');
+    other = await createTestTenant(handle, 'roles-other');
+    sessions = {
+      owner: await signedInAgent(app, handle, tenant, 'owner'),
+      admin: await signedInAgent(app, handle, tenant, 'admin'),
+      member: await signedInAgent(app, handle, tenant, 'member'),
+    };
+    otherUser = await signedInAgent(app, handle, other, 'owner');
+    // An installed installation to uninstall (the digest package is the tenant's only one, so
+    // the install case below finds it installed and answers idempotently or with a conflict).
+    const installation = await withTenant(handle.db, tenant.id, (tx) =>
+      tx.installation.create({ data: { tenantId: tenant.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', config: {}, installedAt: new Date() } }),
+    );
+    installedId = installation.id;
+  });
+  afterAll(async () => {
+    await handle.close();
+  });
+
+  const freshMemberToken = async () =>
+    (await withTenant(handle.db, tenant.id, (tx) => createApiToken(tx, { tenantId: tenant.id, name: 'target', role: 'member', createdByUserId: null }))).id;
+
+  const routes: RouteCase[] = [
+    { name: 'POST installations (install)', method: 'post', path: () => '/installations', body: { package_slug: DIGEST_PACKAGE_SLUG } },
+    { name: 'DELETE installations/:id (uninstall)', method: 'delete', path: () => `/installations/${installedId}`, allowedStatus: 202 },
+    { name: 'POST api-tokens', method: 'post', path: () => '/api-tokens', body: { name: 'ci', role: 'member' }, allowedStatus: 201 },
+    { name: 'DELETE api-tokens/:id', method: 'delete', path: async () => `/api-tokens/${await freshMemberToken()}`, allowedStatus: 200 },
+    { name: 'PUT installations/:id/credential (connect)', method: 'put', path: () => `/installations/${installedId}/credential`, body: { kind: 'carrier-pigeon' } },
+    { name: 'DELETE installations/:id/credential (disconnect)', method: 'delete', path: () => `/installations/${installedId}/credential` },
+    { name: 'PUT installations/:id/config', method: 'put', path: () => `/installations/${installedId}/config`, body: { no_such_option: true } },
+    { name: 'POST installations/:id/runs (run now)', method: 'post', path: () => `/installations/${randomUUID()}/runs` },
+    { name: 'POST executions/:id/retry', method: 'post', path: () => `/executions/${randomUUID()}/retry` },
+  ];
+
+  const callers: CallerName[] = [
+    'owner via session', 'admin via session', 'member via session',
+    'owner via token', 'admin via token', 'member via token',
+    'no login', "another tenant's user", "another tenant's token",
+  ];
+
+  async function call(caller: CallerName, route: RouteCase): Promise<request.Response> {
+    const url = `/api/tenants/${tenant.slug}${await route.path()}`;
+    let req: request.Test;
+    const session = /^(owner|admin|member) via session$/.exec(caller);
+    const token = /^(owner|admin|member) via token$/.exec(caller);
+    if (session) {
+      const s = sessions[session[1] as Role];
+      req = s.agent[route.method](url).set('x-csrf-token', s.csrfToken);
+    } else if (caller === "another tenant's user") {
+      req = otherUser.agent[route.method](url).set('x-csrf-token', otherUser.csrfToken);
+    } else {
+      req = request(app)[route.method](url);
+      if (token) req = req.set('authorization', `Bearer ${tenant.tokens[token[1] as Role]}`);
+      if (caller === "another tenant's token") req = req.set('authorization', `Bearer ${other.tokens.owner}`);
+    }
+    return route.body ? req.send(route.body) : req;
+  }
+
+  const table = routes.flatMap((route) => callers.map((caller) => [route.name, caller, route] as const));
+
+  it.each(table)('%s — %s', async (_name, caller, route) => {
+    const res = await call(caller, route);
+    if (caller.startsWith('owner') || caller.startsWith('admin')) {
+      if (route.allowedStatus) expect(res.status).toBe(route.allowedStatus);
+      expect([401, 403]).not.toContain(res.status);
+      expect(res.body?.error?.code).not.toBe('TENANT_NOT_FOUND');
+    } else if (caller.startsWith('member')) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    } else if (caller === 'no login') {
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    } else {
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('TENANT_NOT_FOUND');
+    }
+  });
+
+  it('covers every state-changing route mounted under /api/tenants/:tenant', () => {
+    // Guard against a new state-changing route being added without a row here: the table names
+    // the routes this file knows; keep it in step with api/app.ts.
+    expect(routes.map((r) => `${r.method.toUpperCase()} ${r.name.split(' ')[1]}`)).toEqual([
+      'POST installations',
+      'DELETE installations/:id',
+      'POST api-tokens',
+      'DELETE api-tokens/:id',
+      'PUT installations/:id/credential',
+      'DELETE installations/:id/credential',
+      'PUT installations/:id/config',
+      'POST installations/:id/runs',
+      'POST executions/:id/retry',
+    ]);
+  });
+});
