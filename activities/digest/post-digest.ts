@@ -32,9 +32,13 @@ function destinationOf(secret: TCredentialSecret, config: TDigestConfig): string
   return secret.kind === 'webhook' ? `webhook:${secret.webhook_url.split('/hooks/')[0]}:${channel}` : `pat:${secret.base_url}:${secret.team ?? ''}:${channel}`;
 }
 
-/** Throws for the activity's retry policy: transient kinds retry (honouring Retry-After), the rest do not. */
+/**
+ * Throws for the activity's retry policy: transient kinds retry (honouring Retry-After), the rest
+ * do not. A final unknown outcome is reported as kind `unknown`, whatever the transport said.
+ */
 function failure(err: MattermostError, retry: boolean): never {
-  throw ApplicationFailure.create({ message: err.message, type: err.kind, nonRetryable: !retry, nextRetryDelay: retry && err.retryAfterMs ? err.retryAfterMs : undefined, details: [{ code: err.code, status: err.status ?? null }] });
+  const kind = err.outcomeUnknown && !retry ? 'unknown' : err.kind;
+  throw ApplicationFailure.create({ message: err.message, type: kind, nonRetryable: !retry, nextRetryDelay: retry && err.retryAfterMs ? err.retryAfterMs : undefined, details: [{ code: err.code, status: err.status ?? null }] });
 }
 
 export function createPostDigest(deps: ActivityDeps) {
@@ -77,6 +81,16 @@ export function createPostDigest(deps: ActivityDeps) {
       channelId ??= await client.resolveChannelId(target.baseUrl, target.token, target.team, config.channel);
       return client.findPostByMarker(target.baseUrl, target.token, channelId, DEDUPE_MARKER_PROP, props[DEDUPE_MARKER_PROP], Date.now() - MARKER_LOOKBACK_MS);
     };
+
+    // Resolved before the claim: a failed read must never make the ledger's outcome unknown.
+    if (target.kind === 'pat' && target.team && config.channel) {
+      try {
+        channelId = await client.resolveChannelId(target.baseUrl, target.token, target.team, config.channel);
+      } catch (err) {
+        if (isMattermostError(err)) failure(err, err.retryable || err.outcomeUnknown);
+        throw err;
+      }
+    }
 
     const claimInput = { tenantId: ctx.tenantId, executionId: ctx.executionId, provider: 'mattermost', destination: destinationOf(secret, config), dedupeKey: ctx.dedupeKey, contentHash: digest.contentHash, staleAfterMs: STALE_CLAIM_MS };
     let claim = await withTenant(deps.db, ctx.tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: input.acceptUnknownOutcome }));

@@ -14,7 +14,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { constantTimeEqual } from '../../lib/auth/constant-time';
 import { checkSameOrigin } from '../../lib/auth/same-origin';
-import { resolveAuthSettings, type AuthSettings } from '../../lib/auth/settings';
+import type { AuthSettings } from '../../lib/auth/settings';
 import { AppError } from '../../lib/errors/app-error';
 import type { Identity } from './auth';
 
@@ -26,7 +26,7 @@ export function isUnsafeMethod(method: string): boolean {
 }
 
 export function csrfProtection(deps: { auth?: Partial<AuthSettings> }, options: { tokenExemptPaths?: string[] } = {}) {
-  const { publicUrl } = resolveAuthSettings(deps.auth);
+  const publicUrl = deps.auth?.publicUrl;
   const exempt = new Set(options.tokenExemptPaths ?? ['/auth/login']);
   return (req: Request, res: Response, next: NextFunction) => {
     if (!isUnsafeMethod(req.method)) return next();

@@ -26,6 +26,9 @@ export interface FailureOptions {
   status?: number;
   /** 'slow': how long to hold the answer (default 2000 ms); make it longer than the client timeout. */
   delayMs?: number;
+  /** Only requests with this method / exact path (e.g. 'POST', '/api/v4/posts'). */
+  method?: string;
+  path?: string;
   /** '429': Retry-After / X-RateLimit-Reset seconds (default 1). */
   retryAfterSec?: number;
   /** 'redirect': the Location header (default <url>/landing). */
@@ -190,10 +193,10 @@ export async function startFakeMattermost(options: { port?: number; host?: strin
     },
   };
 
-  const takeFailure = (kind: 'hooks' | 'api'): QueuedFailure | undefined => {
+  const takeFailure = (kind: 'hooks' | 'api', req: FakeRequest): QueuedFailure | undefined => {
     const now = Date.now();
     failures = failures.filter((f) => f.remaining > 0 && (f.until === undefined || f.until > now));
-    const failure = failures.find((f) => f.route === 'all' || f.route === kind);
+    const failure = failures.find((f) => (f.route === 'all' || f.route === kind) && (!f.options.method || f.options.method === req.method) && (!f.options.path || f.options.path === req.path));
     if (failure) failure.remaining--;
     return failure;
   };
@@ -288,7 +291,7 @@ export async function startFakeMattermost(options: { port?: number; host?: strin
         bodyTooLarge: size > limit,
       };
       const kind = fakeReq.path.startsWith('/hooks/') ? 'hooks' : fakeReq.path.startsWith('/api/') ? 'api' : null;
-      const failure = kind ? takeFailure(kind) : undefined;
+      const failure = kind ? takeFailure(kind, fakeReq) : undefined;
       const record: RequestRecord = { method: fakeReq.method, path: maskHookPath(fakeReq.path), status: 0, failure: failure?.mode };
       requestLog.push(record);
 
