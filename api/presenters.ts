@@ -2,6 +2,7 @@
 import { failureHint } from '../lib/credentials/failure-hints';
 import type { Directive, Execution, ExecutionLog, Installation, IntegrationCredential, Package, Signal } from '../lib/db/generated/client';
 import type { RunQuota } from '../lib/runs/run-now-limit';
+import type { DigestScheduleState } from '../lib/temporal/digest-schedule';
 import { temporalWorkflowUrl } from '../lib/temporal/workflow-ids';
 
 export interface LinkContext {
@@ -111,4 +112,15 @@ export function presentExecutionLog(l: ExecutionLog) {
 
 export function presentQuota(q: RunQuota) {
   return { limit: q.limit, used: q.used, remaining: q.remaining, resets_at: q.resetsAt };
+}
+
+export function presentSchedule(s: DigestScheduleState | null) {
+  if (!s) return null;
+  return {
+    schedule_id: s.scheduleId,
+    paused: s.paused,
+    schedule_time: s.scheduleTime,
+    timezone: s.timezone,
+    next_runs: s.nextRuns.map((r) => ({ at: r.at, local: r.local, utc_offset: r.utcOffset })),
+  };
 }

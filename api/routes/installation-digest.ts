@@ -14,7 +14,7 @@ import { formatZodIssues } from '../../lib/errors/zod-issues';
 import type { AppDeps } from '../app';
 import { requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
-import { presentCredential, presentExecution, presentInstallation, presentQuota } from '../presenters';
+import { presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../presenters';
 import { ZConfigBody, ZConnectCredentialBody } from './installation-digest.schemas';
 import { ZIdParam } from './installations.schemas';
 
@@ -42,7 +42,7 @@ export function installationDigestRouter(deps: AppDeps): Router {
     const { tenant, installation } = await load(res, idOf(req.params));
     const credential = await connectCredential(deps, { tenantId: tenant.id, installationId: installation.id, connect: body });
     const schedule = await syncSchedule(tenant.id, installation.id);
-    res.json({ credential: presentCredential(credential), schedule });
+    res.json({ credential: presentCredential(credential), schedule: presentSchedule(schedule) });
   });
 
   router.delete('/credential', admin, async (req, res) => {
@@ -61,12 +61,12 @@ export function installationDigestRouter(deps: AppDeps): Router {
     if (!merged.success) throw new AppError('VALIDATION_FAILED', 'The config is invalid.', { details: formatZodIssues(merged.error) });
     const updated = await withTenant(deps.db, tenant.id, (tx) => tx.installation.update({ where: { id: installation.id }, data: { config: merged.data as unknown as Prisma.InputJsonObject } }));
     const schedule = await syncSchedule(tenant.id, installation.id);
-    res.json({ installation: presentInstallation(updated), schedule });
+    res.json({ installation: presentInstallation(updated), schedule: presentSchedule(schedule) });
   });
 
   router.get('/schedule', async (req, res) => {
     const { installation } = await load(res, idOf(req.params));
-    res.json({ schedule: await deps.schedules.describe(installation.id) });
+    res.json({ schedule: presentSchedule(await deps.schedules.describe(installation.id)) });
   });
 
   router.get('/health', async (req, res) => {
@@ -81,7 +81,7 @@ export function installationDigestRouter(deps: AppDeps): Router {
       last_error: installation.lastError,
       last_error_kind: installation.lastErrorKind,
       hint: failureHint(installation.lastErrorKind),
-      next_runs: schedule?.nextRuns ?? [],
+      next_runs: presentSchedule(schedule)?.next_runs ?? [],
       schedule_paused: schedule?.paused ?? null,
       run_quota: presentQuota(quota),
     });

@@ -17,7 +17,8 @@ export function toTarget(secret: TCredentialSecret): MattermostTarget {
 
 /** The values that must be scrubbed from any text once this secret is in memory. */
 export function secretValues(secret: TCredentialSecret): string[] {
-  return secret.kind === 'webhook' ? [secret.webhook_url, secret.webhook_url.split('/').pop() ?? ''] : [secret.token];
+  // The hook id is the path segment after /hooks/ (a query or fragment is not part of it).
+  return secret.kind === 'webhook' ? [secret.webhook_url, /\/hooks\/([A-Za-z0-9]+)\/?(?:[?#].*)?$/.exec(secret.webhook_url)?.[1] ?? secret.webhook_url.split('/').pop() ?? ''] : [secret.token];
 }
 
 export interface CredentialFacts {

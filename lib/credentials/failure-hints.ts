@@ -22,7 +22,8 @@ const BY_KIND: Record<FailureKind, string> = {
 };
 
 export function failureHint(kind: FailureKind | string | null | undefined, code?: string | null): string | null {
-  if (code && BY_CODE[code]) return BY_CODE[code];
+  // Own keys only: a code or kind such as "constructor" must not return an Object.prototype member.
+  if (code && Object.hasOwn(BY_CODE, code)) return BY_CODE[code];
   if (!kind) return null;
-  return BY_KIND[kind as FailureKind] ?? BY_KIND.unknown;
+  return Object.hasOwn(BY_KIND, kind) ? BY_KIND[kind as FailureKind] : BY_KIND.unknown;
 }
