@@ -6,8 +6,10 @@ import { emitSignal } from '../signals/emit-signal';
 
 export async function revokeCredential(tx: Tx, input: { tenantId: string; credentialId: string; reason: 'user_revoked' | 'rejected_by_server'; correlationId?: string }): Promise<void> {
   const row = await tx.integrationCredential.findUnique({ where: { id: input.credentialId } });
-  if (!row || row.status !== 'connected') return;
   const byUser = input.reason === 'user_revoked';
+  // A user's revoke destroys the secret whatever Mattermost thought of it (an `invalid` row
+  // still holds a decryptable ciphertext); the server's rejection only marks a connected one.
+  if (!row || row.status === 'revoked' || (!byUser && row.status !== 'connected')) return;
   await tx.integrationCredential.update({
     where: { id: row.id },
     data: byUser

@@ -5,7 +5,7 @@ export * from './mattermost-error';
 export { classifyResponse, isSuccessResponse, type ClassifyContext, type MattermostOperation, type ResponseFacts } from './classify-response';
 export { classifyTransportError } from './classify-transport-error';
 export { parseRetryAfter, retryAfterFromHeaders, MAX_RETRY_AFTER_MS } from './retry-after';
-export { assertWebhookUrlShape, maskWebhookUrl } from './webhook-url';
+export { assertWebhookUrlShape } from './webhook-url';
 export { postViaWebhook, buildWebhookPayload } from './post-via-webhook';
 export { verifyWebhook, VERIFY_WEBHOOK_TEXT, type VerifyWebhookOptions } from './verify-webhook';
 export { verifyToken } from './verify-token';

@@ -1,5 +1,5 @@
-// Shape checks and display for incoming-webhook URLs. The last path segment (the hook id) is
-// the credential: it is checked here, but only ever shown masked.
+// Shape check for incoming-webhook URLs. The last path segment (the hook id) is the credential:
+// it is checked here; lib/crypto/fingerprint.ts masks it for display.
 import { MattermostError } from './mattermost-error';
 
 // Mattermost routes exactly /hooks/{id:[A-Za-z0-9]+}; a trailing slash would not match.
@@ -25,17 +25,4 @@ export function assertWebhookUrlShape(webhookUrl: string): URL {
     });
   }
   return url;
-}
-
-/** "https://mm.example.com/hooks/…wxyz": host plus the last four characters of the key. */
-export function maskWebhookUrl(webhookUrl: string): string {
-  try {
-    const url = new URL(webhookUrl);
-    const match = HOOK_PATH.exec(url.pathname);
-    const prefix = match ? url.pathname.slice(0, match.index) : '';
-    const tail = match ? match[1].slice(-4) : '';
-    return `${url.protocol}//${url.host}${prefix}/hooks/…${tail}`;
-  } catch {
-    return '[invalid URL]';
-  }
 }

@@ -1,14 +1,7 @@
 // The digest installation's configuration (spec §6), parsed by zod at every boundary.
 // Stored without secrets: the Mattermost credential is referenced by id only.
 import { z } from 'zod';
-import { isValidIanaZone } from '../schedule/iana-zone';
-
-export const ZHHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM in 24-hour time, e.g. 07:30');
-
-export const ZIanaZone = z
-  .string()
-  .min(1)
-  .refine(isValidIanaZone, { message: 'must be an IANA time zone name, e.g. Europe/Berlin or America/New_York' });
+import { ZScheduleTime, ZTimezone } from '../schedule/schedule-schemas';
 
 // Mattermost's IsValidChannelIdentifier, plus its 64-character column limit.
 export const ZChannelName = z
@@ -19,8 +12,8 @@ export const ZChannelName = z
 export const ZDigestConfig = z
   .object({
     mattermost_credential_id: z.uuid().nullable(),
-    timezone: ZIanaZone,
-    schedule_time: ZHHMM,
+    timezone: ZTimezone,
+    schedule_time: ZScheduleTime,
     enabled: z.boolean(),
     channel: ZChannelName.nullable(),
     include_llm_summary: z.boolean(),

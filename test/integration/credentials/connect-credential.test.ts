@@ -115,14 +115,14 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       expectNoSecretIn(JSON.stringify(signal), hookUrl, hookId);
 
       // Connecting creates the daily schedule, shown with its zone and next runs.
-      expect(res.body.schedule).toMatchObject({ scheduleId: digestScheduleId(installationId), paused: false, timezone: 'Europe/Berlin', scheduleTime: '07:30' });
+      expect(res.body.schedule).toMatchObject({ schedule_id: digestScheduleId(installationId), paused: false, timezone: 'Europe/Berlin', schedule_time: '07:30' });
       const schedule = await request(s.app).get(path(tenant, installationId, 'schedule')).set(auth(tenant, 'member'));
       expect(schedule.status).toBe(200);
-      expect(schedule.body.schedule).toMatchObject({ scheduleId: digestScheduleId(installationId), timezone: 'Europe/Berlin', scheduleTime: '07:30', paused: false });
-      expect(schedule.body.schedule.nextRuns.length).toBeGreaterThan(0);
-      for (const run of schedule.body.schedule.nextRuns) {
+      expect(schedule.body.schedule).toMatchObject({ schedule_id: digestScheduleId(installationId), timezone: 'Europe/Berlin', schedule_time: '07:30', paused: false });
+      expect(schedule.body.schedule.next_runs.length).toBeGreaterThan(0);
+      for (const run of schedule.body.schedule.next_runs) {
         expect(run.local).toMatch(/ 07:30$/);
-        expect(run.utcOffset).toMatch(/^\+0[12]:00$/);
+        expect(run.utc_offset).toMatch(/^\+0[12]:00$/);
         expect(new Date(run.at).getTime()).toBeGreaterThan(Date.now());
       }
       expect(installation.schedule_id).toBe(digestScheduleId(installationId));
