@@ -19,6 +19,10 @@ import { executionsRouter } from './routes/executions';
 import { healthRouter } from './routes/health';
 import { installationsRouter } from './routes/installations';
 import { packagesRouter } from './routes/packages';
+import { openApiRouter } from './routes/openapi';
+import { ingestBodyParser, signalsRouter } from './routes/signals';
+import { timelineRouter } from './routes/timeline';
+import { uiRouter } from './routes/ui-pages';
 
 export interface AppDeps {
   db: Db;
@@ -49,21 +53,26 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
 
   const api = express.Router();
+  api.use('/tenants/:tenant/signals', ingestBodyParser()); // a batch of up to 500 signals
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(authenticate(deps.db));
   api.use(csrfProtection(deps));
   api.use(requireJsonBody());
   api.use('/auth', authRouter(deps));
   api.use('/packages', packagesRouter(deps));
+  api.use(openApiRouter());
   const tenantScoped = express.Router({ mergeParams: true });
   tenantScoped.use(resolveTenant(deps.db));
   tenantScoped.use('/api-tokens', apiTokensRouter(deps));
   tenantScoped.use('/installations', installationsRouter(deps));
   tenantScoped.use('/directives', directivesRouter(deps));
   tenantScoped.use('/executions', executionsRouter(deps));
+  tenantScoped.use('/signals', signalsRouter(deps));
+  tenantScoped.use('/timeline', timelineRouter(deps));
   api.use('/tenants/:tenant', tenantScoped);
   api.use((req, _res, next) => next(new AppError('NOT_FOUND', `No API route ${req.method} ${req.path}.`)));
   app.use('/api', api);
+  app.use(uiRouter());
 
   app.use(errorHandler(deps.logger));
   return app;

@@ -55,6 +55,13 @@ export const ZConfig = z.object({
   APP_DB_PASSWORD: z.string().min(8).optional(),
   // The worker touches this file every 10 s while running (container health checks).
   WORKER_HEARTBEAT_FILE: z.string().min(1).optional(),
+  // Prometheus /metrics of the worker process on HOST:this port (0 = off); the Temporal SDK's own
+  // worker metrics are served on 127.0.0.1:WORKER_SDK_METRICS_PORT and merged into it (0 = off).
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+
+  // Signals older than this many days are purged by the daily retention schedule.
+  SIGNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 
   // npm start: run the local Mattermost-compatible sink on this port (0 = off).
   MATTERMOST_SINK_PORT: z.coerce.number().int().min(0).max(65535).default(8065),

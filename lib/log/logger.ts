@@ -1,7 +1,8 @@
 // Structured JSON logs. Redaction is central: known secret field paths are censored here, and
 // strings are scrubbed of webhook URLs and bearer tokens by redactSecrets before logging.
 import pino, { type Logger } from 'pino';
-import { redactSecretsDeep } from './redact';
+import { LOG_CONTEXT_KEYS, currentLogContext } from './context';
+import { redactForLog, redactSecretsDeep } from './redact';
 
 export type { Logger };
 
@@ -30,8 +31,10 @@ export function createLogger(options: { level?: string; name?: string; destinati
       level: options.level ?? 'info',
       name: options.name,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // The work in progress (API request, activity) names itself on every line: lib/log/context.ts.
+      mixin: (_obj, _level, logger) => contextFields(logger),
       formatters: {
-        log: (obj) => redactSecretsDeep(obj) as Record<string, unknown>,
+        log: (obj) => redactForLog(obj) as Record<string, unknown>,
       },
       hooks: {
         logMethod(args, method) {
@@ -42,4 +45,15 @@ export function createLogger(options: { level?: string; name?: string; destinati
     },
     options.destination,
   );
+}
+
+/** The current log context, minus fields a child logger already binds (no duplicate keys). */
+function contextFields(logger: { bindings(): Record<string, unknown> }): Record<string, string> {
+  const context = currentLogContext();
+  const keys = LOG_CONTEXT_KEYS.filter((k) => context[k] !== undefined);
+  if (keys.length === 0) return {};
+  const bound = logger.bindings();
+  const out: Record<string, string> = {};
+  for (const k of keys) if (!(k in bound)) out[k] = context[k]!;
+  return out;
 }

@@ -29,3 +29,26 @@ export function redactSecretsDeep(value: unknown, depth = 0): unknown {
   for (const [k, v] of Object.entries(value)) out[k] = redactSecretsDeep(v, depth + 1);
   return out;
 }
+
+// Field names whose value is a secret whatever it looks like (compared without "_" / "-" and
+// case): the value is replaced at any depth of a log line, not only at the fixed pino paths.
+const SECRET_FIELDS = new Set([
+  'password', 'passwd', 'secret', 'clientsecret', 'token', 'accesstoken', 'refreshtoken', 'idtoken', 'apikey', 'apitoken',
+  'authorization', 'proxyauthorization', 'cookie', 'setcookie', 'webhookurl', 'hookurl', 'privatekey', 'csrftoken',
+  'sessiontoken', 'encryptionkeys', 'ciphertext', 'authtag', 'nonce',
+]);
+
+export function isSecretFieldName(key: string): boolean {
+  return SECRET_FIELDS.has(key.replace(/[-_]/g, '').toLowerCase());
+}
+
+/** For log lines: secret-named fields censored at any depth, then every string scrubbed. */
+export function redactForLog(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return redactSecrets(value.message);
+  if (Array.isArray(value)) return value.map((v) => redactForLog(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = isSecretFieldName(k) && v !== null && v !== undefined ? '[redacted]' : redactForLog(v, depth + 1);
+  return out;
+}

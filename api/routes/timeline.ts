@@ -1,0 +1,109 @@
+// "What happened?" for one correlation id (an install directive, a digest run and its retries, a
+// credential connection, or a reporting system's own run): its directive(s), executions with
+// their logs, and signals, merged into one list in time order, with links into the Temporal Web UI.
+import { Router } from 'express';
+import { withTenant } from '../../lib/db/with-tenant';
+import type { AppDeps } from '../app';
+import { tenantOf } from '../middleware/auth';
+import { parseInput } from '../middleware/parse';
+import { presentDirective, presentExecution, presentExecutionLog, presentSignal } from '../presenters';
+import { ZTimelineParam } from './signals.schemas';
+
+/** Most rows of each kind one timeline reads. */
+export const TIMELINE_LIMIT = 500;
+
+type EventKind = 'directive' | 'execution' | 'log' | 'signal';
+const KIND_ORDER: Record<EventKind, number> = { directive: 0, execution: 1, log: 2, signal: 3 };
+
+export interface TimelineEvent {
+  at: Date;
+  kind: EventKind;
+  title: string;
+  status: string | null;
+  level: string | null;
+  ref_id: string;
+  execution_id: string | null;
+  data: unknown;
+  temporal_url: string | null;
+}
+
+export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'namespace'>): Router {
+  const router = Router({ mergeParams: true });
+  const links = { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace };
+
+  router.get('/:correlationId', async (req, res) => {
+    const correlationId = parseInput(ZTimelineParam, req.params.correlationId, 'correlation id');
+    const tenant = tenantOf(res);
+    const found = await withTenant(deps.db, tenant.id, async (tx) => {
+      const take = TIMELINE_LIMIT + 1;
+      const [directives, executions, signals] = await Promise.all([
+        tx.directive.findMany({ where: { correlationId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take }),
+        tx.execution.findMany({ where: { correlationId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take }),
+        tx.signal.findMany({ where: { correlationId }, orderBy: [{ occurredAt: 'asc' }, { createdAt: 'asc' }], take }),
+      ]);
+      const logs = executions.length
+        ? await tx.executionLog.findMany({ where: { executionId: { in: executions.map((e) => e.id) } }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take })
+        : [];
+      return { directives, executions, signals, logs };
+    });
+    const truncated = [found.directives, found.executions, found.signals, found.logs].some((rows) => rows.length > TIMELINE_LIMIT);
+    const directives = found.directives.slice(0, TIMELINE_LIMIT).map((d) => presentDirective(d, links));
+    const executions = found.executions.slice(0, TIMELINE_LIMIT).map((e) => ({
+      ...presentExecution(e, links),
+      logs: found.logs.filter((l) => l.executionId === e.id).map(presentExecutionLog),
+    }));
+    const signals = found.signals.slice(0, TIMELINE_LIMIT).map(presentSignal);
+
+    const events: TimelineEvent[] = [
+      ...directives.map((d) => ({
+        at: d.created_at,
+        kind: 'directive' as const,
+        title: `Directive ${d.type} recorded`,
+        status: d.status,
+        level: d.status === 'failed' ? 'error' : null,
+        ref_id: d.id,
+        execution_id: null,
+        data: { error: d.error, error_kind: d.error_kind, actor_role: d.actor_role },
+        temporal_url: d.temporal_url,
+      })),
+      ...executions.map((e) => ({
+        at: e.created_at,
+        kind: 'execution' as const,
+        title: `${e.trigger === 'retry' ? 'Retry' : e.trigger === 'manual' ? 'Manual' : 'Scheduled'} run requested`,
+        status: e.status,
+        level: e.status === 'failed' ? 'error' : null,
+        ref_id: e.id,
+        execution_id: e.id,
+        data: { error_kind: e.error_kind, hint: e.hint },
+        temporal_url: e.temporal_url,
+      })),
+      ...found.logs.slice(0, TIMELINE_LIMIT).map((l) => ({
+        at: l.at,
+        kind: 'log' as const,
+        title: l.message,
+        status: null,
+        level: l.level,
+        ref_id: l.id,
+        execution_id: l.executionId,
+        data: l.data,
+        temporal_url: null,
+      })),
+      ...signals.map((s) => ({
+        at: s.occurred_at,
+        kind: 'signal' as const,
+        title: s.type,
+        status: null,
+        level: s.type.endsWith('.failed') ? 'error' : null,
+        ref_id: s.id,
+        execution_id: null,
+        data: { source: s.source, subject: s.subject, payload: s.payload },
+        temporal_url: null,
+      })),
+    ];
+    events.sort((a, b) => a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+
+    res.json({ correlation_id: correlationId, truncated, events, directives, executions, signals });
+  });
+
+  return router;
+}

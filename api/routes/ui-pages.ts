@@ -1,0 +1,48 @@
+// The browser UI: static HTML pages and small vanilla JS modules from ui/. Each page route sends
+// its HTML file; the page's script reads data from the JSON API with the session cookie.
+// A strict Content-Security-Policy: scripts, styles and requests only from this origin.
+import path from 'node:path';
+import express, { Router, type Response } from 'express';
+
+export const UI_DIR = path.resolve(__dirname, '../../ui');
+
+/** Page routes → their HTML file in ui/pages. */
+export const UI_PAGES: Record<string, string> = {
+  '/login': 'login.html',
+  '/marketplace': 'marketplace.html',
+  '/packages/:slug': 'package.html',
+  '/installations/:id': 'installation.html',
+  '/admin': 'admin.html',
+};
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+function sendPage(res: Response, file: string, status = 200) {
+  res.status(status).set(SECURITY_HEADERS).set('Cache-Control', 'no-cache').sendFile(path.join(UI_DIR, 'pages', file));
+}
+
+export function uiRouter(): Router {
+  const router = Router();
+  router.use(
+    '/assets',
+    express.static(path.join(UI_DIR, 'assets'), {
+      index: false,
+      fallthrough: true,
+      setHeaders: (res) => {
+        res.setHeader('Cache-Control', 'no-cache');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+      },
+    }),
+  );
+  router.get('/', (_req, res) => res.redirect(302, '/marketplace'));
+  for (const [route, file] of Object.entries(UI_PAGES)) router.get(route, (_req, res) => sendPage(res, file));
+  // Any other page a browser asks for: a friendly 404 page.
+  router.get('/{*rest}', (_req, res) => sendPage(res, 'not-found.html', 404));
+  return router;
+}

@@ -1,0 +1,134 @@
+// digest-aggregation: the 24 h digest aggregation (lib/digest/collect-digest-stats.ts, through
+// the application role and RLS, as the worker runs it) for a tenant with SMALL signals and one
+// with LARGE signals, both spread over 30 days and interleaved with OTHERS signals of 99 other
+// tenants — by default 100k and 1M among 9M (10.1M rows). p50/p95 at each size and how the
+// time grows with the tenant's total. BENCH_EXPLAIN=1 prints each query's plan.
+//   npm run bench:digest-aggregation [-- --small=100000 --large=1000000 --others=9000000 --iterations=50]
+import { withTenant } from '../lib/db/with-tenant';
+import { collectDigestStats } from '../lib/digest/collect-digest-stats';
+import { createBenchTenant, openBenchStack } from './lib/bench-stack';
+import { explainDigestAggregation } from './lib/explain';
+import { distribution, elapsedMs, fmt, intSetting, now, progress, report, runBench, setting } from './lib/measure';
+import { countSignals, loadSignals, tuneForBulkLoad } from './lib/signal-load';
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** Slot table so that row g % W lands on each tenant in exact proportion, the others evenly. */
+function slotTable(small: { id: string; n: number }, large: { id: string; n: number }, others: string[], othersTotal: number): string[] {
+  const unit = [small.n, large.n, othersTotal].filter((n) => n > 0).reduce(gcd);
+  let k = 1;
+  while (((othersTotal / unit) * k) % others.length !== 0 && k < others.length) k++;
+  const slots = [
+    ...Array<string>((small.n / unit) * k).fill(small.id),
+    ...Array<string>((large.n / unit) * k).fill(large.id),
+    ...Array.from({ length: (othersTotal / unit) * k }, (_, i) => others[i % others.length]),
+  ];
+  // Deterministic shuffle: the two measured tenants' rows are spread, not in runs.
+  let seed = 42;
+  for (let i = slots.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const j = seed % (i + 1);
+    [slots[i], slots[j]] = [slots[j], slots[i]];
+  }
+  return slots;
+}
+
+async function main() {
+  const small = intSetting('small', 100_000, 10_000);
+  const large = intSetting('large', 1_000_000, 100_000);
+  const othersTotal = intSetting('others', 9_000_000, 900_000);
+  const otherTenants = intSetting('other_tenants', 99, 99);
+  const iterations = intSetting('iterations', 50, 20);
+  const days = 30;
+
+  const stack = await openBenchStack({ temporal: false, worker: 'none' });
+  try {
+    const tenantSmall = await createBenchTenant(stack, 'agg-small');
+    const tenantLarge = await createBenchTenant(stack, 'agg-large');
+    const others = (
+      await stack.admin.query<{ id: string }>(
+        `insert into tenants (id, slug, name) select gen_random_uuid(), 'other-' || i, 'Other ' || i from generate_series(1, $1) i returning id`,
+        [otherTenants],
+      )
+    ).rows.map((r) => r.id);
+
+    const total = small + large + othersTotal;
+    const end = new Date();
+    progress(`loading ${total.toLocaleString('en')} signals (${small.toLocaleString('en')} + ${large.toLocaleString('en')} + ${othersTotal.toLocaleString('en')} of ${otherTenants} others) over ${days} days`);
+    await tuneForBulkLoad(stack.admin);
+    const load = await loadSignals(stack.admin, {
+      slots: slotTable({ id: tenantSmall.id, n: small }, { id: tenantLarge.id, n: large }, others, othersTotal),
+      total,
+      days,
+      end,
+      rebuildIndexes: total >= 1_000_000,
+    });
+    progress(`loaded in ${load.insertS.toFixed(0)} s, indexes ${load.indexS.toFixed(0)} s, vacuum analyze ${load.analyzeS.toFixed(0)} s`);
+    const size = (await stack.admin.query<{ table: string; indexes: string }>(`select pg_size_pretty(pg_table_size('signals')) as table, pg_size_pretty(pg_indexes_size('signals')) as indexes`)).rows[0];
+
+    const windowEnd = end;
+    const windowStart = new Date(end.getTime() - 86_400_000);
+    const measure = async (tenant: { id: string }, n: number) => {
+      const totalRows = await countSignals(stack.admin, tenant.id);
+      const windowRows = await countSignals(stack.admin, tenant.id, windowStart, windowEnd);
+      const run = () => withTenant(stack.db.db, tenant.id, (tx) => collectDigestStats(tx, { tenantId: tenant.id, tenantName: 'bench', timezone: 'UTC', windowStart, windowEnd }));
+      const t0 = now();
+      const stats = await run();
+      const firstMs = elapsedMs(t0);
+      for (let i = 0; i < 3; i++) await run();
+      const times: number[] = [];
+      for (let i = 0; i < iterations; i++) {
+        const t = now();
+        await run();
+        times.push(elapsedMs(t));
+      }
+      const plans = await explainDigestAggregation(stack.appDbUrl, { tenantId: tenant.id, windowStart, windowEnd });
+      if (setting('explain') === '1') for (const p of plans) process.stderr.write(`\n-- ${p.query}\n${p.plan}\n`);
+      return {
+        tenant_signals: totalRows,
+        planned: n,
+        window_signals: windowRows,
+        digest_total_signals: stats.totalSignals,
+        first_ms: Math.round(firstMs * 10) / 10,
+        ms: distribution(times),
+        sql_execution_ms: plans.map((p) => ({ query: p.query, ms: p.executionMs })),
+      };
+    };
+    progress('measuring the small tenant');
+    const atSmall = await measure(tenantSmall, small);
+    progress('measuring the large tenant');
+    const atLarge = await measure(tenantLarge, large);
+
+    const sizeRatio = atLarge.tenant_signals / atSmall.tenant_signals;
+    const timeRatio = atLarge.ms.p50 / atSmall.ms.p50;
+    const exponent = Math.log(timeRatio) / Math.log(sizeRatio);
+    report(
+      'digest-aggregation',
+      {
+        total_signals: total,
+        other_tenants: otherTenants,
+        table_size: size.table,
+        index_size: size.indexes,
+        load_s: { insert: Math.round(load.insertS), indexes: Math.round(load.indexS), vacuum_analyze: Math.round(load.analyzeS) },
+        small: atSmall,
+        large: atLarge,
+        size_ratio: Math.round(sizeRatio * 100) / 100,
+        p50_ratio: Math.round(timeRatio * 100) / 100,
+        growth_exponent: Math.round(exponent * 100) / 100,
+        target: { p95_ms_at_large: 50, met: atLarge.ms.p95 < 50 && exponent < 1 },
+      },
+      [
+        `${total.toLocaleString('en')} signals in the table (${size.table} + ${size.indexes} of indexes)`,
+        `tenant with ${atSmall.tenant_signals.toLocaleString('en')} signals (${atSmall.window_signals.toLocaleString('en')} in the 24 h window): ${fmt(atSmall.ms)}`,
+        `tenant with ${atLarge.tenant_signals.toLocaleString('en')} signals (${atLarge.window_signals.toLocaleString('en')} in the 24 h window): ${fmt(atLarge.ms)}`,
+        `${sizeRatio.toFixed(1)}x the signals → ${timeRatio.toFixed(2)}x the p50 time (growth exponent ${exponent.toFixed(2)}; < 1 is sub-linear)`,
+        `SQL execution at the large tenant: ${atLarge.sql_execution_ms.map((q) => `${q.ms} ms`).join(', ')}`,
+        `target p95 < 50 ms at the large tenant with sub-linear growth: ${atLarge.ms.p95 < 50 && exponent < 1 ? 'met' : 'MISSED'}`,
+      ],
+    );
+  } finally {
+    await stack.close();
+  }
+}
+
+runBench(main);

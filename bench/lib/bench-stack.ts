@@ -1,0 +1,315 @@
+// A private FleetPrompt stack for one benchmark run, everything on 127.0.0.1 and free ports:
+// embedded Postgres in a temporary folder (migrated, the app role able to log in), a Temporal
+// CLI dev server in memory, the Mattermost-compatible fake, a worker (a child process, as in
+// production, or in this process), and the real API app (createApp) listening on a port so
+// every request is real HTTP. close() stops everything and deletes the folder (BENCH_KEEP=1
+// keeps it).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { createApp, type AppDeps } from '../../api/app';
+import { connectTemporal, startDirectiveWorkflow, type TemporalHandle } from '../../client';
+import { parseKeyring } from '../../lib/crypto/keyring';
+import { enableAppLogin } from '../../lib/db/app-login-role';
+import { createDb, type DbHandle } from '../../lib/db/client';
+import { migrate, pendingMigrations } from '../../lib/db/migrator';
+import { createLogger } from '../../lib/log/logger';
+import { createMattermostClient } from '../../lib/mattermost';
+import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
+import { digestRunStarter, scheduleControl } from '../../lib/runtime/digest-runtime';
+import { lazyTemporal } from '../../lib/temporal/lazy-temporal';
+import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../scripts/dev-stack/postgres';
+import { NO_TEMPORAL_CLI_MESSAGE, PROJECT_ROOT, resolveTemporalCli, startTemporalDevServer, stopChild, type TemporalDevServerHandle } from '../../scripts/dev-stack/temporal';
+import { startFakeMattermost, type FakeMattermost } from '../../test/fakes/mattermost-server';
+import { createTestTenant, type TestTenant } from '../../test/helpers/db';
+import { buildWorker, loadWorkflowBundle } from '../../worker';
+import { progress, sleep } from './measure';
+
+export type BenchTenant = TestTenant;
+
+export interface BenchStackOptions {
+  /** 'child' (default): `node --require tsx/cjs worker.ts`, its RSS readable; 'none': no worker. */
+  worker?: 'child' | 'in-process' | 'none';
+  /** Extra environment for the child worker. */
+  workerEnv?: Record<string, string>;
+  /** AppDeps.runNowLimitPerHour (the product default is 3). */
+  runNowLimitPerHour?: number;
+  /** Without Temporal (the aggregation benchmark needs only the database). */
+  temporal?: boolean;
+}
+
+export interface HttpResult {
+  status: number;
+  body: any;
+  ms: number;
+}
+
+export interface BenchStack {
+  root: string;
+  migrationUrl: string;
+  appDbUrl: string;
+  /** Superuser connection: bulk loads and counts across tenants. */
+  admin: PgClient;
+  /** The API's database handle (app role, subject to RLS; pool as api/server.ts builds it). */
+  db: DbHandle;
+  temporal?: TemporalHandle;
+  taskQueue: string;
+  fake: FakeMattermost;
+  apiUrl: string;
+  keyringSpec: string;
+  workerPid?: number;
+  http(method: string, urlPath: string, token?: string, body?: unknown): Promise<HttpResult>;
+  close(): Promise<void>;
+}
+
+const ALLOWED_HOSTS = ['127.0.0.1', 'localhost'];
+let runtimeInstalled = false;
+
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('ERROR') });
+  runtimeInstalled = true;
+}
+
+async function waitForPollers(temporal: TemporalHandle, taskQueue: string, child: ChildProcess | undefined, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`bench: the worker exited during start-up (code ${child.exitCode})`);
+    const res = await temporal.connection.workflowService.describeTaskQueue({ namespace: temporal.namespace, taskQueue: { name: taskQueue, kind: 1 }, taskQueueType: 1 });
+    if ((res.pollers?.length ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error('bench: the worker did not poll its task queue in time');
+    await sleep(200);
+  }
+}
+
+function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(PROJECT_ROOT, 'worker.ts')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) process.stderr.write(`[worker] ${line}\n`);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+  return child;
+}
+
+export async function openBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
+  const started = Date.now();
+  const root = await mkdtemp(path.join(os.tmpdir(), 'fleetprompt-bench-'));
+  await chmod(root, 0o755); // the postgres user must reach its data folder
+  const stops: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => progress(`close: ${err instanceof Error ? err.message : String(err)}`));
+    if (process.env.BENCH_KEEP !== '1') await rm(root, { recursive: true, force: true }).catch(() => undefined);
+    else progress(`kept ${root}`);
+  };
+  try {
+    let pg: EmbeddedPostgresHandle | undefined;
+    pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'postgres', 'data'), port: await freePort() });
+    stops.push(() => pg!.stop());
+    await migrate(pg.url);
+    const appDbUrl = await enableAppLogin(pg.url, `bench-${randomBytes(6).toString('hex')}`);
+    const admin = new PgClient({ connectionString: pg.url });
+    await admin.connect();
+    stops.push(() => admin.end());
+
+    const fake = await startFakeMattermost();
+    stops.push(() => fake.close());
+
+    const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
+    let temporal: TemporalHandle | undefined;
+    let temporalServer: TemporalDevServerHandle | undefined;
+    if (options.temporal !== false) {
+      const cliPath = resolveTemporalCli(process.env.TEMPORAL_CLI_PATH);
+      if (!cliPath) throw new Error(NO_TEMPORAL_CLI_MESSAGE);
+      temporalServer = await startTemporalDevServer({ cliPath, port: await freePort() });
+      stops.push(() => temporalServer!.stop());
+      temporal = await connectTemporal({ TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined });
+      stops.push(() => temporal!.close());
+    }
+
+    const keyringSpec = `bench1:${randomBytes(32).toString('base64')}`;
+    const keyring = parseKeyring(keyringSpec);
+    const mattermost = createMattermostClient({ allowedHosts: ALLOWED_HOSTS, timeoutMs: 10_000 });
+    const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
+
+    // The API, built as api/server.ts builds it (same pool size, lazy Temporal client).
+    const db = createDb({ url: appDbUrl });
+    stops.push(() => db.close());
+    const apiTemporal = temporalServer
+      ? lazyTemporal({ TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined })
+      : undefined;
+    if (apiTemporal) stops.push(() => apiTemporal.close());
+    const getTemporal = async () => {
+      if (!apiTemporal) throw new Error('14 UNAVAILABLE: no Temporal in this benchmark');
+      return apiTemporal.get();
+    };
+    const deps: AppDeps = {
+      db: db.db,
+      logger,
+      starter: { start: async (d) => startDirectiveWorkflow(await getTemporal(), d) },
+      namespace: 'default',
+      temporalUiUrl: temporalServer?.uiUrl,
+      pendingMigrations: () => pendingMigrations(pg!.url),
+      temporalReachable: async () => (apiTemporal ? apiTemporal.reachable() : false),
+      keyring,
+      mattermost,
+      allowedHosts: ALLOWED_HOSTS,
+      runStarter: digestRunStarter(getTemporal),
+      runNowLimitPerHour: options.runNowLimitPerHour ?? 3,
+      schedules: scheduleControl(db.db, getTemporal),
+    };
+    const server: Server = createApp(deps).listen(0, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    let workerPid: number | undefined;
+    const mode = options.worker ?? 'child';
+    if (mode !== 'none') {
+      if (!temporal || !temporalServer) throw new Error('bench: a worker needs Temporal');
+      if (mode === 'child') {
+        const child = spawnWorker({
+          ...process.env,
+          NODE_ENV: 'development',
+          LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
+          DATABASE_URL: appDbUrl,
+          TEMPORAL_ADDRESS: temporalServer.address,
+          TEMPORAL_NAMESPACE: 'default',
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          ENCRYPTION_KEYS: keyringSpec,
+          OUTBOUND_ALLOWED_HOSTS: ALLOWED_HOSTS.join(','),
+          PUBLIC_URL: apiUrl,
+          ...options.workerEnv,
+        });
+        stops.push(() => stopChild(child, 25_000));
+        workerPid = child.pid;
+        await waitForPollers(temporal, taskQueue, child);
+      } else {
+        installQuietRuntime();
+        const connection = await NativeConnection.connect({ address: temporalServer.address });
+        stops.push(() => connection.close());
+        const workerDb = createDb({ url: appDbUrl });
+        stops.push(() => workerDb.close());
+        const worker: Worker = await buildWorker({
+          connection,
+          namespace: 'default',
+          taskQueue,
+          workflowBundle: await loadWorkflowBundle(),
+          deps: { db: workerDb.db, logger, keyring, mattermost, schedules: scheduleControl(workerDb.db, async () => temporal!), publicUrl: apiUrl },
+        });
+        const running = worker.run();
+        stops.push(async () => {
+          worker.shutdown();
+          await running;
+        });
+        await waitForPollers(temporal, taskQueue, undefined);
+      }
+    }
+
+    const http = async (method: string, urlPath: string, token?: string, body?: unknown): Promise<HttpResult> => {
+      const t0 = process.hrtime.bigint();
+      const res = await fetch(`${apiUrl}${urlPath}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body: parsed, ms };
+    };
+
+    progress(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (api ${apiUrl}, worker ${mode}${workerPid ? ` pid ${workerPid}` : ''})`);
+    return { root, migrationUrl: pg.url, appDbUrl, admin, db, temporal, taskQueue, fake, apiUrl, keyringSpec, workerPid, http, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** A tenant with an owner and owner/admin/member API tokens (the test helper's). */
+export async function createBenchTenant(stack: BenchStack, prefix = 'b'): Promise<BenchTenant> {
+  return createTestTenant(stack.db, prefix);
+}
+
+export async function waitUntil<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`bench: ${what} did not happen within ${timeoutMs / 1000} s`);
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * Installs the digest through the API, waits for `installed`, connects a fresh webhook of the
+ * fake (dry run, so nothing is posted) and optionally patches the config. Returns the ids.
+ */
+export async function installAndConnect(
+  stack: BenchStack,
+  tenant: BenchTenant,
+  options: { config?: Record<string, unknown>; timeoutMs?: number } = {},
+): Promise<{ installationId: string; hookUrl: string; scheduleId: string | null }> {
+  const token = tenant.tokens.owner;
+  const base = `/api/tenants/${tenant.slug}/installations`;
+  const res = await stack.http('POST', base, token, { package_slug: DIGEST_PACKAGE_SLUG, ...(options.config ? { config: options.config } : {}) });
+  if (res.status !== 202) throw new Error(`bench: install answered ${res.status} ${JSON.stringify(res.body)}`);
+  const installationId = res.body.installation.id as string;
+  await waitUntil(
+    async () => {
+      const r = await stack.admin.query<{ status: string }>('select status from installations where id = $1', [installationId]);
+      const status = r.rows[0]?.status;
+      if (status === 'failed') throw new Error(`bench: install of ${tenant.slug} failed`);
+      return status === 'installed';
+    },
+    options.timeoutMs ?? 120_000,
+    `install of ${tenant.slug}`,
+    50,
+  );
+  const hookUrl = stack.fake.hookUrl(stack.fake.createHook({ channel: 'town-square' }));
+  const conn = await stack.http('PUT', `${base}/${installationId}/credential`, token, { kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' });
+  if (conn.status !== 200) throw new Error(`bench: connect answered ${conn.status} ${JSON.stringify(conn.body)}`);
+  return { installationId, hookUrl, scheduleId: conn.body.schedule?.schedule_id ?? conn.body.schedule?.scheduleId ?? null };
+}
+
+/** Resident memory of a process from /proc (kB → MB). VmHWM is the peak since start or the last reset. */
+export function processMemoryMb(pid: number): { rssMb: number; hwmMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: Math.round(kb('VmRSS') / 102.4) / 10, hwmMb: Math.round(kb('VmHWM') / 102.4) / 10 };
+}
+
+/** Resets VmHWM to the current RSS (Linux ≥ 4.0: write 5 to clear_refs). False when not allowed. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,31 @@
+import { openFaultStack, type FaultStack } from './fault-stack';
+jest.setTimeout(240_000);
+describe('explore', () => {
+  let s: FaultStack;
+  it('starts and survives temporal restart', async () => {
+    let t = Date.now();
+    s = await openFaultStack();
+    console.log('stack up in', Date.now() - t);
+    t = Date.now();
+    await s.stopTemporal();
+    console.log('temporal stopped in', Date.now() - t);
+    await new Promise((r) => setTimeout(r, 5000));
+    console.log('worker running while temporal down 5s?', s.worker.running());
+    t = Date.now();
+    await s.startTemporal();
+    console.log('temporal restarted in', Date.now() - t);
+    await new Promise((r) => setTimeout(r, 3000));
+    console.log('worker running?', s.worker.running(), s.worker.output().slice(-2000));
+    t = Date.now();
+    await s.stopPostgres();
+    console.log('pg stopped in', Date.now() - t);
+    t = Date.now();
+    await s.startPostgres();
+    console.log('pg started in', Date.now() - t);
+    t = Date.now();
+    await s.worker.kill();
+    await s.worker.start();
+    console.log('worker restart in', Date.now() - t);
+    await s.close();
+  });
+});
