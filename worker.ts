@@ -11,15 +11,23 @@ import { createDb } from './lib/db/client';
 import { reconcileRequestedDirectives } from './lib/directives/reconcile-directives';
 import { keyringFromConfig, mattermostFromConfig, scheduleControl } from './lib/runtime/digest-runtime';
 import { createLogger } from './lib/log/logger';
+import { startMetricsServer, remoteMetrics, type MetricsServer } from './lib/metrics/metrics-server';
+import { registerProcessMetrics } from './lib/metrics/registry';
+import { activityInterceptors } from './lib/temporal/activity-interceptor';
+import { ensureSignalRetentionSchedule } from './lib/temporal/signal-retention-schedule';
+import { telemetrySinks } from './lib/temporal/telemetry-sinks';
+import { installWorkerRuntime } from './lib/temporal/worker-runtime';
 
 export const PREBUILT_BUNDLE = path.join(__dirname, 'dist', 'workflow-bundle.js');
+/** Bundled with the workflows: log context for activities, workflow outcome metrics. */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflows/observability-interceptors')];
 
 /** Bundles workflows/ once (about a second); uses the prebuilt bundle from `npm run build` when present. */
 export async function loadWorkflowBundle(): Promise<WorkflowBundleWithSourceMap | { code: string }> {
   if (process.env.NODE_ENV === 'production' && existsSync(PREBUILT_BUNDLE)) {
     return { code: readFileSync(PREBUILT_BUNDLE, 'utf8') };
   }
-  return bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietBundlerLogger });
 }
 
 const quietBundlerLogger = {
@@ -41,6 +49,8 @@ export async function buildWorker(options: {
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
     activities: createActivities(options.deps),
+    interceptors: { activity: [activityInterceptors(options.deps.logger)] },
+    sinks: telemetrySinks(options.deps.logger),
     ...(options.identity ? { identity: options.identity } : {}),
     shutdownGraceTime: '10 seconds',
     // If Temporal is gone too, do not hang on shutdown for ever.
@@ -50,6 +60,10 @@ export async function buildWorker(options: {
 
 export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DATABASE_URL: string }): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  // Before any NativeConnection: SDK logs through pino, SDK metrics on a loopback port.
+  const runtime = installWorkerRuntime({ logger, sdkMetricsPort: config.WORKER_SDK_METRICS_PORT });
+  registerProcessMetrics({ service: 'worker' });
+  let metricsServer: MetricsServer | null = null;
   const dbHandle = createDb({ url: config.DATABASE_URL });
   const temporal = await connectTemporal(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, tls: config.TEMPORAL_TLS || undefined, apiKey: config.TEMPORAL_API_KEY });
@@ -68,9 +82,18 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
         mattermost: mattermostFromConfig(config),
         schedules: scheduleControl(dbHandle.db, async () => temporal),
         publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+        staleClaimMs: config.DIGEST_STALE_CLAIM_MS,
       },
       workflowBundle: await loadWorkflowBundle(),
     });
+    if (config.WORKER_METRICS_PORT > 0) {
+      metricsServer = await startMetricsServer({ host: config.HOST, port: config.WORKER_METRICS_PORT, logger, extra: runtime.sdkMetricsUrl ? [remoteMetrics(runtime.sdkMetricsUrl)] : [] });
+      if (metricsServer) logger.info({ url: metricsServer.url }, 'worker metrics');
+    }
+    await ensureSignalRetentionSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE, retentionDays: config.SIGNAL_RETENTION_DAYS }).then(
+      (scheduleId) => logger.info({ scheduleId, retentionDays: config.SIGNAL_RETENTION_DAYS }, 'signal retention schedule ensured'),
+      (err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not create or update the signal retention schedule'),
+    );
     const reconcile = () =>
       reconcileRequestedDirectives({ db: dbHandle.db, starter, logger }).catch((err) => logger.warn({ err: String(err) }, 'reconcile failed'));
     await reconcile();
@@ -87,6 +110,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
   } finally {
     if (reconcileTimer) clearInterval(reconcileTimer);
     if (heartbeatTimer) clearInterval(heartbeatTimer);
+    await metricsServer?.close();
     await connection.close().catch(() => undefined);
     await temporal.close().catch(() => undefined);
     await dbHandle.close();

@@ -19,4 +19,6 @@ export interface ActivityDeps {
   mattermost?: MattermostClient;
   /** Where the digest's "see the full digest" link points. */
   publicUrl?: string;
+  /** Age after which a `posting` ledger claim is taken as abandoned (default STALE_CLAIM_MS). */
+  staleClaimMs?: number;
 }

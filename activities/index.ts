@@ -2,11 +2,13 @@
 import type { ActivityDeps } from './deps';
 import { createDigestActivities } from './digest';
 import { createDirectiveActivities } from './directives/directive-activities';
+import { createPurgeSignals } from './retention/purge-signals';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDirectiveActivities(deps),
     ...createDigestActivities(deps),
+    purgeSignals: createPurgeSignals(deps),
   };
 }
 

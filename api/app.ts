@@ -12,12 +12,16 @@ import type { Logger } from '../lib/log/logger';
 import { authenticate, resolveTenant } from './middleware/auth';
 import { csrfProtection, requireJsonBody } from './middleware/csrf';
 import { errorHandler } from './middleware/error-handler';
+import { rejectUnstorableText } from './middleware/storable-text';
+import { requestContext } from './middleware/request-context';
 import { apiTokensRouter } from './routes/api-tokens';
 import { authRouter } from './routes/auth';
 import { directivesRouter } from './routes/directives';
 import { executionsRouter } from './routes/executions';
 import { healthRouter } from './routes/health';
 import { installationsRouter } from './routes/installations';
+import { digestPreviewRouter } from './routes/digest-preview';
+import { metricsRouter } from './routes/metrics';
 import { packagesRouter } from './routes/packages';
 import { openApiRouter } from './routes/openapi';
 import { ingestBodyParser, signalsRouter } from './routes/signals';
@@ -44,17 +48,22 @@ export interface AppDeps {
   };
   /** Cookie security, public origin, session lifetime, login limit (lib/auth/settings.ts). */
   auth?: Partial<AuthSettings>;
+  /** SIGNAL_RETENTION_DAYS: how far back digest previews may reach (default 30). */
+  signalRetentionDays?: number;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestContext(deps.logger)); // request id, log context, access log, HTTP metrics
+  app.use(metricsRouter()); // GET /metrics (Prometheus)
   app.use(healthRouter(deps));
 
   const api = express.Router();
   api.use('/tenants/:tenant/signals', ingestBodyParser()); // a batch of up to 500 signals
   api.use(express.json({ limit: '256kb', strict: true }));
+  api.use(rejectUnstorableText()); // NUL / lone surrogates / undecodable paths: 400, not a 500 later
   api.use(authenticate(deps.db));
   api.use(csrfProtection(deps));
   api.use(requireJsonBody());
@@ -65,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   tenantScoped.use(resolveTenant(deps.db));
   tenantScoped.use('/api-tokens', apiTokensRouter(deps));
   tenantScoped.use('/installations', installationsRouter(deps));
+  tenantScoped.use('/installations', digestPreviewRouter(deps));
   tenantScoped.use('/directives', directivesRouter(deps));
   tenantScoped.use('/executions', executionsRouter(deps));
   tenantScoped.use('/signals', signalsRouter(deps));

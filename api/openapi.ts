@@ -3,6 +3,7 @@
 // /api/openapi.json; test/integration/api/openapi.test.ts keeps it true to the mounted routes.
 import { z } from 'zod';
 import { ZCreateApiTokenBody } from './routes/api-tokens.schemas';
+import { ZDigestPreviewQuery } from './routes/digest-preview.schemas';
 import { ZLoginBody } from './routes/auth.schemas';
 import { ZDirectiveListQuery } from './routes/directives.schemas';
 import { ZExecutionListQuery } from './routes/executions.schemas';
@@ -59,6 +60,11 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: { 200: { description: 'Ready.', schema: 'Readiness' }, 503: { description: 'Not ready; each check says why.', schema: 'Readiness' } },
   },
   { method: 'get', path: '/api/openapi.json', operationId: 'openapi', summary: 'This document', tag: 'meta', access: 'public', responses: { 200: { description: 'OpenAPI 3.1 document.', schema: null } } },
+  {
+    method: 'get', path: '/metrics', operationId: 'metrics', summary: 'Prometheus metrics of the API process', tag: 'meta', access: 'public',
+    description: 'Prometheus text format: fleetprompt_* counters and histograms (see the README, Operations) and Node process metrics. No tenant or id in any label.',
+    responses: { 200: { description: 'text/plain; version=0.0.4', schema: null } },
+  },
 
   // Sign-in
   {
@@ -98,6 +104,12 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: 'delete', path: `${INST}/credential`, operationId: 'disconnectMattermost', summary: 'Disconnect Mattermost', tag: 'digest', access: 'tenant-admin', responses: { 204: { description: 'Disconnected.', schema: null }, ...tenantWrite } },
   { method: 'put', path: `${INST}/config`, operationId: 'updateConfig', summary: 'Change channel, schedule, time zone, options, enabled', tag: 'digest', access: 'tenant-admin', body: ZConfigBody, responses: { 200: { description: 'Saved; the schedule follows.', schema: 'ConfigUpdated' }, ...tenantWrite, 409: err('Not installed yet (INVALID_STATE).') } },
   { method: 'get', path: `${INST}/schedule`, operationId: 'getSchedule', summary: 'The digest schedule and its next runs', tag: 'digest', access: 'tenant', responses: { 200: { description: 'The schedule, or null.', schema: 'ScheduleState' }, ...tenantRead } },
+  {
+    method: 'get', path: `${INST}/digest-preview`, operationId: 'getDigestPreview', summary: 'Replay: the digest of a past window, re-generated as a preview (never posted)', tag: 'digest', access: 'tenant',
+    query: ZDigestPreviewQuery,
+    description: 'Window: local_date (a scheduled digest), execution_id (a past run), or window_end [+ window_start]; none = the latest scheduled window. Must lie inside signal retention (SIGNAL_RETENTION_DAYS). Writes nothing.',
+    responses: { 200: { description: 'The preview.', schema: 'DigestPreview' }, ...tenantRead },
+  },
   { method: 'get', path: `${INST}/health`, operationId: 'getInstallationHealth', summary: 'Status, last error with its hint, last post, next runs, Run now quota', tag: 'digest', access: 'tenant', responses: { 200: { description: 'Health.', schema: 'InstallationHealth' }, ...tenantRead } },
   {
     method: 'post', path: `${INST}/runs`, operationId: 'runNow', summary: 'Run now (limited per tenant per hour)', tag: 'digest', access: 'tenant-admin',

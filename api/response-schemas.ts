@@ -180,6 +180,27 @@ export const ZTimeline = z.strictObject({
   directives: z.array(ZDirective),
   executions: z.array(z.strictObject({ ...ZExecution.shape, logs: z.array(ZExecutionLog) })),
   signals: z.array(ZSignal),
+  workflows: z.array(
+    z.strictObject({ kind: z.enum(['directive', 'execution']), ref_id: z.string(), workflow_id: z.string(), run_id: z.string().nullable(), temporal_url: z.string().nullable() }),
+  ).describe('The Temporal workflows behind this correlation id, with Web UI links.'),
+  temporal_search_url: z.string().nullable().describe('Temporal Web UI: every workflow whose CorrelationId search attribute is this id.'),
+});
+
+export const ZDigestPreview = z.strictObject({
+  preview: z.literal(true),
+  posted: z.literal(false).describe('A preview is never posted, and writes no run, ledger row or signal.'),
+  installation_id: z.uuid(),
+  window_start: ZDate,
+  window_end: ZDate,
+  local_date: z.string().nullable().describe('For a scheduled window: the local date it is the digest of.'),
+  correlation_id: z.string().nullable().describe('The correlation id a run of this window has (scheduled or past run).'),
+  timezone: z.string(),
+  text: z.string().describe('The Markdown message, as a run would post it now.'),
+  line_count: z.number().int(),
+  truncated: z.boolean(),
+  total_signals: z.number().int(),
+  content_hash: z.string(),
+  retention: z.strictObject({ days: z.number().int(), oldest_available: ZDate }),
 });
 
 export const ZLiveness = z.strictObject({ status: z.literal('ok') });
@@ -221,6 +242,7 @@ export const RESPONSE_SCHEMAS = {
   IngestResult: ZIngestResult,
   Timeline: ZTimeline,
   TimelineEvent: ZTimelineEvent,
+  DigestPreview: ZDigestPreview,
   Liveness: ZLiveness,
   Readiness: ZReadiness,
 } as const;

@@ -5,6 +5,7 @@ import { loadConfig } from '../lib/config';
 import { assertConfinedRole, createDb } from '../lib/db/client';
 import { pendingMigrations } from '../lib/db/migrator';
 import { createLogger } from '../lib/log/logger';
+import { registerProcessMetrics } from '../lib/metrics/registry';
 import { digestRunStarter, keyringFromConfig, mattermostFromConfig, scheduleControl } from '../lib/runtime/digest-runtime';
 import { lazyTemporal } from '../lib/temporal/lazy-temporal';
 import { createApp } from './app';
@@ -15,6 +16,7 @@ async function main() {
     throw new Error('api: set DATABASE_URL and TEMPORAL_ADDRESS (npm start sets both for the embedded stack).');
   }
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+  registerProcessMetrics({ service: 'api' });
   const dbHandle = createDb({ url: config.DATABASE_URL });
   await assertConfinedRole(dbHandle.db);
   const temporal = lazyTemporal({ ...config, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS });
@@ -35,6 +37,7 @@ async function main() {
     runNowLimitPerHour: config.RUN_NOW_LIMIT_PER_HOUR,
     schedules: scheduleControl(dbHandle.db, () => temporal.get()),
     auth: { publicUrl: config.PUBLIC_URL, secureCookies: config.NODE_ENV === 'production' },
+    signalRetentionDays: config.SIGNAL_RETENTION_DAYS,
   });
 
   const server: Server = app.listen(config.PORT, config.HOST);

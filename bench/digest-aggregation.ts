@@ -2,7 +2,8 @@
 // the application role and RLS, as the worker runs it) for a tenant with SMALL signals and one
 // with LARGE signals, both spread over 30 days and interleaved with OTHERS signals of 99 other
 // tenants — by default 100k and 1M among 9M (10.1M rows). p50/p95 at each size and how the
-// time grows with the tenant's total. BENCH_EXPLAIN=1 prints each query's plan.
+// time grows with the tenant's total. BENCH_EXPLAIN=1 prints each query's plan;
+// BENCH_HOLD_SECONDS=n keeps the loaded database up that long afterwards (for psql).
 //   npm run bench:digest-aggregation [-- --small=100000 --large=1000000 --others=9000000 --iterations=50]
 import { withTenant } from '../lib/db/with-tenant';
 import { collectDigestStats } from '../lib/digest/collect-digest-stats';
@@ -126,6 +127,11 @@ async function main() {
         `target p95 < 50 ms at the large tenant with sub-linear growth: ${atLarge.ms.p95 < 50 && exponent < 1 ? 'met' : 'MISSED'}`,
       ],
     );
+    const hold = intSetting('hold_seconds', 0, 0);
+    if (hold > 0) {
+      progress(`holding the stack for ${hold} s: psql '${stack.migrationUrl}' / app role '${stack.appDbUrl}'; tenants small=${tenantSmall.id} large=${tenantLarge.id}`);
+      await new Promise((r) => setTimeout(r, hold * 1000));
+    }
   } finally {
     await stack.close();
   }

@@ -47,6 +47,10 @@ export const ZConfig = z.object({
 
   // Product limits
   RUN_NOW_LIMIT_PER_HOUR: z.coerce.number().int().min(0).max(1000).default(3),
+  // A digest post whose ledger claim is older than this belongs to a poster that died mid-request
+  // (its outcome becomes unknown). Must exceed the post activity's 30 s start-to-close timeout, so
+  // a live poster is never taken for a dead one; tests lower it to make recovery quick.
+  DIGEST_STALE_CLAIM_MS: z.coerce.number().int().min(31_000).max(3_600_000).default(90_000),
   // Hosts the outbound HTTP guard lets through even though they are private/loopback
   // (local development and tests only).
   OUTBOUND_ALLOWED_HOSTS: ZCsv.default([]),

@@ -3,10 +3,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { PREBUILT_BUNDLE } from '../worker';
+import { PREBUILT_BUNDLE, WORKFLOW_INTERCEPTOR_MODULES } from '../worker';
 
 async function main() {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES });
   await mkdir(path.dirname(PREBUILT_BUNDLE), { recursive: true });
   await writeFile(PREBUILT_BUNDLE, code);
   console.log(`wrote ${PREBUILT_BUNDLE} (${(code.length / 1024).toFixed(0)} KiB)`);

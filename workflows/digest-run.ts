@@ -16,9 +16,12 @@ const generation = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 5 },
 });
 
+// `unknown` is not listed: postDigest decides. It throws an unknown outcome as non-retryable for a
+// webhook (never re-posted blindly) and as retryable for a token, whose next attempt settles it by
+// looking for its own post (a 500 from Mattermost, a timeout, a dropped answer).
 const posting = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '60 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['auth', 'validation', 'unknown'] },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '60 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['auth', 'validation'] },
 });
 
 /** The schedule's nominal time: the search attribute, else the `-<RFC 3339>` suffix of the id. */
@@ -45,13 +48,15 @@ export async function digestRunWorkflow(input: DigestRunInput): Promise<{ status
   try {
     const digest = await generation.generateDigest(ctx);
     const posted = await posting.postDigest({ ctx, digest, acceptUnknownOutcome: input.acceptUnknownOutcome });
+    // An earlier attempt of this run posted it (its result was lost): this run succeeded.
+    const outcome = posted.postedByThisRun ? 'posted' : posted.outcome;
     await bookkeeping.finishDigestRun({
       tenantId: ctx.tenantId,
       executionId: ctx.executionId,
-      status: posted.outcome === 'posted' ? 'succeeded' : 'skipped',
-      summary: { outcome: posted.outcome, attempts: posted.attempts, total_signals: digest.totalSignals, line_count: digest.lineCount, truncated: digest.truncated },
+      status: outcome === 'posted' ? 'succeeded' : 'skipped',
+      summary: { outcome, attempts: posted.attempts, total_signals: digest.totalSignals, line_count: digest.lineCount, truncated: digest.truncated },
     });
-    return { status: posted.outcome === 'posted' ? 'succeeded' : 'skipped' };
+    return { status: outcome === 'posted' ? 'succeeded' : 'skipped' };
   } catch (err) {
     const failure = toSafeFailure(err, 'The digest run failed after several attempts.');
     await bookkeeping.finishDigestRun({ tenantId: ctx.tenantId, executionId: ctx.executionId, status: 'failed', errorKind: failure.kind, message: failure.message });

@@ -43,6 +43,10 @@ export function createBeginDigestRun(deps: ActivityDeps) {
         });
       }
       const ctx = { tenantId: input.tenantId, installationId: installation.id, executionId: execution.id, correlationId: execution.correlationId, dedupeKey: execution.dedupeKey! };
+      // Closed by the API before any workflow began: the start call failed (Temporal unreachable)
+      // and the user was told nothing was posted. A start that reached the server anyway (its
+      // answer was lost) must keep that promise: it ends without posting or emitting anything.
+      if (execution.status === 'failed' && !execution.startedAt) return { ...ctx, skip: { reason: 'closed_before_start' } };
       if (execution.status === 'pending') {
         await tx.execution.update({ where: { id: execution.id }, data: { status: 'running', startedAt: new Date(), runId: input.runId, workflowId: input.workflowId } });
         await appendExecutionLog(tx, { ...ctx, level: 'info', message: `Digest run started (${input.trigger})`, data: { window_start: execution.windowStart.toISOString(), window_end: execution.windowEnd.toISOString(), workflow_id: input.workflowId } });

@@ -43,6 +43,8 @@ export interface GeneratedDigest {
 export interface PostDigestResult {
   outcome: 'posted' | 'already_posted';
   attempts: number;
+  /** already_posted by an earlier attempt of this same run (its result never reached Temporal). */
+  postedByThisRun?: boolean;
 }
 
 export interface FinishDigestRunInput {

@@ -21,6 +21,10 @@ import type { DigestRunContext, GeneratedDigest, PostDigestResult } from './dige
 export const DEDUPE_MARKER_PROP = 'fleetprompt_dedupe';
 // Longer than one attempt (startToClose) so a live poster is never mistaken for a dead one.
 export const STALE_CLAIM_MS = 90_000;
+// The posting activity's startToCloseTimeout in workflows/digest-run.ts.
+const POST_ATTEMPT_TIMEOUT_MS = 30_000;
+// How long an attempt keeps trying to record Mattermost's answer (see recordOutcome).
+const OUTCOME_WRITE_WINDOW_MS = 15_000;
 const MARKER_LOOKBACK_MS = 6 * 3_600_000;
 
 function marker(dedupeKey: string): string {
@@ -58,6 +62,26 @@ export function createPostDigest(deps: ActivityDeps) {
     ]);
   }
 
+  /**
+   * Writes what Mattermost told us. Once the request went out, that answer exists nowhere else:
+   * if the write is lost (the database restarting), the claim goes stale and a known outcome
+   * becomes `unknown`. So a failed write is retried (it is idempotent) for up to
+   * OUTCOME_WRITE_WINDOW_MS, well within the attempt's timeout, before the attempt gives up.
+   */
+  async function recordOutcome(ctx: DigestRunContext, write: (tx: Tx) => Promise<void>): Promise<void> {
+    const deadline = Date.now() + OUTCOME_WRITE_WINDOW_MS;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await withTenant(deps.db, ctx.tenantId, write);
+        return;
+      } catch (err) {
+        if (Date.now() + delay > deadline) throw err;
+        deps.logger.warn({ tenantId: ctx.tenantId, executionId: ctx.executionId, correlationId: ctx.correlationId, err: err instanceof Error ? err.name : 'error' }, 'could not record the post outcome yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
   return async function postDigest(input: { ctx: DigestRunContext; digest: GeneratedDigest; acceptUnknownOutcome?: boolean }): Promise<PostDigestResult> {
     const { ctx, digest } = input;
     const client = requireClient();
@@ -92,10 +116,20 @@ export function createPostDigest(deps: ActivityDeps) {
       }
     }
 
-    const claimInput = { tenantId: ctx.tenantId, executionId: ctx.executionId, provider: 'mattermost', destination: destinationOf(secret, config), dedupeKey: ctx.dedupeKey, contentHash: digest.contentHash, staleAfterMs: STALE_CLAIM_MS };
+    const staleAfterMs = deps.staleClaimMs ?? STALE_CLAIM_MS;
+    const claimInput = { tenantId: ctx.tenantId, executionId: ctx.executionId, provider: 'mattermost', destination: destinationOf(secret, config), dedupeKey: ctx.dedupeKey, contentHash: digest.contentHash, staleAfterMs };
     let claim = await withTenant(deps.db, ctx.tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: input.acceptUnknownOutcome }));
-    if (claim.state === 'already_posted') return { outcome: 'already_posted', attempts: claim.message.attempts };
-    if (claim.state === 'in_flight') throw ApplicationFailure.retryable('Another attempt is posting this digest right now.', 'in_flight');
+    // Nothing to post. If an earlier attempt of this same run posted it (its completion never
+    // reached Temporal, e.g. the server restarted), the run did post: say so.
+    if (claim.state === 'already_posted') return { outcome: 'already_posted', attempts: claim.message.attempts, postedByThisRun: claim.message.executionId === ctx.executionId };
+    if (claim.state === 'in_flight') {
+      // A claim younger than one attempt may belong to a live poster: check again soon (the
+      // policy's backoff). An older one belongs to an attempt Temporal has timed out: come back
+      // when it counts as abandoned, rather than spend the remaining attempts before then.
+      const age = Date.now() - (claim.message.claimedAt?.getTime() ?? Date.now());
+      const nextRetryDelay = age >= POST_ATTEMPT_TIMEOUT_MS ? Math.max(1_000, staleAfterMs - age + 1_000) : undefined;
+      throw ApplicationFailure.create({ message: 'Another attempt is posting this digest right now.', type: 'in_flight', nextRetryDelay });
+    }
     if (claim.state === 'unknown') {
       const found = await findOwnPost().catch((err) => (isMattermostError(err) ? failure(err, err.retryable) : Promise.reject(err)));
       if (found) {
@@ -125,7 +159,7 @@ export function createPostDigest(deps: ActivityDeps) {
         await withTenant(deps.db, ctx.tenantId, (tx) => markOutboundFailed(tx, message.id, 'unknown'));
         throw err;
       }
-      await withTenant(deps.db, ctx.tenantId, async (tx) => {
+      await recordOutcome(ctx, async (tx) => {
         if (err.outcomeUnknown) await markOutboundUnknown(tx, message.id);
         else await markOutboundFailed(tx, message.id, err.kind);
         if (err.kind === 'auth' && installation.credentialId) await revokeCredential(tx, { tenantId: ctx.tenantId, credentialId: installation.credentialId, reason: 'rejected_by_server', correlationId: ctx.correlationId });
@@ -135,7 +169,7 @@ export function createPostDigest(deps: ActivityDeps) {
       const retry = err.outcomeUnknown ? target.kind === 'pat' : err.retryable;
       failure(err, retry);
     }
-    await withTenant(deps.db, ctx.tenantId, (tx) => recordPosted(tx, ctx, message.id, message.attempts, target.kind));
+    await recordOutcome(ctx, (tx) => recordPosted(tx, ctx, message.id, message.attempts, target.kind));
     return { outcome: 'posted', attempts: message.attempts };
   };
 }

@@ -55,10 +55,21 @@ function hasBody(req: Request): boolean {
   return length !== undefined && Number(length) > 0;
 }
 
+// JSON is UTF-8 (RFC 8259). The JSON parser would also decode UTF-7 and UTF-16 bodies; UTF-7 in
+// particular lets "+ACI-" stand for a quote, a classic way past filters. Only UTF-8 (or no
+// charset) is accepted.
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+
 export function requireJsonBody() {
   return (req: Request, _res: Response, next: NextFunction) => {
-    if (isUnsafeMethod(req.method) && hasBody(req) && !req.is('application/json')) {
-      return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON (Content-Type: application/json).'));
+    if (isUnsafeMethod(req.method) && hasBody(req)) {
+      if (!req.is('application/json')) {
+        return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON (Content-Type: application/json).'));
+      }
+      const charset = CHARSET.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+        return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON (Content-Type: application/json; charset=utf-8).'));
+      }
     }
     next();
   };

@@ -1,6 +1,7 @@
 // The one place errors become HTTP responses: { error: { code, message, details? } }.
 // A 500 never echoes its internal message.
 import type { ErrorRequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../../lib/db/unavailable';
 import { AppError, isAppError } from '../../lib/errors/app-error';
 import type { Logger } from '../../lib/log/logger';
 
@@ -30,6 +31,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (appError) {
       if (appError.headers) res.set(appError.headers);
       res.status(appError.status).json({ error: { code: appError.code, message: appError.message, ...(appError.details !== undefined ? { details: appError.details } : {}) } });
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      // Down, restarting or out of connections: the transaction did not commit; repeat later.
+      logger.warn({ method: req.method, path: req.path }, 'database unavailable');
+      res.status(503).set('Retry-After', '5').json({ error: { code: 'DEPENDENCY_UNAVAILABLE', message: 'The database is unavailable right now. Try again in a few seconds.' } });
       return;
     }
     logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), method: req.method, path: req.path }, 'unhandled error');

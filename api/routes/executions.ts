@@ -9,7 +9,7 @@ import { requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentExecution, presentExecutionLog, presentQuota } from '../presenters';
 import { ZExecutionListQuery } from './executions.schemas';
-import { ZIdParam } from './installations.schemas';
+import { ZEmptyBody, ZIdParam } from './installations.schemas';
 
 export function executionsRouter(deps: AppDeps): Router {
   const router = Router({ mergeParams: true });
@@ -50,6 +50,7 @@ export function executionsRouter(deps: AppDeps): Router {
 
   router.post('/:id/retry', requireRole('owner', 'admin'), async (req, res) => {
     const id = parseInput(ZIdParam, req.params.id, 'execution id');
+    parseInput(ZEmptyBody, req.body ?? {}, 'retry request');
     const tenant = tenantOf(res);
     const { execution, quota } = await requestRetry(deps, { tenantId: tenant.id, executionId: id });
     res.status(202).location(`/api/tenants/${tenant.slug}/executions/${execution.id}`).json({ execution: presentExecution(execution, deps), run_quota: presentQuota(quota) });

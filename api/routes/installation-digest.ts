@@ -16,7 +16,7 @@ import { requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../presenters';
 import { ZConfigBody, ZConnectCredentialBody } from './installation-digest.schemas';
-import { ZIdParam } from './installations.schemas';
+import { ZEmptyBody, ZIdParam } from './installations.schemas';
 
 export function installationDigestRouter(deps: AppDeps): Router {
   const router = Router({ mergeParams: true });
@@ -88,8 +88,12 @@ export function installationDigestRouter(deps: AppDeps): Router {
   });
 
   router.post('/runs', admin, async (req, res) => {
-    const { tenant, installation } = await load(res, idOf(req.params));
-    const { execution, quota } = await requestManualRun(deps, { tenantId: tenant.id, installationId: installation.id });
+    // requestManualRun reads the installation in its own transaction (404 when it is not this
+    // tenant's): one transaction per Run now, not two, so bursts do not starve the pool.
+    const installationId = idOf(req.params);
+    parseInput(ZEmptyBody, req.body ?? {}, 'run request');
+    const tenant = tenantOf(res);
+    const { execution, quota } = await requestManualRun(deps, { tenantId: tenant.id, installationId });
     res.status(202).location(`/api/tenants/${tenant.slug}/executions/${execution.id}`).json({ execution: presentExecution(execution, deps), run_quota: presentQuota(quota) });
   });
 

@@ -9,3 +9,6 @@ export const ZInstallBody = z
   .strict();
 
 export const ZIdParam = z.uuid({ error: 'must be an id (uuid)' });
+
+/** Actions that take no input (Run now, Retry): no body, or an empty JSON object. */
+export const ZEmptyBody = z.object({}).strict();

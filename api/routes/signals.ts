@@ -1,16 +1,16 @@
 // Signals: ingest from a tenant's own systems (agent.execution.*, workflow.run.*), and the
-// filterable list the admin/support view reads.
+// filterable list the admin/support view reads, which also replays a range in order (ndjson).
 //
 // Role gate for ingest: owner or admin, like every other write. A reporting system gets its own
 // admin token (revocable on its own); member tokens stay read-only everywhere.
-import express, { Router } from 'express';
-import type { Prisma } from '../../lib/db/generated/client';
-import { withTenant } from '../../lib/db/with-tenant';
-import { decodeCursor, encodeCursor } from '../../lib/pagination/cursor';
+import express, { Router, type Response } from 'express';
+import type { Signal } from '../../lib/db/generated/client';
 import { ingestSignals } from '../../lib/signals/ingest-signals';
+import { decodeSignalCursor, encodeSignalCursor, iterateSignals, listSignalsPage, type SignalFilter } from '../../lib/signals/list-signals';
 import type { AppDeps } from '../app';
 import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
+import { setRequestCorrelationId } from '../middleware/request-context';
 import { presentSignal } from '../presenters';
 import { ZIngestBody, ZSignalListQuery } from './signals.schemas';
 
@@ -32,23 +32,58 @@ export function signalsRouter(deps: Pick<AppDeps, 'db'>): Router {
     res.status(200).json(result);
   });
 
+  // List and replay (lib/signals/list-signals.ts): time range, type or type prefix, correlation
+  // id; newest first or oldest first; pages of a stable snapshot, or one ndjson stream.
   router.get('/', async (req, res) => {
     const q = parseInput(ZSignalListQuery, req.query, 'query');
     const tenant = tenantOf(res);
-    // Newest first by when it happened; the cursor is (occurred_at, id).
-    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
-    const where: Prisma.SignalWhereInput = {
-      ...(q.type ? (q.type.endsWith('.') ? { type: { startsWith: q.type } } : { type: q.type }) : {}),
-      ...(q.correlation_id ? { correlationId: q.correlation_id } : {}),
-      ...(q.subject ? { subject: q.subject } : {}),
-      ...(q.source ? { source: q.source } : {}),
-      ...(cursor ? { OR: [{ occurredAt: { lt: cursor.createdAt } }, { occurredAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+    if (q.correlation_id) setRequestCorrelationId(res, q.correlation_id);
+    const filter: SignalFilter = {
+      type: q.type,
+      correlationId: q.correlation_id,
+      subject: q.subject,
+      source: q.source,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      order: q.order,
     };
-    const rows = await withTenant(deps.db, tenant.id, (tx) => tx.signal.findMany({ where, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 }));
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    res.json({ items: page.map(presentSignal), next_cursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.occurredAt, id: last.id }) : null });
+    const cursor = q.cursor ? decodeSignalCursor(q.cursor, q.order) : undefined;
+    if (q.format === 'ndjson') {
+      await streamNdjson(res, iterateSignals(deps.db, tenant.id, filter, { pageSize: Math.max(q.limit, 100), cursor }));
+      return;
+    }
+    const page = await listSignalsPage(deps.db, tenant.id, filter, { limit: q.limit, cursor });
+    res.json({ items: page.items.map(presentSignal), next_cursor: page.next ? encodeSignalCursor(page.next) : null });
   });
 
   return router;
+}
+
+/** Writes one JSON line per signal, honouring backpressure; stops if the client goes away. */
+async function streamNdjson(res: Response, signals: AsyncIterable<Signal>): Promise<void> {
+  res.status(200).set({ 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
+  let started = false;
+  try {
+    for await (const signal of signals) {
+      if (res.destroyed) return;
+      started = true;
+      if (!res.write(`${JSON.stringify(presentSignal(signal))}\n`)) await drained(res);
+    }
+    res.end();
+  } catch (err) {
+    if (!started) throw err; // nothing sent yet: the error handler answers
+    res.destroy(err instanceof Error ? err : new Error(String(err))); // mid-stream: cut it, never a half line as success
+  }
+}
+
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -4,8 +4,10 @@
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import type { AppDeps } from '../app';
+import { correlationSearchUrl } from '../../lib/temporal/temporal-links';
 import { tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
+import { setRequestCorrelationId } from '../middleware/request-context';
 import { presentDirective, presentExecution, presentExecutionLog, presentSignal } from '../presenters';
 import { ZTimelineParam } from './signals.schemas';
 
@@ -34,6 +36,7 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
   router.get('/:correlationId', async (req, res) => {
     const correlationId = parseInput(ZTimelineParam, req.params.correlationId, 'correlation id');
     const tenant = tenantOf(res);
+    setRequestCorrelationId(res, correlationId);
     const found = await withTenant(deps.db, tenant.id, async (tx) => {
       const take = TIMELINE_LIMIT + 1;
       const [directives, executions, signals] = await Promise.all([
@@ -66,6 +69,15 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
         data: { error: d.error, error_kind: d.error_kind, actor_role: d.actor_role },
         temporal_url: d.temporal_url,
       })),
+      // Directive and run lifecycle: started and ended, each at its own time.
+      ...directives.flatMap((d) => [
+        ...(d.started_at ? [{ at: d.started_at, title: `Directive ${d.type} started`, status: 'running', level: null }] : []),
+        ...(d.completed_at ? [{ at: d.completed_at, title: `Directive ${d.type} ${d.status}`, status: d.status, level: d.status === 'failed' ? 'error' : null }] : []),
+      ].map((x) => ({ ...x, kind: 'directive' as const, ref_id: d.id, execution_id: null, data: { workflow_id: d.workflow_id, run_id: d.run_id }, temporal_url: d.temporal_url }))),
+      ...executions.flatMap((e) => [
+        ...(e.started_at ? [{ at: e.started_at, title: 'Run started', status: 'running', level: null }] : []),
+        ...(e.finished_at ? [{ at: e.finished_at, title: `Run ${e.status}`, status: e.status, level: e.status === 'failed' ? 'error' : null }] : []),
+      ].map((x) => ({ ...x, kind: 'execution' as const, ref_id: e.id, execution_id: e.id, data: { workflow_id: e.workflow_id, run_id: e.run_id }, temporal_url: e.temporal_url }))),
       ...executions.map((e) => ({
         at: e.created_at,
         kind: 'execution' as const,
@@ -102,7 +114,14 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
     ];
     events.sort((a, b) => a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
 
-    res.json({ correlation_id: correlationId, truncated, events, directives, executions, signals });
+    // The Temporal workflows behind this story (a directive's, each run's) and a Web UI search for
+    // every workflow carrying the CorrelationId search attribute.
+    const workflows = [
+      ...directives.map((d) => ({ kind: 'directive' as const, ref_id: d.id, workflow_id: d.workflow_id, run_id: d.run_id, temporal_url: d.temporal_url })),
+      ...executions.filter((e) => e.workflow_id).map((e) => ({ kind: 'execution' as const, ref_id: e.id, workflow_id: e.workflow_id as string, run_id: e.run_id, temporal_url: e.temporal_url })),
+    ];
+    const temporal_search_url = deps.temporalUiUrl ? correlationSearchUrl(deps.temporalUiUrl, deps.namespace, correlationId) : null;
+    res.json({ correlation_id: correlationId, truncated, events, directives, executions, signals, workflows, temporal_search_url });
   });
 
   return router;

@@ -6,7 +6,7 @@
 // keeps it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +65,8 @@ export interface BenchStack {
   apiUrl: string;
   keyringSpec: string;
   workerPid?: number;
+  /** CPU ms used so far by each part of the stack (Postgres: the postmaster and its backends). */
+  cpuMs(): { worker: number; temporal: number; postgres: number; bench: number };
   http(method: string, urlPath: string, token?: string, body?: unknown): Promise<HttpResult>;
   close(): Promise<void>;
 }
@@ -90,7 +92,9 @@ async function waitForPollers(temporal: TemporalHandle, taskQueue: string, child
 }
 
 function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(PROJECT_ROOT, 'worker.ts')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_WORKER_NODE_ARGS: extra node flags for profiling, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--require', 'tsx/cjs', path.join(PROJECT_ROOT, 'worker.ts')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) process.stderr.write(`[worker] ${line}\n`);
   };
@@ -198,6 +202,9 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
           ENCRYPTION_KEYS: keyringSpec,
           OUTBOUND_ALLOWED_HOSTS: ALLOWED_HOSTS.join(','),
           PUBLIC_URL: apiUrl,
+          // Metrics on, as in production, on ports of their own (the defaults may be taken).
+          WORKER_METRICS_PORT: String(await freePort()),
+          WORKER_SDK_METRICS_PORT: String(await freePort()),
           ...options.workerEnv,
         });
         stops.push(() => stopChild(child, 25_000));
@@ -243,8 +250,40 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
       return { status: res.status, body: parsed, ms };
     };
 
+    // Ctrl-C / SIGTERM: stop Postgres, Temporal and the worker, delete the folder, then exit.
+    const onSignal = () => void close().finally(() => process.exit(130));
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+
     progress(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (api ${apiUrl}, worker ${mode}${workerPid ? ` pid ${workerPid}` : ''})`);
-    return { root, migrationUrl: pg.url, appDbUrl, admin, db, temporal, taskQueue, fake, apiUrl, keyringSpec, workerPid, http, close };
+    const postmasterPid = Number(readFileSync(path.join(root, 'postgres', 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const cpuMs = () => {
+      const safe = (pid: number | undefined) => {
+        try {
+          return pid ? processCpuMs(pid) : 0;
+        } catch {
+          return 0;
+        }
+      };
+      const children = (parent: number) =>
+        readdirSync('/proc')
+          .filter((d) => /^\d+$/.test(d))
+          .filter((d) => {
+            try {
+              return Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]) === parent;
+            } catch {
+              return false;
+            }
+          })
+          .map(Number);
+      return {
+        worker: safe(workerPid),
+        temporal: safe(temporalServer?.process.pid),
+        postgres: safe(postmasterPid) + children(postmasterPid).reduce((sum, pid) => sum + safe(pid), 0),
+        bench: safe(process.pid),
+      };
+    };
+    return { root, migrationUrl: pg.url, appDbUrl, admin, db, temporal, taskQueue, fake, apiUrl, keyringSpec, workerPid, cpuMs, http, close };
   } catch (err) {
     await close();
     throw err;
@@ -302,6 +341,14 @@ export function processMemoryMb(pid: number): { rssMb: number; hwmMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: Math.round(kb('VmRSS') / 102.4) / 10, hwmMb: Math.round(kb('VmHWM') / 102.4) / 10 };
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat. */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command: state is field 3, so utime (14) and stime (15) are at 11 and 12 here.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ = 100 on Linux
 }
 
 /** Resets VmHWM to the current RSS (Linux ≥ 4.0: write 5 to clear_refs). False when not allowed. */

@@ -59,14 +59,15 @@ export function elapsedMs(start: bigint): number {
 
 export const now = () => process.hrtime.bigint();
 
-export function machine(): { nproc: number; cpu: string; ram_gb: number; node: string } {
+export function machine(): { nproc: number; cpu: string; ram_gb: number; node: string; load_avg_1m: number } {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
     cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
   } catch {
     /* not Linux */
   }
-  return { nproc: os.availableParallelism(), cpu, ram_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  // The load average says how much else ran on the machine (these figures are wall-clock times).
+  return { nproc: os.availableParallelism(), cpu, ram_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, load_avg_1m: Math.round(os.loadavg()[0] * 10) / 10 };
 }
 
 /** One JSON line on stdout (the figures), then the human summary on stderr. */

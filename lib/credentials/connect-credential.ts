@@ -42,7 +42,9 @@ function rejected(err: unknown): AppError {
     });
   }
   if (err instanceof OutboundBlockedError || (err instanceof Error && err.name === 'OutboundBlockedError')) {
-    const code = (err as OutboundBlockedError).code === 'DNS_FAILED' ? 'DNS_FAILED' : 'URL_NOT_ALLOWED';
+    // Same codes as classifyTransportError gives the test_post path for the same guard error.
+    const blocked = (err as OutboundBlockedError).code;
+    const code = blocked === 'DNS_FAILED' || blocked === 'URL_INVALID' ? blocked : 'URL_NOT_ALLOWED';
     return new AppError('CREDENTIAL_REJECTED', (err as Error).message, { details: { kind: 'validation', mattermost_code: code, hint: failureHint('validation', code) } });
   }
   return new AppError('CREDENTIAL_REJECTED', 'The connection could not be verified.', { details: { kind: 'unknown', hint: failureHint('unknown') } });

@@ -1,10 +1,15 @@
 // Removes secrets that hide inside free text: Mattermost webhook URLs (the hook id is the
-// credential), bearer tokens and token query parameters. Used on every log line and every
-// error message that is stored or returned.
+// credential), bearer tokens, token query parameters, secrets assigned in text (`token=…`) and
+// registered secret values. Used on every log line and every error message that is stored or
+// returned.
 
 const HOOK_URL = /(https?:\/\/[^\s"'<>]*?\/hooks\/)[A-Za-z0-9]+/g;
 const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 const TOKEN_PARAM = /([?&](?:token|access_token|api_key)=)[^&\s"']+/gi;
+// A secret assigned or labelled in free text: `token=…`, `password: "…"` (echoed configs, errors).
+const SECRET_KEY = String.raw`\b(password|passwd|secret|client_secret|token|access_token|refresh_token|api[_-]?key)`;
+const ASSIGNED = new RegExp(`${SECRET_KEY}(["']?\\s*=\\s*["']?)(?!\\[redacted\\])[^\\s&"',;)}\\]]+`, 'gi');
+const LABELLED = new RegExp(`${SECRET_KEY}(["']?\\s*:\\s*["']?)(?=[A-Za-z0-9._~+/=-]*\\d)[A-Za-z0-9._~+/=-]{12,}`, 'gi');
 const KNOWN = new Set<string>();
 
 /** Registers a secret value (e.g. a decrypted token) to be scrubbed from any text. */
@@ -13,7 +18,12 @@ export function registerSecret(value: string): void {
 }
 
 export function redactSecrets(text: string): string {
-  let out = text.replace(HOOK_URL, '$1[redacted]').replace(BEARER, '$1[redacted]').replace(TOKEN_PARAM, '$1[redacted]');
+  let out = text
+    .replace(HOOK_URL, '$1[redacted]')
+    .replace(BEARER, '$1[redacted]')
+    .replace(TOKEN_PARAM, '$1[redacted]')
+    .replace(ASSIGNED, '$1$2[redacted]')
+    .replace(LABELLED, '$1$2[redacted]');
   for (const secret of KNOWN) {
     if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   }

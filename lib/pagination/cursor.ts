@@ -13,7 +13,9 @@ export function encodeCursor(c: Cursor): string {
 export function decodeCursor(raw: string): Cursor {
   const [iso, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
+  // A date PostgreSQL cannot hold (JavaScript's reach far exceeds it) would fail the query as a 500.
+  const year = createdAt.getUTCFullYear();
+  if (!id || Number.isNaN(createdAt.getTime()) || year < 1 || year > 9999 || !/^[0-9a-f-]{36}$/.test(id)) {
     throw new AppError('VALIDATION_FAILED', 'The cursor is not valid; use next_cursor from a previous page.', { details: [{ path: 'cursor', message: 'invalid cursor' }] });
   }
   return { createdAt, id };

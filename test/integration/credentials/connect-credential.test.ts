@@ -181,6 +181,21 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       expect(s.fake.requests()).toEqual([]);
       expect((await installationRow(installationId)).credential_id).toBeNull();
     });
+
+    it('a URL with a user name and password is refused the same way for dry_run and test_post, without echoing them', async () => {
+      const { tenant, installationId } = await installedTenant(s, { connect: false });
+      const hookId = s.fake.createHook({ channel: 'town-square' });
+      const url = s.fake.hookUrl(hookId).replace('http://', 'http://mmuser:hunter2password@');
+      for (const verify of ['dry_run', 'test_post']) {
+        const res = await connect(tenant, installationId, { kind: 'webhook', webhook_url: url, verify });
+        expect({ verify, status: res.status }).toEqual({ verify, status: 422 });
+        expect(res.body.error.details).toMatchObject({ kind: 'validation', mattermost_code: 'URL_INVALID' });
+        expect(res.body.error.details.hint).toMatch(/Copy the webhook URL again/);
+        expect(res.body.error.message).toMatch(/user name or password/);
+        expectNoSecretIn(res.text, hookId, 'hunter2password');
+      }
+      expect(s.fake.requests()).toEqual([]);
+    });
   });
 
   describe('SSRF guard', () => {
@@ -343,8 +358,7 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
 
   describe('ciphertext bound to its row', () => {
     it('a ciphertext copied into another tenant’s row does not decrypt there; a run fails as auth without posting', async () => {
-      const a = await installedTenant(s);
-      const b = await installedTenant(s);
+      const [a, b] = await Promise.all([installedTenant(s), installedTenant(s)]);
       const aId = (await installationRow(a.installationId)).credential_id!;
       const bId = (await installationRow(b.installationId)).credential_id!;
       const source = await credentialRow(aId);
@@ -363,8 +377,9 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       expect(s.fake.received()).toHaveLength(0);
 
       // The workflow is closed (failed), not stuck retrying.
-      const description = await s.t.temporal.client.workflow.getHandle(execution.workflowId!).describe();
-      expect(description.status.name).toBe('FAILED');
+      const handle = s.t.temporal.client.workflow.getHandle(execution.workflowId!);
+      await expect(handle.result()).rejects.toMatchObject({ name: 'WorkflowFailedError', cause: { type: 'auth', nonRetryable: true } });
+      expect((await handle.describe()).status.name).toBe('FAILED');
       const health = await request(s.app).get(path(b.tenant, b.installationId, 'health')).set(auth(b.tenant, 'member'));
       expect(health.body).toMatchObject({ last_error_kind: 'auth' });
       expect(health.body.hint).toMatch(/Reconnect/);

@@ -80,7 +80,8 @@ export async function openFaultStack(options: FaultStackOptions = {}): Promise<F
   const address = temporalServer.address;
   const taskQueue = 'fault-test';
 
-  const handle = createDb({ url: appUrl, max: 20 });
+  // The API's pool as in production (lib/db/client.ts: 10 connections); the worker has its own.
+  const handle = createDb({ url: appUrl, max: 10 });
   const temporal = await connectTemporal({ TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined });
   const fake = await startFakeMattermost();
   const logger = options.logger ?? createLogger({ level: 'silent' });

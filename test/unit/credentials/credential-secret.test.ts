@@ -89,7 +89,7 @@ describe('secretValues', () => {
   });
 
   it('webhook: the bare hook id even when the URL has a query or fragment', () => {
-    for (const url of [`${HOOK_URL}?channel=ops`, `${HOOK_URL}#x`, `${HOOK_URL}?a=1#b`]) {
+    for (const url of [`${HOOK_URL}?channel=ops`, `${HOOK_URL}#x`, `${HOOK_URL}?a=1#b`, `https://mm.example.com/hooks/other/hooks/${HOOK_ID}`]) {
       const values = secretValues(webhook(url));
       expect(values).toContain(url);
       expect(values).toContain(HOOK_ID);

@@ -1,0 +1,39 @@
+// Per request: a request id (the caller's x-request-id when it is a sane token, else a fresh
+// one, echoed back), a log context so every log line written while serving the request names
+// the request, its tenant (once auth resolved it) and its correlation id (when a route knows
+// it), one structured access log line, and the HTTP metrics.
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { runWithLogContext } from '../../lib/log/context';
+import type { Logger } from '../../lib/log/logger';
+import { observeHttpRequest, routeLabel } from '../../lib/metrics/http-metrics';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,100}$/;
+
+/** Routes call this when they know the correlation id the request is about. */
+export function setRequestCorrelationId(res: Response, correlationId: string): void {
+  res.locals.correlationId = correlationId;
+}
+
+export function requestContext(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const offered = req.get(REQUEST_ID_HEADER);
+    const requestId = offered && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
+    res.locals.requestId = requestId;
+    res.set(REQUEST_ID_HEADER, requestId);
+    const started = process.hrtime.bigint();
+    const late = () => ({ tenantId: (res.locals.tenant as { id?: string } | undefined)?.id, correlationId: res.locals.correlationId as string | undefined });
+
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const path = req.originalUrl.split('?')[0];
+      const matched = Boolean(req.route);
+      observeHttpRequest({ method: req.method, path, matched, status: res.statusCode, seconds });
+      if (path === '/metrics' || path === '/healthz' || path === '/readyz') return;
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      logger[level]({ requestId, ...late(), method: req.method, route: routeLabel(path, matched), status: res.statusCode, durationMs: Math.round(seconds * 1000) }, 'request');
+    });
+    runWithLogContext({ requestId }, () => next(), late);
+  };
+}

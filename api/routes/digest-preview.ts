@@ -1,0 +1,56 @@
+// Replay a digest: GET /installations/:id/digest-preview re-generates the digest for a past window
+// inside signal retention, exactly as a run would format it, and returns it as a preview. It never
+// posts, and touches neither the posting ledger nor executions nor signals (lib/digest/preview-digest.ts).
+import { Router } from 'express';
+import { DEFAULT_SIGNAL_RETENTION_DAYS, previewDigest, type PreviewWindow } from '../../lib/digest/preview-digest';
+import { isLocalDate } from '../../lib/schedule/local-date';
+import type { AppDeps } from '../app';
+import { tenantOf } from '../middleware/auth';
+import { parseInput } from '../middleware/parse';
+import { setRequestCorrelationId } from '../middleware/request-context';
+import { ZDigestPreviewQuery } from './digest-preview.schemas';
+import { ZIdParam } from './installations.schemas';
+import { AppError } from '../../lib/errors/app-error';
+
+export function digestPreviewRouter(deps: Pick<AppDeps, 'db' | 'auth' | 'signalRetentionDays'>): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get('/:id/digest-preview', async (req, res) => {
+    const id = parseInput(ZIdParam, req.params.id, 'installation id');
+    const q = parseInput(ZDigestPreviewQuery, req.query, 'query');
+    if (q.local_date && !isLocalDate(q.local_date)) {
+      throw new AppError('VALIDATION_FAILED', 'The query is invalid: local_date: is not a calendar date.', { details: [{ path: 'local_date', message: 'is not a calendar date' }] });
+    }
+    const window: PreviewWindow = q.local_date
+      ? { kind: 'local_date', localDate: q.local_date }
+      : q.execution_id
+        ? { kind: 'execution', executionId: q.execution_id }
+        : q.window_end
+          ? { kind: 'range', windowEnd: new Date(q.window_end), windowStart: q.window_start ? new Date(q.window_start) : undefined }
+          : { kind: 'latest' };
+    const tenant = tenantOf(res);
+    const preview = await previewDigest(
+      { db: deps.db, publicUrl: deps.auth?.publicUrl },
+      { tenantId: tenant.id, installationId: id, window, retentionDays: deps.signalRetentionDays ?? DEFAULT_SIGNAL_RETENTION_DAYS },
+    );
+    if (preview.correlationId) setRequestCorrelationId(res, preview.correlationId);
+    res.set('Cache-Control', 'no-store').json({
+      preview: true,
+      posted: false,
+      installation_id: preview.installationId,
+      window_start: preview.windowStart,
+      window_end: preview.windowEnd,
+      local_date: preview.localDate,
+      correlation_id: preview.correlationId,
+      timezone: preview.timezone,
+      text: preview.text,
+      line_count: preview.lineCount,
+      truncated: preview.truncated,
+      total_signals: preview.totalSignals,
+      content_hash: preview.contentHash,
+      retention: { days: preview.retentionDays, oldest_available: preview.oldestAvailable },
+    });
+  });
+
+  return router;
+}

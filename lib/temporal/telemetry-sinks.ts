@@ -1,0 +1,30 @@
+// The worker end of workflows/observability-interceptors.ts: a workflow that ended reports its
+// outcome and duration here, and it becomes fleetprompt_{directive,package_install,digest_run}_*.
+import type { InjectedSinks } from '@temporalio/worker';
+import type { TelemetrySinks } from '../../workflows/observability-interceptors';
+import { contextFromWorkflowId } from '../log/context';
+import type { Logger } from '../log/logger';
+import { recordDigestRunFinished, recordDirectiveFinished } from '../metrics/telemetry';
+
+export function telemetrySinks(logger: Logger): InjectedSinks<TelemetrySinks> {
+  return {
+    telemetry: {
+      workflowFinished: {
+        fn(info, finished) {
+          const seconds = Math.max(0, finished.durationMs) / 1000;
+          if (info.workflowType === 'digestRunWorkflow') {
+            recordDigestRunFinished({ trigger: finished.trigger, outcome: finished.outcome, seconds });
+          } else if (info.workflowType === 'packageDirectiveWorkflow' && (finished.outcome === 'completed' || finished.outcome === 'failed')) {
+            recordDirectiveFinished({ workflowId: info.workflowId, outcome: finished.outcome, seconds });
+          }
+          const known = { ...contextFromWorkflowId(info.workflowId), ...Object.fromEntries(Object.entries({ tenantId: finished.tenantId, correlationId: finished.correlationId, installationId: finished.installationId }).filter(([, v]) => v)) };
+          logger.info(
+            { ...known, workflowId: info.workflowId, runId: info.runId, workflowType: info.workflowType, outcome: finished.outcome, errorKind: finished.errorKind ?? null, durationMs: finished.durationMs },
+            'workflow finished',
+          );
+        },
+        callDuringReplay: false,
+      },
+    },
+  };
+}

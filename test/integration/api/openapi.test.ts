@@ -1,0 +1,164 @@
+// /api/openapi.json stays true to the app:
+//   1. every JSON route mounted in the Express app (found by walking its router stack) is
+//      documented, and every documented operation is mounted;
+//   2. every documented operation, called for real, answers with a status the document lists,
+//      and its body matches the documented schema for that status.
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import type { z } from 'zod';
+import { API_OPERATIONS, type ApiOperation } from '../../../api/openapi';
+import { RESPONSE_SCHEMAS } from '../../../api/response-schemas';
+import { UI_PAGES } from '../../../api/routes/ui-pages';
+import type { DbHandle } from '../../../lib/db/client';
+import { withTenant } from '../../../lib/db/with-tenant';
+import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { startFakeMattermost, type FakeMattermost } from '../../fakes/mattermost-server';
+import { buildTestApp } from '../../helpers/app';
+import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';
+import { signedInAgent, type SignedIn } from '../../helpers/session';
+import { openTestTemporal, type TestTemporal } from '../../helpers/temporal';
+
+interface StackLayer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+  handle?: { stack?: StackLayer[] };
+  rawPath?: string | string[] | RegExp;
+}
+
+/** Every (METHOD, path) the app routes, with Express ":param" turned into OpenAPI "{param}". */
+function mountedRoutes(app: Express): string[] {
+  const found: string[] = [];
+  const join = (prefix: string, p: string) => (p === '/' ? prefix || '/' : `${prefix}${p}`);
+  const walk = (stack: StackLayer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const p of [layer.route.path].flat()) {
+          for (const m of Object.keys(layer.route.methods).filter((x) => x !== '_all')) found.push(`${m.toUpperCase()} ${join(prefix, p)}`);
+        }
+      } else if (layer.handle?.stack) {
+        if (typeof layer.rawPath !== 'string') throw new Error(`a router is mounted on a non-string path (${String(layer.rawPath)}); the OpenAPI test cannot follow it`);
+        walk(layer.handle.stack, join(prefix, layer.rawPath) === '/' ? '' : join(prefix, layer.rawPath));
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: StackLayer[] } }).router.stack, '');
+  return found.map((r) => r.replace(/:(\w+)/g, '{$1}'));
+}
+
+const UI_ROUTES = new Set(['GET /', 'GET /{*rest}', ...Object.keys(UI_PAGES).map((p) => `GET ${p.replace(/:(\w+)/g, '{$1}')}`)]);
+
+describe('OpenAPI document', () => {
+  let handle: DbHandle;
+  let t: TestTemporal;
+  let fake: FakeMattermost;
+  let app: Express;
+  let tenant: TestTenant;
+  let owner: SignedIn;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    handle = testDb();
+    t = await openTestTemporal();
+    fake = await startFakeMattermost();
+    app = buildTestApp({ db: handle.db, temporal: t.temporal, starter: { start: async () => ({ started: true }) } });
+    tenant = await createTestTenant(handle, 'oas');
+    owner = await signedInAgent(app, handle, tenant, 'owner');
+    const installation = await withTenant(handle.db, tenant.id, (tx) =>
+      tx.installation.create({ data: { tenantId: tenant.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', config: {}, installedAt: new Date() } }),
+    );
+    ids.installation = installation.id;
+    const corr = `dir:oas:${randomUUID()}`;
+    ids.correlation = corr;
+    await withTenant(handle.db, tenant.id, async (tx) => {
+      ids.directive = (
+        await tx.directive.create({ data: { tenantId: tenant.id, type: 'package.install', params: { installation_id: installation.id }, idempotencyKey: corr, correlationId: corr, workflowId: corr, status: 'completed' } })
+      ).id;
+      const e = await tx.execution.create({
+        data: { tenantId: tenant.id, installationId: installation.id, kind: 'mattermost_digest', trigger: 'manual', correlationId: corr, workflowId: `${corr}:run`, status: 'failed', errorKind: 'auth', windowStart: new Date(Date.now() - 86_400_000), windowEnd: new Date() },
+      });
+      ids.execution = e.id;
+      await tx.executionLog.create({ data: { tenantId: tenant.id, executionId: e.id, correlationId: corr, level: 'error', message: 'Digest run failed', data: { error_kind: 'auth' } } });
+    });
+  });
+  afterAll(async () => {
+    await fake.close();
+    await t.close();
+    await handle.close();
+  });
+
+  it('documents exactly the JSON routes the app mounts', () => {
+    const mounted = mountedRoutes(app).filter((r) => !UI_ROUTES.has(r));
+    const documented = API_OPERATIONS.map((op) => `${op.method.toUpperCase()} ${op.path}`);
+    expect(new Set(documented).size).toBe(documented.length);
+    expect([...new Set(mounted)].sort()).toEqual([...documented].sort());
+  });
+
+  it('is served at /api/openapi.json as OpenAPI 3.1 with every operation and schema', async () => {
+    const res = await request(app).get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    for (const op of API_OPERATIONS) expect(res.body.paths[op.path][op.method].operationId).toBe(op.operationId);
+    // Every $ref resolves.
+    const refs = Array.from(JSON.stringify(res.body).matchAll(/"#\/components\/schemas\/([A-Za-z]+)"/g), (m) => m[1]);
+    expect(refs.length).toBeGreaterThan(20);
+    for (const name of refs) expect(res.body.components.schemas).toHaveProperty(name);
+  });
+
+  const bearer = (role: 'owner' | 'member' = 'owner') => ({ authorization: `Bearer ${tenant.tokens[role]}` });
+  const T = () => `/api/tenants/${tenant.slug}`;
+  const INST = () => `${T()}/installations/${ids.installation}`;
+
+  // One real call per documented operation (in this order: later calls see earlier effects).
+  const probes: Record<string, () => request.Test> = {
+    liveness: () => request(app).get('/healthz'),
+    readiness: () => request(app).get('/readyz'),
+    openapi: () => request(app).get('/api/openapi.json'),
+    metrics: () => request(app).get('/metrics'),
+    login: () => request(app).post('/api/auth/login').send({ email: 'not-an-email', password: 'x' }),
+    getSession: () => owner.agent.get('/api/auth/session'),
+    listPackages: () => request(app).get('/api/packages'),
+    getPackage: () => request(app).get(`/api/packages/${DIGEST_PACKAGE_SLUG}`),
+    createApiToken: () => request(app).post(`${T()}/api-tokens`).set(bearer()).send({ name: 'oas', role: 'member' }),
+    listApiTokens: () => request(app).get(`${T()}/api-tokens`).set(bearer()),
+    revokeApiToken: () => request(app).delete(`${T()}/api-tokens/${randomUUID()}`).set(bearer()),
+    installPackage: () => request(app).post(`${T()}/installations`).set(bearer()).send({}),
+    listInstallations: () => request(app).get(`${T()}/installations`).set(bearer('member')),
+    getInstallation: () => request(app).get(INST()).set(bearer('member')),
+    connectMattermost: () => request(app).put(`${INST()}/credential`).set(bearer()).send({ kind: 'webhook', webhook_url: fake.hookUrl(fake.createHook({ channel: 'town-square' })), verify: 'dry_run' }),
+    getCredential: () => request(app).get(`${INST()}/credential`).set(bearer('member')),
+    updateConfig: () => request(app).put(`${INST()}/config`).set(bearer()).send({ schedule_time: '07:30', timezone: 'Europe/Berlin' }),
+    getSchedule: () => request(app).get(`${INST()}/schedule`).set(bearer('member')),
+    getInstallationHealth: () => request(app).get(`${INST()}/health`).set(bearer('member')),
+    getDigestPreview: () => request(app).get(`${INST()}/digest-preview`).set(bearer('member')),
+    runNow: () => request(app).post(`${INST()}/runs`).set(bearer()).send({}),
+    listDirectives: () => request(app).get(`${T()}/directives`).set(bearer('member')),
+    getDirective: () => request(app).get(`${T()}/directives/${ids.directive}`).set(bearer('member')),
+    listExecutions: () => request(app).get(`${T()}/executions`).query({ installation_id: ids.installation }).set(bearer('member')),
+    getExecution: () => request(app).get(`${T()}/executions/${ids.execution}`).set(bearer('member')),
+    retryRun: () => request(app).post(`${T()}/executions/${randomUUID()}/retry`).set(bearer()),
+    ingestSignals: () => request(app).post(`${T()}/signals`).set(bearer()).send({ signals: [{ type: 'agent.execution.completed', correlation_id: ids.correlation, payload: { cost_usd: 0.1 } }] }),
+    listSignals: () => request(app).get(`${T()}/signals`).query({ type: 'agent.' }).set(bearer('member')),
+    getTimeline: () => request(app).get(`${T()}/timeline/${encodeURIComponent(ids.correlation)}`).set(bearer('member')),
+    disconnectMattermost: () => request(app).delete(`${INST()}/credential`).set(bearer()),
+    uninstallPackage: () => request(app).delete(`${T()}/installations/${randomUUID()}`).set(bearer()),
+    logout: () => owner.agent.post('/api/auth/logout').set('x-csrf-token', owner.csrfToken),
+  };
+
+  it('has a probe for every documented operation', () => {
+    expect(Object.keys(probes).sort()).toEqual(API_OPERATIONS.map((op) => op.operationId).sort());
+  });
+
+  const byId = new Map(API_OPERATIONS.map((op) => [op.operationId, op] as const));
+  it.each(Object.keys(probes))('%s answers as documented', async (operationId) => {
+    const op = byId.get(operationId) as ApiOperation;
+    const res = await probes[operationId]();
+    const documented = op.responses[res.status];
+    if (!documented) throw new Error(`${op.method.toUpperCase()} ${op.path} answered ${res.status} ${JSON.stringify(res.body)}; documented: ${Object.keys(op.responses).join(', ')}`);
+    expect(res.body?.error?.message ?? '').not.toMatch(/^No API route/);
+    if (documented.schema) {
+      const schema = RESPONSE_SCHEMAS[documented.schema as keyof typeof RESPONSE_SCHEMAS] as z.ZodType | undefined;
+      const parsed = schema?.safeParse(res.body);
+      if (parsed && !parsed.success) throw new Error(`${operationId} ${res.status} body does not match ${documented.schema}: ${parsed.error.message}`);
+    }
+  });
+});
