@@ -67,6 +67,12 @@ export function createBeginDigestRun(deps: ActivityDeps) {
         await appendExecutionLog(tx, { ...ctx, level: 'info', message: 'This digest was already posted; nothing to do', data: { posted_at: posted.postedAt?.toISOString() ?? null } });
         return { ...ctx, skip: { reason: 'already_posted' } };
       }
+      // Turned off, but the schedule fired anyway (it could not be paused: Temporal was unreachable
+      // when the user saved). A disabled digest is never posted on schedule.
+      if (input.trigger === 'scheduled' && !config.enabled) {
+        await appendExecutionLog(tx, { ...ctx, level: 'info', message: 'The daily digest is turned off; nothing to post' });
+        return { ...ctx, skip: { reason: 'disabled' } };
+      }
       // Recorded (not thrown) so the execution row commits and the run ends visibly failed.
       if (installation.status !== 'installed') return { ...ctx, blocked: { kind: 'validation', message: `The installation is ${installation.status}, not installed.` } };
       if (!installation.credentialId) return { ...ctx, blocked: { kind: 'validation', message: 'Mattermost is not connected for this installation. Connect it, then Retry.' } };

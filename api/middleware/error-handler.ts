@@ -2,6 +2,7 @@
 // A 500 never echoes its internal message.
 import type { ErrorRequestHandler } from 'express';
 import { isDatabaseUnavailable } from '../../lib/db/unavailable';
+import { isTemporalUnavailable } from '../../lib/temporal/unavailable';
 import { AppError, isAppError } from '../../lib/errors/app-error';
 import type { Logger } from '../../lib/log/logger';
 
@@ -37,6 +38,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       // Down, restarting or out of connections: the transaction did not commit; repeat later.
       logger.warn({ method: req.method, path: req.path }, 'database unavailable');
       res.status(503).set('Retry-After', '5').json({ error: { code: 'DEPENDENCY_UNAVAILABLE', message: 'The database is unavailable right now. Try again in a few seconds.' } });
+      return;
+    }
+    if (isTemporalUnavailable(err)) {
+      // The change could not be completed (e.g. a schedule not updated); repeating it is safe.
+      logger.warn({ method: req.method, path: req.path }, 'temporal unavailable');
+      res.status(503).set('Retry-After', '10').json({ error: { code: 'DEPENDENCY_UNAVAILABLE', message: 'The workflow service is unreachable right now, so this could not be completed. Try again in a moment.' } });
       return;
     }
     logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), method: req.method, path: req.path }, 'unhandled error');

@@ -194,7 +194,12 @@ describe('load: concurrent Run now across tenants, concurrent identical installs
     const temporal: ScanSource[] = [];
     for (const t of tenants) temporal.push(...(await temporalSources(s.temporal.client, `TenantId = '${t.tenant.id}'`, { timeoutMs: 30_000 })).sources);
     figures.temporal_histories_scanned = temporal.length / 2;
-    const sources: ScanSource[] = [...(await dumpDatabase(admin)), { name: 'api + activity logs', text: appLogs.text() }, { name: 'worker process output', text: s.worker.output() }, ...responses, ...temporal];
+    const pages: ScanSource[] = [];
+    for (const i of tenants.slice(0, 5)) {
+      for (const url of ['/marketplace', `/installations/${i.installationId}`, '/admin']) pages.push({ name: `page:${url}`, text: (await request(s.app).get(url)).text });
+    }
+    const sources: ScanSource[] = [
+      ...pages,...(await dumpDatabase(admin)), { name: 'api + activity logs', text: appLogs.text() }, { name: 'worker process output', text: s.worker.output() }, ...responses, ...temporal];
     expect(temporal.length / 2).toBeGreaterThanOrEqual(TENANTS * (LIMIT + 1) + 1);
     expect(describeHits(scanForCanaries(sources, canaries))).toBe('no canary found');
     figures.canary_scan_ms = Date.now() - scanStart;

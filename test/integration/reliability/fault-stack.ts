@@ -3,6 +3,8 @@
 // keeps every workflow), the worker as a real child process (so SIGKILL is real), the real API
 // app in this process (supertest) and the Mattermost fake. Nothing here touches the services
 // that global setup started for the other test files. Only 127.0.0.1 is used.
+// The load test uses it too: API and worker in separate processes with separate connection
+// pools, as deployed, with nothing else competing for the database.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';

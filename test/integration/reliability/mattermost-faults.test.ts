@@ -178,7 +178,12 @@ describe('Mattermost answering 503 / 429 / 500 / too slowly for a while, then re
     const temporal: ScanSource[] = [];
     for (const i of everyone) temporal.push(...(await temporalSources(s.t.temporal.client, `TenantId = '${i.tenant.id}'`, { timeoutMs: 30_000 })).sources);
     temporal.push(...(await scheduleSources(s.t.temporal.client, everyone.map((i) => digestScheduleId(i.installationId)))));
+    const pages: ScanSource[] = [];
+    for (const i of everyone.slice(0, 5)) {
+      for (const url of ['/marketplace', `/installations/${i.installationId}`, '/admin']) pages.push({ name: `page:${url}`, text: (await request(s.app).get(url)).text });
+    }
     const sources: ScanSource[] = [
+      ...pages,
       ...(await dumpDatabase(admin)),
       { name: 'api + activity logs', text: appLogs.text() },
       { name: 'Temporal runtime logs', text: runtimeLogs.text() },

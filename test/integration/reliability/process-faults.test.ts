@@ -169,10 +169,13 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
     // The post's answer arrives while Temporal is down: the activity's completion cannot be reported.
     // (The Temporal client retries for ~20 s before it gives up; both requests wait in parallel.)
     const t0 = Date.now();
-    const [duringRun, duringInstall] = await Promise.all([
+    const [duringRun, duringInstall, duringConfig] = await Promise.all([
       api(blocked.tenant, 'post', `${installationPath(blocked)}/runs`, {}).finally(() => (timings.run_now_during_temporal_outage = Date.now() - t0)),
       requestInstall(outageInstallTenant).finally(() => (timings.install_during_temporal_outage = Date.now() - t0)),
+      // The user turns the daily digest off while the schedule cannot be paused.
+      api(web.tenant, 'put', `${installationPath(web)}/config`, { enabled: false }),
     ]);
+    expect([duringConfig.status, duringConfig.body.error?.code]).toEqual([503, 'DEPENDENCY_UNAVAILABLE']);
     expect(duringRun.status).toBe(503);
     expect(duringRun.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
     expect(duringInstall.status).toBe(202);
@@ -182,9 +185,27 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
     timings.temporal_outage = Date.now() - stoppedAt;
 
     const v = await settle(web, run.id, 120_000);
-    report.add('Temporal restart mid-post', 'webhook Run now', v, 'post answered while Temporal was down');
+    const postAttempt = await postDigestAttempt(run.id, web);
+    report.add('Temporal restart mid-post', 'webhook Run now', v, `post answered while Temporal was down; postDigest attempt ${postAttempt} recorded the outcome`);
     expectConsistent(v);
     expect(v).toMatchObject({ status: 'succeeded', ledger: 'posted', messages: 1 });
+
+    // The digest turned off during the outage: its schedule could not be paused, so it may still
+    // fire — and then posts nothing. Saving again once Temporal is back pauses it.
+    const scheduleId = digestScheduleId(web.installationId);
+    await s.temporal.client.schedule.getHandle(scheduleId).trigger();
+    const scheduled = await waitFor(
+      async () => (await withTenant(s.handle.db, web.tenant.id, (tx) => tx.execution.findFirst({ where: { trigger: 'scheduled', status: { in: ['succeeded', 'failed', 'skipped'] } } }))) ?? undefined,
+      60_000,
+      250,
+    );
+    const scheduledV = await settle(web, scheduled.id, 10_000);
+    report.add('Temporal down', 'schedule fired after the digest was turned off during the outage', scheduledV, 'config saved, schedule not paused (503 to the user); the run skips: disabled');
+    expect(scheduledV).toMatchObject({ status: 'skipped', messages: 0, ledger: null });
+    expect(scheduled.summary).toMatchObject({ skip_reason: 'disabled' });
+    const again = await api(web.tenant, 'put', `${installationPath(web)}/config`, { enabled: false });
+    expect(again.status).toBe(200);
+    expect(again.body.schedule.paused).toBe(true);
 
     // Run now during the outage: refused with 503, and the execution it recorded is closed as failed (visible, nothing posted).
     const refused = await withTenant(s.handle.db, blocked.tenant.id, (tx) => tx.execution.findMany({}));
@@ -297,6 +318,16 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
       await admin.end();
     }
   });
+
+  /** Which attempt of the postDigest activity completed (2+ means the first one's result was lost). */
+  async function postDigestAttempt(executionId: string, i: Installed): Promise<number> {
+    const execution = await withTenant(s.handle.db, i.tenant.id, (tx) => tx.execution.findUniqueOrThrow({ where: { id: executionId } }));
+    const history = await s.temporal.client.workflow.getHandle(execution.workflowId!).fetchHistory();
+    const events = history.events ?? [];
+    const scheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'postDigest').map((e) => String(e.eventId)));
+    const started = events.find((e) => e.activityTaskStartedEventAttributes && scheduled.has(String(e.activityTaskStartedEventAttributes.scheduledEventId)));
+    return started?.activityTaskStartedEventAttributes?.attempt ?? 0;
+  }
 
   async function expectOneCompletedInstall(tenant: TestTenant, installationId: string) {
     const { directives, installations, signals } = await withTenant(s.handle.db, tenant.id, async (tx) => ({
