@@ -44,7 +44,7 @@ export async function lockPackageForTenant(tx: Tx, tenantId: string, packageSlug
   await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`directive:${tenantId}:${packageSlug}`}, 0))`;
 }
 
-export async function recordRequestedSignals(tx: Tx, d: Directive, installation: Installation): Promise<void> {
+async function recordRequestedSignals(tx: Tx, d: Directive, installation: Installation): Promise<void> {
   const type = d.type as DirectiveType;
   const payload = { directive_id: d.id, directive_type: type, installation_id: installation.id, package_slug: installation.packageSlug, version: installation.packageVersion, actor_role: d.actorRole };
   const common = { tenantId: d.tenantId, correlationId: d.correlationId, causationId: d.id, source: SOURCE, subject: `installation:${installation.id}`, payload };
@@ -52,6 +52,31 @@ export async function recordRequestedSignals(tx: Tx, d: Directive, installation:
     { ...common, type: PACKAGE_LIFECYCLE[type].requested, dedupeKey: `${d.id}:package.requested` },
     { ...common, type: DIRECTIVE_LIFECYCLE.requested, dedupeKey: `${d.id}:directive.requested` },
   ]);
+}
+
+/**
+ * Records a package directive whose idempotency key is also its correlation id and workflow id,
+ * with its `requested` signals, in the caller's transaction.
+ */
+export async function recordDirective(
+  tx: Tx,
+  input: { type: DirectiveType; key: string; actor: Actor; installation: Installation; extraParams?: Record<string, Prisma.InputJsonValue> },
+): Promise<Directive> {
+  const { type, key, actor, installation } = input;
+  const directive = await tx.directive.create({
+    data: {
+      tenantId: installation.tenantId,
+      type,
+      params: { package_slug: installation.packageSlug, version: installation.packageVersion, installation_id: installation.id, ...input.extraParams, actor_user_id: actor.userId, actor_role: actor.role, correlation_id: key },
+      idempotencyKey: key,
+      actorUserId: actor.userId,
+      actorRole: actor.role,
+      correlationId: key,
+      workflowId: key,
+    },
+  });
+  await recordRequestedSignals(tx, directive, installation);
+  return directive;
 }
 
 /** Hands the directive to Temporal; if Temporal is unreachable the reconciler starts it later. */
@@ -128,19 +153,7 @@ export async function requestInstall(
         })
       : await tx.installation.create({ data: { tenantId: tenant.id, packageSlug, packageVersion: version, status: 'requested', config } });
 
-    const directive = await tx.directive.create({
-      data: {
-        tenantId: tenant.id,
-        type: 'package.install',
-        params: { package_slug: packageSlug, version, installation_id: installation.id, config, actor_user_id: actor.userId, actor_role: actor.role, correlation_id: key },
-        idempotencyKey: key,
-        actorUserId: actor.userId,
-        actorRole: actor.role,
-        correlationId: key,
-        workflowId: key,
-      },
-    });
-    await recordRequestedSignals(tx, directive, installation);
+    const directive = await recordDirective(tx, { type: 'package.install', key, actor, installation, extraParams: { config } });
     return { directive, installation, created: true };
   });
 

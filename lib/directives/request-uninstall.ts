@@ -9,7 +9,7 @@ import {
   type DirectiveResult,
   type TenantRef,
   lockPackageForTenant,
-  recordRequestedSignals,
+  recordDirective,
   startRecordedDirective,
 } from './request-install';
 
@@ -34,19 +34,7 @@ export async function requestUninstall(deps: DirectiveDeps, input: { tenant: Ten
     }
 
     const key = uninstallIdempotencyKey({ tenantId: tenant.id, installationId: installation.id, generation: uninstalls.length + 1 });
-    const directive = await tx.directive.create({
-      data: {
-        tenantId: tenant.id,
-        type: 'package.uninstall',
-        params: { package_slug: installation.packageSlug, version: installation.packageVersion, installation_id: installation.id, actor_user_id: actor.userId, actor_role: actor.role, correlation_id: key },
-        idempotencyKey: key,
-        actorUserId: actor.userId,
-        actorRole: actor.role,
-        correlationId: key,
-        workflowId: key,
-      },
-    });
-    await recordRequestedSignals(tx, directive, installation);
+    const directive = await recordDirective(tx, { type: 'package.uninstall', key, actor, installation });
     return { directive, installation, created: true };
   });
   await startRecordedDirective(deps, tenant, result.directive, result.installation);
