@@ -82,7 +82,8 @@ export function presentCredential(c: IntegrationCredential) {
   };
 }
 
-export function presentExecution(e: Execution, links: LinkContext) {
+/** `failureCode`: the Mattermost code of the run's failure, when known (lib/executions/failure-codes.ts). */
+export function presentExecution(e: Execution, links: LinkContext, failureCode?: string | null) {
   const summary = (e.summary as Record<string, unknown> | null) ?? null;
   return {
     id: e.id,
@@ -96,7 +97,9 @@ export function presentExecution(e: Execution, links: LinkContext) {
     window_start: e.windowStart,
     window_end: e.windowEnd,
     error_kind: e.errorKind,
-    hint: e.status === 'failed' ? failureHint(e.errorKind) : null,
+    // A failed run has ended: its hint never promises a retry (failureHint's `ended`).
+    error_code: e.status === 'failed' ? (failureCode ?? null) : null,
+    hint: e.status === 'failed' ? failureHint(e.errorKind, failureCode, { ended: true }) : null,
     summary,
     retry_of_execution_id: e.retryOfExecutionId,
     created_at: e.createdAt,

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import { AppError } from '../../lib/errors/app-error';
+import { failureCodes } from '../../lib/executions/failure-codes';
 import { afterCursor, decodeCursor, encodeCursor } from '../../lib/pagination/cursor';
 import { requestRetry } from '../../lib/runs/request-digest-run';
 import type { AppDeps } from '../app';
@@ -17,8 +18,8 @@ export function executionsRouter(deps: AppDeps): Router {
   router.get('/', async (req, res) => {
     const q = parseInput(ZExecutionListQuery, req.query, 'query');
     const tenant = tenantOf(res);
-    const rows = await withTenant(deps.db, tenant.id, (tx) =>
-      tx.execution.findMany({
+    const { rows, codes } = await withTenant(deps.db, tenant.id, async (tx) => {
+      const found = await tx.execution.findMany({
         where: {
           ...(q.installation_id ? { installationId: q.installation_id } : {}),
           ...(q.status ? { status: q.status } : {}),
@@ -28,11 +29,12 @@ export function executionsRouter(deps: AppDeps): Router {
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: q.limit + 1,
-      }),
-    );
+      });
+      return { rows: found, codes: await failureCodes(tx, tenant.id, found.filter((e) => e.status === 'failed').map((e) => e.id)) };
+    });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    res.json({ items: page.map((e) => presentExecution(e, deps)), next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null });
+    res.json({ items: page.map((e) => presentExecution(e, deps, codes.get(e.id))), next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null });
   });
 
   router.get('/:id', async (req, res) => {
@@ -42,10 +44,11 @@ export function executionsRouter(deps: AppDeps): Router {
       const execution = await tx.execution.findUnique({ where: { id } });
       if (!execution) return null;
       const logs = await tx.executionLog.findMany({ where: { executionId: id }, orderBy: { at: 'asc' } });
-      return { execution, logs };
+      const codes = await failureCodes(tx, tenant.id, execution.status === 'failed' ? [id] : []);
+      return { execution, logs, code: codes.get(id) };
     });
     if (!found) throw new AppError('EXECUTION_NOT_FOUND', 'No such execution in this tenant.');
-    res.json({ ...presentExecution(found.execution, deps), logs: found.logs.map(presentExecutionLog) });
+    res.json({ ...presentExecution(found.execution, deps, found.code), logs: found.logs.map(presentExecutionLog) });
   });
 
   router.post('/:id/retry', requireRole('owner', 'admin'), async (req, res) => {

@@ -10,6 +10,7 @@ import { AppError } from '../../lib/errors/app-error';
 import { storedDigestConfig, ZDigestConfig } from '../../lib/packages/digest-config';
 import { requestManualRun } from '../../lib/runs/request-digest-run';
 import { readRunQuota } from '../../lib/runs/run-now-limit';
+import { lastFailureCode } from '../../lib/executions/failure-codes';
 import { formatZodIssues } from '../../lib/errors/zod-issues';
 import type { AppDeps } from '../app';
 import { requireRole, tenantOf } from '../middleware/auth';
@@ -71,16 +72,19 @@ export function installationDigestRouter(deps: AppDeps): Router {
 
   router.get('/health', async (req, res) => {
     const { tenant, installation } = await load(res, idOf(req.params));
-    const [quota, schedule] = await Promise.all([
+    const [quota, schedule, lastCode] = await Promise.all([
       withTenant(deps.db, tenant.id, (tx) => readRunQuota(tx, tenant.id, deps.runNowLimitPerHour)),
       deps.schedules.describe(installation.id).catch(() => null),
+      // The code behind the last error (a run's final failure), for the code-specific hint.
+      installation.lastErrorKind ? withTenant(deps.db, tenant.id, (tx) => lastFailureCode(tx, tenant.id, installation.id)) : Promise.resolve(null),
     ]);
     res.json({
       status: installation.status,
       last_successful_post_at: installation.lastSuccessfulPostAt,
       last_error: installation.lastError,
       last_error_kind: installation.lastErrorKind,
-      hint: failureHint(installation.lastErrorKind),
+      last_error_code: lastCode,
+      hint: failureHint(installation.lastErrorKind, lastCode, { ended: true }),
       next_runs: presentSchedule(schedule)?.next_runs ?? [],
       schedule_paused: schedule?.paused ?? null,
       run_quota: presentQuota(quota),

@@ -21,9 +21,20 @@ const BY_KIND: Record<FailureKind, string> = {
   unknown: 'The outcome is unknown (Mattermost may or may not have posted). Check the channel before you Retry, to avoid a duplicate.',
 };
 
-export function failureHint(kind: FailureKind | string | null | undefined, code?: string | null): string | null {
+// For a run that has ended: its retries are over, so nothing "retries by itself" any more.
+const ENDED_BY_KIND: Partial<Record<FailureKind, string>> = {
+  rate_limit: 'Mattermost was rate-limiting requests and this run has stopped trying. Retry it later; if it keeps happening, run less often.',
+  network: 'Mattermost could not be reached and this run has stopped trying. Check that the server is up and reachable from FleetPrompt, then Retry.',
+};
+
+/**
+ * The advice for a failure kind, or for a specific Mattermost code when one is known. `ended`:
+ * the failure is a run's final outcome (the runs list, health), so no hint promises a retry.
+ */
+export function failureHint(kind: FailureKind | string | null | undefined, code?: string | null, options: { ended?: boolean } = {}): string | null {
   // Own keys only: a code or kind such as "constructor" must not return an Object.prototype member.
   if (code && Object.hasOwn(BY_CODE, code)) return BY_CODE[code];
   if (!kind) return null;
+  if (options.ended && Object.hasOwn(ENDED_BY_KIND, kind)) return ENDED_BY_KIND[kind as FailureKind] ?? null;
   return Object.hasOwn(BY_KIND, kind) ? BY_KIND[kind as FailureKind] : BY_KIND.unknown;
 }

@@ -46,6 +46,12 @@ export async function collectDigestStats(
       group by 1 order by 2 desc, 1 limit 5`,
     tenantId, windowStart, windowEnd, FAILED_TYPES,
   );
+  const errorSources = await tx.$queryRawUnsafe<{ error_kind: string; source: string; n: number }[]>(
+    `select coalesce(s.payload->>'error_kind', s.payload->>'error_type', 'unknown') as error_kind, split_part(s.type, '.', 1) as source, count(*)::int as n
+       from ${OF_TYPES} offset 0) s
+      group by 1, 2 order by 3 desc, 1, 2 limit 20`,
+    tenantId, windowStart, windowEnd, FAILED_TYPES,
+  );
   const cost = await tx.$queryRawUnsafe<{ total: number | null; n: number }[]>(
     `select sum((s.payload->>'cost_usd')::numeric)::float8 as total, count(*)::int as n
        from ${OF_TYPES} offset 0) s
@@ -71,7 +77,9 @@ export async function collectDigestStats(
     executions: { completed: c('agent.execution.completed'), failed: c('agent.execution.failed') },
     ...(input.includeWorkflowRuns === false ? {} : { workflowRuns: { completed: c('workflow.run.completed'), failed: c('workflow.run.failed') } }),
     failures: failures.map((f) => ({ type: f.type, subject: f.subject, occurredAt: f.occurred_at, errorKind: f.error_kind, message: f.message })),
+    failureTotal: FAILED_TYPES.reduce((sum, type) => sum + c(type), 0),
     topErrors: topErrors.map((e) => ({ errorKind: e.error_kind, count: e.n })),
+    errorSources: errorSources.map((e) => ({ errorKind: e.error_kind, source: e.source, count: e.n })),
     cost: cost[0] && cost[0].n > 0 ? { totalUsd: Math.round((cost[0].total ?? 0) * 10000) / 10000, executionsWithCost: cost[0].n } : null,
     totalSignals: total,
   };

@@ -20,9 +20,14 @@ export interface DigestStats {
   directives: { requested: number; completed: number; failed: number };
   executions: { completed: number; failed: number };
   workflowRuns?: { completed: number; failed: number };
-  /** Most recent first, at most ~20. */
+  /** Most recent first, at most ~20 (a sample: see failureTotal). */
   failures: DigestFailure[];
+  /** How many failures the window really had (failures holds only the latest few); absent = failures.length. */
+  failureTotal?: number;
   topErrors: Array<{ errorKind: string; count: number }>;
+  /** Failure counts by error kind and where they came from (the signal type's first segment:
+   * package, directive, agent, workflow, mattermost), so advice names the right source. */
+  errorSources?: Array<{ errorKind: string; source: string; count: number }>;
   cost?: { totalUsd: number; executionsWithCost: number } | null;
   totalSignals: number;
 }
@@ -47,7 +52,9 @@ export const ZDigestStats = z.object({
       message: z.string().nullable(),
     }),
   ),
+  failureTotal: count.optional(),
   topErrors: z.array(z.object({ errorKind: z.string(), count })),
+  errorSources: z.array(z.object({ errorKind: z.string(), source: z.string(), count })).optional(),
   cost: z.object({ totalUsd: z.number().nonnegative(), executionsWithCost: count }).nullable().optional(),
   totalSignals: count,
 });

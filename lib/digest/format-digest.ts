@@ -53,35 +53,51 @@ export function formatDigest(stats: DigestStats, options: FormatDigestOptions): 
     return { text: lines.join('\n'), truncated: false, lineCount: lines.length };
   }
 
-  const sections = [
-    failuresSection(stats.failures, zone),
-    topErrorsSection(stats.topErrors),
-    countsSection(stats),
-    options.includeCostEstimates ? costSection(stats.cost) : null,
-  ].filter((s): s is Section => s !== null && s.items.length > 0);
+  const failures = sortedFailures(stats.failures);
+  const total = Math.max(n(stats.failureTotal ?? 0), failures.length);
+  const topErrors = topErrorsSection(stats.topErrors);
+  const counts = countsSection(stats);
+  const cost = options.includeCostEstimates ? costSection(stats.cost) : null;
+  const fullItems = failures.map((f) => failureLine(f, zone, true));
 
-  const assemble = (body: string[], tail: string[]) => [header, ...body, action, ...tail];
+  // Output order is fixed — failures, top errors, counts, cost — whatever was kept.
+  const assemble = (shown: string[], errors: string[], countLines: string[], costLines: string[], tail: string[]) => [
+    header,
+    ...failuresBlock(shown, total),
+    ...(errors.length ? [topErrors.heading, ...errors] : []),
+    ...countLines,
+    ...costLines,
+    action,
+    ...tail,
+  ];
   const fits = (lines: string[]) => lines.length <= maxLines && runeLength(lines.join('\n')) <= runeBudget;
+  const allCounts = [counts.heading, ...counts.items];
+  const allCost = cost ? [cost.heading, ...cost.items] : [];
 
-  const everything = sections.flatMap((s) => [s.heading, ...s.items]);
-  if (fits(assemble(everything, []))) {
-    const lines = assemble(everything, []);
-    return { text: lines.join('\n'), truncated: false, lineCount: lines.length };
-  }
+  const everything = assemble(fullItems, topErrors.items, allCounts, allCost, []);
+  if (fits(everything)) return { text: everything.join('\n'), truncated: false, lineCount: everything.length };
 
-  // Take lines in priority order (sections in order, items in order) while they fit with the
-  // pointer; the first line that does not fit ends the digest, so what is shown is always
-  // everything more important than what is not.
+  // Truncating. The summary is kept first — the counts, or failing that one summary line — then
+  // the top errors, then as many failure lines as fit (most recent first), long messages
+  // shortened before a line is dropped; the cost comes last. The failures heading always says
+  // the real total and "… and N more" says how many are not shown.
   const pointer = [pointerLine(options.adminUrl)];
-  const body: string[] = [];
-  fill: for (const section of sections) {
-    for (const [index, item] of section.items.entries()) {
-      const next = index === 0 ? [section.heading, item] : [item];
-      if (!fits(assemble([...body, ...next], pointer))) break fill;
-      body.push(...next);
-    }
+  const countLines = fits(assemble([], [], allCounts, [], pointer)) ? allCounts : [summaryLine(stats)];
+  const errors: string[] = [];
+  for (const item of topErrors.items) {
+    if (!fits(assemble([], [...errors, item], countLines, [], pointer))) break;
+    errors.push(item);
   }
-  const lines = assemble(body, pointer);
+  const shown: string[] = [];
+  for (const [i, f] of failures.entries()) {
+    const full = fullItems[i];
+    const short = failureLine(f, zone, false);
+    const next = fits(assemble([...shown, full], errors, countLines, [], pointer)) ? full : fits(assemble([...shown, short], errors, countLines, [], pointer)) ? short : null;
+    if (!next) break;
+    shown.push(next);
+  }
+  const costLines = allCost.length && fits(assemble(shown, errors, countLines, allCost, pointer)) ? allCost : [];
+  const lines = assemble(shown, errors, countLines, costLines, pointer);
   return { text: lines.join('\n'), truncated: true, lineCount: lines.length };
 }
 
@@ -108,28 +124,46 @@ function failureTime(at: Date, zone: string): string {
 // Code-unit order, not localeCompare: identical on every ICU build.
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function failuresSection(failures: DigestFailure[], zone: string): Section {
+function sortedFailures(failures: DigestFailure[]): DigestFailure[] {
   // Sorted here too (most recent first, then by content) so equal input gives equal output
   // whatever order the query returned.
-  const sorted = [...failures].sort(
-    (a, b) =>
-      (b.occurredAt.getTime() || 0) - (a.occurredAt.getTime() || 0) ||
-      compare(a.type, b.type) ||
-      compare(a.subject ?? '', b.subject ?? '') ||
-      compare(a.errorKind ?? '', b.errorKind ?? '') ||
-      compare(a.message ?? '', b.message ?? ''),
-  );
-  const items = sorted.slice(0, MAX_FAILURES).map((f) => {
-    const parts = [failureTime(f.occurredAt, zone), safeInline(f.type, 60) || 'unknown'];
-    const subject = safeInline(f.subject, 80);
-    if (subject) parts.push(subject);
-    const kind = safeInline(f.errorKind, 40);
-    const message = safeInline(f.message, 160);
-    if (kind || message) parts.push(kind && message ? `${kind}: ${message}` : kind || message);
-    return `- ${parts.join(' · ')}`;
-  });
-  if (sorted.length > MAX_FAILURES) items.push(`- …and ${sorted.length - MAX_FAILURES} more`);
-  return { heading: `##### Failures (${failures.length})`, items };
+  return [...failures]
+    .sort(
+      (a, b) =>
+        (b.occurredAt.getTime() || 0) - (a.occurredAt.getTime() || 0) ||
+        compare(a.type, b.type) ||
+        compare(a.subject ?? '', b.subject ?? '') ||
+        compare(a.errorKind ?? '', b.errorKind ?? '') ||
+        compare(a.message ?? '', b.message ?? ''),
+    )
+    .slice(0, MAX_FAILURES);
+}
+
+/** One failure; `withMessage: false` is the short form (time · type · subject · kind) used when space is tight. */
+function failureLine(f: DigestFailure, zone: string, withMessage: boolean): string {
+  const parts = [failureTime(f.occurredAt, zone), safeInline(f.type, 60) || 'unknown'];
+  const subject = safeInline(f.subject, 80);
+  if (subject) parts.push(subject);
+  const kind = safeInline(f.errorKind, 40);
+  const message = withMessage ? safeInline(f.message, 160) : '';
+  if (kind || message) parts.push(kind && message ? `${kind}: ${message}` : kind || message);
+  return `- ${parts.join(' · ')}`;
+}
+
+/** The heading with the real total, the shown lines, and "… and N more" for the rest. */
+function failuresBlock(shown: string[], total: number): string[] {
+  if (total === 0) return [];
+  // No line to spare for even one failure: the heading alone carries the total.
+  if (shown.length === 0) return [`##### Failures (${total}): listed in the full digest`];
+  const more = total - shown.length;
+  return [`##### Failures (${total})`, ...shown, ...(more > 0 ? [`- … and ${more} more`] : [])];
+}
+
+/** The counts in one line, for a digest too short for the Counts section. */
+function summaryLine(stats: DigestStats): string {
+  const { installs, directives, executions, workflowRuns } = stats;
+  const runs = workflowRuns ? ` · ${n(workflowRuns.completed + workflowRuns.failed)} workflow runs (${n(workflowRuns.failed)} failed)` : '';
+  return `Summary: ${n(installs.requested)} installs (${n(installs.failed)} failed) · ${n(directives.requested)} directives (${n(directives.failed)} failed) · ${n(executions.completed + executions.failed)} agent executions (${n(executions.failed)} failed)${runs} · ${n(stats.totalSignals)} signals`;
 }
 
 function topErrorsSection(topErrors: DigestStats['topErrors']): Section {

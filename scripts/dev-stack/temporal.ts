@@ -101,7 +101,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   }
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', namespace];
   args.push('--log-level', 'warn', '--log-format', 'json');
-  if (options.uiPort !== undefined) args.push('--ui-port', String(options.uiPort));
+  // The Web UI fetches a public news feed on every page load unless told not to: off, so a
+  // dev or air-gapped machine makes no outside request (docs/air-gapped.md).
+  if (options.uiPort !== undefined) args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');
   if (options.dbFile) {
     await mkdir(path.dirname(options.dbFile), { recursive: true });

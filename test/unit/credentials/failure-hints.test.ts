@@ -56,4 +56,17 @@ describe('failureHint', () => {
       expect(hint).not.toMatch(/\$\{|undefined|null|https?:\/\//);
     }
   });
+
+  it('never promises a retry for a run that has ended', () => {
+    for (const kind of FAILURE_KINDS) {
+      const hint = failureHint(kind, null, { ended: true }) ?? '';
+      expect(hint).not.toMatch(/retries by itself|will be retried|retry on (its|their) own/i);
+    }
+    expect(failureHint('rate_limit', null, { ended: true })).toMatch(/stopped trying.*Retry it later/);
+    expect(failureHint('network', null, { ended: true })).toMatch(/stopped trying.*then Retry/);
+    // Connect time (not ended) keeps the live wording; code-specific hints are the same either way.
+    expect(failureHint('rate_limit')).toMatch(/retries by itself/);
+    expect(failureHint('validation', 'CHANNEL_NOT_FOUND', { ended: true })).toBe(failureHint('validation', 'CHANNEL_NOT_FOUND'));
+    expect(failureHint('validation', 'CHANNEL_LOCKED', { ended: true })).toMatch(/locked/);
+  });
 });

@@ -74,8 +74,8 @@ describe('formatDigest', () => {
   });
 
   describe('budgets', () => {
-    it('honours maxLines by dropping the lowest-priority lines and ends with the pointer', () => {
-      const stats = busyStats({ failures: manyFailures(15, (i) => `boom ${i}`) });
+    it('honours maxLines: the counts stay, failure lines go first, and it ends with the pointer', () => {
+      const stats = busyStats({ failures: manyFailures(15, (i) => `boom ${i}`), failureTotal: 15 });
       for (const maxLines of [5, 8, 12, 20]) {
         const { text, truncated, lineCount } = formatDigest(stats, { ...OPTIONS, maxLines });
         expect(truncated).toBe(true);
@@ -84,17 +84,40 @@ describe('formatDigest', () => {
         expect(lines(text).at(-1)).toBe('_…truncated; see the full digest in FleetPrompt:_ https://fleet.example.com/admin/digests/acme');
         expect(lines(text)[0]).toMatch(/^#### Ops digest/);
         expect(text).toContain('##### Recommended next action:');
-        // Failures outrank counts: counts only appear once every failure is in.
-        if (text.includes('##### Counts')) expect((text.match(/- \d\d-\d\d \d\d:\d\d/g) ?? []).length).toBe(15);
+        // The summary is never what goes: the counts (or their one-line form) are always there.
+        expect(text).toMatch(/##### Counts|^Summary: /m);
+        // The heading says the real total whatever is shown, and the rest is counted.
+        expect(text).toMatch(/^##### Failures \(15\)/m);
+        const shown = (text.match(/^- \d\d-\d\d \d\d:\d\d/gm) ?? []).length;
+        if (shown > 0) expect(text).toContain(`- … and ${15 - shown} more`);
       }
+      const eight = lines(formatDigest(stats, { ...OPTIONS, maxLines: 12 }).text);
+      expect(eight).toContain('##### Counts');
+      expect(eight).toContain('- Signals in window: 57');
       const five = formatDigest(stats, { ...OPTIONS, maxLines: 5 }).text;
       expect(lines(five)).toEqual([
         expect.stringMatching(/^#### /),
-        '##### Failures (15)',
-        '- 03-29 07:00 · agent.execution.failed · agent-00 · unknown: boom 0',
+        '##### Failures (15): listed in the full digest',
+        'Summary: 3 installs (1 failed) · 4 directives (1 failed) · 14 agent executions (2 failed) · 5 workflow runs (0 failed) · 57 signals',
         expect.stringMatching(/^##### Recommended next action: /),
         expect.stringMatching(/^_…truncated/),
       ]);
+    });
+
+    it('shortens long failure messages before it drops a failure line or the counts', () => {
+      const stats = busyStats({ failures: manyFailures(20, (i) => `${i} ` + 'very long failure detail '.repeat(6)), failureTotal: 20 });
+      const { text, truncated } = formatDigest(stats, { ...OPTIONS, maxLines: 200, runeBudget: 2500 });
+      expect(truncated).toBe(true);
+      expect(runeLength(text)).toBeLessThanOrEqual(2500);
+      expect(text).toContain('##### Counts');
+      expect(text).toContain('- Agent executions: 12 completed · **2 failed**');
+      const failureLines = lines(text).filter((l) => /^- \d\d-\d\d/.test(l));
+      // Some lines lost their message (short form: time · type · subject · kind) …
+      expect(failureLines.some((l) => l.endsWith(' · unknown'))).toBe(true);
+      // … and the most recent ones keep theirs: the long parts go first, not the newest lines.
+      expect(failureLines[0]).toContain('very long failure detail');
+      const more = 20 - failureLines.length;
+      if (more > 0) expect(text).toContain(`- … and ${more} more`);
     });
 
     it('clamps maxLines to 5..200', () => {
@@ -183,7 +206,26 @@ describe('formatDigest', () => {
     });
 
     it('recommends reconnecting for auth errors', () => {
-      expect(text).toContain("##### Recommended next action: Reconnect the failing integration's credentials: 1 authentication error.");
+      expect(text).toContain("##### Recommended next action: Reconnect the failing integration's credentials: 1 authentication error in agent executions.");
+    });
+  });
+
+  describe('the failure total', () => {
+    it('shows the real total in the heading and "… and N more" when only the latest are listed', () => {
+      // The query returns the latest 20; the window had 401.
+      const stats = busyStats({ failures: manyFailures(20, (i) => `boom ${i}`), failureTotal: 401 });
+      const { text, truncated } = formatDigest(stats, { ...OPTIONS, maxLines: 200 });
+      expect(truncated).toBe(false);
+      expect(text).toContain('##### Failures (401)');
+      expect(text).not.toContain('##### Failures (20)');
+      expect(lines(text).filter((l) => /^- \d\d-\d\d/.test(l))).toHaveLength(20);
+      expect(text).toContain('- … and 381 more');
+    });
+
+    it('never says fewer than it lists, and says no "more" when everything is listed', () => {
+      const text = formatDigest(busyStats({ failureTotal: 0 }), OPTIONS).text;
+      expect(text).toContain('##### Failures (2)');
+      expect(text).not.toContain('more');
     });
   });
 });
