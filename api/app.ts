@@ -14,6 +14,8 @@ import { csrfProtection, requireJsonBody } from './middleware/csrf';
 import { errorHandler } from './middleware/error-handler';
 import { rejectUnstorableText } from './middleware/storable-text';
 import { requestContext } from './middleware/request-context';
+import { rejectUndecodablePath } from './middleware/decodable-path';
+import { noStoreByDefault, securityHeaders } from './middleware/security-headers';
 import { apiTokensRouter } from './routes/api-tokens';
 import { authRouter } from './routes/auth';
 import { directivesRouter } from './routes/directives';
@@ -50,17 +52,23 @@ export interface AppDeps {
   auth?: Partial<AuthSettings>;
   /** SIGNAL_RETENTION_DAYS: how far back digest previews may reach (default 30). */
   signalRetentionDays?: number;
+  /** TRUST_PROXY and HSTS_MAX_AGE_SECONDS (lib/config.ts); unset: no proxy trusted, no HSTS. */
+  http?: { trustProxy?: boolean | number | string[]; hstsMaxAgeSeconds?: number };
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.http?.trustProxy ?? false); // req.ip: the socket peer unless TRUST_PROXY says otherwise
   app.use(requestContext(deps.logger)); // request id, log context, access log, HTTP metrics
+  app.use(securityHeaders({ hstsMaxAgeSeconds: deps.http?.hstsMaxAgeSeconds }));
+  app.use(rejectUndecodablePath()); // GET /%ff: a 400 here, not a router's URIError as a 500
   app.use(metricsRouter()); // GET /metrics (Prometheus)
   app.use(healthRouter(deps));
 
   const api = express.Router();
+  api.use(noStoreByDefault());
   api.use('/tenants/:tenant/signals', ingestBodyParser()); // a batch of up to 500 signals
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(rejectUnstorableText()); // NUL / lone surrogates / undecodable paths: 400, not a 500 later

@@ -1,7 +1,7 @@
 // The API process: builds real dependencies, listens, and closes everything on SIGINT/SIGTERM.
 import type { Server } from 'node:http';
 import { startDirectiveWorkflow } from '../client';
-import { loadConfig } from '../lib/config';
+import { loadConfig, secureCookiesSetting, trustProxySetting } from '../lib/config';
 import { assertConfinedRole, createDb } from '../lib/db/client';
 import { pendingMigrations } from '../lib/db/migrator';
 import { createLogger } from '../lib/log/logger';
@@ -36,8 +36,9 @@ async function main() {
     runStarter: digestRunStarter(() => temporal.get()),
     runNowLimitPerHour: config.RUN_NOW_LIMIT_PER_HOUR,
     schedules: scheduleControl(dbHandle.db, () => temporal.get()),
-    auth: { publicUrl: config.PUBLIC_URL, secureCookies: config.NODE_ENV === 'production' },
+    auth: { publicUrl: config.PUBLIC_URL, secureCookies: secureCookiesSetting(config) },
     signalRetentionDays: config.SIGNAL_RETENTION_DAYS,
+    http: { trustProxy: trustProxySetting(config.TRUST_PROXY), hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS },
   });
 
   const server: Server = app.listen(config.PORT, config.HOST);

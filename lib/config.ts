@@ -40,6 +40,19 @@ export const ZConfig = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: ZPort.default(3000),
   PUBLIC_URL: z.string().url().optional(),
+  // Express "trust proxy": which hops' X-Forwarded-For to believe for the client address (login
+  // limits per address, logs). "false" (default: the socket peer is the client), a hop count, or
+  // a comma list of proxy addresses/CIDRs or loopback, linklocal, uniquelocal. Never "true"
+  // behind an untrusted edge: any client could then choose its address.
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|\d{1,2}|((loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)\s*,?\s*)+)$/, 'expected false, true, a hop count, or a comma list of proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)')
+    .default('false'),
+  // The session cookie's Secure flag. Unset: on when PUBLIC_URL is https:// or NODE_ENV=production.
+  SESSION_COOKIE_SECURE: ZBool.optional(),
+  // Strict-Transport-Security max-age in seconds on every response (0 = no HSTS). Set it only when
+  // the site is served over HTTPS.
+  HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(63_072_000).default(0),
 
   // Credential encryption keyring: "keyId:base64key,keyId2:base64key" (32-byte keys).
   ENCRYPTION_KEYS: z.string().min(1).optional(),
@@ -72,6 +85,21 @@ export const ZConfig = z.object({
 });
 
 export type TConfig = Readonly<z.infer<typeof ZConfig>>;
+
+/** Express's "trust proxy" value for TRUST_PROXY. */
+export function trustProxySetting(value: string): boolean | number | string[] {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+/** Secure session cookies: SESSION_COOKIE_SECURE, else PUBLIC_URL is https, else production. */
+export function secureCookiesSetting(config: Pick<TConfig, 'SESSION_COOKIE_SECURE' | 'PUBLIC_URL' | 'NODE_ENV'>): boolean {
+  if (config.SESSION_COOKIE_SECURE !== undefined) return config.SESSION_COOKIE_SECURE;
+  if (config.PUBLIC_URL) return new URL(config.PUBLIC_URL).protocol === 'https:';
+  return config.NODE_ENV === 'production';
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -25,10 +25,19 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
   }
 }
 
+// Express and its router mark the errors they raise about the request itself with a 4xx status
+// (e.g. a URIError "Failed to decode param"): the caller's mistake, answered as a 400, no stack logged.
+function fromFramework(err: BodyParserError): AppError | undefined {
+  const status = err?.status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (err instanceof URIError) return new AppError('VALIDATION_FAILED', 'The URL is not valid: a percent-encoded sequence does not decode.');
+  return new AppError('VALIDATION_FAILED', 'The request is not valid.');
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const appError = isAppError(err) ? err : fromBodyParser(err as BodyParserError);
+    const appError = isAppError(err) ? err : (fromBodyParser(err as BodyParserError) ?? fromFramework(err as BodyParserError));
     if (appError) {
       if (appError.headers) res.set(appError.headers);
       res.status(appError.status).json({ error: { code: appError.code, message: appError.message, ...(appError.details !== undefined ? { details: appError.details } : {}) } });

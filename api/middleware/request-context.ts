@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { runWithLogContext } from '../../lib/log/context';
 import type { Logger } from '../../lib/log/logger';
-import { observeHttpRequest, routeLabel } from '../../lib/metrics/http-metrics';
+import { observeHttpRequest, routeTemplate, UNMATCHED_ROUTE } from '../../lib/metrics/http-metrics';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,100}$/;
@@ -16,6 +16,31 @@ export function setRequestCorrelationId(res: Response, correlationId: string): v
   res.locals.correlationId = correlationId;
 }
 
+/** A route may name its own label (the UI's not-found page, static assets). */
+export function setRouteLabel(res: Response, label: string): void {
+  res.locals.routeLabel = label;
+}
+
+// The router assigns req.route when it picks a route, while req.baseUrl is still that router's
+// mount path (an error unwinding later resets baseUrl), so the template is captured right then.
+function captureRouteTemplate(req: Request, res: Response): void {
+  let route: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set: (value: unknown) => {
+      route = value;
+      const path = (value as { path?: unknown } | undefined)?.path;
+      if (typeof path === 'string') res.locals.routeTemplate = routeTemplate(req.baseUrl, path, req.params);
+    },
+  });
+}
+
+function routeOf(res: Response): string {
+  return (res.locals.routeLabel as string | undefined) ?? (res.locals.routeTemplate as string | undefined) ?? UNMATCHED_ROUTE;
+}
+
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const offered = req.get(REQUEST_ID_HEADER);
@@ -23,16 +48,16 @@ export function requestContext(logger: Logger) {
     res.locals.requestId = requestId;
     res.set(REQUEST_ID_HEADER, requestId);
     const started = process.hrtime.bigint();
+    captureRouteTemplate(req, res);
     const late = () => ({ tenantId: (res.locals.tenant as { id?: string } | undefined)?.id, correlationId: res.locals.correlationId as string | undefined });
 
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const path = req.originalUrl.split('?')[0];
-      const matched = Boolean(req.route);
-      observeHttpRequest({ method: req.method, path, matched, status: res.statusCode, seconds });
-      if (path === '/metrics' || path === '/healthz' || path === '/readyz') return;
+      const route = routeOf(res);
+      observeHttpRequest({ method: req.method, route, status: res.statusCode, seconds });
+      if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
       const level = res.statusCode >= 500 ? 'error' : 'info';
-      logger[level]({ requestId, ...late(), method: req.method, route: routeLabel(path, matched), status: res.statusCode, durationMs: Math.round(seconds * 1000) }, 'request');
+      logger[level]({ requestId, ...late(), method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 1000) }, 'request');
     });
     runWithLogContext({ requestId }, () => next(), late);
   };

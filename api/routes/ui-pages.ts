@@ -3,6 +3,8 @@
 // A strict Content-Security-Policy: scripts, styles and requests only from this origin.
 import path from 'node:path';
 import express, { Router, type Response } from 'express';
+import { setRouteLabel } from '../middleware/request-context';
+import { UNMATCHED_ROUTE } from '../../lib/metrics/http-metrics';
 
 export const UI_DIR = path.resolve(__dirname, '../../ui');
 
@@ -35,6 +37,7 @@ export function uiRouter(): Router {
       index: false,
       fallthrough: true,
       setHeaders: (res) => {
+        setRouteLabel(res as unknown as Response, '/assets/:file');
         res.setHeader('Cache-Control', 'no-cache');
         res.setHeader('X-Content-Type-Options', 'nosniff');
       },
@@ -42,7 +45,10 @@ export function uiRouter(): Router {
   );
   router.get('/', (_req, res) => res.redirect(302, '/marketplace'));
   for (const [route, file] of Object.entries(UI_PAGES)) router.get(route, (_req, res) => sendPage(res, file));
-  // Any other page a browser asks for: a friendly 404 page.
-  router.get('/{*rest}', (_req, res) => sendPage(res, 'not-found.html', 404));
+  // Any other page a browser asks for: a friendly 404 page, counted under one metrics label.
+  router.get('/{*rest}', (_req, res) => {
+    setRouteLabel(res, UNMATCHED_ROUTE);
+    sendPage(res, 'not-found.html', 404);
+  });
   return router;
 }

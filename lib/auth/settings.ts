@@ -5,7 +5,7 @@ import { createLoginRateLimiter, type LoginRateLimiter } from './login-rate-limi
 import { SESSION_TTL_MS } from './sessions';
 
 export interface AuthSettings {
-  /** Secure cookies (HTTPS only). On whenever NODE_ENV is production. */
+  /** Secure cookies (HTTPS only). Default: publicUrl is https://, else NODE_ENV is production. */
   secureCookies: boolean;
   /** The public origin of the site (PUBLIC_URL); requests are also same-origin when Origin matches Host. */
   publicUrl?: string;
@@ -15,7 +15,7 @@ export interface AuthSettings {
 
 export function resolveAuthSettings(input: Partial<AuthSettings> = {}): AuthSettings {
   return {
-    secureCookies: input.secureCookies ?? process.env.NODE_ENV === 'production',
+    secureCookies: input.secureCookies ?? (input.publicUrl ? input.publicUrl.startsWith('https://') : process.env.NODE_ENV === 'production'),
     publicUrl: input.publicUrl,
     sessionTtlMs: input.sessionTtlMs ?? SESSION_TTL_MS,
     loginLimiter: input.loginLimiter ?? createLoginRateLimiter(),

@@ -45,6 +45,8 @@ export function safeInline(text: string | null | undefined, maxRunes: number): s
   return cutRunes(flat, maxRunes)
     .replace(MARKDOWN, (c) => `\\${c}`)
     .replace(/([@~])(?=[\p{L}\p{N}_.-])/gu, `$1${ZWSP}`)
-    .replace(/\b([a-z][a-z0-9+.-]{0,15}):\/\//gi, `$1:${ZWSP}//`)
-    .replace(/\bwww\./gi, (w) => `www${ZWSP}.`);
+    // Every "://" and every "www.", whatever stands before them: a word boundary is no guard,
+    // since "1https://x" or "_https://x" is still a link to the autolinker (security probe).
+    .replace(/:\/\//g, `:${ZWSP}//`)
+    .replace(/www\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`);
 }

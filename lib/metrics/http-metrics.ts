@@ -1,5 +1,6 @@
-// HTTP request metrics of the API. The route label is the path with every variable part replaced
-// (tenant slug, ids, correlation ids), so no tenant or id ever becomes a label value.
+// HTTP request metrics of the API. The route label is the template of the route that answered
+// (tenant slug, ids, correlation ids stay parameters), so no tenant, id or path typed by a
+// caller ever becomes a label value; everything no route answered shares one label.
 import { Counter, Histogram } from 'prom-client';
 import { registry } from './registry';
 
@@ -18,38 +19,42 @@ export const httpRequestDuration = new Histogram({
   registers: [registry],
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+/** The label of requests no route answered (API 404s, the UI's not-found page): one, whatever the path. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
 /**
- * `/api/tenants/acme/installations/<uuid>/runs` → `/api/tenants/:tenant/installations/:id/runs`.
- * Requests that matched no route are one label, `unmatched`, whatever their path.
+ * The route template that answered: the router's mount path (the request's baseUrl when the
+ * route was picked) with each segment that a mount parameter matched put back as `:name`, joined
+ * to the route's own pattern. `/api/tenants/acme/installations/<uuid>` + `/runs` with params
+ * { tenant: 'acme', id: <uuid> } → `/api/tenants/:tenant/installations/:id/runs`. Every segment is
+ * either text of a mount path in the code or a parameter name, so the set of values is the set
+ * of routes, never what a caller typed.
  */
-export function routeLabel(path: string, matched: boolean): string {
-  if (!matched) return 'unmatched';
-  const parts = path.split('?')[0].split('/');
-  const out: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const prev = out[out.length - 1];
-    const part = parts[i];
-    if (prev === 'tenants' && out[out.length - 2] === 'api') out.push(':tenant');
-    else if (prev === 'timeline') {
-      out.push(':correlationId');
-      break; // a correlation id may itself contain "/"
-    } else if (prev === 'assets') {
-      out.push(':file');
-      break;
-    } else if (prev === 'packages') out.push(':slug');
-    else if (UUID.test(part)) out.push(':id');
-    else if (/^\d+$/.test(part)) out.push(':n');
-    else out.push(part.length > 40 ? ':value' : part);
-  }
-  return out.join('/') || '/';
+export function routeTemplate(baseUrl: string, routePath: string, params: Record<string, unknown> = {}): string {
+  const names = new Map<string, string>();
+  for (const [name, value] of Object.entries(params)) if (typeof value === 'string' && !names.has(value)) names.set(value, name);
+  const base = baseUrl
+    .split('/')
+    .map((segment, i) => {
+      if (i === 0 || segment === '') return segment;
+      let decoded = segment;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        return ':value';
+      }
+      const name = names.get(decoded);
+      return name ? `:${name}` : segment;
+    })
+    .join('/');
+  if (routePath === '/' && base !== '') return base;
+  return `${base}${routePath}` || '/';
 }
 
-export function observeHttpRequest(input: { method: string; path: string; matched: boolean; status: number; seconds: number }): void {
+export function observeHttpRequest(input: { method: string; route: string; status: number; seconds: number }): void {
   const method = METHODS.has(input.method) ? input.method : 'OTHER';
-  const route = routeLabel(input.path, input.matched);
-  httpRequestsTotal.inc({ method, route, status: `${Math.floor(input.status / 100)}xx` });
-  httpRequestDuration.observe({ method, route }, input.seconds);
+  httpRequestsTotal.inc({ method, route: input.route, status: `${Math.floor(input.status / 100)}xx` });
+  httpRequestDuration.observe({ method, route: input.route }, input.seconds);
 }

@@ -100,7 +100,7 @@ describe('CSRF protection', () => {
     const sameOrigin = await mint().set('x-csrf-token', owner.csrfToken).set('sec-fetch-site', 'same-origin').send({ name: 'sfs', role: 'member' });
     expect(sameOrigin.status).toBe(201);
 
-    const publicApp = buildTestApp({ db: handle.db, starter: noopStarter, overrides: { auth: { publicUrl: 'https://fleet.example.com/' } } });
+    const publicApp = buildTestApp({ db: handle.db, starter: noopStarter, overrides: { auth: { publicUrl: 'https://fleet.example.com/', secureCookies: false } } }); // supertest speaks plain HTTP: a Secure cookie would not be sent back
     const user = await createTestUser(handle, { memberships: [{ tenantId: tenant.id, role: 'admin' }] });
     const login = await request(publicApp).post('/api/auth/login').set('origin', 'https://fleet.example.com').send({ email: user.email, password: user.password });
     expect(login.status).toBe(200);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { cutRunes, runeLength, safeInline } from '../../../lib/digest/safe-text';
 import { scrubSecrets } from '../../../lib/digest/scrub-secrets';
 
@@ -45,5 +46,24 @@ describe('cutRunes', () => {
     expect(cutRunes('😀😀😀😀', 3)).toBe('😀😀…');
     const family = '👩‍👩‍👧‍👦'; // 7 runes, one grapheme
     expect(cutRunes(`${family}${family}`, 10)).toBe(`${family}…`);
+  });
+});
+
+describe('safeInline breaks every link (security probe: "1https://", "_https://" survived)', () => {
+  it.each(['1https://evil.example/x', '_https://evil.example/x', 'x_http://evil.example', 'é-https://evil.example', '9www.evil.example', 'ftp://a.example', 'javascript://x', 'a://b'])('%j', (input) => {
+    const out = safeInline(input, 200);
+    expect(out).not.toMatch(/:\/\//);
+    expect(out).not.toMatch(/www\./i);
+  });
+
+  it('no "://" or "www." survives, whatever surrounds it', () => {
+    const piece = fc.constantFrom('://', 'https://', 'www.', 'WWW.', '_', '1', '\\', '*', ':', '/', 'h', ' ', '\u200B', '\u0000', 'é', '@', '~');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 3 })), { maxLength: 30 }), (parts) => {
+        const out = safeInline(parts.join(''), 500);
+        return !/:\/\//.test(out) && !/www\./i.test(out);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
