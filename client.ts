@@ -1,19 +1,14 @@
-// The Temporal client factory and typed start helpers. Nothing connects on import.
+// The Temporal client factory and the typed start helpers. Workflows are started by their
+// contract references (lib/temporal/contract), so the SDK checks every argument. Nothing
+// connects on import.
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
-import type { TConfig } from './lib/config';
-import { CorrelationIdKey, InstallationIdKey, TenantIdKey } from './lib/temporal/search-attributes';
-import type { DigestRunInput } from './activities/digest/digest-run-types';
-import type { PackageDirectiveInput } from './workflows/package-directive';
+import type { DirectiveStart } from './lib/directives/directive-starter';
+import type { DigestRunStarter } from './lib/runs/request-digest-run';
+import { CorrelationIdKey, digestRunWorkflow, InstallationIdKey, packageDirectiveWorkflow, TenantIdKey, type DigestRunInput } from './lib/temporal/contract';
+import type { TemporalHandle, TemporalSettings } from './lib/temporal/temporal-handle';
 
-export type TemporalSettings = Pick<TConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS'>;
-
-export interface TemporalHandle {
-  client: Client;
-  connection: Connection;
-  namespace: string;
-  taskQueue: string;
-  close(): Promise<void>;
-}
+export type { TemporalHandle, TemporalSettings } from './lib/temporal/temporal-handle';
+export type { DirectiveStart } from './lib/directives/directive-starter';
 
 export async function connectTemporal(settings: TemporalSettings & { TEMPORAL_ADDRESS: string }, options: { connectTimeoutMs?: number } = {}): Promise<TemporalHandle> {
   const connection = await Connection.connect({
@@ -32,25 +27,16 @@ export async function connectTemporal(settings: TemporalSettings & { TEMPORAL_AD
   };
 }
 
-export interface DirectiveStart extends PackageDirectiveInput {
-  workflowId: string;
-  correlationId: string;
-  installationId: string;
-  directiveType: string;
-  packageSlug: string;
-  tenantSlug?: string;
-}
-
 /**
  * Starts the directive's workflow. The workflow id is the directive's idempotency key; if a run
  * with that id is running or has already completed, nothing new starts (a double click is a no-op).
  */
 export async function startDirectiveWorkflow(temporal: Pick<TemporalHandle, 'client' | 'taskQueue'>, d: DirectiveStart): Promise<{ started: boolean }> {
   try {
-    await temporal.client.workflow.start('packageDirectiveWorkflow', {
+    await temporal.client.workflow.start(packageDirectiveWorkflow, {
       taskQueue: temporal.taskQueue,
       workflowId: d.workflowId,
-      args: [{ tenantId: d.tenantId, directiveId: d.directiveId } satisfies PackageDirectiveInput],
+      args: [{ tenantId: d.tenantId, directiveId: d.directiveId }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       typedSearchAttributes: [
@@ -73,7 +59,7 @@ export async function startDigestRunWorkflow(
   temporal: Pick<TemporalHandle, 'client' | 'taskQueue'>,
   run: { workflowId: string; correlationId: string; input: DigestRunInput },
 ): Promise<void> {
-  await temporal.client.workflow.start('digestRunWorkflow', {
+  await temporal.client.workflow.start(digestRunWorkflow, {
     taskQueue: temporal.taskQueue,
     workflowId: run.workflowId,
     args: [run.input],
@@ -87,4 +73,9 @@ export async function startDigestRunWorkflow(
     memo: { executionId: run.input.executionId ?? null, trigger: run.input.trigger },
     staticSummary: `${run.input.trigger} digest run`,
   });
+}
+
+/** The API's "Run now" / "Retry" starter (lib/runs/request-digest-run.ts) on a lazily connected client. */
+export function digestRunStarter(getTemporal: () => Promise<TemporalHandle>): DigestRunStarter {
+  return { start: async (run) => startDigestRunWorkflow(await getTemporal(), run) };
 }

@@ -19,6 +19,6 @@ export interface ActivityDeps {
   mattermost?: MattermostClient;
   /** Where the digest's "see the full digest" link points. */
   publicUrl?: string;
-  /** Age after which a `posting` ledger claim is taken as abandoned (default STALE_CLAIM_MS). */
+  /** Age after which a `posting` ledger claim is taken as abandoned (default DEFAULT_STALE_CLAIM_MS, lib/temporal/contract/timeouts.ts). */
   staleClaimMs?: number;
 }

@@ -3,7 +3,7 @@ import { failureHint } from '../lib/credentials/failure-hints';
 import type { Directive, Execution, ExecutionLog, Installation, IntegrationCredential, Package, Signal } from '../lib/db/generated/client';
 import type { RunQuota } from '../lib/runs/run-now-limit';
 import type { DigestScheduleState } from '../lib/temporal/digest-schedule';
-import { temporalWorkflowUrl } from '../lib/temporal/workflow-ids';
+import { temporalWorkflowUrl } from '../lib/temporal/temporal-links';
 
 export interface LinkContext {
   temporalUiUrl?: string;

@@ -1,12 +1,12 @@
 // The API process: builds real dependencies, listens, and closes everything on SIGINT/SIGTERM.
 import type { Server } from 'node:http';
-import { startDirectiveWorkflow } from '../client';
+import { connectTemporal, digestRunStarter, startDirectiveWorkflow } from '../client';
 import { loadConfig, secureCookiesSetting, trustProxySetting } from '../lib/config';
 import { assertConfinedRole, createDb } from '../lib/db/client';
 import { pendingMigrations } from '../lib/db/migrator';
 import { createLogger } from '../lib/log/logger';
 import { registerProcessMetrics } from '../lib/metrics/registry';
-import { digestRunStarter, keyringFromConfig, mattermostFromConfig, scheduleControl } from '../lib/runtime/digest-runtime';
+import { keyringFromConfig, mattermostFromConfig, scheduleControl } from '../lib/runtime/digest-runtime';
 import { lazyTemporal } from '../lib/temporal/lazy-temporal';
 import { createApp } from './app';
 
@@ -19,7 +19,8 @@ async function main() {
   registerProcessMetrics({ service: 'api' });
   const dbHandle = createDb({ url: config.DATABASE_URL });
   await assertConfinedRole(dbHandle.db);
-  const temporal = lazyTemporal({ ...config, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS });
+  const temporalSettings = { ...config, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS };
+  const temporal = lazyTemporal(() => connectTemporal(temporalSettings, { connectTimeoutMs: 3_000 }));
   const migrationUrl = config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL;
 
   const app = createApp({

@@ -6,7 +6,7 @@
 //   npm run bench:fanout [-- --tenants=500 --signals-per-tenant=1000]
 // Worker settings under test can be passed through: BENCH_WORKER_ENV='{"KEY":"value"}'.
 import { DIGEST_PACKAGE_SLUG } from '../lib/packages/manifest';
-import { digestScheduledWorkflowId, digestScheduleId } from '../lib/temporal/digest-schedule';
+import { digestScheduledWorkflowId, digestScheduleId } from '../lib/temporal/contract';
 import { createBenchTenant, installAndConnect, openBenchStack, processCpuMs, processMemoryMb, resetPeakRss, waitUntil, type BenchTenant } from './lib/bench-stack';
 import { distribution, fmt, intSetting, machine, mapLimit, now, progress, report, runBench, setting, sleep } from './lib/measure';
 import { loadSignals } from './lib/signal-load';

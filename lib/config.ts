@@ -1,6 +1,8 @@
 // Every environment variable the product reads, parsed once by zod at boot.
 // The parsed object is frozen and never logged (it may hold keys and database passwords).
 import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from './temporal/contract/task-queue';
+import { DEFAULT_STALE_CLAIM_MS, MIN_STALE_CLAIM_MS } from './temporal/contract/timeouts';
 
 const ZBool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -27,7 +29,7 @@ export const ZConfig = z.object({
   // Temporal. Unset TEMPORAL_ADDRESS: npm start runs the Temporal CLI dev server.
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('fleetprompt'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_TLS: ZBool.default(false),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
@@ -61,9 +63,9 @@ export const ZConfig = z.object({
   // Product limits
   RUN_NOW_LIMIT_PER_HOUR: z.coerce.number().int().min(0).max(1000).default(3),
   // A digest post whose ledger claim is older than this belongs to a poster that died mid-request
-  // (its outcome becomes unknown). Must exceed the post activity's 30 s start-to-close timeout, so
-  // a live poster is never taken for a dead one; tests lower it to make recovery quick.
-  DIGEST_STALE_CLAIM_MS: z.coerce.number().int().min(31_000).max(3_600_000).default(90_000),
+  // (its outcome becomes unknown). Must exceed the post activity's start-to-close timeout, so a
+  // live poster is never taken for a dead one (lib/temporal/contract/timeouts.ts); tests lower it.
+  DIGEST_STALE_CLAIM_MS: z.coerce.number().int().min(MIN_STALE_CLAIM_MS).max(3_600_000).default(DEFAULT_STALE_CLAIM_MS),
   // Hosts the outbound HTTP guard lets through even though they are private/loopback
   // (local development and tests only).
   OUTBOUND_ALLOWED_HOSTS: ZCsv.default([]),

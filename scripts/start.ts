@@ -12,7 +12,7 @@ import { migrate } from '../lib/db/migrator';
 import { seedDemoTenant } from '../lib/seed/seed-demo-tenant';
 import { seedRegistry } from '../lib/seed/seed-registry';
 import { loadOrCreateDevKeyring } from '../lib/crypto/keyring';
-import { startMattermostSink } from '../test/fakes/run-mattermost-sink';
+import { startMattermostSink } from '../dev/mattermost/run-mattermost-sink';
 import { spawnTsEntrypoint } from './dev-stack/child-process';
 import { DevStackError, startEmbeddedPostgres } from './dev-stack/postgres';
 import { NO_TEMPORAL_CLI_MESSAGE, PROJECT_ROOT, resolveTemporalCli, startTemporalDevServer, stopChild } from './dev-stack/temporal';

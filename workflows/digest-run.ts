@@ -2,9 +2,8 @@
 // retry. Identity, window and dedupe key come from the nominal scheduled time, never the clock.
 import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { DigestRunInput } from '../activities/digest/digest-run-types';
+import { CorrelationIdKey, nominalTimeFromWorkflowId, POST_ATTEMPT_TIMEOUT_MS, ScheduledStartTimeKey, type DigestRunInput, type DigestRunResult } from '../lib/temporal/contract';
 import { toSafeFailure } from '../lib/temporal/failure';
-import { CorrelationIdKey, ScheduledStartTimeKey } from '../lib/temporal/search-attributes';
 
 const bookkeeping = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -20,7 +19,8 @@ const generation = proxyActivities<Activities>({
 // webhook (never re-posted blindly) and as retryable for a token, whose next attempt settles it by
 // looking for its own post (a 500 from Mattermost, a timeout, a dropped answer).
 const posting = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // The ledger's stale-claim age is derived from this (lib/temporal/contract/timeouts.ts).
+  startToCloseTimeout: POST_ATTEMPT_TIMEOUT_MS,
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '60 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['auth', 'validation'] },
 });
 
@@ -28,11 +28,10 @@ const posting = proxyActivities<Activities>({
 function nominalTime(workflowId: string): string | undefined {
   const fromAttribute = workflowInfo().typedSearchAttributes.get(ScheduledStartTimeKey);
   if (fromAttribute) return new Date(fromAttribute).toISOString();
-  const suffix = /-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/.exec(workflowId);
-  return suffix ? suffix[1] : undefined;
+  return nominalTimeFromWorkflowId(workflowId);
 }
 
-export async function digestRunWorkflow(input: DigestRunInput): Promise<{ status: 'succeeded' | 'skipped' }> {
+export async function digestRunWorkflow(input: DigestRunInput): Promise<DigestRunResult> {
   const { workflowId, runId } = workflowInfo();
   const ctx = await bookkeeping.beginDigestRun({ ...input, workflowId, runId, nominalTime: input.trigger === 'scheduled' ? nominalTime(workflowId) : undefined });
   upsertSearchAttributes([{ key: CorrelationIdKey, value: ctx.correlationId }]);

@@ -14,30 +14,12 @@ import {
   workflowInfo,
   type ActivityInput,
   type Next,
-  type Sinks,
   type WorkflowExecuteInput,
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptorsFactory,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
-import { LOG_CONTEXT_HEADER } from '../lib/temporal/log-context-header';
-import { CorrelationIdKey, InstallationIdKey, TenantIdKey } from '../lib/temporal/search-attributes';
-
-export interface WorkflowFinished {
-  outcome: string;
-  errorKind?: string;
-  durationMs: number;
-  /** Digest runs: scheduled | manual | retry. */
-  trigger?: string;
-  /** The workflow's search attributes, for the log line (sinks get a plain copy of workflowInfo). */
-  tenantId?: string;
-  correlationId?: string;
-  installationId?: string;
-}
-
-export interface TelemetrySinks extends Sinks {
-  telemetry: { workflowFinished(input: WorkflowFinished): void };
-}
+import { CorrelationIdKey, InstallationIdKey, LOG_CONTEXT_HEADER, TenantIdKey, type LogContextHeader, type TelemetrySinks } from '../lib/temporal/contract';
 
 const { telemetry } = proxySinks<TelemetrySinks>();
 
@@ -67,7 +49,7 @@ class TelemetryInbound implements WorkflowInboundCallsInterceptor {
 }
 
 /** The tenant, correlation id and installation the workflow carries as search attributes (read now: upserts count). */
-function searchAttributeContext(): { tenantId?: string; correlationId?: string; installationId?: string } {
+function searchAttributeContext(): LogContextHeader {
   const attributes = workflowInfo().typedSearchAttributes;
   return { tenantId: attributes.get(TenantIdKey), correlationId: attributes.get(CorrelationIdKey), installationId: attributes.get(InstallationIdKey) };
 }

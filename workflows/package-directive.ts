@@ -2,12 +2,8 @@
 // Every step is an idempotent activity, so retries and replays create nothing twice.
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { PackageDirectiveInput, PackageDirectiveResult } from '../lib/temporal/contract';
 import { toSafeFailure } from '../lib/temporal/failure';
-
-export interface PackageDirectiveInput {
-  tenantId: string;
-  directiveId: string;
-}
 
 const steps = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -20,7 +16,7 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-export async function packageDirectiveWorkflow(input: PackageDirectiveInput): Promise<{ status: 'completed' }> {
+export async function packageDirectiveWorkflow(input: PackageDirectiveInput): Promise<PackageDirectiveResult> {
   const directive = await bookkeeping.startDirective(input);
   try {
     if (directive.type === 'package.uninstall') {

@@ -4,21 +4,7 @@
 // as new so the history stays small.
 import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-
-export interface SignalRetentionInput {
-  retentionDays: number;
-  batchSize?: number;
-  /** Pause between batches (and between activity calls). */
-  pauseMs?: number;
-  /** Set by continue-as-new: the original cutoff and the count so far. */
-  cutoff?: string;
-  deletedSoFar?: number;
-}
-
-export interface SignalRetentionResult {
-  cutoff: string;
-  deleted: number;
-}
+import type { SignalRetentionInput, SignalRetentionResult } from '../lib/temporal/contract';
 
 export const DEFAULT_PURGE_BATCH = 5_000;
 export const DEFAULT_PURGE_PAUSE_MS = 50;

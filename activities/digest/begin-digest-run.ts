@@ -4,6 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Prisma } from '../../lib/db/generated/client';
 import { withTenant } from '../../lib/db/with-tenant';
+import { DIGEST_EXECUTION_KIND } from '../../lib/executions/execution-kind';
 import { appendExecutionLog } from '../../lib/executions/execution-log';
 import { storedDigestConfig } from '../../lib/packages/digest-config';
 import { digestRunIdentity } from '../../lib/schedule/digest-run-identity';
@@ -11,8 +12,6 @@ import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import { emitSignal } from '../../lib/signals/emit-signal';
 import type { ActivityDeps } from '../deps';
 import type { BeginDigestRunInput, DigestRunContext } from './digest-run-types';
-
-export const DIGEST_EXECUTION_KIND = 'mattermost_digest';
 
 export function createBeginDigestRun(deps: ActivityDeps) {
   return async function beginDigestRun(input: BeginDigestRunInput): Promise<DigestRunContext> {

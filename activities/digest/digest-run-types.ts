@@ -1,17 +1,7 @@
 // Inputs and outputs of the digest-run activities. Pure types: shared with the workflow.
+// The workflow's own input is part of the Temporal contract (lib/temporal/contract).
 import type { FailureKind } from '../../lib/errors/failure-kind';
-
-export type DigestTrigger = 'scheduled' | 'manual' | 'retry';
-
-export interface DigestRunInput {
-  tenantId: string;
-  installationId: string;
-  trigger: DigestTrigger;
-  /** Manual and retry runs: the execution the API created. */
-  executionId?: string;
-  /** Retry runs may re-post a message whose earlier outcome was unknown (the user decided). */
-  acceptUnknownOutcome?: boolean;
-}
+import type { DigestRunInput } from '../../lib/temporal/contract';
 
 export interface BeginDigestRunInput extends DigestRunInput {
   /** Scheduled runs: the nominal time (ISO) from TemporalScheduledStartTime. */

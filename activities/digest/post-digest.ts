@@ -3,7 +3,7 @@
 // unknowable outcome is never re-posted blindly — with a token we first look for our own post
 // by its marker, with a webhook we record `unknown` and surface it.
 import { createHash } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import { toTarget, type TCredentialSecret } from '../../lib/credentials/credential-secret';
 import { loadCredentialSecret } from '../../lib/credentials/load-credential';
 import { revokeCredential } from '../../lib/credentials/revoke-credential';
@@ -15,17 +15,26 @@ import { claimOutboundMessage, markOutboundFailed, markOutboundPosted, markOutbo
 import { storedDigestConfig, type TDigestConfig } from '../../lib/packages/digest-config';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import { emitSignals } from '../../lib/signals/emit-signal';
+import { DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs, outcomeWriteWindowMs, POST_ATTEMPT_TIMEOUT_MS } from '../../lib/temporal/contract/timeouts';
 import type { ActivityDeps } from '../deps';
 import type { DigestRunContext, GeneratedDigest, PostDigestResult } from './digest-run-types';
 
 export const DEDUPE_MARKER_PROP = 'fleetprompt_dedupe';
-// Longer than one attempt (startToClose) so a live poster is never mistaken for a dead one.
-export const STALE_CLAIM_MS = 90_000;
-// The posting activity's startToCloseTimeout in workflows/digest-run.ts.
-const POST_ATTEMPT_TIMEOUT_MS = 30_000;
-// How long an attempt keeps trying to record Mattermost's answer (see recordOutcome).
-const OUTCOME_WRITE_WINDOW_MS = 15_000;
 const MARKER_LOOKBACK_MS = 6 * 3_600_000;
+
+/**
+ * This attempt's own start-to-close timeout (what Temporal will enforce), so the stale-claim
+ * rule and the outcome-write window follow the workflow's setting instead of a copy of it.
+ * Outside an activity (direct calls in tests) it is the contract's value.
+ */
+function attemptTimeoutMs(): number {
+  try {
+    const fromInfo = activityInfo().startToCloseTimeoutMs;
+    return fromInfo > 0 ? fromInfo : POST_ATTEMPT_TIMEOUT_MS;
+  } catch {
+    return POST_ATTEMPT_TIMEOUT_MS;
+  }
+}
 
 function marker(dedupeKey: string): string {
   return createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32);
@@ -65,11 +74,11 @@ export function createPostDigest(deps: ActivityDeps) {
   /**
    * Writes what Mattermost told us. Once the request went out, that answer exists nowhere else:
    * if the write is lost (the database restarting), the claim goes stale and a known outcome
-   * becomes `unknown`. So a failed write is retried (it is idempotent) for up to
-   * OUTCOME_WRITE_WINDOW_MS, well within the attempt's timeout, before the attempt gives up.
+   * becomes `unknown`. So a failed write is retried (it is idempotent) for up to half the
+   * attempt's timeout before the attempt gives up.
    */
   async function recordOutcome(ctx: DigestRunContext, write: (tx: Tx) => Promise<void>): Promise<void> {
-    const deadline = Date.now() + OUTCOME_WRITE_WINDOW_MS;
+    const deadline = Date.now() + outcomeWriteWindowMs(attemptTimeoutMs());
     for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
       try {
         await withTenant(deps.db, ctx.tenantId, write);
@@ -116,7 +125,9 @@ export function createPostDigest(deps: ActivityDeps) {
       }
     }
 
-    const staleAfterMs = deps.staleClaimMs ?? STALE_CLAIM_MS;
+    // Never shorter than this attempt may live: a live poster must not be taken for a dead one.
+    const attemptMs = attemptTimeoutMs();
+    const staleAfterMs = Math.max(deps.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs(attemptMs));
     const claimInput = { tenantId: ctx.tenantId, executionId: ctx.executionId, provider: 'mattermost', destination: destinationOf(secret, config), dedupeKey: ctx.dedupeKey, contentHash: digest.contentHash, staleAfterMs };
     let claim = await withTenant(deps.db, ctx.tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: input.acceptUnknownOutcome }));
     // Nothing to post. If an earlier attempt of this same run posted it (its completion never
@@ -127,7 +138,7 @@ export function createPostDigest(deps: ActivityDeps) {
       // policy's backoff). An older one belongs to an attempt Temporal has timed out: come back
       // when it counts as abandoned, rather than spend the remaining attempts before then.
       const age = Date.now() - (claim.message.claimedAt?.getTime() ?? Date.now());
-      const nextRetryDelay = age >= POST_ATTEMPT_TIMEOUT_MS ? Math.max(1_000, staleAfterMs - age + 1_000) : undefined;
+      const nextRetryDelay = age >= attemptMs ? Math.max(1_000, staleAfterMs - age + 1_000) : undefined;
       throw ApplicationFailure.create({ message: 'Another attempt is posting this digest right now.', type: 'in_flight', nextRetryDelay });
     }
     if (claim.state === 'unknown') {

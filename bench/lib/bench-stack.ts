@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createApp, type AppDeps } from '../../api/app';
-import { connectTemporal, startDirectiveWorkflow, type TemporalHandle } from '../../client';
+import { connectTemporal, digestRunStarter, startDirectiveWorkflow, type TemporalHandle } from '../../client';
 import { parseKeyring } from '../../lib/crypto/keyring';
 import { enableAppLogin } from '../../lib/db/app-login-role';
 import { createDb, type DbHandle } from '../../lib/db/client';
@@ -23,7 +23,7 @@ import { migrate, pendingMigrations } from '../../lib/db/migrator';
 import { createLogger } from '../../lib/log/logger';
 import { createMattermostClient } from '../../lib/mattermost';
 import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
-import { digestRunStarter, scheduleControl } from '../../lib/runtime/digest-runtime';
+import { scheduleControl } from '../../lib/runtime/digest-runtime';
 import { lazyTemporal } from '../../lib/temporal/lazy-temporal';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../scripts/dev-stack/postgres';
 import { NO_TEMPORAL_CLI_MESSAGE, PROJECT_ROOT, resolveTemporalCli, startTemporalDevServer, stopChild, type TemporalDevServerHandle } from '../../scripts/dev-stack/temporal';
@@ -150,7 +150,7 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
     const db = createDb({ url: appDbUrl });
     stops.push(() => db.close());
     const apiTemporal = temporalServer
-      ? lazyTemporal({ TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined })
+      ? lazyTemporal(() => connectTemporal({ TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined }, { connectTimeoutMs: 3_000 }))
       : undefined;
     if (apiTemporal) stops.push(() => apiTemporal.close());
     const getTemporal = async () => {

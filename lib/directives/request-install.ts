@@ -9,7 +9,7 @@ import { AppError } from '../errors/app-error';
 import { configChecksum } from '../packages/config-checksum';
 import { ZDigestConfigPatch } from '../packages/digest-config';
 import { emitSignals } from '../signals/emit-signal';
-import { installIdempotencyKey, withGeneration } from '../temporal/workflow-ids';
+import { installDirectiveKey, withGeneration } from '../temporal/contract/ids';
 import { DIRECTIVE_LIFECYCLE, PACKAGE_LIFECYCLE, type DirectiveType } from './directive-types';
 import type { DirectiveStarter } from './directive-starter';
 import { formatZodIssues } from '../errors/zod-issues';
@@ -113,7 +113,7 @@ export async function requestInstall(
 ): Promise<DirectiveResult> {
   const { tenant, actor, packageSlug, version } = input;
   const config = parseInstallConfig(packageSlug, input.config);
-  const baseKey = installIdempotencyKey({ tenantId: tenant.id, packageSlug, version, configChecksum: configChecksum(config) });
+  const baseKey = installDirectiveKey({ tenantId: tenant.id, packageSlug, version, configChecksum: configChecksum(config) });
 
   const result = await withTenant(deps.db, tenant.id, async (tx): Promise<DirectiveResult> => {
     const pkg = await tx.package.findUnique({ where: { slug_version: { slug: packageSlug, version } } });

@@ -2,7 +2,7 @@
 // is the idempotency key. Asking again while an uninstall is in flight returns that one.
 import { withTenant } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
-import { uninstallIdempotencyKey } from '../temporal/workflow-ids';
+import { uninstallDirectiveKey } from '../temporal/contract/ids';
 import {
   type Actor,
   type DirectiveDeps,
@@ -33,7 +33,7 @@ export async function requestUninstall(deps: DirectiveDeps, input: { tenant: Ten
       });
     }
 
-    const key = uninstallIdempotencyKey({ tenantId: tenant.id, installationId: installation.id, generation: uninstalls.length + 1 });
+    const key = uninstallDirectiveKey({ tenantId: tenant.id, installationId: installation.id, sequence: uninstalls.length + 1 });
     const directive = await recordDirective(tx, { type: 'package.uninstall', key, actor, installation });
     return { directive, installation, created: true };
   });

@@ -3,6 +3,7 @@
 // correlation id, workflow and execution without each call site passing them (logger.ts adds
 // them through pino's mixin). Values are ids only, never secrets.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { parseWorkflowId } from '../temporal/contract/ids';
 
 export interface LogContext {
   requestId?: string;
@@ -52,26 +53,24 @@ function clean(fields: LogContext): LogContext {
   return out;
 }
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const DIRECTIVE_ID = new RegExp(`^dir:pkg_[a-z]+:(${UUID}):`);
-const MANUAL_RUN_ID = new RegExp(`^digest:(${UUID}):manual:(${UUID})$`);
-const RETRY_RUN_ID = new RegExp(`^digest:(${UUID}):retry:(${UUID})$`);
-const SCHEDULED_RUN_ID = new RegExp(`^digest:(${UUID}):(${UUID}):scheduled`);
-
 /**
- * What a FleetPrompt workflow id tells by itself (they are business keys, lib/temporal): the
- * tenant always; the correlation id for directives and manual runs (it *is* the workflow id);
+ * What a FleetPrompt workflow id tells by itself (they are business keys, lib/temporal/contract):
+ * the tenant always; the correlation id for directives and manual runs (it *is* the workflow id);
  * the execution for manual and retry runs; the installation for scheduled runs.
  */
 export function contextFromWorkflowId(workflowId: string | undefined | null): LogContext {
-  if (!workflowId) return {};
-  let m = DIRECTIVE_ID.exec(workflowId);
-  if (m) return { tenantId: m[1], correlationId: workflowId };
-  m = MANUAL_RUN_ID.exec(workflowId);
-  if (m) return { tenantId: m[1], correlationId: workflowId, executionId: m[2] };
-  m = RETRY_RUN_ID.exec(workflowId);
-  if (m) return { tenantId: m[1], executionId: m[2] };
-  m = SCHEDULED_RUN_ID.exec(workflowId);
-  if (m) return { tenantId: m[1], installationId: m[2] };
-  return {};
+  const parsed = workflowId ? parseWorkflowId(workflowId) : null;
+  if (!parsed || !workflowId) return {};
+  switch (parsed.kind) {
+    case 'directive':
+      return { tenantId: parsed.tenantId, correlationId: workflowId };
+    case 'digest.manual':
+      return { tenantId: parsed.tenantId, correlationId: workflowId, executionId: parsed.executionId };
+    case 'digest.retry':
+      return { tenantId: parsed.tenantId, executionId: parsed.executionId };
+    case 'digest.scheduled':
+      return { tenantId: parsed.tenantId, installationId: parsed.installationId };
+    default:
+      return {};
+  }
 }

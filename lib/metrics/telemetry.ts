@@ -18,6 +18,7 @@
 // Labels are small closed sets: never a tenant, installation or correlation id (cardinality; the
 // logs and the timeline carry those).
 import { Counter, Histogram } from 'prom-client';
+import { parseWorkflowId } from '../temporal/contract/ids';
 import { registry } from './registry';
 
 const DIRECTIVE_TYPES = new Set(['package.install', 'package.uninstall', 'package.upgrade']);
@@ -115,7 +116,8 @@ export type WorkflowOutcome = { outcome: string; errorKind?: string };
 
 /** A directive workflow ended (directive type from its business-keyed workflow id). */
 export function recordDirectiveFinished(input: { workflowId: string; outcome: 'completed' | 'failed'; seconds: number }): void {
-  const type = /^dir:pkg_install:/.test(input.workflowId) ? 'package.install' : /^dir:pkg_uninstall:/.test(input.workflowId) ? 'package.uninstall' : /^dir:pkg_upgrade:/.test(input.workflowId) ? 'package.upgrade' : 'other';
+  const parsed = parseWorkflowId(input.workflowId);
+  const type = parsed?.kind === 'directive' ? parsed.directiveType : 'other';
   directiveDuration.observe({ type, outcome: input.outcome }, input.seconds);
   if (type === 'package.install') packageInstallDuration.observe({ outcome: input.outcome }, input.seconds);
 }

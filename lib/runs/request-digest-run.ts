@@ -1,14 +1,14 @@
 // "Run now" and "Retry run": record the execution (rate-limited per tenant), then start its
 // workflow. If Temporal cannot be reached the execution is closed as failed, visibly.
 import { randomUUID } from 'node:crypto';
-import type { DigestRunInput } from '../../activities/digest/digest-run-types';
-import { DIGEST_EXECUTION_KIND } from '../../activities/digest/begin-digest-run';
 import type { Db } from '../db/client';
 import type { Execution, Prisma } from '../db/generated/client';
 import { withTenant } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../log/logger';
+import { DIGEST_EXECUTION_KIND } from '../executions/execution-kind';
 import { manualRunIdentity } from '../schedule/manual-run-identity';
+import { retryDigestRunId, type DigestRunInput } from '../temporal/contract';
 import { takeRunQuota, type RunQuota } from './run-now-limit';
 
 export interface DigestRunStarter {
@@ -86,7 +86,7 @@ export async function requestRetry(deps: RunDeps, input: { tenantId: string; exe
         trigger: 'retry',
         correlationId: original.correlationId,
         dedupeKey: original.dedupeKey ?? manualRunIdentity({ tenantId: input.tenantId, executionId: id, now: new Date() }).dedupeKey,
-        workflowId: `digest:${input.tenantId}:retry:${id}`,
+        workflowId: retryDigestRunId(input.tenantId, id),
         windowStart: original.windowStart,
         windowEnd: original.windowEnd,
         retryOfExecutionId: original.id,

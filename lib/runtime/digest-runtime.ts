@@ -1,14 +1,12 @@
 // The digest's runtime dependencies, built from configuration in one place for the API and
 // the worker: the keyring, the Mattermost client (behind the outbound guard) and schedule control.
-import type { TemporalHandle } from '../../client';
-import { startDigestRunWorkflow } from '../../client';
 import type { TConfig } from '../config';
 import { parseKeyring, type Keyring } from '../crypto/keyring';
 import type { Db } from '../db/client';
 import { syncDigestSchedule } from '../digest/sync-digest-schedule';
 import { createMattermostClient, type MattermostClient } from '../mattermost';
-import type { DigestRunStarter } from '../runs/request-digest-run';
 import { deleteDigestSchedule, describeDigestSchedule, type DigestScheduleState } from '../temporal/digest-schedule';
+import type { TemporalHandle } from '../temporal/temporal-handle';
 
 export function keyringFromConfig(config: Pick<TConfig, 'ENCRYPTION_KEYS' | 'ENCRYPTION_ACTIVE_KEY_ID'>): Keyring {
   if (!config.ENCRYPTION_KEYS) {
@@ -36,8 +34,4 @@ export function scheduleControl(db: Db, getTemporal: () => Promise<TemporalHandl
     describe: async (installationId) => describeDigestSchedule((await getTemporal()).client, installationId),
     deleteForInstallation: async ({ installationId }) => deleteDigestSchedule((await getTemporal()).client, installationId),
   };
-}
-
-export function digestRunStarter(getTemporal: () => Promise<TemporalHandle>): DigestRunStarter {
-  return { start: async (run) => startDigestRunWorkflow(await getTemporal(), run) };
 }

@@ -6,6 +6,7 @@
 // I(D) = localTimeToInstant(D, HH:MM) is ≤ t. Its window is [I(D−1), I(D)): consecutive
 // windows share their boundary, so they tile time exactly, 23 h and 25 h days included, and
 // the window never reaches past the firing.
+import { scheduledDigestCorrelationId } from '../temporal/contract/ids';
 import { isValidHHMM, minutesOfDay } from './hhmm';
 import { isValidIanaZone } from './iana-zone';
 import { addDays, localDateToWallMs, wallMsToLocalDate } from './local-date';
@@ -66,7 +67,7 @@ export function digestRunIdentity(input: DigestRunInput): DigestRunIdentity {
     localDate,
     windowStart: localTimeToInstant(addDays(localDate, -1), scheduleTime, timezone),
     windowEnd: localTimeToInstant(localDate, scheduleTime, timezone),
-    correlationId: `digest:${tenantId}:${localDate}:${channel}`,
+    correlationId: scheduledDigestCorrelationId(tenantId, localDate, channel),
     dedupeKey: `mattermost_post:${tenantId}:${channel}:${localDate}:${scheduleTime}`,
   };
 }

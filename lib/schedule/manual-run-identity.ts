@@ -1,5 +1,6 @@
 // "Run now": its own identity per execution, so a manual run never takes the day's scheduled
 // slot, and a retry of the same execution never posts twice. The window is the last 24 h.
+import { manualDigestRunId } from '../temporal/contract/ids';
 
 export interface ManualRunInput {
   tenantId: string;
@@ -22,7 +23,7 @@ export function manualRunIdentity({ tenantId, executionId, now }: ManualRunInput
   return {
     windowStart: new Date(now.getTime() - DAY),
     windowEnd: new Date(now.getTime()),
-    correlationId: `digest:${tenantId}:manual:${executionId}`,
+    correlationId: manualDigestRunId(tenantId, executionId),
     dedupeKey: `mattermost_post:${tenantId}:manual:${executionId}`,
   };
 }

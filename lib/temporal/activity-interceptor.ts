@@ -9,7 +9,7 @@ import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInt
 import { contextFromWorkflowId, runWithLogContext, type LogContext } from '../log/context';
 import type { Logger } from '../log/logger';
 import { recordMattermostPost } from '../metrics/telemetry';
-import { LOG_CONTEXT_HEADER } from './log-context-header';
+import { LOG_CONTEXT_HEADER } from './contract';
 
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
 

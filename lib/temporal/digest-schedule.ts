@@ -1,22 +1,12 @@
 // One Temporal Schedule per installation: the daily digest at HH:MM in the tenant's zone (plus
 // the DST catch-up entry), overlap SKIP, a bounded catch-up window. Created or updated on config
 // change, paused on disable, deleted on uninstall.
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import type { DigestRunInput } from '../../activities/digest/digest-run-types';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import { digestScheduleSpec } from '../schedule/digest-schedule-spec';
 import { nextRunsDisplay, type NextRunDisplay } from '../schedule/next-runs-display';
-import { InstallationIdKey, TenantIdKey } from './search-attributes';
+import { digestRunWorkflow, digestScheduledWorkflowId, digestScheduleId, InstallationIdKey, TenantIdKey } from './contract';
 
 export const DIGEST_CATCHUP_WINDOW = '2 hours' as const;
-
-export function digestScheduleId(installationId: string): string {
-  return `digest-schedule:${installationId}`;
-}
-
-/** Runs are named `<this>-<nominal UTC time>` by the server. */
-export function digestScheduledWorkflowId(tenantId: string, installationId: string): string {
-  return `digest:${tenantId}:${installationId}:scheduled`;
-}
 
 export interface DigestScheduleSettings {
   tenantId: string;
@@ -40,17 +30,17 @@ function options(s: DigestScheduleSettings) {
   return {
     spec: digestScheduleSpec({ scheduleTime: s.scheduleTime, timezone: s.timezone }),
     action: {
-      type: 'startWorkflow' as const,
-      workflowType: 'digestRunWorkflow',
+      type: 'startWorkflow',
+      workflowType: digestRunWorkflow,
       taskQueue: s.taskQueue,
       workflowId: digestScheduledWorkflowId(s.tenantId, s.installationId),
-      args: [{ tenantId: s.tenantId, installationId: s.installationId, trigger: 'scheduled' } satisfies DigestRunInput],
+      args: [{ tenantId: s.tenantId, installationId: s.installationId, trigger: 'scheduled' }],
       typedSearchAttributes: [
         { key: TenantIdKey, value: s.tenantId },
         { key: InstallationIdKey, value: s.installationId },
       ],
       staticSummary: `daily digest ${s.scheduleTime} ${s.timezone}${s.tenantSlug ? ` for ${s.tenantSlug}` : ''}`,
-    },
+    } satisfies ScheduleOptionsStartWorkflowAction<typeof digestRunWorkflow>,
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: DIGEST_CATCHUP_WINDOW, pauseOnFailure: false },
   };
 }

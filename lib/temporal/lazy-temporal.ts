@@ -1,6 +1,6 @@
 // A Temporal client that connects on first use and reconnects after a failure, so the API can
-// start (and accept directives) while Temporal is down.
-import { connectTemporal, type TemporalHandle, type TemporalSettings } from '../../client';
+// start (and accept directives) while Temporal is down. `connect` is client.ts's connectTemporal.
+import type { TemporalHandle } from './temporal-handle';
 
 export interface LazyTemporal {
   get(): Promise<TemporalHandle>;
@@ -8,10 +8,10 @@ export interface LazyTemporal {
   close(): Promise<void>;
 }
 
-export function lazyTemporal(settings: TemporalSettings & { TEMPORAL_ADDRESS: string }): LazyTemporal {
+export function lazyTemporal(connect: () => Promise<TemporalHandle>): LazyTemporal {
   let pending: Promise<TemporalHandle> | undefined;
   const get = () => {
-    pending ??= connectTemporal(settings, { connectTimeoutMs: 3_000 }).catch((err) => {
+    pending ??= connect().catch((err) => {
       pending = undefined;
       throw err;
     });

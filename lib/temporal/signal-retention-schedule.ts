@@ -1,16 +1,12 @@
 // The daily signal-retention Schedule: one per namespace and task queue, created or updated by
 // every worker at start (idempotent). An update changes only spec, action and policies — a pause
 // an operator set stays set.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
-import type { SignalRetentionInput } from '../../workflows/signal-retention';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { signalRetentionScheduleId, signalRetentionWorkflow, signalRetentionWorkflowId, type SignalRetentionInput } from './contract';
 
 /** 03:17 UTC: away from the top of the hour, when the digest schedules fire. */
 export const RETENTION_HOUR_UTC = 3;
 export const RETENTION_MINUTE_UTC = 17;
-
-export function signalRetentionScheduleId(taskQueue: string): string {
-  return `fleetprompt:signal-retention:${taskQueue}`;
-}
 
 export interface RetentionScheduleSettings {
   taskQueue: string;
@@ -26,13 +22,13 @@ function options(s: RetentionScheduleSettings) {
   return {
     spec: { calendars: [{ hour: RETENTION_HOUR_UTC, minute: RETENTION_MINUTE_UTC, comment: 'daily signal retention' }], timezone: 'UTC' },
     action: {
-      type: 'startWorkflow' as const,
-      workflowType: 'signalRetentionWorkflow',
+      type: 'startWorkflow',
+      workflowType: signalRetentionWorkflow,
       taskQueue: s.taskQueue,
-      workflowId: `signal-retention:${s.taskQueue}`,
+      workflowId: signalRetentionWorkflowId(s.taskQueue),
       args: [args],
       staticSummary: `signal retention: keep ${s.retentionDays} days`,
-    },
+    } satisfies ScheduleOptionsStartWorkflowAction<typeof signalRetentionWorkflow>,
     // One purge at a time; a missed day (worker or server down) is made up within a day.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' as const, pauseOnFailure: false },
   };

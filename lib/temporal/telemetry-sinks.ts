@@ -1,7 +1,7 @@
 // The worker end of workflows/observability-interceptors.ts: a workflow that ended reports its
 // outcome and duration here, and it becomes fleetprompt_{directive,package_install,digest_run}_*.
 import type { InjectedSinks } from '@temporalio/worker';
-import type { TelemetrySinks } from '../../workflows/observability-interceptors';
+import { WORKFLOW_TYPES, type TelemetrySinks } from './contract';
 import { contextFromWorkflowId } from '../log/context';
 import type { Logger } from '../log/logger';
 import { recordDigestRunFinished, recordDirectiveFinished } from '../metrics/telemetry';
@@ -12,9 +12,9 @@ export function telemetrySinks(logger: Logger): InjectedSinks<TelemetrySinks> {
       workflowFinished: {
         fn(info, finished) {
           const seconds = Math.max(0, finished.durationMs) / 1000;
-          if (info.workflowType === 'digestRunWorkflow') {
+          if (info.workflowType === WORKFLOW_TYPES.digestRun) {
             recordDigestRunFinished({ trigger: finished.trigger, outcome: finished.outcome, seconds });
-          } else if (info.workflowType === 'packageDirectiveWorkflow' && (finished.outcome === 'completed' || finished.outcome === 'failed')) {
+          } else if (info.workflowType === WORKFLOW_TYPES.packageDirective && (finished.outcome === 'completed' || finished.outcome === 'failed')) {
             recordDirectiveFinished({ workflowId: info.workflowId, outcome: finished.outcome, seconds });
           }
           const known = { ...contextFromWorkflowId(info.workflowId), ...Object.fromEntries(Object.entries({ tenantId: finished.tenantId, correlationId: finished.correlationId, installationId: finished.installationId }).filter(([, v]) => v)) };

@@ -5,7 +5,7 @@ import { accessSync, constants } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_NAMES } from '../../lib/temporal/search-attributes';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../lib/temporal/contract';
 import { DevStackError } from './dev-stack-error';
 import { isPortFree } from './ports';
 

@@ -1,14 +1,14 @@
 // The real Express app for API tests (supertest, no port) on the real database and Temporal.
 import type { Express } from 'express';
 import { createApp, type AppDeps } from '../../api/app';
-import { startDirectiveWorkflow, type TemporalHandle } from '../../client';
+import { digestRunStarter, startDirectiveWorkflow, type TemporalHandle } from '../../client';
 import type { Db } from '../../lib/db/client';
 import type { DirectiveStarter } from '../../lib/directives/directive-starter';
 import { pendingMigrations } from '../../lib/db/migrator';
 import { createLogger } from '../../lib/log/logger';
 import { parseKeyring } from '../../lib/crypto/keyring';
 import { createMattermostClient } from '../../lib/mattermost';
-import { digestRunStarter, scheduleControl } from '../../lib/runtime/digest-runtime';
+import { scheduleControl } from '../../lib/runtime/digest-runtime';
 
 export function temporalStarter(temporal: TemporalHandle): DirectiveStarter {
   return { start: (d) => startDirectiveWorkflow(temporal, d) };

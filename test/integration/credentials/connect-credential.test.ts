@@ -8,7 +8,7 @@ import { loadCredentialSecret } from '../../../lib/credentials/load-credential';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { VERIFY_WEBHOOK_TEXT } from '../../../lib/mattermost';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
-import { digestScheduleId } from '../../../lib/temporal/digest-schedule';
+import { digestScheduleId } from '../../../lib/temporal/contract';
 import { TEST_KEYRING } from '../../helpers/app';
 import { adminClient, type TestTenant } from '../../helpers/db';
 import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../helpers/digest-stack';

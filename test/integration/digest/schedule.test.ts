@@ -6,7 +6,8 @@ import request from 'supertest';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { digestRunIdentity } from '../../../lib/schedule/digest-run-identity';
 import { localTimeToInstant } from '../../../lib/schedule/local-time-to-instant';
-import { digestScheduleId, digestScheduledWorkflowId, DIGEST_CATCHUP_WINDOW } from '../../../lib/temporal/digest-schedule';
+import { digestScheduleId, digestScheduledWorkflowId } from '../../../lib/temporal/contract';
+import { DIGEST_CATCHUP_WINDOW } from '../../../lib/temporal/digest-schedule';
 import { auth, installedTenant, openDigestStack, postsWithMarker, type DigestStack } from '../../helpers/digest-stack';
 import { waitFor } from '../../helpers/db';
 

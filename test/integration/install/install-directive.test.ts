@@ -10,7 +10,7 @@ import { withTenant } from '../../../lib/db/with-tenant';
 import { reconcileRequestedDirectives } from '../../../lib/directives/reconcile-directives';
 import { createLogger } from '../../../lib/log/logger';
 import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
-import { CorrelationIdKey, InstallationIdKey, TenantIdKey } from '../../../lib/temporal/search-attributes';
+import { CorrelationIdKey, InstallationIdKey, TenantIdKey } from '../../../lib/temporal/contract';
 import { createActivities } from '../../../activities';
 import { buildTestApp, temporalStarter, unreachableStarter } from '../../helpers/app';
 import { adminClient, createTestTenant, testDb, waitFor, type TestTenant } from '../../helpers/db';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createLogger } from '../../../lib/log/logger';
 import { remoteMetrics, startMetricsServer } from '../../../lib/metrics/metrics-server';
-import { signalRetentionScheduleId } from '../../../lib/temporal/signal-retention-schedule';
+import { signalRetentionScheduleId } from '../../../lib/temporal/contract';
 import { freePort } from '../../../scripts/dev-stack/postgres';
 import { TEST_KEYRING } from '../../helpers/app';
 import { memoryStream } from '../../helpers/canary';

@@ -9,7 +9,7 @@ import { ensureSignalRetentionSchedule, RETENTION_HOUR_UTC, RETENTION_MINUTE_UTC
 import { withTenant } from '../../../lib/db/with-tenant';
 import { emitSignals } from '../../../lib/signals/emit-signal';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
-import type { SignalRetentionResult } from '../../../workflows/signal-retention';
+import type { SignalRetentionResult } from '../../../lib/temporal/contract';
 import { adminClient, createTestTenant } from '../../helpers/db';
 import { auth, installedTenant, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
 

@@ -9,7 +9,7 @@ import request from 'supertest';
 import type { Client } from 'pg';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { createLogger } from '../../../lib/log/logger';
-import { digestScheduleId } from '../../../lib/temporal/digest-schedule';
+import { digestScheduleId } from '../../../lib/temporal/contract';
 import type { FailureMode, FailureOptions } from '../../fakes/mattermost-server';
 import { captureRuntimeLogs, describeHits, dumpDatabase, makeCanary, memoryStream, scanForCanaries, scheduleSources, temporalSources, type Canary, type ScanSource } from '../../helpers/canary';
 import { adminClient, type TestTenant } from '../../helpers/db';

@@ -17,7 +17,7 @@ import { Client as PgClient } from 'pg';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { createLogger } from '../../../lib/log/logger';
 import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
-import { digestScheduleId } from '../../../lib/temporal/digest-schedule';
+import { digestScheduleId } from '../../../lib/temporal/contract';
 import { describeHits, dumpDatabase, makeCanary, memoryStream, scanForCanaries, scheduleSources, temporalSources, type Canary, type ScanSource } from '../../helpers/canary';
 import { createTestTenant, waitFor, type TestTenant } from '../../helpers/db';
 import { openFaultStack, type FaultStack } from './fault-stack';

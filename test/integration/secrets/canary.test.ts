@@ -8,7 +8,7 @@ import { Runtime } from '@temporalio/worker';
 import type { Client } from 'pg';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { createLogger } from '../../../lib/log/logger';
-import { digestScheduleId } from '../../../lib/temporal/digest-schedule';
+import { digestScheduleId } from '../../../lib/temporal/contract';
 import {
   captureConsole,
   captureRuntimeLogs,

@@ -1,5 +1,5 @@
 // Stand-alone fake Mattermost for local runs (`npm start` uses it as the digest's sink):
-//   tsx test/fakes/run-mattermost-sink.ts --port 8065 [--host 127.0.0.1] [--channel town-square]
+//   tsx dev/mattermost/run-mattermost-sink.ts --port 8065 [--host 127.0.0.1] [--channel town-square]
 //     [--hook-id <26 a-z0-9>] [--generation A|B]
 // Prints a ready-made incoming-webhook URL (stable across restarts: the hook id is fixed unless
 // overridden) and one line per received post. Post lines carry no hook id and no token.

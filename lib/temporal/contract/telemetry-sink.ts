@@ -1,0 +1,19 @@
+// The sink through which a workflow that ended reports its outcome to the worker's logs and
+// metrics (workflows/observability-interceptors.ts → lib/temporal/telemetry-sinks.ts).
+import type { Sinks } from '@temporalio/workflow';
+
+export interface WorkflowFinished {
+  outcome: string;
+  errorKind?: string;
+  durationMs: number;
+  /** Digest runs: scheduled | manual | retry. */
+  trigger?: string;
+  /** The workflow's search attributes, for the log line (sinks get a plain copy of workflowInfo). */
+  tenantId?: string;
+  correlationId?: string;
+  installationId?: string;
+}
+
+export interface TelemetrySinks extends Sinks {
+  telemetry: { workflowFinished(input: WorkflowFinished): void };
+}

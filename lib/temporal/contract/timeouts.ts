@@ -1,0 +1,24 @@
+// Durations that must agree with each other. The exactly-once rule of the posting ledger
+// (lib/outbound/ledger.ts) takes a `posting` claim older than the stale-claim age as abandoned;
+// that is only safe while the age exceeds one posting attempt's start-to-close timeout, or a
+// live poster would be taken for a dead one and a digest posted twice. So both come from here,
+// and postDigest reads its own attempt timeout from its activity info.
+
+/** postDigest's startToCloseTimeout (workflows/digest-run.ts). */
+export const POST_ATTEMPT_TIMEOUT_MS = 30_000;
+
+/** The smallest stale-claim age that keeps the rule: longer than any attempt. */
+export function minimumStaleClaimMs(attemptTimeoutMs: number): number {
+  return attemptTimeoutMs + 1_000;
+}
+
+/** Default age after which a `posting` claim counts as abandoned: three attempts. */
+export const DEFAULT_STALE_CLAIM_MS = 3 * POST_ATTEMPT_TIMEOUT_MS;
+
+/** Lower bound of DIGEST_STALE_CLAIM_MS (lib/config.ts). */
+export const MIN_STALE_CLAIM_MS = minimumStaleClaimMs(POST_ATTEMPT_TIMEOUT_MS);
+
+/** How long an attempt keeps retrying the write of Mattermost's answer: half the attempt. */
+export function outcomeWriteWindowMs(attemptTimeoutMs: number): number {
+  return Math.floor(attemptTimeoutMs / 2);
+}
