@@ -2,10 +2,24 @@
 import { ApiError, loadSession, login } from '../api.js';
 import { $, busy, message, showFieldErrors } from '../dom.js';
 
-/** Only a path on this site (never //other.host or a full URL). */
+/**
+ * Where to go after signing in: `next` only when, parsed as a URL against this page's origin the
+ * way the browser will parse it, it stays on this origin. Tabs, CR and LF (which browsers strip
+ * from URLs, so "/\t/evil.example" becomes "//evil.example"), backslashes (read as "/") and any
+ * other control character refuse it outright.
+ */
 function nextPath() {
+  const fallback = '/marketplace';
   const next = new URLSearchParams(location.search).get('next') ?? '';
-  return /^\/(?!\/)[^\\]*$/.test(next) && !next.startsWith('/login') ? next : '/marketplace';
+  if (!next.startsWith('/') || /[\u0000-\u001F\u007F\\]/.test(next)) return fallback;
+  let url;
+  try {
+    url = new URL(next, location.origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== location.origin || url.pathname.startsWith('/login')) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 async function main() {
