@@ -10,7 +10,8 @@ export type Db = PrismaClient;
 export interface DbHandle {
   db: Db;
   pool: Pool;
-  close(): Promise<void>;
+  /** A property, not a method: callers destructure it (`const { db, close } = createDb(…)`). */
+  close: () => Promise<void>;
 }
 
 export function createDb(options: { url: string; max?: number }): DbHandle {
@@ -22,7 +23,7 @@ export function createDb(options: { url: string; max?: number }): DbHandle {
   return {
     db,
     pool,
-    async close() {
+    close: async () => {
       await db.$disconnect();
       await pool.end().catch(() => undefined);
     },

@@ -64,7 +64,7 @@ export async function pendingMigrations(databaseUrl: string, dir = DEFAULT_MIGRA
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const exists = await client.query(`select to_regclass('"_prisma_migrations"') is not null as ok`);
+    const exists = await client.query<{ ok: boolean }>(`select to_regclass('"_prisma_migrations"') is not null as ok`);
     const files = await readMigrations(dir);
     if (!exists.rows[0].ok) return files.map((f) => f.name);
     const done = await client.query<{ migration_name: string }>(

@@ -7,7 +7,8 @@ import { isValidIanaZone } from '../schedule/iana-zone';
 import type { DigestFailure, DigestStats } from './digest-stats';
 import { hasActivity } from './digest-stats';
 import { recommendedAction } from './recommended-action';
-import { runeLength, safeInline } from './safe-text';
+import { runeLength } from '../mattermost/message-limit';
+import { safeInline } from './safe-text';
 
 export interface FormatDigestOptions {
   /** Clamped to 5..200. */

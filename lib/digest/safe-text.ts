@@ -2,17 +2,11 @@
 // Mattermost Markdown: secrets scrubbed, control and bidi characters removed, cut to a length
 // at a grapheme boundary, Markdown punctuation escaped, and @mentions, ~channel links and URLs
 // broken with a zero-width space so they neither notify nor link.
-import { scrubSecrets } from './scrub-secrets';
+import { runeLength } from '../mattermost/message-limit';
+import { scrubSecrets } from '../secrets/scrub-secrets';
 
 const ZWSP = '\u200B';
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
-/** Length in runes (Unicode code points), as Mattermost counts a message. */
-export function runeLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
 
 /** Cuts to at most `maxRunes` runes including the ellipsis, never inside a grapheme (emoji). */
 export function cutRunes(text: string, maxRunes: number): string {
@@ -37,7 +31,7 @@ const MARKDOWN = /[\\`*_~[\]<>|$#&!]/g;
 
 export function safeInline(text: string | null | undefined, maxRunes: number): string {
   if (!text) return '';
-  const flat = scrubSecrets(text.normalize('NFC'))
+  const flat = scrubSecrets(text.normalize('NFC'), { bareCredentials: true })
     .replace(CONTROL, ' ')
     .replace(INVISIBLE, '')
     .replace(/\s+/g, ' ')

@@ -1,15 +1,8 @@
-// Removes secrets that hide inside free text: Mattermost webhook URLs (the hook id is the
-// credential), bearer tokens, token query parameters, secrets assigned in text (`token=…`) and
-// registered secret values. Used on every log line and every error message that is stored or
-// returned.
+// Redaction for everything this process stores, logs or returns: free text goes through the one
+// scrubber (lib/secrets/scrub-secrets.ts) with the secret values registered here; objects are
+// walked, and fields whose name says "secret" are censored whatever their value.
+import { REDACTED, scrubSecrets } from '../secrets/scrub-secrets';
 
-const HOOK_URL = /(https?:\/\/[^\s"'<>]*?\/hooks\/)[A-Za-z0-9]+/g;
-const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
-const TOKEN_PARAM = /([?&](?:token|access_token|api_key)=)[^&\s"']+/gi;
-// A secret assigned or labelled in free text: `token=…`, `password: "…"` (echoed configs, errors).
-const SECRET_KEY = String.raw`\b(password|passwd|secret|client_secret|token|access_token|refresh_token|api[_-]?key)`;
-const ASSIGNED = new RegExp(`${SECRET_KEY}(["']?\\s*=\\s*["']?)(?!\\[redacted\\])[^\\s&"',;)}\\]]+`, 'gi');
-const LABELLED = new RegExp(`${SECRET_KEY}(["']?\\s*:\\s*["']?)(?=[A-Za-z0-9._~+/=-]*\\d)[A-Za-z0-9._~+/=-]{12,}`, 'gi');
 const KNOWN = new Set<string>();
 
 /** Registers a secret value (e.g. a decrypted token) to be scrubbed from any text. */
@@ -18,26 +11,7 @@ export function registerSecret(value: string): void {
 }
 
 export function redactSecrets(text: string): string {
-  let out = text
-    .replace(HOOK_URL, '$1[redacted]')
-    .replace(BEARER, '$1[redacted]')
-    .replace(TOKEN_PARAM, '$1[redacted]')
-    .replace(ASSIGNED, '$1$2[redacted]')
-    .replace(LABELLED, '$1$2[redacted]');
-  for (const secret of KNOWN) {
-    if (out.includes(secret)) out = out.split(secret).join('[redacted]');
-  }
-  return out;
-}
-
-export function redactSecretsDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return redactSecrets(value);
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return redactSecrets(value.message);
-  if (Array.isArray(value)) return value.map((v) => redactSecretsDeep(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = redactSecretsDeep(v, depth + 1);
-  return out;
+  return scrubSecrets(text, { knownSecrets: KNOWN });
 }
 
 // Field names whose value is a secret whatever it looks like (compared without "_" / "-" and
@@ -52,13 +26,24 @@ export function isSecretFieldName(key: string): boolean {
   return SECRET_FIELDS.has(key.replace(/[-_]/g, '').toLowerCase());
 }
 
-/** For log lines: secret-named fields censored at any depth, then every string scrubbed. */
-export function redactForLog(value: unknown, depth = 0): unknown {
+function redactValue(value: unknown, censorSecretFields: boolean, depth: number): unknown {
   if (typeof value === 'string') return redactSecrets(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return redactSecrets(value.message);
-  if (Array.isArray(value)) return value.map((v) => redactForLog(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, censorSecretFields, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = isSecretFieldName(k) && v !== null && v !== undefined ? '[redacted]' : redactForLog(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = censorSecretFields && isSecretFieldName(k) && v !== null && v !== undefined ? REDACTED : redactValue(v, censorSecretFields, depth + 1);
+  }
   return out;
+}
+
+/** Every string in a value scrubbed (execution log data, error details). */
+export function redactSecretsDeep(value: unknown): unknown {
+  return redactValue(value, false, 0);
+}
+
+/** For log lines: secret-named fields censored at any depth, then every string scrubbed. */
+export function redactForLog(value: unknown): unknown {
+  return redactValue(value, true, 0);
 }

@@ -1,5 +1,5 @@
 import { formatDigest } from '../../../lib/digest/format-digest';
-import { runeLength } from '../../../lib/digest/safe-text';
+import { runeLength } from '../../../lib/mattermost/message-limit';
 import { busyStats, manyFailures, quietStats } from './fixtures';
 
 const OPTIONS = { maxLines: 50, includeCostEstimates: true, adminUrl: 'https://fleet.example.com/admin/digests/acme' };
