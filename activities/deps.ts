@@ -4,10 +4,13 @@ import type { Keyring } from '../lib/crypto/keyring';
 import type { Db } from '../lib/db/client';
 import type { Logger } from '../lib/log/logger';
 import type { MattermostClient } from '../lib/mattermost';
+import type { PackageModule } from '../packages/module';
 
 export interface DigestScheduleControl {
   /** Deletes the installation's schedule; a missing schedule is not an error. */
   deleteForInstallation(input: { tenantId: string; installationId: string }): Promise<void>;
+  /** Brings the schedule in line with the installation (after an upgrade re-provisions it). */
+  sync?(input: { tenantId: string; installationId: string }): Promise<unknown>;
 }
 
 export interface ActivityDeps {
@@ -21,4 +24,6 @@ export interface ActivityDeps {
   publicUrl?: string;
   /** Age after which a `posting` ledger claim is taken as abandoned (default DEFAULT_STALE_CLAIM_MS, lib/temporal/contract/timeouts.ts). */
   staleClaimMs?: number;
+  /** The packages this worker runs (default: packages/registry.ts). */
+  packages?: readonly PackageModule[];
 }

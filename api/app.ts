@@ -9,6 +9,8 @@ import type { DigestScheduleState } from '../lib/temporal/digest-schedule';
 import type { DirectiveStarter } from '../lib/directives/directive-starter';
 import { AppError } from '../lib/errors/app-error';
 import type { Logger } from '../lib/log/logger';
+import type { PackageCatalog } from '../lib/packages/catalog';
+import { defaultPackageCatalog } from '../packages/registry';
 import { authenticate, resolveTenant } from './middleware/auth';
 import { csrfProtection, requireJsonBody } from './middleware/csrf';
 import { errorHandler } from './middleware/error-handler';
@@ -54,9 +56,15 @@ export interface AppDeps {
   signalRetentionDays?: number;
   /** TRUST_PROXY and HSTS_MAX_AGE_SECONDS (lib/config.ts); unset: no proxy trusted, no HSTS. */
   http?: { trustProxy?: boolean | number | string[]; hstsMaxAgeSeconds?: number };
+  /** The package definitions (default: packages/registry.ts). */
+  packages?: PackageCatalog;
 }
 
-export function createApp(deps: AppDeps): Express {
+/** AppDeps after createApp filled in its defaults. */
+export type ComposedAppDeps = AppDeps & { packages: PackageCatalog };
+
+export function createApp(input: AppDeps): Express {
+  const deps: ComposedAppDeps = { ...input, packages: input.packages ?? defaultPackageCatalog() };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

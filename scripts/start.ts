@@ -11,6 +11,7 @@ import { createDb } from '../lib/db/client';
 import { migrate } from '../lib/db/migrator';
 import { seedDemoTenant } from '../lib/seed/seed-demo-tenant';
 import { seedRegistry } from '../lib/seed/seed-registry';
+import { defaultPackageCatalog } from '../packages/registry';
 import { loadOrCreateDevKeyring } from '../lib/crypto/keyring';
 import { startMattermostSink } from '../dev/mattermost/run-mattermost-sink';
 import { spawnTsEntrypoint } from './dev-stack/child-process';
@@ -75,7 +76,7 @@ async function main() {
 
     // 2. Seed: the registry and the demo tenant (its password is kept in the data folder).
     const { db, close } = createDb({ url: appUrl, max: 2 });
-    await seedRegistry(db);
+    await seedRegistry(db, defaultPackageCatalog());
     const demo = await seedDemoTenant(db);
     await close();
     const loginFile = path.join(dataDir, 'demo-login.txt');

@@ -5,9 +5,11 @@ import type { Prisma } from '../../lib/db/generated/client';
 import { withTenant, type Tx } from '../../lib/db/with-tenant';
 import { DIRECTIVE_LIFECYCLE, isDirectiveType, PACKAGE_LIFECYCLE, type DirectiveType } from '../../lib/directives/directive-types';
 import type { FailureKind } from '../../lib/errors/failure-kind';
-import { storedDigestConfig } from '../../lib/packages/digest-config';
-import { ZPackageManifest } from '../../lib/packages/manifest';
+import { isAppError } from '../../lib/errors/app-error';
+import { migrateConfig, toJsonConfig, type PackageCatalog } from '../../lib/packages/catalog';
+import type { ConfigRecord } from '../../lib/packages/contract';
 import { emitSignals } from '../../lib/signals/emit-signal';
+import { defaultPackageCatalog, findPackageModule, PACKAGE_MODULES } from '../../packages/registry';
 import type { ActivityDeps } from '../deps';
 
 export interface DirectiveRef {
@@ -21,12 +23,33 @@ async function loadDirective(tx: Tx, directiveId: string) {
   const directive = await tx.directive.findUnique({ where: { id: directiveId } });
   if (!directive) throw ApplicationFailure.nonRetryable(`Directive ${directiveId} not found`, 'validation');
   if (!isDirectiveType(directive.type)) throw ApplicationFailure.nonRetryable(`Unknown directive type ${directive.type}`, 'validation');
-  const params = directive.params as { installation_id: string; package_slug: string; version: string };
+  const params = directive.params as unknown as DirectiveParams;
   return { ...directive, type: directive.type as DirectiveType, params };
 }
 
+interface DirectiveParams {
+  installation_id: string;
+  package_slug: string;
+  version: string;
+  /** package.upgrade only. */
+  from_version?: string;
+  to_version?: string;
+}
+
+/** A registry error (unknown package or version, no upgrade path) is permanent: not retried. */
+function permanent<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isAppError(err)) throw ApplicationFailure.nonRetryable(err.message, 'validation');
+    if (err instanceof Error && err.name === 'ZodError') throw ApplicationFailure.nonRetryable('The stored config does not fit the package version.', 'validation');
+    throw err;
+  }
+}
+
 async function emitLifecycle(tx: Tx, d: Awaited<ReturnType<typeof loadDirective>>, phase: 'started' | 'completed' | 'failed', extra: Record<string, unknown> = {}) {
-  const payload = { directive_id: d.id, directive_type: d.type, installation_id: d.params.installation_id, package_slug: d.params.package_slug, version: d.params.version, ...extra };
+  const upgrade = d.params.from_version ? { from_version: d.params.from_version, to_version: d.params.to_version } : {};
+  const payload = { directive_id: d.id, directive_type: d.type, installation_id: d.params.installation_id, package_slug: d.params.package_slug, version: d.params.version, ...upgrade, ...extra };
   const common = { tenantId: d.tenantId, correlationId: d.correlationId, causationId: d.id, source: SOURCE, subject: `installation:${d.params.installation_id}`, payload };
   await emitSignals(tx, [
     { ...common, type: PACKAGE_LIFECYCLE[d.type][phase], dedupeKey: `${d.id}:package.${phase}` },
@@ -36,6 +59,43 @@ async function emitLifecycle(tx: Tx, d: Awaited<ReturnType<typeof loadDirective>
 
 export function createDirectiveActivities(deps: ActivityDeps) {
   const { db } = deps;
+  const modules = deps.packages ?? PACKAGE_MODULES;
+  const catalog: PackageCatalog = defaultPackageCatalog(modules);
+
+  /** Templates from the version's definition, and the config with its defaults (install) or migrated (upgrade). */
+  async function writeInstallation(tx: Tx, ref: DirectiveRef, d: Awaited<ReturnType<typeof loadDirective>>): Promise<ConfigRecord> {
+    const slug = d.params.package_slug;
+    const installationId = d.params.installation_id;
+    const version = permanent(() => catalog.version(slug, d.params.version));
+    const installation = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
+    let config: ConfigRecord;
+    if (d.type === 'package.upgrade' && installation.packageVersion !== d.params.version) {
+      // The declared migration, applied once: a retry after this commits finds the new version.
+      const plan = permanent(() => catalog.upgradePlan(slug, installation.packageVersion, d.params.version));
+      config = permanent(() => migrateConfig(plan, catalog.storedConfig(slug, installation.packageVersion, installation.config)));
+    } else {
+      // Installation defaults: fill what the initial config left out; never overwrite.
+      config = permanent(() => catalog.storedConfig(slug, d.params.version, installation.config));
+    }
+    for (const t of version.provides.workflow_templates) {
+      const definition = { package: slug, version: version.version, description: t.description } as Prisma.InputJsonObject;
+      await tx.workflowTemplate.upsert({
+        where: { installationId_key: { installationId, key: t.key } },
+        create: { tenantId: ref.tenantId, installationId, key: t.key, name: t.name, definition },
+        update: { name: t.name, definition },
+      });
+    }
+    for (const t of version.provides.agent_templates) {
+      const definition = { package: slug, version: version.version, description: t.description } as Prisma.InputJsonObject;
+      await tx.agentTemplate.upsert({
+        where: { installationId_key: { installationId, key: t.key } },
+        create: { tenantId: ref.tenantId, installationId, key: t.key, name: t.name, definition },
+        update: { name: t.name, definition },
+      });
+    }
+    await tx.installation.update({ where: { id: installationId }, data: { config: toJsonConfig(config), packageVersion: version.version } });
+    return config;
+  }
 
   return {
     async startDirective(ref: DirectiveRef): Promise<{ type: DirectiveType; installationId: string }> {
@@ -44,10 +104,13 @@ export function createDirectiveActivities(deps: ActivityDeps) {
         const d = await loadDirective(tx, ref.directiveId);
         if (d.status === 'requested') {
           await tx.directive.update({ where: { id: d.id }, data: { status: 'running', startedAt: new Date(), runId } });
-          await tx.installation.update({
-            where: { id: d.params.installation_id },
-            data: { status: d.type === 'package.uninstall' ? 'uninstalling' : 'installing' },
-          });
+          // An upgrade leaves the installation running at its current version until it completes.
+          if (d.type !== 'package.upgrade') {
+            await tx.installation.update({
+              where: { id: d.params.installation_id },
+              data: { status: d.type === 'package.uninstall' ? 'uninstalling' : 'installing' },
+            });
+          }
         }
         await emitLifecycle(tx, d, 'started');
         return { type: d.type, installationId: d.params.installation_id };
@@ -55,38 +118,25 @@ export function createDirectiveActivities(deps: ActivityDeps) {
     },
 
     async provisionInstallation(ref: DirectiveRef): Promise<void> {
-      await withTenant(db, ref.tenantId, async (tx) => {
-        const d = await loadDirective(tx, ref.directiveId);
-        const pkg = await tx.package.findUnique({ where: { slug_version: { slug: d.params.package_slug, version: d.params.version } } });
-        if (!pkg) throw ApplicationFailure.nonRetryable(`Package ${d.params.package_slug}@${d.params.version} is not in the registry`, 'validation');
-        const manifest = ZPackageManifest.parse(pkg.manifest);
-        const installationId = d.params.installation_id;
-        for (const t of manifest.provides.workflow_templates) {
-          const definition = { package: manifest.slug, version: manifest.version, description: t.description } as Prisma.InputJsonObject;
-          await tx.workflowTemplate.upsert({
-            where: { installationId_key: { installationId, key: t.key } },
-            create: { tenantId: ref.tenantId, installationId, key: t.key, name: t.name, definition },
-            update: { name: t.name, definition },
-          });
-        }
-        for (const t of manifest.provides.agent_templates) {
-          const definition = { package: manifest.slug, version: manifest.version, description: t.description } as Prisma.InputJsonObject;
-          await tx.agentTemplate.upsert({
-            where: { installationId_key: { installationId, key: t.key } },
-            create: { tenantId: ref.tenantId, installationId, key: t.key, name: t.name, definition },
-            update: { name: t.name, definition },
-          });
-        }
-        // Installation defaults: fill what the initial config left out; never overwrite.
-        const installation = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
-        const config = storedDigestConfig(installation.config);
-        await tx.installation.update({ where: { id: installationId }, data: { config: config as unknown as Prisma.InputJsonObject, packageVersion: d.params.version } });
+      const { d, config } = await withTenant(db, ref.tenantId, async (tx) => {
+        const directive = await loadDirective(tx, ref.directiveId);
+        const pkg = await tx.package.findUnique({ where: { slug_version: { slug: directive.params.package_slug, version: directive.params.version } } });
+        if (!pkg) throw ApplicationFailure.nonRetryable(`Package ${directive.params.package_slug}@${directive.params.version} is not in the registry`, 'validation');
+        return { d: directive, config: await writeInstallation(tx, ref, directive) };
+      });
+      // The package's own provisioning steps (after the core's, outside the transaction).
+      await findPackageModule(d.params.package_slug, modules)?.provision?.(deps, {
+        tenantId: ref.tenantId,
+        installationId: d.params.installation_id,
+        version: d.params.version,
+        config,
+        phase: d.type === 'package.upgrade' ? 'upgrade' : 'install',
       });
     },
 
     async removeInstallationResources(ref: DirectiveRef): Promise<void> {
       const d = await withTenant(db, ref.tenantId, (tx) => loadDirective(tx, ref.directiveId));
-      await deps.schedules?.deleteForInstallation({ tenantId: ref.tenantId, installationId: d.params.installation_id });
+      await findPackageModule(d.params.package_slug, modules)?.deprovision?.(deps, { tenantId: ref.tenantId, installationId: d.params.installation_id });
       await withTenant(db, ref.tenantId, async (tx) => {
         await tx.installation.update({ where: { id: d.params.installation_id }, data: { scheduleId: null } });
       });
@@ -103,7 +153,9 @@ export function createDirectiveActivities(deps: ActivityDeps) {
             data:
               d.type === 'package.uninstall'
                 ? { status: 'uninstalled' }
-                : { status: 'installed', installedAt: now, lastError: null, lastErrorKind: null },
+                : d.type === 'package.upgrade'
+                  ? { status: 'installed' }
+                  : { status: 'installed', installedAt: now, lastError: null, lastErrorKind: null },
           });
         }
         await emitLifecycle(tx, d, 'completed');
@@ -115,7 +167,12 @@ export function createDirectiveActivities(deps: ActivityDeps) {
         const d = await loadDirective(tx, ref.directiveId);
         if (d.status !== 'failed') {
           await tx.directive.update({ where: { id: d.id }, data: { status: 'failed', completedAt: new Date(), error: ref.message, errorKind: ref.kind } });
-          await tx.installation.update({ where: { id: d.params.installation_id }, data: { status: 'failed', lastError: ref.message, lastErrorKind: ref.kind } });
+          // A failed upgrade changed nothing (the migration and the version move commit together):
+          // the installation keeps running at its old version.
+          await tx.installation.update({
+            where: { id: d.params.installation_id },
+            data: d.type === 'package.upgrade' ? { lastError: `Upgrade to ${d.params.version} failed: ${ref.message}`, lastErrorKind: ref.kind } : { status: 'failed', lastError: ref.message, lastErrorKind: ref.kind },
+          });
         }
         await emitLifecycle(tx, d, 'failed', { error_kind: ref.kind, error: ref.message });
       });

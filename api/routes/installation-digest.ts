@@ -7,19 +7,17 @@ import { connectCredential } from '../../lib/credentials/connect-credential';
 import { failureHint } from '../../lib/credentials/failure-hints';
 import { revokeCredential } from '../../lib/credentials/revoke-credential';
 import { AppError } from '../../lib/errors/app-error';
-import { storedDigestConfig, ZDigestConfig } from '../../lib/packages/digest-config';
 import { requestManualRun } from '../../lib/runs/request-digest-run';
 import { readRunQuota } from '../../lib/runs/run-now-limit';
 import { lastFailureCode } from '../../lib/executions/failure-codes';
-import { formatZodIssues } from '../../lib/errors/zod-issues';
-import type { AppDeps } from '../app';
+import type { ComposedAppDeps } from '../app';
 import { requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../presenters';
 import { ZConfigBody, ZConnectCredentialBody } from './installation-digest.schemas';
 import { ZEmptyBody, ZIdParam } from './installations.schemas';
 
-export function installationDigestRouter(deps: AppDeps): Router {
+export function installationDigestRouter(deps: ComposedAppDeps): Router {
   const router = Router({ mergeParams: true });
   const admin = requireRole('owner', 'admin');
 
@@ -58,9 +56,10 @@ export function installationDigestRouter(deps: AppDeps): Router {
     const patch = parseInput(ZConfigBody, req.body ?? {}, 'config');
     const { tenant, installation } = await load(res, idOf(req.params));
     if (installation.status !== 'installed') throw new AppError('INVALID_STATE', `The installation is ${installation.status}; configure it once it is installed.`);
-    const merged = ZDigestConfig.safeParse({ ...storedDigestConfig(installation.config), ...patch });
-    if (!merged.success) throw new AppError('VALIDATION_FAILED', 'The config is invalid.', { details: formatZodIssues(merged.error) });
-    const updated = await withTenant(deps.db, tenant.id, (tx) => tx.installation.update({ where: { id: installation.id }, data: { config: merged.data as unknown as Prisma.InputJsonObject } }));
+    // Validated by the installation's own version of the package's schema.
+    const { packageSlug, packageVersion } = installation;
+    const merged = deps.packages.parseConfig(packageSlug, packageVersion, { ...deps.packages.storedConfig(packageSlug, packageVersion, installation.config), ...patch });
+    const updated = await withTenant(deps.db, tenant.id, (tx) => tx.installation.update({ where: { id: installation.id }, data: { config: merged as Prisma.InputJsonObject } }));
     const schedule = await syncSchedule(tenant.id, installation.id);
     res.json({ installation: presentInstallation(updated), schedule: presentSchedule(schedule) });
   });

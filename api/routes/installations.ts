@@ -4,14 +4,14 @@ import { withTenant } from '../../lib/db/with-tenant';
 import { requestInstall } from '../../lib/directives/request-install';
 import { requestUninstall } from '../../lib/directives/request-uninstall';
 import { AppError } from '../../lib/errors/app-error';
-import type { AppDeps } from '../app';
+import type { ComposedAppDeps } from '../app';
 import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentDirective, presentInstallation } from '../presenters';
 import { installationDigestRouter } from './installation-digest';
 import { ZIdParam, ZInstallBody } from './installations.schemas';
 
-export function installationsRouter(deps: AppDeps): Router {
+export function installationsRouter(deps: ComposedAppDeps): Router {
   const router = Router({ mergeParams: true });
   const links = { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace };
 
@@ -19,12 +19,8 @@ export function installationsRouter(deps: AppDeps): Router {
     const body = parseInput(ZInstallBody, req.body ?? {}, 'install request');
     const tenant = tenantOf(res);
     const principal = principalOf(res);
-    let version = body.version;
-    if (!version) {
-      const latest = await deps.db.package.findFirst({ where: { slug: body.package_slug }, orderBy: { createdAt: 'desc' } });
-      if (!latest) throw new AppError('PACKAGE_NOT_FOUND', `No package "${body.package_slug}" in the registry.`);
-      version = latest.version;
-    }
+    // No version named: the newest this platform ships (the registry's order is semver, not insertion).
+    const version = body.version ?? deps.packages.latestVersion(body.package_slug).version;
     const result = await requestInstall(deps, {
       tenant,
       actor: { userId: principal.userId, role: principal.role },

@@ -26,7 +26,7 @@ export const PACKAGE_LIFECYCLE: Record<DirectiveType, LifecycleSignals> = {
   },
   'package.upgrade': {
     requested: SIGNAL_TYPES.packageUpgradeRequested,
-    started: SIGNAL_TYPES.packageInstallStarted,
+    started: SIGNAL_TYPES.packageUpgradeStarted,
     completed: SIGNAL_TYPES.packageUpgradeCompleted,
     failed: SIGNAL_TYPES.packageUpgradeFailed,
   },

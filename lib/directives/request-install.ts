@@ -6,18 +6,19 @@ import type { Db } from '../db/client';
 import type { Directive, Installation, Prisma, Role } from '../db/generated/client';
 import { withTenant, type Tx } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
+import type { PackageCatalog } from '../packages/catalog';
 import { configChecksum } from '../packages/config-checksum';
-import { ZDigestConfigPatch } from '../packages/digest-config';
 import { emitSignals } from '../signals/emit-signal';
 import { installDirectiveKey, withGeneration } from '../temporal/contract/ids';
 import { DIRECTIVE_LIFECYCLE, PACKAGE_LIFECYCLE, type DirectiveType } from './directive-types';
 import type { DirectiveStarter } from './directive-starter';
-import { formatZodIssues } from '../errors/zod-issues';
 
 export interface DirectiveDeps {
   db: Db;
   starter: DirectiveStarter;
   logger: Logger;
+  /** The packages' definitions (config schemas, versions, migrations). */
+  packages: PackageCatalog;
 }
 
 export interface TenantRef {
@@ -46,7 +47,9 @@ export async function lockPackageForTenant(tx: Tx, tenantId: string, packageSlug
 
 async function recordRequestedSignals(tx: Tx, d: Directive, installation: Installation): Promise<void> {
   const type = d.type as DirectiveType;
-  const payload = { directive_id: d.id, directive_type: type, installation_id: installation.id, package_slug: installation.packageSlug, version: installation.packageVersion, actor_role: d.actorRole };
+  const params = d.params as { version?: string; from_version?: string; to_version?: string };
+  const upgrade = params.from_version ? { from_version: params.from_version, to_version: params.to_version } : {};
+  const payload = { directive_id: d.id, directive_type: type, installation_id: installation.id, package_slug: installation.packageSlug, version: params.version ?? installation.packageVersion, ...upgrade, actor_role: d.actorRole };
   const common = { tenantId: d.tenantId, correlationId: d.correlationId, causationId: d.id, source: SOURCE, subject: `installation:${installation.id}`, payload };
   await emitSignals(tx, [
     { ...common, type: PACKAGE_LIFECYCLE[type].requested, dedupeKey: `${d.id}:package.requested` },
@@ -98,13 +101,9 @@ export async function startRecordedDirective(deps: DirectiveDeps, tenant: Tenant
   }
 }
 
-export function parseInstallConfig(packageSlug: string, config: unknown): Prisma.InputJsonObject {
-  if (config === undefined || config === null) return {};
-  const parsed = ZDigestConfigPatch.safeParse(config);
-  if (!parsed.success) {
-    throw new AppError('VALIDATION_FAILED', `The initial config for ${packageSlug} is invalid.`, { details: formatZodIssues(parsed.error, ['config']) });
-  }
-  return parsed.data as Prisma.InputJsonObject;
+/** The initial config, validated by the package version's own schema (any subset of its fields). */
+export function parseInstallConfig(packages: PackageCatalog, packageSlug: string, version: string, config: unknown): Prisma.InputJsonObject {
+  return packages.parseConfigPatch(packageSlug, version, config) as Prisma.InputJsonObject;
 }
 
 export async function requestInstall(
@@ -112,7 +111,7 @@ export async function requestInstall(
   input: { tenant: TenantRef; actor: Actor; packageSlug: string; version: string; config?: unknown },
 ): Promise<DirectiveResult> {
   const { tenant, actor, packageSlug, version } = input;
-  const config = parseInstallConfig(packageSlug, input.config);
+  const config = parseInstallConfig(deps.packages, packageSlug, version, input.config);
   const baseKey = installDirectiveKey({ tenantId: tenant.id, packageSlug, version, configChecksum: configChecksum(config) });
 
   const result = await withTenant(deps.db, tenant.id, async (tx): Promise<DirectiveResult> => {

@@ -1,46 +1,60 @@
-// The package contract (spec §4): identity, what a package provides, consumes and emits, and
-// its config schema. Manifests are validated when loaded; a bad manifest never reaches the registry.
+// The package manifest (spec §4) as published in the registry: identity, version, what the
+// package provides, consumes and emits, the integrations it needs, and its config as JSON Schema.
+// Built from the package's definition (lib/packages/contract.ts) — never hand-written — and
+// checked against ZPackageManifest before it reaches the registry.
 import { z } from 'zod';
-import mattermostDigest from './manifests/mattermost-daily-ops-digest.json';
+import { configJsonSchema } from './config-schema';
+import type { PackageDefinition, PackageVersionDefinition } from './contract';
+import { SEMVER_PATTERN } from './semver';
 
 const ZTemplateRef = z.object({ key: z.string().regex(/^[a-z][a-z0-9_]*$/), name: z.string().min(1), description: z.string() });
-
-const ZConfigField = z.object({
-  type: z.enum(['uuid', 'iana_timezone', 'HH:MM', 'boolean', 'mattermost_channel_name', 'integer', 'string', 'url']),
-  required: z.boolean(),
-  default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
-  minimum: z.number().int().optional(),
-  maximum: z.number().int().optional(),
-});
 
 export const ZPackageManifest = z.object({
   slug: z.string().regex(/^[a-z][a-z0-9_]{2,63}$/),
   name: z.string().min(1).max(100),
-  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be semver MAJOR.MINOR.PATCH'),
+  version: z.string().regex(SEMVER_PATTERN, 'must be semver MAJOR.MINOR.PATCH'),
   description: z.string().min(1).max(1000),
   category: z.string().regex(/^[a-z_]+$/),
   publisher: z.string().min(1),
+  changelog: z.array(z.string().min(1)),
   provides: z.object({
     workflow_templates: z.array(ZTemplateRef),
     agent_templates: z.array(ZTemplateRef),
     integrations: z.array(z.object({ provider: z.string(), kinds: z.array(z.string()), actions: z.array(z.string()) })),
   }),
+  required_integrations: z.array(z.object({ provider: z.string(), kinds: z.array(z.string()), actions: z.array(z.string()), purpose: z.string() })),
   consumes: z.array(z.string().min(1)),
   emits: z.array(z.string().min(1)),
-  config_schema: z.record(z.string(), ZConfigField),
+  /** JSON Schema (draft 2020-12) generated from the version's zod config schema. */
+  config_schema: z.looseObject({ type: z.literal('object'), properties: z.record(z.string(), z.unknown()) }),
+  /** Versions this one declares a config migration from (upgrades need one). */
+  upgrades_from: z.array(z.string().regex(SEMVER_PATTERN)),
+  ui_section: z.string().nullable(),
 });
 
 export type TPackageManifest = z.infer<typeof ZPackageManifest>;
 
-export const DIGEST_PACKAGE_SLUG = 'mattermost_daily_ops_digest';
-
-/** Every manifest the platform ships, validated. Throws on the first invalid one. */
-export function loadBundledManifests(): TPackageManifest[] {
-  return [mattermostDigest].map((raw) => {
-    const parsed = ZPackageManifest.safeParse(raw);
-    if (!parsed.success) {
-      throw new Error(`Invalid package manifest ${String((raw as { slug?: unknown }).slug)}: ${z.prettifyError(parsed.error)}`);
-    }
-    return parsed.data;
-  });
+export function buildManifest(def: PackageDefinition, v: PackageVersionDefinition): TPackageManifest {
+  const raw = {
+    ...def.identity,
+    version: v.version,
+    changelog: v.changelog,
+    provides: {
+      workflow_templates: v.provides.workflow_templates,
+      agent_templates: v.provides.agent_templates,
+      integrations: v.requiredIntegrations.map((i) => ({ provider: i.provider, kinds: i.kinds, actions: i.actions })),
+    },
+    required_integrations: v.requiredIntegrations,
+    consumes: v.consumes,
+    emits: v.emits,
+    config_schema: configJsonSchema(v.configSchema),
+    upgrades_from: Object.keys(v.migrations ?? {}),
+    ui_section: def.uiSection ?? null,
+  };
+  const parsed = ZPackageManifest.safeParse(raw);
+  if (!parsed.success) throw new Error(`Invalid package manifest ${def.identity.slug}@${v.version}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
+
+/** The digest's slug, for tests and benchmarks that install it (the core never branches on it). */
+export const DIGEST_PACKAGE_SLUG = 'mattermost_daily_ops_digest';

@@ -10,6 +10,7 @@ export const SIGNAL_TYPES = {
   packageUninstallCompleted: 'package.uninstall.completed',
   packageUninstallFailed: 'package.uninstall.failed',
   packageUpgradeRequested: 'package.upgrade.requested',
+  packageUpgradeStarted: 'package.upgrade.started',
   packageUpgradeCompleted: 'package.upgrade.completed',
   packageUpgradeFailed: 'package.upgrade.failed',
   directiveRequested: 'directive.requested',

@@ -7,6 +7,7 @@ import { createDb, type DbHandle } from '../../lib/db/client';
 import type { Role } from '../../lib/db/generated/client';
 import { withTenant } from '../../lib/db/with-tenant';
 import { seedRegistry } from '../../lib/seed/seed-registry';
+import { defaultPackageCatalog } from '../../packages/registry';
 
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -40,7 +41,7 @@ export interface TestTenant {
 
 export async function createTestTenant(handle: DbHandle, prefix = 't'): Promise<TestTenant> {
   const { db } = handle;
-  await seedRegistry(db);
+  await seedRegistry(db, defaultPackageCatalog());
   const slug = `${prefix}-${randomUUID().slice(0, 8)}`;
   const tenant = await db.tenant.create({ data: { slug, name: `Tenant ${slug}` } });
   const user = await db.user.create({ data: { email: `${slug}@example.test`, name: 'Owner', passwordHash: 'x' } });

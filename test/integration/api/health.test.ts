@@ -53,12 +53,15 @@ describe('health endpoints and the error shape', () => {
 
   it('serves the package registry', async () => {
     const { seedRegistry } = await import('../../../lib/seed/seed-registry');
-    await seedRegistry(handle.db);
+    await seedRegistry(handle.db, (await import('../../../packages/registry')).defaultPackageCatalog());
     const list = await request(buildTestApp({ db: handle.db })).get('/api/packages');
     expect(list.body.items.map((p: { slug: string }) => p.slug)).toContain('mattermost_daily_ops_digest');
     const one = await request(buildTestApp({ db: handle.db })).get('/api/packages/mattermost_daily_ops_digest');
-    expect(one.body).toMatchObject({ slug: 'mattermost_daily_ops_digest', version: '1.0.0', category: 'operations', publisher: 'FleetPrompt', versions: ['1.0.0'] });
+    expect(one.body).toMatchObject({ slug: 'mattermost_daily_ops_digest', version: '1.1.0', category: 'operations', publisher: 'FleetPrompt', versions: ['1.1.0', '1.0.0'] });
     expect(one.body.manifest.provides.workflow_templates[0].key).toBe('daily_ops_digest');
+    // The published config schema is JSON Schema generated from the version's zod schema.
+    expect(one.body.manifest.config_schema).toMatchObject({ type: 'object', additionalProperties: false, properties: { schedule_time: { default: '09:00' }, max_lines: { minimum: 5, maximum: 200 } } });
+    expect(one.body.changelog.map((c: { version: string }) => c.version)).toEqual(['1.1.0', '1.0.0']);
     const missing = await request(buildTestApp({ db: handle.db })).get('/api/packages/nope');
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('PACKAGE_NOT_FOUND');

@@ -5,8 +5,15 @@ import { api, ApiError, requireSession, tenantPath } from '../api.js';
 import { announce, badge, busy, h, message, pageError, renderShell, replace, table } from '../dom.js';
 
 const TYPE_LABELS = {
-  uuid: 'reference', iana_timezone: 'time zone', 'HH:MM': 'time of day', boolean: 'on / off', mattermost_channel_name: 'channel name', integer: 'number', string: 'text', url: 'URL',
+  uuid: 'reference', 'iana-time-zone': 'time zone', 'HH:MM': 'time of day', boolean: 'on / off', integer: 'number', number: 'number', string: 'text', uri: 'URL', array: 'list',
 };
+
+/** The kind of a JSON Schema property (the manifest's config_schema is generated JSON Schema). */
+function kindOf(f) {
+  const variant = (f.anyOf ?? []).find((x) => x.type !== 'null') ?? f;
+  const type = Array.isArray(variant.type) ? variant.type.find((t) => t !== 'null') : variant.type;
+  return TYPE_LABELS[variant.format] ?? TYPE_LABELS[type] ?? variant.format ?? type ?? 'value';
+}
 
 /** The settings a person chooses, in the order the installation page shows them. */
 const SETTING_LABELS = {
@@ -75,7 +82,8 @@ async function main() {
   document.title = `${pkg.name} · FleetPrompt`;
   const m = pkg.manifest ?? {};
   const provides = m.provides ?? {};
-  const schema = m.config_schema ?? {};
+  const schema = m.config_schema?.properties ?? {};
+  const required = new Set(m.config_schema?.required ?? []);
   // The credential reference is set by connecting Mattermost, not chosen here.
   const config = [...Object.keys(SETTING_LABELS).filter((k) => k in schema), ...Object.keys(schema).filter((k) => !(k in SETTING_LABELS) && k !== 'mattermost_credential_id')].map((k) => [k, schema[k]]);
   const existing = installations.items.find((i) => i.package_slug === pkg.slug);
@@ -105,7 +113,7 @@ async function main() {
           table({
             caption: 'Package settings',
             columns: ['Setting', 'Kind', 'Default', 'Required'],
-            rows: config.map(([name, f]) => h('tr', {}, h('td', {}, SETTING_LABELS[name] ?? name, h('br'), h('code', { class: 'meta' }, name)), h('td', {}, TYPE_LABELS[f.type] ?? f.type), h('td', {}, f.default === undefined || f.default === null ? '—' : String(f.default)), h('td', {}, f.required ? 'yes' : 'no'))),
+            rows: config.map(([name, f]) => h('tr', {}, h('td', {}, SETTING_LABELS[name] ?? name, h('br'), h('code', { class: 'meta' }, name)), h('td', {}, kindOf(f)), h('td', {}, f.default === undefined || f.default === null ? '—' : String(f.default)), h('td', {}, required.has(name) ? 'yes' : 'no'))),
             empty: 'This package has no settings.',
           }))),
       installPanel(pkg, membership, canManage, existing)),

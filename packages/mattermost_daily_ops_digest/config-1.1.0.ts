@@ -1,0 +1,15 @@
+// Version 1.1.0: the settings of "LLM summary with cost caps" (issue 13). The live schema is
+// ZDigestConfig + DEFAULT_DIGEST_CONFIG in lib/packages/digest-config.ts: add the summary settings
+// there (with their defaults) and they become 1.1.0's fields; the upgrade from 1.0.0 below fills
+// them from those defaults and keeps every 1.0.0 setting as it was.
+import { configSchemaWithDefaults } from '../../lib/packages/config-schema';
+import type { ConfigRecord } from '../../lib/packages/contract';
+import { DEFAULT_DIGEST_CONFIG, ZDigestConfig } from '../../lib/packages/digest-config';
+
+export const DIGEST_CONFIG_1_1_0 = configSchemaWithDefaults(ZDigestConfig.shape, DEFAULT_DIGEST_CONFIG);
+
+/** 1.0.0 → 1.1.0: keep every setting, add 1.1.0's new ones at their defaults. */
+export function migrateDigestConfig_1_0_0_to_1_1_0(config: ConfigRecord): ConfigRecord {
+  const kept = Object.fromEntries(Object.entries(config).filter(([key]) => key in DIGEST_CONFIG_1_1_0.shape));
+  return { ...DEFAULT_DIGEST_CONFIG, ...kept };
+}

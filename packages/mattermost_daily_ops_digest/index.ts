@@ -1,0 +1,16 @@
+// The digest package module: its definition plus the runtime hooks. (Its activities, workflow
+// and routes still live in the core folders; they move here mechanically — see README.)
+import type { PackageModule } from '../module';
+import { digestDefinition } from './definition';
+
+export const digestPackage: PackageModule = {
+  definition: digestDefinition,
+  // The schedule follows the installation's config and connection; after an upgrade it is
+  // brought in line again (same time and zone: the migration keeps them).
+  async provision(deps, ctx) {
+    if (ctx.phase === 'upgrade') await deps.schedules?.sync?.({ tenantId: ctx.tenantId, installationId: ctx.installationId });
+  },
+  async deprovision(deps, ctx) {
+    await deps.schedules?.deleteForInstallation(ctx);
+  },
+};

@@ -1,0 +1,31 @@
+// A package as the runtime loads it: its definition (lib/packages/contract.ts, pure) plus the
+// parts that need the outside world — activities, provisioning steps and API routes. The worker
+// and the API take these from packages/registry.ts; nothing else lists packages.
+import type { Router } from 'express';
+import type { ActivityDeps } from '../activities/deps';
+import type { AppDeps } from '../api/app';
+import type { ConfigRecord, PackageDefinition } from '../lib/packages/contract';
+
+export interface ProvisionContext {
+  tenantId: string;
+  installationId: string;
+  version: string;
+  /** The installation's config after defaults (and, for an upgrade, the declared migration). */
+  config: ConfigRecord;
+  phase: 'install' | 'upgrade';
+}
+
+export interface PackageModule {
+  definition: PackageDefinition;
+  /** Activities the package's workflows call (merged into the worker's activities). */
+  createActivities?(deps: ActivityDeps): Record<string, (...args: never[]) => Promise<unknown>>;
+  /**
+   * Package-specific provisioning, after the core has written templates and config: e.g. create
+   * or update a Temporal Schedule. Idempotent (it runs inside a retried activity).
+   */
+  provision?(deps: ActivityDeps, ctx: ProvisionContext): Promise<void>;
+  /** Removes what provision created (uninstall). Idempotent; missing resources are not errors. */
+  deprovision?(deps: ActivityDeps, ctx: { tenantId: string; installationId: string }): Promise<void>;
+  /** Routes mounted under /api/tenants/:tenant/installations/:id/ for this package's installations. */
+  routes?(deps: AppDeps): Router;
+}

@@ -1,0 +1,17 @@
+// THE list of packages the platform ships: one line per package. Adding a package is a new
+// folder under packages/ plus one line here (and, if it has workflows, one in packages/workflows.ts).
+import { createPackageCatalog, type PackageCatalog } from '../lib/packages/catalog';
+import { digestPackage } from './mattermost_daily_ops_digest';
+import type { PackageModule } from './module';
+
+export const PACKAGE_MODULES: readonly PackageModule[] = [
+  digestPackage,
+];
+
+export function defaultPackageCatalog(modules: readonly PackageModule[] = PACKAGE_MODULES): PackageCatalog {
+  return createPackageCatalog(modules.map((m) => m.definition));
+}
+
+export function findPackageModule(slug: string, modules: readonly PackageModule[] = PACKAGE_MODULES): PackageModule | undefined {
+  return modules.find((m) => m.definition.identity.slug === slug);
+}

@@ -1,0 +1,117 @@
+// The package contract: manifests are generated from the zod config schemas (so schema, defaults
+// and manifest cannot disagree), configs are validated per version, and upgrades follow only the
+// migrations a package declares.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { createPackageCatalog, migrateConfig, versionDefaults } from '../../../lib/packages/catalog';
+import { configSchemaWithDefaults } from '../../../lib/packages/config-schema';
+import type { PackageDefinition } from '../../../lib/packages/contract';
+import { ZPackageManifest } from '../../../lib/packages/manifest';
+import { defaultPackageCatalog, PACKAGE_MODULES } from '../../../packages/registry';
+
+const DIGEST = 'mattermost_daily_ops_digest';
+
+function fakePackage(withDowngrade: boolean): PackageDefinition {
+  const v1 = configSchemaWithDefaults({ channel: z.string().nullable(), window_minutes: z.number().int() }, { channel: null, window_minutes: 5 });
+  const v2 = configSchemaWithDefaults({ channel: z.string().nullable(), window_seconds: z.number().int() }, { channel: null, window_seconds: 300 });
+  const v3 = configSchemaWithDefaults({ channel: z.string().nullable(), window_seconds: z.number().int(), quiet: z.boolean() }, { channel: null, window_seconds: 300, quiet: false });
+  const base = { changelog: ['x'], provides: { workflow_templates: [], agent_templates: [] }, consumes: [], emits: [], requiredIntegrations: [] };
+  return {
+    identity: { slug: 'fake_pkg', name: 'Fake', description: 'A fake package', category: 'testing', publisher: 'Tests' },
+    versions: [
+      { ...base, version: '1.0.0', configSchema: v1, migrations: withDowngrade ? { '2.0.0': ({ window_seconds, ...rest }) => ({ ...rest, window_minutes: Math.round(Number(window_seconds) / 60) }) } : undefined },
+      { ...base, version: '2.0.0', configSchema: v2, migrations: { '1.0.0': ({ window_minutes, ...rest }) => ({ ...rest, window_seconds: Number(window_minutes) * 60 }) } },
+      { ...base, version: '2.1.0', configSchema: v3, migrations: { '2.0.0': (c) => ({ ...c, quiet: false }) } },
+    ],
+  };
+}
+
+describe('package catalogue', () => {
+  const catalog = defaultPackageCatalog();
+
+  it('publishes a valid manifest for every version of every listed package', () => {
+    const manifests = catalog.manifests();
+    expect(manifests.length).toBeGreaterThanOrEqual(PACKAGE_MODULES.length);
+    for (const m of manifests) expect(ZPackageManifest.safeParse(m).success).toBe(true);
+    expect(manifests.filter((m) => m.slug === DIGEST).map((m) => m.version)).toEqual(['1.0.0', '1.1.0']);
+  });
+
+  it('generates config_schema from the zod schema: its defaults are exactly the installation defaults', () => {
+    for (const def of catalog.definitions) {
+      for (const v of def.versions) {
+        const manifest = catalog.manifests().find((m) => m.slug === def.identity.slug && m.version === v.version)!;
+        const props = manifest.config_schema.properties as Record<string, { default?: unknown }>;
+        expect(Object.keys(props).sort()).toEqual(Object.keys(v.configSchema.shape).sort());
+        const fromSchema = Object.fromEntries(Object.entries(props).filter(([, p]) => 'default' in p).map(([k, p]) => [k, p.default]));
+        expect(fromSchema).toEqual(versionDefaults(v));
+        expect(manifest.config_schema.additionalProperties).toBe(false);
+      }
+    }
+  });
+
+  it('no longer disagrees about the credential reference: optional and nullable in schema and manifest alike', () => {
+    const m = catalog.manifests().find((x) => x.slug === DIGEST && x.version === '1.0.0')!;
+    expect((m.config_schema.required as string[] | undefined) ?? []).not.toContain('mattermost_credential_id');
+    expect(catalog.parseConfig(DIGEST, '1.0.0', {}).mattermost_credential_id).toBeNull();
+  });
+
+  it('validates an initial config against the chosen version: subsets pass, unknown or bad fields fail with paths', () => {
+    expect(catalog.parseConfigPatch(DIGEST, '1.0.0', { timezone: 'Europe/Berlin' })).toEqual({ timezone: 'Europe/Berlin' });
+    expect(() => catalog.parseConfigPatch(DIGEST, '1.0.0', { webhook: 'x' })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    try {
+      catalog.parseConfigPatch(DIGEST, '1.0.0', { max_lines: 2 });
+      throw new Error('expected a failure');
+    } catch (err) {
+      expect((err as { details: { path: string }[] }).details[0].path).toBe('config.max_lines');
+    }
+    expect(() => catalog.parseConfigPatch(DIGEST, '9.9.9', {})).toThrow(expect.objectContaining({ code: 'PACKAGE_NOT_FOUND' }));
+    expect(() => catalog.get('nope')).toThrow(expect.objectContaining({ code: 'PACKAGE_NOT_FOUND' }));
+  });
+
+  it('the newest version is chosen by semver, not by list order', () => {
+    expect(catalog.latestVersion(DIGEST).version).toBe('1.1.0');
+    const fake = createPackageCatalog([{ ...fakePackage(false), versions: [...fakePackage(false).versions].reverse() }]);
+    expect(fake.latestVersion('fake_pkg').version).toBe('2.1.0');
+  });
+
+  it('upgrades the digest 1.0.0 → 1.1.0 keeping every setting and filling the new ones from defaults', () => {
+    const plan = catalog.upgradePlan(DIGEST, '1.0.0', '1.1.0');
+    const old = catalog.storedConfig(DIGEST, '1.0.0', { timezone: 'Europe/Berlin', schedule_time: '07:30', max_lines: 12, channel: 'ops' });
+    const migrated = migrateConfig(plan, old);
+    expect(migrated).toMatchObject({ timezone: 'Europe/Berlin', schedule_time: '07:30', max_lines: 12, channel: 'ops' });
+    expect(Object.keys(migrated).sort()).toEqual(Object.keys(plan.to.configSchema.shape).sort());
+    expect(() => catalog.upgradePlan(DIGEST, '1.1.0', '1.0.0')).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(() => catalog.upgradePlan(DIGEST, '1.1.0', '1.1.0')).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+  });
+
+  it('chains declared migrations, and allows a downgrade only when the package declares it', () => {
+    const refused = createPackageCatalog([fakePackage(false)]);
+    const plan = refused.upgradePlan('fake_pkg', '1.0.0', '2.1.0');
+    expect(plan.steps.map((s) => `${s.from}->${s.to}`)).toEqual(['1.0.0->2.0.0', '2.0.0->2.1.0']);
+    expect(migrateConfig(plan, { channel: 'c', window_minutes: 7 })).toEqual({ channel: 'c', window_seconds: 420, quiet: false });
+    expect(() => refused.upgradePlan('fake_pkg', '2.0.0', '1.0.0')).toThrow(/declares no downgrade/);
+    const allowed = createPackageCatalog([fakePackage(true)]);
+    const down = allowed.upgradePlan('fake_pkg', '2.0.0', '1.0.0');
+    expect(down.downgrade).toBe(true);
+    expect(migrateConfig(down, { channel: null, window_seconds: 600 })).toEqual({ channel: null, window_minutes: 10 });
+  });
+
+  it('refuses a registry that lists a package twice', () => {
+    expect(() => createPackageCatalog([fakePackage(false), fakePackage(true)])).toThrow(/listed twice/);
+  });
+
+  it('the platform core names no package', () => {
+    const root = path.resolve(__dirname, '../../..');
+    const core = [
+      'lib/directives/request-install.ts', 'lib/directives/request-uninstall.ts', 'lib/directives/directive-types.ts', 'lib/directives/reconcile-directives.ts',
+      'lib/packages/catalog.ts', 'lib/packages/contract.ts', 'lib/packages/config-schema.ts',
+      'lib/signals/emit-signal.ts', 'lib/signals/ingest-signals.ts', 'activities/directives/directive-activities.ts', 'workflows/package-directive.ts',
+      'api/routes/installations.ts', 'api/routes/packages.ts', 'api/routes/directives.ts', 'api/routes/signals.ts',
+    ];
+    for (const file of core) {
+      const text = readFileSync(path.join(root, file), 'utf8');
+      expect({ file, names: /mattermost_daily_ops_digest|mattermost_failure_alerts|digest-config|packages\/mattermost_/.test(text) }).toEqual({ file, names: false });
+    }
+  });
+});
