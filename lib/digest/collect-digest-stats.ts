@@ -1,15 +1,22 @@
 // Aggregates a tenant's signals over a window in SQL — grouped counts, the latest failures and
-// the top error kinds — never by loading every row. Uses the (tenant_id, occurred_at) and
-// (tenant_id, type, occurred_at) indexes; runs inside the tenant's RLS transaction.
+// the top error kinds — never by loading every row; runs inside the tenant's RLS transaction.
 //
-// The queries that read payloads go through the (tenant_id, type, occurred_at) index one type at
-// a time (unnest + lateral), so their work is bounded by this tenant's rows. Written plainly
-// ("type in (...)" or "type like ..."), the planner prefers the cross-tenant (occurred_at)
-// retention index — signals arrive in time order, so it looks sequential — and then walks every
-// tenant's signals of the window: 0.3-0.5 s at 10M signals (bench/digest-aggregation.ts).
+// Counts, cost and error kinds come from the hourly rollups (signal_hourly_rollups, kept by
+// triggers on signals in the same transaction as every insert and delete) for the window's whole
+// UTC hours, and from the signals themselves for the partial hours at either edge
+// (rollup-window.ts): a 24 h window reads ~24 rollup rows per type plus at most one hour of
+// signals, whatever the tenant's size. The functions app_signal_error_kind/app_signal_cost are the
+// triggers' own, so both parts classify a signal identically.
+//
+// The latest failures are read from the signals through the (tenant_id, type, occurred_at) index
+// one type at a time (unnest + lateral), so their work is bounded by this tenant's rows. Written
+// plainly ("type in (...)"), the planner prefers the cross-tenant (occurred_at) retention index —
+// signals arrive in time order, so it looks sequential — and then walks every tenant's signals of
+// the window: 0.3-0.5 s at 10M signals (bench/digest-aggregation.ts).
 import type { Tx } from '../db/with-tenant';
 import { SIGNAL_TYPES } from '../signals/catalogue';
 import type { DigestStats } from './digest-stats';
+import { splitRollupWindow } from './rollup-window';
 
 const CONSUMED = `(type like 'package.%' or type like 'directive.%' or type like 'agent.execution.%' or type like 'workflow.run.%')`;
 const FAILED_TYPES = ['package.install.failed', 'package.uninstall.failed', 'package.upgrade.failed', 'directive.failed', 'agent.execution.failed', 'workflow.run.failed'];
@@ -21,17 +28,34 @@ const OF_TYPES = `unnest($4::text[]) as t(type) cross join lateral (
          select id, type, subject, occurred_at, payload from signals
           where tenant_id = $1::uuid and type = t.type and occurred_at >= $2 and occurred_at < $3`;
 
+// Parameters of the two rollup queries: $1 tenant, $2 window start, $3 rollup start, $4 rollup
+// end, $5 window end, $6 the types of interest. The raw edges are [$2, $3) and [$4, $5).
+const ROLLUP_HOURS = `select type, error_kind, n, cost_n, cost_sum from signal_hourly_rollups
+          where tenant_id = $1::uuid and hour >= $3 and hour < $4`;
+const RAW_EDGES = `select type, app_signal_error_kind(type, payload) as error_kind, 1::bigint as n,
+                (c is not null)::int::bigint as cost_n, coalesce(c, 0) as cost_sum
+           from signals, lateral (select app_signal_cost(payload) as c) cost
+          where tenant_id = $1::uuid and ((occurred_at >= $2 and occurred_at < $3) or (occurred_at >= $4 and occurred_at < $5))`;
+
 export async function collectDigestStats(
   tx: Tx,
   input: { tenantId: string; tenantName: string; timezone: string; windowStart: Date; windowEnd: Date; includeWorkflowRuns?: boolean },
 ): Promise<DigestStats> {
   const { tenantId, windowStart, windowEnd } = input;
-  const counts = await tx.$queryRawUnsafe<{ type: string; n: number }[]>(
-    `select type, count(*)::int as n from signals
-      where tenant_id = $1::uuid and occurred_at >= $2 and occurred_at < $3 and ${CONSUMED}
-      group by type`,
-    tenantId, windowStart, windowEnd,
+  const w = splitRollupWindow(windowStart, windowEnd);
+  const edges = [tenantId, w.windowStart, w.rollupStart, w.rollupEnd, w.windowEnd];
+  // Counts per type, and (the grouping set "()") the cost over every agent execution type, summed
+  // as numeric before the one conversion to float8, exactly as a scan of the signals would.
+  const byType = await tx.$queryRawUnsafe<{ total: boolean; type: string | null; n: number; cost_n: number | null; cost_sum: number | null }[]>(
+    `select grouping(type) = 1 as total, type, sum(n)::float8 as n,
+            sum(cost_n) filter (where type = any($6::text[]))::float8 as cost_n,
+            sum(cost_sum) filter (where type = any($6::text[]))::float8 as cost_sum
+       from (${ROLLUP_HOURS} union all ${RAW_EDGES}) x
+      where ${CONSUMED}
+      group by grouping sets ((type), ())`,
+    ...edges, AGENT_EXECUTION_TYPES,
   );
+  const counts = byType.filter((row) => !row.total) as { type: string; n: number }[];
   const failures = await tx.$queryRawUnsafe<{ type: string; subject: string | null; occurred_at: Date; error_kind: string | null; message: string | null }[]>(
     `select s.type, s.subject, s.occurred_at,
             coalesce(s.payload->>'error_kind', s.payload->>'error_type') as error_kind,
@@ -40,24 +64,19 @@ export async function collectDigestStats(
       order by s.occurred_at desc, s.id desc limit 20`,
     tenantId, windowStart, windowEnd, FAILED_TYPES,
   );
-  const topErrors = await tx.$queryRawUnsafe<{ error_kind: string; n: number }[]>(
-    `select coalesce(s.payload->>'error_kind', s.payload->>'error_type', 'unknown') as error_kind, count(*)::int as n
-       from ${OF_TYPES} offset 0) s
-      group by 1 order by 2 desc, 1 limit 5`,
-    tenantId, windowStart, windowEnd, FAILED_TYPES,
+  // The top error kinds, and failure counts by error kind and source (the type's first segment),
+  // from one scan of the rollups and edges (the CTE is materialized: read once, grouped twice).
+  const errorGroups = await tx.$queryRawUnsafe<{ by_source: boolean; error_kind: string; source: string; n: number }[]>(
+    `with x as materialized (select type, error_kind, n from (${ROLLUP_HOURS} union all ${RAW_EDGES}) r where type = any($6::text[]))
+     (select false as by_source, error_kind, '' as source, sum(n)::float8 as n from x group by 2 order by 4 desc, 2 limit 5)
+     union all
+     (select true, error_kind, split_part(type, '.', 1), sum(n)::float8 from x group by 2, 3 order by 4 desc, 2, 3 limit 20)`,
+    ...edges, FAILED_TYPES,
   );
-  const errorSources = await tx.$queryRawUnsafe<{ error_kind: string; source: string; n: number }[]>(
-    `select coalesce(s.payload->>'error_kind', s.payload->>'error_type', 'unknown') as error_kind, split_part(s.type, '.', 1) as source, count(*)::int as n
-       from ${OF_TYPES} offset 0) s
-      group by 1, 2 order by 3 desc, 1, 2 limit 20`,
-    tenantId, windowStart, windowEnd, FAILED_TYPES,
-  );
-  const cost = await tx.$queryRawUnsafe<{ total: number | null; n: number }[]>(
-    `select sum((s.payload->>'cost_usd')::numeric)::float8 as total, count(*)::int as n
-       from ${OF_TYPES} offset 0) s
-      where jsonb_typeof(s.payload->'cost_usd') = 'number'`,
-    tenantId, windowStart, windowEnd, AGENT_EXECUTION_TYPES,
-  );
+  const topErrors = errorGroups.filter((g) => !g.by_source);
+  const errorSources = errorGroups.filter((g) => g.by_source);
+  const totalRow = byType.find((row) => row.total);
+  const cost = totalRow && (totalRow.cost_n ?? 0) > 0 ? { total: totalRow.cost_sum, n: totalRow.cost_n! } : null;
 
   const c = (type: string) => counts.find((row) => row.type === type)?.n ?? 0;
   const total = counts.reduce((sum, row) => sum + row.n, 0);
@@ -80,7 +99,7 @@ export async function collectDigestStats(
     failureTotal: FAILED_TYPES.reduce((sum, type) => sum + c(type), 0),
     topErrors: topErrors.map((e) => ({ errorKind: e.error_kind, count: e.n })),
     errorSources: errorSources.map((e) => ({ errorKind: e.error_kind, source: e.source, count: e.n })),
-    cost: cost[0] && cost[0].n > 0 ? { totalUsd: Math.round((cost[0].total ?? 0) * 10000) / 10000, executionsWithCost: cost[0].n } : null,
+    cost: cost ? { totalUsd: Math.round((cost.total ?? 0) * 10000) / 10000, executionsWithCost: cost.n } : null,
     totalSignals: total,
   };
 }

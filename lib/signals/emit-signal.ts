@@ -42,6 +42,12 @@ const INSERT_SIGNALS = `insert into signals (id, tenant_id, type, occurred_at, c
   select gen_random_uuid(), * from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
   on conflict do nothing`;
 
+function byDedupeKey(a: Prisma.SignalCreateManyInput, b: Prisma.SignalCreateManyInput): number {
+  const x = a.dedupeKey ?? '';
+  const y = b.dedupeKey ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function insertParams(rows: Prisma.SignalCreateManyInput[]): unknown[] {
   return [
     rows.map((r) => r.tenantId),
@@ -62,7 +68,10 @@ function insertParams(rows: Prisma.SignalCreateManyInput[]): unknown[] {
  */
 export async function emitSignals(tx: Tx, inputs: SignalInput[]): Promise<number> {
   if (inputs.length === 0) return 0;
-  const rows = inputs.map(toSignalRow);
+  // Inserted in dedupe-key order: two concurrent batches sharing keys then wait on each other in
+  // one direction only (in input order, A holding k1 and B holding k2 would each wait for the
+  // other's key: a deadlock). The hourly-rollup trigger takes its row locks in key order too.
+  const rows = inputs.map(toSignalRow).sort(byDedupeKey);
   if (!inputs.some((i) => isTelemetryEvent(i.type))) {
     return tx.$executeRawUnsafe(INSERT_SIGNALS, ...insertParams(rows));
   }

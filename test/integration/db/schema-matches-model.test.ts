@@ -15,7 +15,7 @@ function expectedSqlType(field: Field): string {
   const native = field.nativeType as [string, string[]] | null | undefined;
   if (native?.[0] === 'Uuid') return 'uuid';
   if (native?.[0] === 'Timestamptz') return 'timestamp with time zone';
-  const map: Record<string, string> = { String: 'text', DateTime: 'timestamp without time zone', Json: 'jsonb', Bytes: 'bytea', Int: 'integer', Boolean: 'boolean', BigInt: 'bigint' };
+  const map: Record<string, string> = { String: 'text', DateTime: 'timestamp without time zone', Json: 'jsonb', Bytes: 'bytea', Int: 'integer', Boolean: 'boolean', BigInt: 'bigint', Decimal: 'numeric' };
   return map[field.type] ?? `unknown:${field.type}`;
 }
 
