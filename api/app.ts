@@ -24,6 +24,7 @@ import { directivesRouter } from './routes/directives';
 import { executionsRouter } from './routes/executions';
 import { healthRouter } from './routes/health';
 import { installationsRouter } from './routes/installations';
+import { digestMessagesRouter } from './routes/digest-messages';
 import { digestPreviewRouter } from './routes/digest-preview';
 import { metricsRouter } from './routes/metrics';
 import { packagesRouter } from './routes/packages';
@@ -58,6 +59,8 @@ export interface AppDeps {
   http?: { trustProxy?: boolean | number | string[]; hstsMaxAgeSeconds?: number };
   /** The package definitions (default: packages/registry.ts). */
   packages?: PackageCatalog;
+  /** PUBLIC_URL for links the API writes into digests (the preview's truncation pointer); default auth.publicUrl. */
+  publicUrl?: string;
 }
 
 /** AppDeps after createApp filled in its defaults. */
@@ -92,6 +95,9 @@ export function createApp(input: AppDeps): Express {
   tenantScoped.use('/installations', installationsRouter(deps));
   tenantScoped.use('/installations', digestPreviewRouter(deps));
   tenantScoped.use('/directives', directivesRouter(deps));
+  const digestMessages = digestMessagesRouter(deps);
+  tenantScoped.use('/executions', digestMessages.byExecution);
+  tenantScoped.use('/digests', digestMessages.byCorrelation);
   tenantScoped.use('/executions', executionsRouter(deps));
   tenantScoped.use('/signals', signalsRouter(deps));
   tenantScoped.use('/timeline', timelineRouter(deps));

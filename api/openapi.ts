@@ -3,7 +3,8 @@
 // /api/openapi.json; test/integration/api/openapi.test.ts keeps it true to the mounted routes.
 import { z } from 'zod';
 import { ZCreateApiTokenBody } from './routes/api-tokens.schemas';
-import { ZDigestPreviewQuery } from './routes/digest-preview.schemas';
+import { ZDigestPreviewBody, ZDigestPreviewQuery } from './routes/digest-preview.schemas';
+import { ZDigestMessageQuery } from './routes/digest-messages.schemas';
 import { ZLoginBody } from './routes/auth.schemas';
 import { ZDirectiveListQuery } from './routes/directives.schemas';
 import { ZExecutionListQuery } from './routes/executions.schemas';
@@ -110,6 +111,12 @@ export const API_OPERATIONS: ApiOperation[] = [
     description: 'Window: local_date (a scheduled digest), execution_id (a past run), or window_end [+ window_start]; none = the latest scheduled window. Must lie inside signal retention (SIGNAL_RETENTION_DAYS). Writes nothing.',
     responses: { 200: { description: 'The preview.', schema: 'DigestPreview' }, ...tenantRead },
   },
+  {
+    method: 'post', path: `${INST}/digest-preview`, operationId: 'previewDigestSettings', summary: 'Preview: the digest with unsaved settings, exactly as a run would post it (never posted)', tag: 'digest', access: 'tenant',
+    body: ZDigestPreviewBody,
+    description: 'The same window choice as the replay, plus `config`: unsaved settings merged over the saved ones and validated like PUT /config (422 VALIDATION_FAILED with per-field details). Writes nothing.',
+    responses: { 200: { description: 'The preview, with the sender overrides.', schema: 'DigestPreview' }, ...tenantWrite },
+  },
   { method: 'get', path: `${INST}/health`, operationId: 'getInstallationHealth', summary: 'Status, last error with its hint, last post, next runs, Run now quota', tag: 'digest', access: 'tenant', responses: { 200: { description: 'Health.', schema: 'InstallationHealth' }, ...tenantRead } },
   {
     method: 'post', path: `${INST}/runs`, operationId: 'runNow', summary: 'Run now (limited per tenant per hour)', tag: 'digest', access: 'tenant-admin',
@@ -120,6 +127,8 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: 'get', path: `${T}/directives`, operationId: 'listDirectives', summary: 'Directive history', tag: 'history', access: 'tenant', query: ZDirectiveListQuery, responses: { 200: { description: 'Newest first.', schema: 'DirectiveList' }, ...tenantRead } },
   { method: 'get', path: `${T}/directives/{id}`, operationId: 'getDirective', summary: 'A directive with its signals', tag: 'history', access: 'tenant', responses: { 200: { description: 'The directive.', schema: 'DirectiveDetail' }, ...tenantRead } },
   { method: 'get', path: `${T}/executions`, operationId: 'listExecutions', summary: 'Digest runs', tag: 'history', access: 'tenant', query: ZExecutionListQuery, responses: { 200: { description: 'Newest first.', schema: 'ExecutionList' }, ...tenantRead } },
+  { method: 'get', path: `${T}/executions/{id}/message`, operationId: 'getRunMessage', summary: 'The digest message of a run: as posted, and the full digest', tag: 'history', access: 'tenant', responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead } },
+  { method: 'get', path: `${T}/digests`, operationId: 'findDigestMessage', summary: 'The latest digest message of a correlation id (what the truncation pointer opens)', tag: 'history', access: 'tenant', query: ZDigestMessageQuery, responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead } },
   { method: 'get', path: `${T}/executions/{id}`, operationId: 'getExecution', summary: 'A run with its logs', tag: 'history', access: 'tenant', responses: { 200: { description: 'The run.', schema: 'ExecutionDetail' }, ...tenantRead } },
   {
     method: 'post', path: `${T}/executions/{id}/retry`, operationId: 'retryRun', summary: 'Retry a failed run (never posts twice)', tag: 'history', access: 'tenant-admin',

@@ -1,10 +1,10 @@
-// Aggregates the window's signals in SQL and renders the deterministic Markdown digest.
-import { createHash } from 'node:crypto';
+// Aggregates the window's signals in SQL, renders the deterministic Markdown digest, and keeps
+// the message (and the full digest behind its truncation pointer) with the run, so FleetPrompt
+// can show what it posted (lib/digest/render-digest.ts; purged with the signals' retention).
 import { withTenant } from '../../lib/db/with-tenant';
 import { collectDigestStats } from '../../lib/digest/collect-digest-stats';
-import { formatDigest } from '../../lib/digest/format-digest';
+import { renderDigest } from '../../lib/digest/render-digest';
 import { appendExecutionLog } from '../../lib/executions/execution-log';
-import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../../lib/mattermost';
 import { storedDigestConfig } from '../../lib/packages/digest-config';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import { emitSignal } from '../../lib/signals/emit-signal';
@@ -21,10 +21,17 @@ export function createGenerateDigest(deps: ActivityDeps) {
       ]);
       const config = storedDigestConfig(installation.config);
       const stats = await collectDigestStats(tx, { tenantId: ctx.tenantId, tenantName: tenant.name, timezone: config.timezone, windowStart: execution.windowStart, windowEnd: execution.windowEnd });
-      const adminUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, '')}/admin?correlation=${encodeURIComponent(ctx.correlationId)}` : undefined;
-      const digest = formatDigest(stats, { maxLines: config.max_lines, includeCostEstimates: config.include_cost_estimates, adminUrl, runeBudget: Math.min(12_000, MATTERMOST_MESSAGE_RUNE_LIMIT) });
-      const contentHash = createHash('sha256').update(digest.text).digest('hex');
+      const rendered = renderDigest(stats, config, { publicUrl: deps.publicUrl, correlationId: ctx.correlationId });
+      const digest = rendered.posted;
+      const contentHash = rendered.contentHash;
       const facts = { total_signals: stats.totalSignals, failures: stats.failures.length, line_count: digest.lineCount, truncated: digest.truncated, content_hash: contentHash.slice(0, 16) };
+      // One row per run (an activity retry rewrites the same row).
+      const message = { text: digest.text, fullText: rendered.full.text, truncated: digest.truncated, lineCount: digest.lineCount, contentHash, username: rendered.username, iconUrl: rendered.iconUrl, channel: rendered.channel };
+      await tx.digestMessage.upsert({
+        where: { executionId: ctx.executionId },
+        create: { tenantId: ctx.tenantId, executionId: ctx.executionId, installationId: ctx.installationId, correlationId: ctx.correlationId, ...message },
+        update: message,
+      });
       await appendExecutionLog(tx, { ...ctx, level: 'info', message: 'Digest generated', data: facts });
       await emitSignal(tx, {
         tenantId: ctx.tenantId,

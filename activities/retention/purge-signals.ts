@@ -29,6 +29,12 @@ export async function purgeSignalBatch(db: ActivityDeps['db'], before: Date, bat
   return Number(rows[0]?.n ?? 0);
 }
 
+/** The digest messages of the same age go with the signals (they are message content). */
+export async function purgeDigestMessageBatch(db: ActivityDeps['db'], before: Date, batchSize: number): Promise<number> {
+  const rows = await db.$queryRaw<{ n: number }[]>`select app_purge_digest_messages(${before}::timestamptz, ${batchSize}::integer) as n`;
+  return Number(rows[0]?.n ?? 0);
+}
+
 export function createPurgeSignals(deps: ActivityDeps) {
   return async function purgeSignals(input: PurgeSignalsInput): Promise<PurgeSignalsResult> {
     const ctx = Context.current();
@@ -50,7 +56,16 @@ export function createPurgeSignals(deps: ActivityDeps) {
       }
       await ctx.sleep(input.pauseMs); // throws if the workflow cancelled the purge
     }
-    deps.logger.info({ before: input.before, ...result }, 'signal retention purge');
+    // Once the signals are done, the digest messages of the same cutoff (far fewer: one per run).
+    let digestMessages = 0;
+    if (result.done) {
+      for (let n = input.batchSize; n === input.batchSize; ) {
+        n = await purgeDigestMessageBatch(deps.db, before, input.batchSize);
+        digestMessages += n;
+        ctx.heartbeat({ deleted: result.deleted, batches: result.batches, digestMessages });
+      }
+    }
+    deps.logger.info({ before: input.before, ...result, digestMessages }, 'signal retention purge');
     return result;
   };
 }

@@ -1,23 +1,31 @@
 // Replay a digest: GET /installations/:id/digest-preview re-generates the digest for a past window
 // inside signal retention, exactly as a run would format it, and returns it as a preview. It never
 // posts, and touches neither the posting ledger nor executions nor signals (lib/digest/preview-digest.ts).
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { DEFAULT_SIGNAL_RETENTION_DAYS, previewDigest, type PreviewWindow } from '../../lib/digest/preview-digest';
 import { isLocalDate } from '../../lib/schedule/local-date';
 import type { AppDeps } from '../app';
 import { tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { setRequestCorrelationId } from '../middleware/request-context';
-import { ZDigestPreviewQuery } from './digest-preview.schemas';
+import { ZDigestPreviewBody, ZDigestPreviewQuery, type TDigestPreviewQuery } from './digest-preview.schemas';
 import { ZIdParam } from './installations.schemas';
 import { AppError } from '../../lib/errors/app-error';
 
-export function digestPreviewRouter(deps: Pick<AppDeps, 'db' | 'auth' | 'signalRetentionDays'>): Router {
+export function digestPreviewRouter(deps: Pick<AppDeps, 'db' | 'auth' | 'signalRetentionDays' | 'publicUrl'>): Router {
   const router = Router({ mergeParams: true });
 
-  router.get('/:id/digest-preview', async (req, res) => {
-    const id = parseInput(ZIdParam, req.params.id, 'installation id');
-    const q = parseInput(ZDigestPreviewQuery, req.query, 'query');
+  // GET replays a past window with the saved settings; POST previews unsaved settings (the
+  // body's `config`, merged over the saved ones) — both read only, neither posts.
+  router.get('/:id/digest-preview', (req, res) => preview(req.params.id, parseInput(ZDigestPreviewQuery, req.query, 'query'), undefined, res));
+  router.post('/:id/digest-preview', (req, res) => {
+    const body = parseInput(ZDigestPreviewBody, req.body ?? {}, 'preview request');
+    const { config, ...window } = body;
+    return preview(req.params.id, window, config, res);
+  });
+
+  async function preview(rawId: unknown, q: TDigestPreviewQuery, config: Record<string, unknown> | undefined, res: Response) {
+    const id = parseInput(ZIdParam, rawId, 'installation id');
     if (q.local_date && !isLocalDate(q.local_date)) {
       throw new AppError('VALIDATION_FAILED', 'The query is invalid: local_date: is not a calendar date.', { details: [{ path: 'local_date', message: 'is not a calendar date' }] });
     }
@@ -30,8 +38,8 @@ export function digestPreviewRouter(deps: Pick<AppDeps, 'db' | 'auth' | 'signalR
           : { kind: 'latest' };
     const tenant = tenantOf(res);
     const preview = await previewDigest(
-      { db: deps.db, publicUrl: deps.auth?.publicUrl },
-      { tenantId: tenant.id, installationId: id, window, retentionDays: deps.signalRetentionDays ?? DEFAULT_SIGNAL_RETENTION_DAYS },
+      { db: deps.db, publicUrl: deps.publicUrl ?? deps.auth?.publicUrl },
+      { tenantId: tenant.id, installationId: id, window, retentionDays: deps.signalRetentionDays ?? DEFAULT_SIGNAL_RETENTION_DAYS, config },
     );
     if (preview.correlationId) setRequestCorrelationId(res, preview.correlationId);
     res.set('Cache-Control', 'no-store').json({
@@ -48,9 +56,14 @@ export function digestPreviewRouter(deps: Pick<AppDeps, 'db' | 'auth' | 'signalR
       truncated: preview.truncated,
       total_signals: preview.totalSignals,
       content_hash: preview.contentHash,
+      full_text: preview.fullText,
+      // How the post names its sender: the overrides as sent (shown only if the server allows them).
+      username: preview.username,
+      icon_url: preview.iconUrl,
+      channel: preview.channel,
       retention: { days: preview.retentionDays, oldest_available: preview.oldestAvailable },
     });
-  });
+  }
 
   return router;
 }

@@ -18,6 +18,8 @@ export interface FormatDigestOptions {
   adminUrl?: string;
   /** Clamped to 1000..16383 (Mattermost's post limit); default 12000. */
   runeBudget?: number;
+  /** The full digest, with no line or length budget (what the truncation pointer opens). */
+  untruncated?: boolean;
 }
 
 export interface FormattedDigest {
@@ -71,7 +73,7 @@ export function formatDigest(stats: DigestStats, options: FormatDigestOptions): 
     action,
     ...tail,
   ];
-  const fits = (lines: string[]) => lines.length <= maxLines && runeLength(lines.join('\n')) <= runeBudget;
+  const fits = (lines: string[]) => options.untruncated === true || (lines.length <= maxLines && runeLength(lines.join('\n')) <= runeBudget);
   const allCounts = [counts.heading, ...counts.items];
   const allCost = cost ? [cost.heading, ...cost.items] : [];
 

@@ -2,16 +2,15 @@
 // still inside signal retention, from the signals as they are now — the same aggregation and
 // formatting as a real run (activities/digest/generate-digest.ts) — as a preview. Reads only:
 // nothing is posted, no execution, ledger row or signal is written.
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/client';
 import { withTenant } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
-import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../mattermost/message-limit';
-import { storedDigestConfig } from '../packages/digest-config';
+import { formatZodIssues } from '../errors/zod-issues';
+import { storedDigestConfig, ZDigestConfig, type TDigestConfig } from '../packages/digest-config';
 import { digestRunIdentity } from '../schedule/digest-run-identity';
 import { localTimeToInstant } from '../schedule/local-time-to-instant';
 import { collectDigestStats } from './collect-digest-stats';
-import { formatDigest } from './format-digest';
+import { renderDigest } from './render-digest';
 
 export const DEFAULT_SIGNAL_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -35,6 +34,11 @@ export interface DigestPreview {
   truncated: boolean;
   totalSignals: number;
   contentHash: string;
+  /** The digest without the line and length budget (what the truncation pointer opens). */
+  fullText: string;
+  username: string | null;
+  iconUrl: string | null;
+  channel: string | null;
   retentionDays: number;
   oldestAvailable: Date;
 }
@@ -43,9 +47,25 @@ function invalid(path: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', `The preview window is invalid: ${path}: ${message}.`, { details: [{ path, message }] });
 }
 
+/** The stored config with the unsaved changes over it, validated as PUT /config would. */
+function withUnsaved(stored: TDigestConfig, patch: Record<string, unknown> | undefined): TDigestConfig {
+  if (!patch) return stored;
+  const merged = ZDigestConfig.safeParse({ ...stored, ...patch, mattermost_credential_id: stored.mattermost_credential_id });
+  if (!merged.success) throw new AppError('VALIDATION_FAILED', 'Some settings need fixing before they can be previewed.', { details: formatZodIssues(merged.error) });
+  return merged.data;
+}
+
 export async function previewDigest(
   deps: { db: Db; publicUrl?: string },
-  input: { tenantId: string; installationId: string; window: PreviewWindow; retentionDays: number; now?: Date },
+  input: {
+    tenantId: string;
+    installationId: string;
+    window: PreviewWindow;
+    retentionDays: number;
+    now?: Date;
+    /** Unsaved settings to preview with: merged over the stored config and validated like a save. */
+    config?: Record<string, unknown>;
+  },
 ): Promise<DigestPreview> {
   const now = input.now ?? new Date();
   const oldestAvailable = new Date(now.getTime() - input.retentionDays * DAY_MS);
@@ -53,7 +73,7 @@ export async function previewDigest(
   return withTenant(deps.db, input.tenantId, async (tx) => {
     const installation = await tx.installation.findUnique({ where: { id: input.installationId } });
     if (!installation) throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
-    const config = storedDigestConfig(installation.config);
+    const config = withUnsaved(storedDigestConfig(installation.config), input.config);
 
     let windowStart: Date;
     let windowEnd: Date;
@@ -80,8 +100,8 @@ export async function previewDigest(
     }
 
     const stats = await collectDigestStats(tx, { tenantId: input.tenantId, tenantName: tenant.name, timezone: config.timezone, windowStart, windowEnd });
-    const adminUrl = deps.publicUrl && correlationId ? `${deps.publicUrl.replace(/\/$/, '')}/admin?correlation=${encodeURIComponent(correlationId)}` : undefined;
-    const digest = formatDigest(stats, { maxLines: config.max_lines, includeCostEstimates: config.include_cost_estimates, adminUrl, runeBudget: Math.min(12_000, MATTERMOST_MESSAGE_RUNE_LIMIT) });
+    const rendered = renderDigest(stats, config, { publicUrl: deps.publicUrl, correlationId });
+    const digest = rendered.posted;
     return {
       installationId: installation.id,
       windowStart,
@@ -93,7 +113,11 @@ export async function previewDigest(
       lineCount: digest.lineCount,
       truncated: digest.truncated,
       totalSignals: stats.totalSignals,
-      contentHash: createHash('sha256').update(digest.text).digest('hex'),
+      contentHash: rendered.contentHash,
+      fullText: rendered.full.text,
+      username: rendered.username,
+      iconUrl: rendered.iconUrl,
+      channel: rendered.channel,
       retentionDays: input.retentionDays,
       oldestAvailable,
     };

@@ -17,7 +17,11 @@ export const ZDigestConfig = z
     enabled: z.boolean(),
     channel: ZChannelName.nullable(),
     include_llm_summary: z.boolean(),
-    max_lines: z.number().int().min(5).max(200),
+    max_lines: z
+      .number({ error: 'must be a whole number from 5 to 200' })
+      .int('must be a whole number from 5 to 200')
+      .min(5, 'must be a whole number from 5 to 200')
+      .max(200, 'must be a whole number from 5 to 200'),
     include_cost_estimates: z.boolean(),
     post_as_username: z
       .string()

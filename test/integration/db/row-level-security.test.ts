@@ -22,6 +22,7 @@ function rowsFor(tenantId: string) {
     executions: { id: executionId, tenant_id: tenantId, installation_id: installationId, kind: 'digest', trigger: 'manual', correlation_id: 'c', window_start: new Date(), window_end: new Date() },
     execution_logs: { id: randomUUID(), tenant_id: tenantId, execution_id: executionId, correlation_id: 'c', level: 'info', message: 'm' },
     outbound_messages: { id: randomUUID(), tenant_id: tenantId, provider: 'mattermost', destination: 'd', dedupe_key: randomUUID(), content_hash: 'h', updated_at: new Date() },
+    digest_messages: { id: randomUUID(), tenant_id: tenantId, execution_id: executionId, installation_id: installationId, correlation_id: 'c', text: 't', full_text: 't', truncated: false, line_count: 1, content_hash: 'h' },
   } as const;
 }
 
