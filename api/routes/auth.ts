@@ -3,7 +3,7 @@
 import { Router, type Response } from 'express';
 import { SESSION_COOKIE, sessionCookieOptions } from '../../lib/auth/cookies';
 import { getUser, verifyCredentials, type SignedInUser } from '../../lib/auth/credentials';
-import { loginRateKey } from '../../lib/auth/login-rate-limit';
+import { createLoginRateLimiter } from '../../lib/auth/login-rate-limit';
 import { findUserMemberships } from '../../lib/auth/memberships';
 import { createSession, deleteSession } from '../../lib/auth/sessions';
 import { resolveAuthSettings } from '../../lib/auth/settings';
@@ -26,21 +26,20 @@ async function presentSession(db: Db, user: SignedInUser, csrfToken: string) {
 export function authRouter(deps: Pick<AppDeps, 'db' | 'auth'>): Router {
   const router = Router();
   const settings = resolveAuthSettings(deps.auth);
+  const limiter = settings.loginLimiter ?? createLoginRateLimiter(deps.db);
   const clearCookie = (res: Response) => res.clearCookie(SESSION_COOKIE, sessionCookieOptions({ secure: settings.secureCookies }));
 
   router.post('/login', async (req, res) => {
     const body = parseInput(ZLoginBody, req.body ?? {}, 'sign-in request');
-    const key = loginRateKey(body.email, req.ip);
-    const verdict = settings.loginLimiter.check(key);
+    // body.email is already normalised (trimmed, lower-cased) by the schema.
+    const attempt = { email: body.email, address: req.ip };
+    const verdict = await limiter.attempt(attempt);
     if (verdict.limited) {
       throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts. Try again later.', { headers: { 'Retry-After': String(verdict.retryAfterSeconds) } });
     }
     const user = await verifyCredentials(deps.db, body.email, body.password);
-    if (!user) {
-      settings.loginLimiter.recordFailure(key);
-      throw new AppError('INVALID_CREDENTIALS', 'The email or password is wrong.');
-    }
-    settings.loginLimiter.reset(key);
+    if (!user) throw new AppError('INVALID_CREDENTIALS', 'The email or password is wrong.');
+    await limiter.succeeded(attempt);
     // A new sign-in never reuses a session (no fixation): drop the one this browser had.
     const previous = sessionOf(res);
     if (previous) await deleteSession(deps.db, previous.sessionId);

@@ -17,14 +17,17 @@ export interface SignedInUser {
   name: string;
 }
 
+/** The one spelling of an address that users.email stores (a CHECK constraint holds it so). */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
 /** The user when the email and password match, else null. */
 export async function verifyCredentials(db: Db, email: string, password: string): Promise<SignedInUser | null> {
-  const user = await db.user.findFirst({
-    where: { email: { equals: normalizeEmail(email), mode: 'insensitive' } },
+  // Exact equality on the normalised address: never a pattern (a case-insensitive "equals"
+  // becomes ILIKE, where "_" and "%" in what was typed are wildcards).
+  const user = await db.user.findUnique({
+    where: { email: normalizeEmail(email) },
     select: { id: true, email: true, name: true, passwordHash: true },
   });
   // No such user, or one without a usable password (e.g. created by a script): same work, same answer.

@@ -1,7 +1,8 @@
 // How the API authenticates browsers: cookie security, the site's own origin, session lifetime
 // and the failed-login limit. api/server.ts passes values from the parsed config; tests pass
-// their own; anything unset gets the defaults below.
-import { createLoginRateLimiter, type LoginRateLimiter } from './login-rate-limit';
+// their own; anything unset gets the defaults below (the login limiter: Postgres-backed with
+// DEFAULT_LOGIN_RATE_LIMITS, built by the auth router on its database).
+import type { LoginRateLimiter } from './login-rate-limit';
 import { SESSION_TTL_MS } from './sessions';
 
 export interface AuthSettings {
@@ -10,7 +11,7 @@ export interface AuthSettings {
   /** The public origin of the site (PUBLIC_URL); requests are also same-origin when Origin matches Host. */
   publicUrl?: string;
   sessionTtlMs: number;
-  loginLimiter: LoginRateLimiter;
+  loginLimiter?: LoginRateLimiter;
 }
 
 export function resolveAuthSettings(input: Partial<AuthSettings> = {}): AuthSettings {
@@ -18,6 +19,6 @@ export function resolveAuthSettings(input: Partial<AuthSettings> = {}): AuthSett
     secureCookies: input.secureCookies ?? (input.publicUrl ? input.publicUrl.startsWith('https://') : process.env.NODE_ENV === 'production'),
     publicUrl: input.publicUrl,
     sessionTtlMs: input.sessionTtlMs ?? SESSION_TTL_MS,
-    loginLimiter: input.loginLimiter ?? createLoginRateLimiter(),
+    loginLimiter: input.loginLimiter,
   };
 }

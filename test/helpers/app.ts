@@ -9,6 +9,7 @@ import { createLogger } from '../../lib/log/logger';
 import { parseKeyring } from '../../lib/crypto/keyring';
 import { createMattermostClient } from '../../lib/mattermost';
 import { scheduleControl } from '../../lib/runtime/digest-runtime';
+import { createLoginRateLimiter } from '../../lib/auth/login-rate-limit';
 
 export function temporalStarter(temporal: TemporalHandle): DirectiveStarter {
   return { start: (d) => startDirectiveWorkflow(temporal, d) };
@@ -49,5 +50,9 @@ export function buildTestApp(opts: { db: Db; temporal?: TemporalHandle; starter?
       return true;
     },
     ...opts.overrides,
+    // Every test request comes from 127.0.0.1 and all test files share one database: the
+    // per-address bucket would otherwise turn one file's failed sign-ins into another's 429s.
+    // The per-account limits stay as in production; tests of the address limit pass their own.
+    auth: { loginLimiter: createLoginRateLimiter(opts.db, { perAddress: 1_000_000 }), ...opts.overrides?.auth },
   });
 }

@@ -225,7 +225,7 @@ describe('sign-in and sessions', () => {
 
   it('limits failed sign-ins per email and address: 429 with Retry-After, even for the right password', async () => {
     let now = 1_000_000;
-    const limitedApp = buildTestApp({ db: handle.db, overrides: { auth: { loginLimiter: createLoginRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000, now: () => now }) } } });
+    const limitedApp = buildTestApp({ db: handle.db, overrides: { auth: { loginLimiter: createLoginRateLimiter(handle.db, { perAccountAndAddress: 10, windowMs: 15 * 60_000, now: () => now }) } } });
     const user = await createTestUser(handle, { memberships: [{ tenantId: tenant.id, role: 'owner' }] });
     const attempt = (password: string, email = user.email) => request(limitedApp).post('/api/auth/login').send({ email, password });
 
