@@ -9,7 +9,7 @@ import { ZLoginBody } from './routes/auth.schemas';
 import { ZDirectiveListQuery } from './routes/directives.schemas';
 import { ZExecutionListQuery } from './routes/executions.schemas';
 import { ZConfigBody, ZConnectCredentialBody } from './routes/installation-digest.schemas';
-import { ZIdParam, ZInstallBody } from './routes/installations.schemas';
+import { ZIdParam, ZInstallBody, ZUpgradeBody } from './routes/installations.schemas';
 import { MAX_INGEST_BATCH, ZIngestBody, ZSignalListQuery, ZTimelineParam } from './routes/signals.schemas';
 import { RESPONSE_SCHEMAS, type ResponseSchemaName } from './response-schemas';
 
@@ -93,6 +93,11 @@ export const API_OPERATIONS: ApiOperation[] = [
   },
   { method: 'get', path: `${T}/installations`, operationId: 'listInstallations', summary: 'Installations', tag: 'installations', access: 'tenant', responses: { 200: { description: 'Installations, newest first.', schema: 'InstallationList' }, ...tenantRead } },
   { method: 'get', path: INST, operationId: 'getInstallation', summary: 'An installation', tag: 'installations', access: 'tenant', responses: { 200: { description: 'The installation.', schema: 'Installation' }, ...tenantRead } },
+  {
+    method: 'post', path: `${INST}/upgrade`, operationId: 'upgradePackage', summary: 'Upgrade to another version (package.upgrade directive)', tag: 'installations', access: 'tenant-admin', body: ZUpgradeBody,
+    description: 'Migrates the config by the migration the package declares and re-provisions. Idempotency key dir:pkg_upgrade:{tenant}:{slug}:{from}:{to}: repeated requests give one directive. A downgrade is refused unless the package declares it.',
+    responses: { 202: { description: 'Accepted; poll the directive.', schema: 'DirectiveAccepted', headers: { Location: 'The directive.' } }, ...tenantWrite, 409: err('Not installed, already at that version, another upgrade in progress, or no declared path (INVALID_STATE).') },
+  },
   { method: 'delete', path: INST, operationId: 'uninstallPackage', summary: 'Uninstall (package.uninstall directive)', tag: 'installations', access: 'tenant-admin', responses: { 202: { description: 'Accepted.', schema: 'DirectiveAccepted' }, ...tenantWrite } },
 
   // The digest installation

@@ -24,9 +24,13 @@ export const ZPackage = z.strictObject({
   description: z.string(),
   category: z.string(),
   publisher: z.string(),
-  manifest: ZJsonObject.describe('The package contract: provides, consumes, emits, config_schema.'),
+  manifest: ZJsonObject.describe('The package manifest: identity, changelog, provides, consumes, emits, required_integrations, upgrades_from, and config_schema (JSON Schema generated from the zod config schema).'),
 });
-export const ZPackageDetail = z.strictObject({ ...ZPackage.shape, versions: z.array(z.string()) });
+export const ZPackageDetail = z.strictObject({
+  ...ZPackage.shape,
+  versions: z.array(z.string()).describe('Every version in the registry, newest first (semver order).'),
+  changelog: z.array(z.strictObject({ version: z.string(), changes: z.array(z.string()) })).describe('What each version changed, newest first.'),
+});
 export const ZPackageList = z.strictObject({ items: z.array(ZPackage) });
 
 export const ZInstallation = z.strictObject({

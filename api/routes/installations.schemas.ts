@@ -8,6 +8,13 @@ export const ZInstallBody = z
   })
   .strict();
 
+/** Upgrade (or, where the package declares it, downgrade) an installation to this version. */
+export const ZUpgradeBody = z
+  .object({
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 1.1.0'),
+  })
+  .strict();
+
 export const ZIdParam = z.uuid({ error: 'must be an id (uuid)' });
 
 /** Actions that take no input (Run now, Retry): no body, or an empty JSON object. */

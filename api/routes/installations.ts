@@ -3,13 +3,14 @@ import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import { requestInstall } from '../../lib/directives/request-install';
 import { requestUninstall } from '../../lib/directives/request-uninstall';
+import { requestUpgrade } from '../../lib/directives/request-upgrade';
 import { AppError } from '../../lib/errors/app-error';
 import type { ComposedAppDeps } from '../app';
 import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentDirective, presentInstallation } from '../presenters';
 import { installationDigestRouter } from './installation-digest';
-import { ZIdParam, ZInstallBody } from './installations.schemas';
+import { ZIdParam, ZInstallBody, ZUpgradeBody } from './installations.schemas';
 
 export function installationsRouter(deps: ComposedAppDeps): Router {
   const router = Router({ mergeParams: true });
@@ -54,6 +55,18 @@ export function installationsRouter(deps: ComposedAppDeps): Router {
     const principal = principalOf(res);
     const result = await requestUninstall(deps, { tenant, actor: { userId: principal.userId, role: principal.role }, installationId: id });
     res.status(202).json({ created: result.created, installation: presentInstallation(result.installation), directive: presentDirective(result.directive, links) });
+  });
+
+  router.post('/:id/upgrade', requireRole('owner', 'admin'), async (req, res) => {
+    const id = parseInput(ZIdParam, req.params.id, 'installation id');
+    const body = parseInput(ZUpgradeBody, req.body ?? {}, 'upgrade request');
+    const tenant = tenantOf(res);
+    const principal = principalOf(res);
+    const result = await requestUpgrade(deps, { tenant, actor: { userId: principal.userId, role: principal.role }, installationId: id, toVersion: body.version });
+    res
+      .status(202)
+      .location(`/api/tenants/${tenant.slug}/directives/${result.directive.id}`)
+      .json({ created: result.created, installation: presentInstallation(result.installation), directive: presentDirective(result.directive, links) });
   });
 
   router.use('/:id', installationDigestRouter(deps));

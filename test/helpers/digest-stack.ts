@@ -62,10 +62,10 @@ export const auth = (tenant: TestTenant, role: keyof TestTenant['tokens'] = 'own
 /** A tenant with the digest installed (and, unless told otherwise, connected to a fake webhook). */
 export async function installedTenant(
   s: DigestStack,
-  options: { connect?: 'webhook' | 'pat' | false; channel?: string; config?: Record<string, unknown>; hookChannel?: string } = {},
+  options: { connect?: 'webhook' | 'pat' | false; channel?: string; config?: Record<string, unknown>; hookChannel?: string; version?: string } = {},
 ): Promise<{ tenant: TestTenant; installationId: string; hookUrl?: string }> {
   const tenant = await createTestTenant(s.handle, 'dg');
-  const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations`).set(auth(tenant)).send({ package_slug: DIGEST_PACKAGE_SLUG, config: options.config });
+  const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations`).set(auth(tenant)).send({ package_slug: DIGEST_PACKAGE_SLUG, version: options.version, config: options.config });
   const installationId = res.body.installation.id as string;
   await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed');
   if (options.channel !== undefined) {

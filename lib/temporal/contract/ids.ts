@@ -46,6 +46,18 @@ export interface UninstallDirectiveKey {
   sequence: number;
 }
 
+export interface UpgradeDirectiveKey {
+  tenantId: string;
+  packageSlug: string;
+  fromVersion: string;
+  toVersion: string;
+}
+
+/** `dir:pkg_upgrade:{tenant}:{slug}:{from}:{to}`: 50 identical upgrade requests give one directive. */
+export function upgradeDirectiveKey(p: UpgradeDirectiveKey): string {
+  return `dir:pkg_upgrade:${part('tenantId', p.tenantId)}:${part('packageSlug', p.packageSlug)}:${part('fromVersion', p.fromVersion)}:${part('toVersion', p.toVersion)}`;
+}
+
 export function installDirectiveKey(p: InstallDirectiveKey): string {
   return `dir:pkg_install:${part('tenantId', p.tenantId)}:${part('packageSlug', p.packageSlug)}:${part('version', p.version)}:${part('configChecksum', p.configChecksum)}`;
 }
@@ -61,7 +73,8 @@ export function withGeneration(key: string, generation: number): string {
 
 export type ParsedDirectiveKey =
   | ({ directiveType: 'package.install'; generation: number } & InstallDirectiveKey)
-  | ({ directiveType: 'package.uninstall'; generation: number } & UninstallDirectiveKey);
+  | ({ directiveType: 'package.uninstall'; generation: number } & UninstallDirectiveKey)
+  | ({ directiveType: 'package.upgrade'; generation: number } & UpgradeDirectiveKey);
 
 export function parseDirectiveKey(key: string): ParsedDirectiveKey | null {
   const split = splitGeneration(key);
@@ -72,6 +85,10 @@ export function parseDirectiveKey(key: string): ParsedDirectiveKey | null {
   if (parts[1] === 'pkg_install' && parts.length === 6) {
     const [, , tenantId, packageSlug, version, configChecksum] = parts;
     return { directiveType: 'package.install', tenantId, packageSlug, version, configChecksum, generation: split.generation };
+  }
+  if (parts[1] === 'pkg_upgrade' && parts.length === 6) {
+    const [, , tenantId, packageSlug, fromVersion, toVersion] = parts;
+    return { directiveType: 'package.upgrade', tenantId, packageSlug, fromVersion, toVersion, generation: split.generation };
   }
   if (parts[1] === 'pkg_uninstall' && parts.length === 5 && POSITIVE_INT.test(parts[4])) {
     const [, , tenantId, installationId, sequence] = parts;

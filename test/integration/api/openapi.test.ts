@@ -142,6 +142,7 @@ describe('OpenAPI document', () => {
     ingestSignals: () => request(app).post(`${T()}/signals`).set(bearer()).send({ signals: [{ type: 'agent.execution.completed', correlation_id: ids.correlation, payload: { cost_usd: 0.1 } }] }),
     listSignals: () => request(app).get(`${T()}/signals`).query({ type: 'agent.' }).set(bearer('member')),
     getTimeline: () => request(app).get(`${T()}/timeline/${encodeURIComponent(ids.correlation)}`).set(bearer('member')),
+    upgradePackage: () => request(app).post(`${INST()}/upgrade`).set(bearer()).send({ version: '9.9.9' }),
     disconnectMattermost: () => request(app).delete(`${INST()}/credential`).set(bearer()),
     uninstallPackage: () => request(app).delete(`${T()}/installations/${randomUUID()}`).set(bearer()),
     logout: () => owner.agent.post('/api/auth/logout').set('x-csrf-token', owner.csrfToken),

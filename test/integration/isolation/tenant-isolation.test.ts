@@ -80,6 +80,7 @@ describe('tenant isolation through the API (404, never 403; indistinguishable fr
     { method: 'get', path: `/installations/${ids.inst}/schedule`, kind: 'resource' },
     { method: 'get', path: `/installations/${ids.inst}/health`, kind: 'resource' },
     { method: 'post', path: `/installations/${ids.inst}/runs`, body: {}, kind: 'resource' },
+    { method: 'post', path: `/installations/${ids.inst}/upgrade`, body: { version: '1.1.0' }, kind: 'resource' },
     { method: 'get', path: `/installations/${ids.inst}/digest-preview`, kind: 'resource' },
     { method: 'get', path: `/executions/${ids.exec}`, kind: 'resource' },
     { method: 'post', path: `/executions/${ids.exec}/retry`, body: {}, kind: 'resource' },

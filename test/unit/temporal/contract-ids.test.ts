@@ -18,6 +18,7 @@ import {
   signalRetentionScheduleId,
   signalRetentionWorkflowId,
   uninstallDirectiveKey,
+  upgradeDirectiveKey,
   withGeneration,
 } from '../../../lib/temporal/contract';
 
@@ -35,6 +36,16 @@ describe('Temporal contract ids', () => {
         const key = withGeneration(installDirectiveKey({ tenantId, packageSlug, version, configChecksum }), g);
         expect(parseDirectiveKey(key)).toEqual({ directiveType: 'package.install', tenantId, packageSlug, version, configChecksum, generation: g });
         expect(parseWorkflowId(key)).toEqual({ kind: 'directive', directiveType: 'package.install', tenantId, packageSlug, version, configChecksum, generation: g });
+      }),
+    );
+  });
+
+  test('upgrade directive keys round-trip (with any generation)', () => {
+    fc.assert(
+      fc.property(id, segment, segment, segment, generation, (tenantId, packageSlug, fromVersion, toVersion, g) => {
+        const key = withGeneration(upgradeDirectiveKey({ tenantId, packageSlug, fromVersion, toVersion }), g);
+        expect(key.startsWith(`dir:pkg_upgrade:${tenantId}:${packageSlug}:${fromVersion}:${toVersion}`)).toBe(true);
+        expect(parseWorkflowId(key)).toEqual({ kind: 'directive', directiveType: 'package.upgrade', tenantId, packageSlug, fromVersion, toVersion, generation: g });
       }),
     );
   });

@@ -6,6 +6,7 @@ import { api, ApiError, requireSession, tenantPath } from '../api.js';
 import {
   $, announce, badge, busy, errorKindBadge, h, jsonDetails, message, pageError, relative, renderIfChanged, renderShell, replace, showFieldErrors, signalLabel, table, temporalLink, timeEl,
 } from '../dom.js';
+import { updatePanel } from './installation-update.js';
 
 const ACTIVE_INSTALL = new Set(['requested', 'installing', 'uninstalling']);
 const ACTIVE_RUN = new Set(['pending', 'running']);
@@ -51,6 +52,7 @@ function skeleton() {
     h('div', { class: 'page-head' }, h('h1', { id: 'title' }, 'Installation'), h('span', { id: 'status-badge' })),
     h('p', { class: 'lede', id: 'lede' }),
     h('div', { id: 'page-message' }),
+    h('div', { id: 'update-available' }),
     h('div', { id: 'progress-top' }),
     h('div', { class: 'cols' },
       h('div', {},
@@ -514,6 +516,8 @@ function render() {
         ? h('div', { class: 'callout err', role: 'alert' }, h('p', {}, 'The install failed. See the install progress below, then try again from the package page.'))
         : null,
   );
+  renderIfChanged($('#update-available'), [i.package_version, i.status], () =>
+    updatePanel({ pkg: state.pkg, installation: i, canManage: state.canManage, upgradePath: path('/upgrade'), onRequested: () => refresh() }));
   renderProgress();
   renderHealth();
   renderRun();
