@@ -10,6 +10,7 @@ import { loadConfig, type TConfig } from './lib/config';
 import { createDb } from './lib/db/client';
 import { reconcileRequestedDirectives } from './lib/directives/reconcile-directives';
 import { keyringFromConfig, mattermostFromConfig, scheduleControl } from './lib/runtime/digest-runtime';
+import { platformLlmFromConfig } from './lib/llm/llm-provider';
 import { createLogger } from './lib/log/logger';
 import { startMetricsServer, remoteMetrics, type MetricsServer } from './lib/metrics/metrics-server';
 import { registerProcessMetrics } from './lib/metrics/registry';
@@ -80,6 +81,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
         logger,
         keyring: keyringFromConfig(config),
         mattermost: mattermostFromConfig(config),
+        llm: platformLlmFromConfig(config),
         schedules: scheduleControl(dbHandle.db, async () => temporal),
         publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
         staleClaimMs: config.DIGEST_STALE_CLAIM_MS,

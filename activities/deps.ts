@@ -2,6 +2,7 @@
 // their own (a fake Mattermost, a test keyring, a failing provisioner...).
 import type { Keyring } from '../lib/crypto/keyring';
 import type { Db } from '../lib/db/client';
+import type { PlatformLlm } from '../lib/llm/llm-provider';
 import type { Logger } from '../lib/log/logger';
 import type { MattermostClient } from '../lib/mattermost';
 import type { PackageModule } from '../packages/module';
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   mattermost?: MattermostClient;
   /** Where the digest's "see the full digest" link points. */
   publicUrl?: string;
+  /** The platform's LLM settings (provider, prices, default caps) for the digest summary; absent: no platform provider. */
+  llm?: PlatformLlm;
   /** Age after which a `posting` ledger claim is taken as abandoned (default DEFAULT_STALE_CLAIM_MS, lib/temporal/contract/timeouts.ts). */
   staleClaimMs?: number;
   /** The packages this worker runs (default: packages/registry.ts). */

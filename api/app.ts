@@ -8,6 +8,7 @@ import type { DigestRunStarter } from '../lib/runs/request-digest-run';
 import type { DigestScheduleState } from '../lib/temporal/digest-schedule';
 import type { DirectiveStarter } from '../lib/directives/directive-starter';
 import { AppError } from '../lib/errors/app-error';
+import type { PlatformLlm } from '../lib/llm/llm-provider';
 import type { Logger } from '../lib/log/logger';
 import type { PackageCatalog } from '../lib/packages/catalog';
 import { defaultPackageCatalog } from '../packages/registry';
@@ -23,6 +24,7 @@ import { authRouter } from './routes/auth';
 import { directivesRouter } from './routes/directives';
 import { executionsRouter } from './routes/executions';
 import { healthRouter } from './routes/health';
+import { installationLlmRouter } from './routes/installation-llm';
 import { installationsRouter } from './routes/installations';
 import { digestMessagesRouter } from './routes/digest-messages';
 import { digestPreviewRouter } from './routes/digest-preview';
@@ -61,6 +63,8 @@ export interface AppDeps {
   packages?: PackageCatalog;
   /** PUBLIC_URL for links the API writes into digests (the preview's truncation pointer); default auth.publicUrl. */
   publicUrl?: string;
+  /** The platform's LLM provider and default caps (LLM_*); absent: none. */
+  llm?: PlatformLlm;
 }
 
 /** AppDeps after createApp filled in its defaults. */
@@ -94,6 +98,7 @@ export function createApp(input: AppDeps): Express {
   tenantScoped.use('/api-tokens', apiTokensRouter(deps));
   tenantScoped.use('/installations', installationsRouter(deps));
   tenantScoped.use('/installations', digestPreviewRouter(deps));
+  tenantScoped.use('/installations', installationLlmRouter(deps));
   tenantScoped.use('/directives', directivesRouter(deps));
   const digestMessages = digestMessagesRouter(deps);
   tenantScoped.use('/executions', digestMessages.byExecution);

@@ -122,6 +122,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     description: 'The same window choice as the replay, plus `config`: unsaved settings merged over the saved ones and validated like PUT /config (422 VALIDATION_FAILED with per-field details). Writes nothing.',
     responses: { 200: { description: 'The preview, with the sender overrides.', schema: 'DigestPreview' }, ...tenantWrite },
   },
+  { method: 'get', path: `${INST}/llm`, operationId: 'getLlmStatus', summary: 'The LLM summary: provider availability (or why not), model, spend against the monthly budget', tag: 'digest', access: 'tenant', responses: { 200: { description: 'Status.', schema: 'LlmStatus' }, ...tenantRead } },
   { method: 'get', path: `${INST}/health`, operationId: 'getInstallationHealth', summary: 'Status, last error with its hint, last post, next runs, Run now quota', tag: 'digest', access: 'tenant', responses: { 200: { description: 'Health.', schema: 'InstallationHealth' }, ...tenantRead } },
   {
     method: 'post', path: `${INST}/runs`, operationId: 'runNow', summary: 'Run now (limited per tenant per hour)', tag: 'digest', access: 'tenant-admin',

@@ -192,6 +192,20 @@ export const ZTimeline = z.strictObject({
   temporal_search_url: z.string().nullable().describe('Temporal Web UI: every workflow whose CorrelationId search attribute is this id.'),
 });
 
+export const ZLlmStatus = z.strictObject({
+  llm: z.strictObject({
+    available: z.boolean().describe('False: the "Include an LLM summary" setting cannot take effect; `reason` says why.'),
+    reason: z.string().nullable(),
+    source: z.enum(['platform', 'tenant']).nullable().describe('The platform default (LLM_*), or the tenant’s own key.'),
+    host: z.string().nullable(),
+    model: z.string().nullable(),
+    monthly_budget_usd: z.number(),
+    spent_this_month_usd: z.number().describe('Recorded LLM spend of the tenant since month_start (UTC calendar month).'),
+    month_start: ZDate,
+    max_tokens_per_run: z.number().int(),
+  }),
+});
+
 export const ZDigestPreview = z.strictObject({
   preview: z.literal(true),
   posted: z.literal(false).describe('A preview is never posted, and writes no run, ledger row or signal.'),
@@ -271,6 +285,7 @@ export const RESPONSE_SCHEMAS = {
   Timeline: ZTimeline,
   TimelineEvent: ZTimelineEvent,
   DigestPreview: ZDigestPreview,
+  LlmStatus: ZLlmStatus,
   Liveness: ZLiveness,
   Readiness: ZReadiness,
 } as const;

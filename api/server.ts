@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { connectTemporal, digestRunStarter, startDirectiveWorkflow } from '../client';
 import { loadConfig, secureCookiesSetting, trustProxySetting } from '../lib/config';
+import { platformLlmFromConfig } from '../lib/llm/llm-provider';
 import { assertConfinedRole, createDb } from '../lib/db/client';
 import { pendingMigrations } from '../lib/db/migrator';
 import { createLogger } from '../lib/log/logger';
@@ -40,6 +41,7 @@ async function main() {
     auth: { publicUrl: config.PUBLIC_URL, secureCookies: secureCookiesSetting(config) },
     signalRetentionDays: config.SIGNAL_RETENTION_DAYS,
     http: { trustProxy: trustProxySetting(config.TRUST_PROXY), hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS },
+    llm: platformLlmFromConfig(config),
   });
 
   const server: Server = app.listen(config.PORT, config.HOST);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from './temporal/contract/task-queue';
 import { DEFAULT_STALE_CLAIM_MS, MIN_STALE_CLAIM_MS } from './temporal/contract/timeouts';
+import { ModelPricesError, parseModelPrices } from './llm/model-prices';
 
 const ZBool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -84,6 +85,31 @@ export const ZConfig = z.object({
 
   // npm start: run the local Mattermost-compatible sink on this port (0 = off).
   MATTERMOST_SINK_PORT: z.coerce.number().int().min(0).max(65535).default(8065),
+
+  // The platform's LLM provider for the digest's optional summary: any OpenAI-compatible
+  // chat-completions endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, LiteLLM). Unset LLM_BASE_URL or
+  // LLM_MODEL: no platform provider (tenants may still connect their own key).
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_API_KEY: z.string().min(1).optional(),
+  LLM_MODEL: z.string().min(1).max(200).optional(),
+  // USD per 1000 input/output tokens, per model: "model=input/output,model2=input/output".
+  // A model without a price is never called (its cost could not be capped).
+  LLM_MODEL_PRICES: z
+    .string()
+    .default('')
+    .superRefine((spec, ctx) => {
+      try {
+        parseModelPrices(spec);
+      } catch (err) {
+        if (!(err instanceof ModelPricesError)) throw err;
+        for (const problem of err.problems) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    }),
+  // Default cost caps; an installation's own settings override them.
+  LLM_MONTHLY_BUDGET_USD: z.coerce.number().min(0).max(100_000).default(5),
+  LLM_MAX_TOKENS_PER_RUN: z.coerce.number().int().min(500).max(200_000).default(4_000),
+  // One summary request's deadline; below the summary activity's 20 s start-to-close timeout.
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(18_000).default(15_000),
 });
 
 export type TConfig = Readonly<z.infer<typeof ZConfig>>;

@@ -1,8 +1,9 @@
 // One digest run: scheduled (by the installation's Temporal Schedule), manual ("Run now") or a
 // retry. Identity, window and dedupe key come from the nominal scheduled time, never the clock.
-import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CorrelationIdKey, nominalTimeFromWorkflowId, POST_ATTEMPT_TIMEOUT_MS, ScheduledStartTimeKey, type DigestRunInput, type DigestRunResult } from '../lib/temporal/contract';
+import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_TOTAL_TIMEOUT_MS } from '../lib/llm/summary-policy';
 import { toSafeFailure } from '../lib/temporal/failure';
 
 const bookkeeping = proxyActivities<Activities>({
@@ -13,6 +14,15 @@ const bookkeeping = proxyActivities<Activities>({
 const generation = proxyActivities<Activities>({
   startToCloseTimeout: '60 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 5 },
+});
+
+// The optional LLM summary: its own bounded timeout and retries. On its last attempt the activity
+// records the fallback itself; if it never settles, generateDigest records one. `in_flight` (another
+// attempt holds the claim) is retried like the transient provider failures.
+const summarizing = proxyActivities<Activities>({
+  startToCloseTimeout: SUMMARY_ATTEMPT_TIMEOUT_MS,
+  scheduleToCloseTimeout: SUMMARY_TOTAL_TIMEOUT_MS,
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: SUMMARY_MAX_ATTEMPTS },
 });
 
 // `unknown` is not listed: postDigest decides. It throws an unknown outcome as non-retryable for a
@@ -45,6 +55,16 @@ export async function digestRunWorkflow(input: DigestRunInput): Promise<DigestRu
     throw ApplicationFailure.nonRetryable(ctx.blocked.message, ctx.blocked.kind);
   }
   try {
+    // Added in 1.1 of the digest: runs that asked for a summary get one more activity. Behind a
+    // patch so histories recorded before it (or without the setting) replay unchanged.
+    if (ctx.llmSummary && patched('llm-summary')) {
+      try {
+        await summarizing.summarizeDigest(ctx);
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        // The digest posts without the summary; generateDigest records why.
+      }
+    }
     const digest = await generation.generateDigest(ctx);
     const posted = await posting.postDigest({ ctx, digest, acceptUnknownOutcome: input.acceptUnknownOutcome });
     // An earlier attempt of this run posted it (its result was lost): this run succeeded.

@@ -41,7 +41,8 @@ export function createBeginDigestRun(deps: ActivityDeps) {
           },
         });
       }
-      const ctx = { tenantId: input.tenantId, installationId: installation.id, executionId: execution.id, correlationId: execution.correlationId, dedupeKey: execution.dedupeKey! };
+      const ctx: DigestRunContext = { tenantId: input.tenantId, installationId: installation.id, executionId: execution.id, correlationId: execution.correlationId, dedupeKey: execution.dedupeKey! };
+      if (config.include_llm_summary) ctx.llmSummary = true;
       // Closed by the API before any workflow began: the start call failed (Temporal unreachable)
       // and the user was told nothing was posted. A start that reached the server anyway (its
       // answer was lost) must keep that promise: it ends without posting or emitting anything.

@@ -16,6 +16,8 @@ export interface DigestRunContext {
   executionId: string;
   correlationId: string;
   dedupeKey: string;
+  /** The installation asks for an LLM summary (set only when true, so older results read the same). */
+  llmSummary?: true;
   /** Set when the run must not post (e.g. this local date was already posted). */
   skip?: { reason: string };
   /** Set when the run cannot post (e.g. Mattermost not connected): it ends failed with this. */
@@ -28,6 +30,15 @@ export interface GeneratedDigest {
   lineCount: number;
   truncated: boolean;
   totalSignals: number;
+}
+
+/** What the summary step settled: the telemetry facts (never its text, never the key). */
+export interface SummaryFacts {
+  outcome: string;
+  model: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
 }
 
 export interface PostDigestResult {

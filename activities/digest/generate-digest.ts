@@ -1,15 +1,19 @@
 // Aggregates the window's signals in SQL, renders the deterministic Markdown digest, and keeps
 // the message (and the full digest behind its truncation pointer) with the run, so FleetPrompt
 // can show what it posted (lib/digest/render-digest.ts; purged with the signals' retention).
-import { withTenant } from '../../lib/db/with-tenant';
+// When the installation asks for an LLM summary, the one stored for this posting (or its one-line
+// fallback note) goes under the header; the content hash covers it.
+import { withTenant, type Tx } from '../../lib/db/with-tenant';
 import { collectDigestStats } from '../../lib/digest/collect-digest-stats';
 import { renderDigest } from '../../lib/digest/render-digest';
 import { appendExecutionLog } from '../../lib/executions/execution-log';
+import { isSummaryOutcome, summaryLines, type SummaryOutcome } from '../../lib/llm/summary-outcome';
 import { storedDigestConfig } from '../../lib/packages/digest-config';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import { emitSignal } from '../../lib/signals/emit-signal';
 import type { ActivityDeps } from '../deps';
-import type { DigestRunContext, GeneratedDigest } from './digest-run-types';
+import type { DigestRunContext, GeneratedDigest, SummaryFacts } from './digest-run-types';
+import { summaryFacts } from './summarize-digest';
 
 export function createGenerateDigest(deps: ActivityDeps) {
   return async function generateDigest(ctx: DigestRunContext): Promise<GeneratedDigest> {
@@ -21,7 +25,8 @@ export function createGenerateDigest(deps: ActivityDeps) {
       ]);
       const config = storedDigestConfig(installation.config);
       const stats = await collectDigestStats(tx, { tenantId: ctx.tenantId, tenantName: tenant.name, timezone: config.timezone, windowStart: execution.windowStart, windowEnd: execution.windowEnd });
-      const rendered = renderDigest(stats, config, { publicUrl: deps.publicUrl, correlationId: ctx.correlationId });
+      const summary = ctx.llmSummary ? await storedSummary(tx, ctx) : null;
+      const rendered = renderDigest(stats, config, { publicUrl: deps.publicUrl, correlationId: ctx.correlationId }, summary ? summaryLines(summary.outcome, summary.text) : []);
       const digest = rendered.posted;
       const contentHash = rendered.contentHash;
       const facts = { total_signals: stats.totalSignals, failures: stats.failures.length, line_count: digest.lineCount, truncated: digest.truncated, content_hash: contentHash.slice(0, 16) };
@@ -41,9 +46,25 @@ export function createGenerateDigest(deps: ActivityDeps) {
         correlationId: ctx.correlationId,
         causationId: ctx.executionId,
         dedupeKey: `${ctx.executionId}:digest.generated`,
-        payload: { execution_id: ctx.executionId, ...facts },
+        payload: { execution_id: ctx.executionId, ...facts, ...(summary ? { summary: summary.facts } : {}) },
       });
       return { text: digest.text, contentHash, lineCount: digest.lineCount, truncated: digest.truncated, totalSignals: stats.totalSignals };
     });
   };
+}
+
+/**
+ * The summary stored for this posting (a Retry finds its original's). When the summary step never
+ * settled it (its activity ran out of attempts), the fallback is recorded now, once, so every later
+ * attempt and Retry renders the same text.
+ */
+async function storedSummary(tx: Tx, ctx: DigestRunContext): Promise<{ outcome: SummaryOutcome; text: string | null; facts: SummaryFacts }> {
+  await tx.llmSummary.createMany({
+    data: [{ tenantId: ctx.tenantId, installationId: ctx.installationId, executionId: ctx.executionId, dedupeKey: ctx.dedupeKey, status: 'done', outcome: 'failed', completedAt: new Date() }],
+    skipDuplicates: true,
+  });
+  await tx.llmSummary.updateMany({ where: { tenantId: ctx.tenantId, dedupeKey: ctx.dedupeKey, status: 'pending' }, data: { status: 'done', outcome: 'failed', text: null, claimedAt: null, completedAt: new Date() } });
+  const row = await tx.llmSummary.findUniqueOrThrow({ where: { tenantId_dedupeKey: { tenantId: ctx.tenantId, dedupeKey: ctx.dedupeKey } } });
+  const outcome = isSummaryOutcome(row.outcome) ? row.outcome : 'failed';
+  return { outcome, text: outcome === 'ok' ? row.text : null, facts: summaryFacts(row) };
 }

@@ -20,6 +20,8 @@ export interface FormatDigestOptions {
   runeBudget?: number;
   /** The full digest, with no line or length budget (what the truncation pointer opens). */
   untruncated?: boolean;
+  /** Already-safe lines shown right under the header and always kept (the LLM summary or its note). */
+  lead?: readonly string[];
 }
 
 export interface FormattedDigest {
@@ -48,11 +50,11 @@ export function formatDigest(stats: DigestStats, options: FormatDigestOptions): 
   const maxLines = clamp(options.maxLines, 5, 200, 50);
   const runeBudget = clamp(options.runeBudget ?? DEFAULT_RUNE_BUDGET, 1000, 16_383, DEFAULT_RUNE_BUDGET);
   const zone = isValidIanaZone(stats.timezone) ? stats.timezone : 'UTC';
-  const header = headerLine(stats, zone);
+  const header = [headerLine(stats, zone), ...(options.lead ?? [])];
   const action = `##### Recommended next action: ${recommendedAction(stats)}`;
 
   if (!hasActivity(stats)) {
-    const lines = [header, 'All quiet: no installs, directives or runs in this window.', action];
+    const lines = [...header, 'All quiet: no installs, directives or runs in this window.', action];
     return { text: lines.join('\n'), truncated: false, lineCount: lines.length };
   }
 
@@ -65,7 +67,7 @@ export function formatDigest(stats: DigestStats, options: FormatDigestOptions): 
 
   // Output order is fixed — failures, top errors, counts, cost — whatever was kept.
   const assemble = (shown: string[], errors: string[], countLines: string[], costLines: string[], tail: string[]) => [
-    header,
+    ...header,
     ...failuresBlock(shown, total),
     ...(errors.length ? [topErrors.heading, ...errors] : []),
     ...countLines,

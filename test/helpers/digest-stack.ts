@@ -6,6 +6,7 @@ import type { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import type { DbHandle } from '../../lib/db/client';
 import { withTenant } from '../../lib/db/with-tenant';
+import type { PlatformLlm } from '../../lib/llm/llm-provider';
 import { createLogger, type Logger } from '../../lib/log/logger';
 import { createMattermostClient } from '../../lib/mattermost';
 import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
@@ -25,7 +26,7 @@ export interface DigestStack {
   close(): Promise<void>;
 }
 
-export async function openDigestStack(options: { logger?: Logger; appOverrides?: Parameters<typeof buildTestApp>[0]['overrides'] } = {}): Promise<DigestStack> {
+export async function openDigestStack(options: { logger?: Logger; appOverrides?: Parameters<typeof buildTestApp>[0]['overrides']; llm?: PlatformLlm } = {}): Promise<DigestStack> {
   const handle = testDb();
   const t = await openTestTemporal();
   const fake = await startFakeMattermost();
@@ -37,6 +38,7 @@ export async function openDigestStack(options: { logger?: Logger; appOverrides?:
     mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: 1_500 }),
     schedules: scheduleControl(handle.db, async () => t.temporal),
     publicUrl: 'http://127.0.0.1:3000',
+    llm: options.llm,
   };
   const worker = await startTestWorker(t, activityDeps);
   const app = buildTestApp({ db: handle.db, temporal: t.temporal, overrides: options.appOverrides });

@@ -133,6 +133,7 @@ describe('OpenAPI document', () => {
     previewDigestSettings: () => request(app).post(`${INST()}/digest-preview`).set(bearer('member')).send({ config: { max_lines: 20 } }),
     getRunMessage: () => request(app).get(`${T()}/executions/${ids.execution}/message`).set(bearer('member')),
     findDigestMessage: () => request(app).get(`${T()}/digests`).query({ correlation_id: ids.correlation }).set(bearer('member')),
+    getLlmStatus: () => request(app).get(`${INST()}/llm`).set(bearer('member')),
     runNow: () => request(app).post(`${INST()}/runs`).set(bearer()).send({}),
     listDirectives: () => request(app).get(`${T()}/directives`).set(bearer('member')),
     getDirective: () => request(app).get(`${T()}/directives/${ids.directive}`).set(bearer('member')),

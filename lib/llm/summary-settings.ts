@@ -1,0 +1,17 @@
+// The cost caps one installation's summary runs under: its own settings (digest 1.1.0:
+// llm_monthly_budget_usd, llm_max_tokens_per_run; null = the platform default) or the platform's
+// defaults from the environment (LLM_MONTHLY_BUDGET_USD, LLM_MAX_TOKENS_PER_RUN).
+import type { PlatformLlm } from './llm-provider';
+import type { SummaryCaps } from './summary-budget';
+
+export const DEFAULT_MONTHLY_BUDGET_USD = 5;
+export const DEFAULT_MAX_TOKENS_PER_RUN = 4_000;
+
+export function summaryCaps(rawConfig: unknown, platform: Pick<PlatformLlm, 'monthlyBudgetUsd' | 'maxTokensPerRun'> | undefined): SummaryCaps {
+  const config = (rawConfig && typeof rawConfig === 'object' ? rawConfig : {}) as Record<string, unknown>;
+  const own = (key: string) => (typeof config[key] === 'number' && Number.isFinite(config[key]) && (config[key] as number) >= 0 ? (config[key] as number) : null);
+  return {
+    monthlyBudgetUsd: own('llm_monthly_budget_usd') ?? platform?.monthlyBudgetUsd ?? DEFAULT_MONTHLY_BUDGET_USD,
+    maxTokensPerRun: own('llm_max_tokens_per_run') ?? platform?.maxTokensPerRun ?? DEFAULT_MAX_TOKENS_PER_RUN,
+  };
+}
