@@ -84,7 +84,7 @@ export function createApp(input: AppDeps): Express {
 
   const api = express.Router();
   api.use(noStoreByDefault());
-  api.use('/tenants/:tenant/signals', ingestBodyParser()); // a batch of up to 500 signals
+  api.use('/tenants/:tenant/signals', ingestBodyParser()); // a batch of up to MAX_INGEST_BATCH signals
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(rejectUnstorableText()); // NUL / lone surrogates / undecodable paths: 400, not a 500 later
   api.use(authenticate(deps.db));

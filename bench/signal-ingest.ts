@@ -43,6 +43,7 @@ async function main() {
     let sent = 0;
     const latencies: number[] = [];
     const failures: Record<string, number> = {};
+    const cpu0 = stack.cpuMs();
     const t0 = now();
     const deadline = Date.now() + seconds * 1000;
     await Promise.all(
@@ -58,6 +59,9 @@ async function main() {
       }),
     );
     const elapsedS = Number(now() - t0) / 1e9;
+    const cpu1 = stack.cpuMs();
+    // CPU µs per written signal: this process (the API and the light HTTP clients) and Postgres.
+    const cpuUsPerSignal = (part: 'bench' | 'postgres', rowsWritten: number) => Math.round(((cpu1[part] - cpu0[part]) * 1000) / Math.max(1, rowsWritten));
     const rows = Number((await stack.admin.query<{ n: string }>(`select count(*) as n from signals where tenant_id = $1`, [tenant.id])).rows[0].n) - before;
     const rate = rows / elapsedS;
     const size = (await stack.admin.query<{ table: string; indexes: string }>(`select pg_size_pretty(pg_table_size('signals')) as table, pg_size_pretty(pg_indexes_size('signals')) as indexes`)).rows[0];
@@ -73,6 +77,7 @@ async function main() {
         rows_written: rows,
         signals_per_s: Math.round(rate),
         batch_ms: lat,
+        cpu_us_per_signal: { api_and_client: cpuUsPerSignal('bench', rows), postgres: cpuUsPerSignal('postgres', rows) },
         failures,
         table_size: size.table,
         index_size: size.indexes,
@@ -81,6 +86,7 @@ async function main() {
       [
         `${sent.toLocaleString('en')} signals sent in ${elapsedS.toFixed(1)} s by ${concurrency} clients (batches of ${batch}); ${accepted.toLocaleString('en')} accepted, ${rows.toLocaleString('en')} rows written`,
         `sustained ${Math.round(rate).toLocaleString('en')} signals/s; per batch ${fmt(lat)}${Object.keys(failures).length ? `; failures ${JSON.stringify(failures)}` : ''}`,
+        `CPU per signal: API + clients ${cpuUsPerSignal('bench', rows)} µs, Postgres ${cpuUsPerSignal('postgres', rows)} µs`,
         `target ≥ 5,000 signals/s: ${rate >= 5000 ? 'met' : 'MISSED'}`,
       ],
     );

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { INGESTIBLE_SIGNAL_PREFIXES, isSignalType, SIGNAL_TYPES } from '../../lib/signals/catalogue';
 
-/** Most signals one ingest request may carry. */
-export const MAX_INGEST_BATCH = 500;
+/** Most signals one ingest request may carry (wide: the per-request cost — auth, transaction,
+ * round trips — is then spread over many signals; bench/signal-ingest.ts). */
+export const MAX_INGEST_BATCH = 5000;
 /** How far in the future (clock skew) and how far back an ingested occurred_at may be. */
 export const INGEST_MAX_FUTURE_MS = 5 * 60_000;
 export const INGEST_MAX_AGE_MS = 30 * 24 * 3_600_000;

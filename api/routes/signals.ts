@@ -14,8 +14,8 @@ import { setRequestCorrelationId } from '../middleware/request-context';
 import { presentSignal } from '../presenters';
 import { ZIngestBody, ZSignalListQuery } from './signals.schemas';
 
-/** An ingest batch may be larger than other requests (500 signals). Mount before the API's own JSON parser. */
-export const INGEST_BODY_LIMIT = '1mb';
+/** An ingest batch may be larger than other requests (up to 5,000 signals). Mount before the API's own JSON parser. */
+export const INGEST_BODY_LIMIT = '10mb';
 export function ingestBodyParser() {
   return express.json({ limit: INGEST_BODY_LIMIT, strict: true });
 }

@@ -14,12 +14,22 @@ export interface DbHandle {
   close: () => Promise<void>;
 }
 
+// The pg pool under each client createDb made, for the few hot paths that bypass Prisma's query
+// layer (signal ingest: Prisma's raw-query parameter handling cost more CPU than the insert).
+const pools = new WeakMap<Db, Pool>();
+
+/** The pg pool of a client made by createDb, or undefined (a client made some other way). */
+export function poolOf(db: Db): Pool | undefined {
+  return pools.get(db);
+}
+
 export function createDb(options: { url: string; max?: number }): DbHandle {
   const pool = new Pool({ connectionString: options.url, max: options.max ?? 10 });
   pool.on('error', () => {
     /* idle client errors (e.g. a server restart) surface on the next query */
   });
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  pools.set(db, pool);
   return {
     db,
     pool,

@@ -1,5 +1,6 @@
 // The one way a signal is written. Signals are append-only; a dedupe key makes re-emitting
 // the same fact (a retried activity, a replayed workflow) a no-op.
+import type { PoolClient } from 'pg';
 import type { Tx } from '../db/with-tenant';
 import type { Prisma } from '../db/generated/client';
 import { assertJsonSafePayload } from './json-safe';
@@ -42,7 +43,7 @@ const INSERT_SIGNALS = `insert into signals (id, tenant_id, type, occurred_at, c
   select gen_random_uuid(), * from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
   on conflict do nothing`;
 
-function byDedupeKey(a: Prisma.SignalCreateManyInput, b: Prisma.SignalCreateManyInput): number {
+export function byDedupeKey(a: Prisma.SignalCreateManyInput, b: Prisma.SignalCreateManyInput): number {
   const x = a.dedupeKey ?? '';
   const y = b.dedupeKey ?? '';
   return x < y ? -1 : x > y ? 1 : 0;
@@ -62,23 +63,54 @@ function insertParams(rows: Prisma.SignalCreateManyInput[]): unknown[] {
   ];
 }
 
-/**
- * Inserts the signals (skipping any whose dedupe key exists); returns how many were new. Newly
- * written lifecycle signals also count as telemetry events (lib/metrics/telemetry.ts).
- */
-export async function emitSignals(tx: Tx, inputs: SignalInput[]): Promise<number> {
-  if (inputs.length === 0) return 0;
-  // Inserted in dedupe-key order: two concurrent batches sharing keys then wait on each other in
-  // one direction only (in input order, A holding k1 and B holding k2 would each wait for the
-  // other's key: a deadlock). The hourly-rollup trigger takes its row locks in key order too.
-  const rows = inputs.map(toSignalRow).sort(byDedupeKey);
-  if (!inputs.some((i) => isTelemetryEvent(i.type))) {
-    return tx.$executeRawUnsafe(INSERT_SIGNALS, ...insertParams(rows));
-  }
-  const written = await tx.$queryRawUnsafe<{ dedupeKey: string | null }[]>(`${INSERT_SIGNALS} returning dedupe_key as "dedupeKey"`, ...insertParams(rows));
+/** Runs the insert: returns the row count, or (returning) the dedupe keys written. */
+interface SignalWriter {
+  execute(sql: string, params: unknown[]): Promise<number>;
+  queryKeys(sql: string, params: unknown[]): Promise<{ dedupeKey: string | null }[]>;
+}
+
+/** The signals as rows checked by toSignalRow, in dedupe-key order (see emitSignals). */
+export function toSignalRows(inputs: SignalInput[]): Prisma.SignalCreateManyInput[] {
+  return inputs.map(toSignalRow).sort(byDedupeKey);
+}
+
+async function writeSignalRows(writer: SignalWriter, inputs: SignalInput[], rows: Prisma.SignalCreateManyInput[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  if (!inputs.some((i) => isTelemetryEvent(i.type))) return writer.execute(INSERT_SIGNALS, insertParams(rows));
+  const written = await writer.queryKeys(`${INSERT_SIGNALS} returning dedupe_key as "dedupeKey"`, insertParams(rows));
   const newKeys = new Set(written.map((w) => w.dedupeKey));
   recordSignalEvents(inputs.filter((i) => i.dedupeKey == null || newKeys.delete(i.dedupeKey)));
   return written.length;
+}
+
+/**
+ * Inserts the signals (skipping any whose dedupe key exists); returns how many were new. Newly
+ * written lifecycle signals also count as telemetry events (lib/metrics/telemetry.ts).
+ * Inserted in dedupe-key order: two concurrent batches sharing keys then wait on each other in
+ * one direction only (in input order, A holding k1 and B holding k2 would each wait for the
+ * other's key: a deadlock). The hourly-rollup trigger takes its row locks in key order too.
+ */
+export async function emitSignals(tx: Tx, inputs: SignalInput[]): Promise<number> {
+  return writeSignalRows(
+    { execute: (sql, params) => tx.$executeRawUnsafe(sql, ...params), queryKeys: (sql, params) => tx.$queryRawUnsafe(sql, ...params) },
+    inputs,
+    toSignalRows(inputs),
+  );
+}
+
+/**
+ * emitSignals on a plain pg client inside withTenantPg (the ingest path), for rows already made
+ * by toSignalRows from these inputs.
+ */
+export async function emitSignalRowsPg(client: PoolClient, inputs: SignalInput[], rows: Prisma.SignalCreateManyInput[]): Promise<number> {
+  return writeSignalRows(
+    {
+      execute: async (sql, params) => (await client.query(sql, params)).rowCount ?? 0,
+      queryKeys: async (sql, params) => (await client.query<{ dedupeKey: string | null }>(sql, params)).rows,
+    },
+    inputs,
+    rows,
+  );
 }
 
 export async function emitSignal(tx: Tx, input: SignalInput): Promise<boolean> {

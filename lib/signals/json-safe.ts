@@ -50,12 +50,40 @@ function check(value: unknown, path: string, depth: number, seen: Set<object>): 
   seen.delete(obj);
 }
 
+/** True when check() would accept `value` (a cycle runs into the depth limit, so it is refused too). */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth > MAX_SIGNAL_PAYLOAD_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isPlainJson(item, depth + 1)) return false;
+    return true;
+  }
+  if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return false;
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key) && !isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
 /** Throws AppError VALIDATION_FAILED naming the offending path; returns the payload's size in bytes. */
 export function assertJsonSafePayload(payload: unknown): number {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     refuse('', 'must be a JSON object');
   }
-  check(payload, '', 0, new Set());
+  // The plain walk first (no paths, no cycle set: almost every payload passes); only a payload it
+  // refuses is walked again by check() to name the offending path.
+  if (!isPlainJson(payload, 0)) check(payload, '', 0, new Set());
   const bytes = Buffer.byteLength(JSON.stringify(payload), 'utf8');
   if (bytes > MAX_SIGNAL_PAYLOAD_BYTES) {
     refuse('', `is ${bytes} bytes; the limit is ${MAX_SIGNAL_PAYLOAD_BYTES} bytes`);

@@ -23,7 +23,7 @@ interface Endpoint {
   /** Where a hostile string can go (a field path in `valid`). */
   stringFields: string[];
   auth: boolean;
-  /** Body size limit (the ingest endpoint takes batches up to 1 MB). */
+  /** Body size limit (the ingest endpoint takes batches up to 10 MB). */
   limitBytes: number;
 }
 
@@ -57,7 +57,7 @@ describe('hostile request bodies, queries and paths', () => {
       { name: 'install', method: 'post', path: `${t}/installations`, valid: { package_slug: 'mattermost_daily_ops_digest', config: { timezone: 'UTC', schedule_time: '07:30', channel: 'town-square' } }, stringFields: ['package_slug', 'config.timezone', 'config.schedule_time', 'config.channel'], auth: true, limitBytes: 256 * 1024 },
       { name: 'connect Mattermost', method: 'put', path: `${inst}/credential`, valid: { kind: 'webhook', webhook_url: 'http://127.0.0.1:9/hooks/abcdefghijklmnopqrstuvwxyz', verify: 'dry_run' }, stringFields: ['kind', 'webhook_url', 'verify'], auth: true, limitBytes: 256 * 1024 },
       { name: 'configure', method: 'put', path: `${inst}/config`, valid: { channel: 'town-square', post_as_username: 'digest-bot', post_icon_url: 'https://example.com/i.png', timezone: 'Europe/Berlin' }, stringFields: ['channel', 'post_as_username', 'post_icon_url', 'timezone'], auth: true, limitBytes: 256 * 1024 },
-      { name: 'ingest signals', method: 'post', path: `${t}/signals`, valid: { signals: [{ type: 'agent.execution.failed', subject: 'agent:a', source: 'ci', correlation_id: 'run-1', dedupe_key: 'd-1', payload: { error: 'boom' } }] }, stringFields: ['signals.0.type', 'signals.0.subject', 'signals.0.source', 'signals.0.correlation_id', 'signals.0.dedupe_key', 'signals.0.payload.error'], auth: true, limitBytes: 1024 * 1024 },
+      { name: 'ingest signals', method: 'post', path: `${t}/signals`, valid: { signals: [{ type: 'agent.execution.failed', subject: 'agent:a', source: 'ci', correlation_id: 'run-1', dedupe_key: 'd-1', payload: { error: 'boom' } }] }, stringFields: ['signals.0.type', 'signals.0.subject', 'signals.0.source', 'signals.0.correlation_id', 'signals.0.dedupe_key', 'signals.0.payload.error'], auth: true, limitBytes: 10 * 1024 * 1024 },
       { name: 'Run now', method: 'post', path: `${inst}/runs`, valid: {}, stringFields: [], auth: true, limitBytes: 256 * 1024 },
       { name: 'Retry', method: 'post', path: `${t}/executions/${h.failedExecutionId}/retry`, valid: {}, stringFields: [], auth: true, limitBytes: 256 * 1024 },
     ];

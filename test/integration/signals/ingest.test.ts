@@ -6,6 +6,7 @@ import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { emitSignals } from '../../../lib/signals/emit-signal';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
+import { MAX_INGEST_BATCH } from '../../../api/routes/signals.schemas';
 import { buildTestApp } from '../../helpers/app';
 import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';
 import { signedInAgent } from '../../helpers/session';
@@ -93,14 +94,29 @@ describe('signal ingest', () => {
     expect(stored).toBe(0);
   });
 
-  it('takes up to 500 signals per batch, and refuses 501 and an empty batch', async () => {
+  it(`takes up to ${MAX_INGEST_BATCH} signals per batch, and refuses ${MAX_INGEST_BATCH + 1} and an empty batch`, async () => {
     const run = randomUUID();
     const make = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'workflow.run.completed', dedupe_key: `${run}:${n}:${i}`, payload: { workflow: 'bulk', i } }));
-    expect((await ingest(make(500))).body).toEqual({ received: 500, accepted: 500, duplicates: 0 });
-    const over = await ingest(make(501));
+    expect((await ingest(make(MAX_INGEST_BATCH))).body).toEqual({ received: MAX_INGEST_BATCH, accepted: MAX_INGEST_BATCH, duplicates: 0 });
+    const over = await ingest(make(MAX_INGEST_BATCH + 1));
     expect(over.status).toBe(400);
     expect(over.body.error.details[0].path).toBe('signals');
     expect((await ingest([])).status).toBe(400);
+  });
+
+  it('wide batches sent concurrently and overlapping: every signal stored once, none lost', async () => {
+    const run = randomUUID();
+    const n = MAX_INGEST_BATCH;
+    // Three batches of n keys each, shifted by n/2: 2n distinct keys, half of them sent twice.
+    const batch = (from: number) => Array.from({ length: n }, (_, i) => ({ type: 'agent.execution.completed', dedupe_key: `${run}:${from + i}`, payload: { cost_usd: 0.001, i: from + i } }));
+    const results = await Promise.all([0, n / 2, n].map((from) => ingest(batch(from))));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(results.reduce((sum, r) => sum + r.body.accepted, 0)).toBe(2 * n);
+    expect(results.reduce((sum, r) => sum + r.body.duplicates, 0)).toBe(n);
+    const stored = await withTenant(handle.db, tenant.id, (tx) => tx.$queryRawUnsafe<{ n: number; keys: number }[]>(
+      `select count(*)::int as n, count(distinct dedupe_key)::int as keys from signals where dedupe_key like $1`, `ingest:${run}:%`,
+    ));
+    expect(stored[0]).toEqual({ n: 2 * n, keys: 2 * n });
   });
 
   it('needs owner or admin (member 403, no login 401), and a session needs the CSRF token', async () => {
