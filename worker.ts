@@ -1,7 +1,7 @@
 // Starts the Temporal worker: the only place that builds real activity dependencies.
 // `buildWorker` is exported for tests; running this file starts a worker until SIGINT/SIGTERM.
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { existsSync, readFileSync } from 'node:fs';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from './activities';
@@ -19,14 +19,29 @@ import { ensureSignalRetentionSchedule } from './lib/temporal/signal-retention-s
 import { telemetrySinks } from './lib/temporal/telemetry-sinks';
 import { installWorkerRuntime } from './lib/temporal/worker-runtime';
 
-export const PREBUILT_BUNDLE = path.join(__dirname, 'dist', 'workflow-bundle.js');
+/** True when this file runs compiled (`node dist/worker.js`), false under tsx or ts-jest. */
+const RUNNING_COMPILED = path.extname(__filename) === '.js';
+/** `npm run build` writes the workflow bundle next to the compiled worker: dist/workflow-bundle.js. */
+export const PREBUILT_BUNDLE = path.join(RUNNING_COMPILED ? __dirname : path.join(__dirname, 'dist'), 'workflow-bundle.js');
 /** Bundled with the workflows: log context for activities, workflow outcome metrics. */
 export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflows/observability-interceptors')];
 
-/** Bundles workflows/ once (about a second); uses the prebuilt bundle from `npm run build` when present. */
-export async function loadWorkflowBundle(): Promise<WorkflowBundleWithSourceMap | { code: string }> {
-  if (process.env.NODE_ENV === 'production' && existsSync(PREBUILT_BUNDLE)) {
-    return { code: readFileSync(PREBUILT_BUNDLE, 'utf8') };
+export class MissingWorkflowBundleError extends Error {
+  constructor(file: string) {
+    super(`The prebuilt workflow bundle ${file} is missing: run \`npm run build\` (it compiles dist/ and bundles workflows/).`);
+    this.name = 'MissingWorkflowBundleError';
+  }
+}
+
+/**
+ * The workflow code the worker runs. Compiled (production) it is always the prebuilt bundle,
+ * loaded by the SDK from its path; from sources it is bundled now (about a second), or taken
+ * from dist/ when NODE_ENV=production and `npm run build` has written it.
+ */
+export async function loadWorkflowBundle(): Promise<WorkflowBundleOption> {
+  if (RUNNING_COMPILED || process.env.NODE_ENV === 'production') {
+    if (existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
+    if (RUNNING_COMPILED) throw new MissingWorkflowBundleError(PREBUILT_BUNDLE);
   }
   return bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietBundlerLogger });
 }
@@ -41,7 +56,7 @@ export async function buildWorker(options: {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  workflowBundle: { code: string };
+  workflowBundle: WorkflowBundleOption;
   identity?: string;
 }): Promise<Worker> {
   return Worker.create({

@@ -17,9 +17,29 @@ export function redactSecrets(text: string): string {
 // Field names whose value is a secret whatever it looks like (compared without "_" / "-" and
 // case): the value is replaced at any depth of a log line, not only at the fixed pino paths.
 const SECRET_FIELDS = new Set([
-  'password', 'passwd', 'secret', 'clientsecret', 'token', 'accesstoken', 'refreshtoken', 'idtoken', 'apikey', 'apitoken',
-  'authorization', 'proxyauthorization', 'cookie', 'setcookie', 'webhookurl', 'hookurl', 'privatekey', 'csrftoken',
-  'sessiontoken', 'encryptionkeys', 'ciphertext', 'authtag', 'nonce',
+  'password',
+  'passwd',
+  'secret',
+  'clientsecret',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'apikey',
+  'apitoken',
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+  'webhookurl',
+  'hookurl',
+  'privatekey',
+  'csrftoken',
+  'sessiontoken',
+  'encryptionkeys',
+  'ciphertext',
+  'authtag',
+  'nonce',
 ]);
 
 export function isSecretFieldName(key: string): boolean {

@@ -37,7 +37,10 @@ const ASSIGNED = new RegExp(String.raw`\b(${SECRET_NAMES})(["']?\s*=\s*["']?)(?!
 // "name": "value" (echoed JSON) and name: 'value' — a quoted value is a value, not prose.
 const QUOTED_LABEL = new RegExp(String.raw`\b(${SECRET_NAMES}|authorization|cookie)(["']?\s*:\s*)(["'])(?!\[redacted\])[^"'\n]+\3`, 'gi');
 // name: value (headers, logfmt-ish prose): redacted only when the value looks like a credential.
-const LABELLED = new RegExp(String.raw`\b(${SECRET_NAMES}|authorization|proxy-authorization|cookie)(\s*:\s*)((?:bearer|basic|token)\s+)?(${CREDENTIAL_CHARS}{8,})`, 'gi');
+const LABELLED = new RegExp(
+  String.raw`\b(${SECRET_NAMES}|authorization|proxy-authorization|cookie)(\s*:\s*)((?:bearer|basic|token)\s+)?(${CREDENTIAL_CHARS}{8,})`,
+  'gi',
+);
 
 // The whole URL-ish word around /hooks/, for posts.
 const WEBHOOK_URL_WORD = /[^\s<>"'`()[\]]*\/hooks\/[^\s<>"'`()[\]]*/gi;

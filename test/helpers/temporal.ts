@@ -1,7 +1,7 @@
 // Temporal helpers for integration tests: a client on the dev server started by global setup,
 // one workflow bundle per test file, and a worker per test on its own task queue.
 import { randomUUID } from 'node:crypto';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { connectTemporal, type TemporalHandle } from '../../client';
 import type { ActivityDeps } from '../../activities';
 import { buildWorker, loadWorkflowBundle } from '../../worker';
@@ -17,7 +17,7 @@ export function temporalAddress(): string {
 export interface TestTemporal {
   temporal: TemporalHandle;
   connection: NativeConnection;
-  bundle: { code: string };
+  bundle: WorkflowBundleOption;
   close(): Promise<void>;
 }
 

@@ -59,6 +59,18 @@ describe('docker-compose.yml', () => {
 
   it('the API reads the same DATABASE_URL role the migration gives a login', () => {
     expect(String(services.api.environment?.DATABASE_URL)).toMatch(/^postgresql:\/\/fleetprompt_app:/);
-    expect(String(services.migrate.command)).toContain('db:app-login');
+    expect(String(services.migrate.command)).toContain('dist/scripts/app-login.js');
+  });
+
+  it('runs the compiled build with plain node (no tsx, no npm) and every entry is one tsconfig.build.json compiles', () => {
+    const build = readFileSync(path.resolve(__dirname, '../../../tsconfig.build.json'), 'utf8');
+    const entries = [services.api.command, services.worker.command, services.migrate.command].flatMap((c) => String(c).match(/dist\/[\w/.-]+\.js/g) ?? []);
+    expect(entries).toEqual(['dist/api/server.js', 'dist/worker.js', 'dist/scripts/migrate.js', 'dist/scripts/app-login.js', 'dist/prisma/seed.js']);
+    for (const entry of entries) {
+      const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+      expect({ source, compiled: build.includes(`"${source}"`) || build.includes(`"${source.split('/')[0]}"`) }).toEqual({ source, compiled: true });
+    }
+    expect(String(services.api.command)).not.toMatch(/tsx|npm/);
+    expect(String(services.worker.command)).not.toMatch(/tsx|npm/);
   });
 });

@@ -21,7 +21,11 @@ describe('scrubSecrets: secrets are removed', () => {
     ['connect https://user:hunter2@db.example.com/x', 'hunter2', 'connect https://[redacted]@db.example.com/x'],
     ['postgresql://fleetprompt_app:s3cret@db:5432/fleetprompt refused', 's3cret', 'postgresql://[redacted]@db:5432/fleetprompt refused'],
     ['password=hunter2hunter2 user=bob', 'hunter2hunter2', 'password=[redacted] user=bob'],
-    ['POST https://chat.example.com/x: 500 (token=tok_live_Hx8N2b7Qw0pLr5Zs)', 'tok_live_Hx8N2b7Qw0pLr5Zs', 'POST https://chat.example.com/x: 500 (token=[redacted])'],
+    [
+      'POST https://chat.example.com/x: 500 (token=tok_live_Hx8N2b7Qw0pLr5Zs)',
+      'tok_live_Hx8N2b7Qw0pLr5Zs',
+      'POST https://chat.example.com/x: 500 (token=[redacted])',
+    ],
     ['config {"password":"hunter2","host":"db"}', 'hunter2', 'config {"password":"[redacted]","host":"db"}'],
     ["{ api_key: 'short', region: 'eu' }", 'short', "{ api_key: '[redacted]', region: 'eu' }"],
     ['X-Auth-Token: 8f4k2m9q1w7e3r5t6y0u', '8f4k2m9q1w7e3r5t6y0u', 'X-Auth-Token: [redacted]'],
