@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { runWithLogContext } from '../../lib/log/context';
+import { runWithSecretScope } from '../../lib/secrets/secret-scope';
 import type { Logger } from '../../lib/log/logger';
 import { observeHttpRequest, routeTemplate, UNMATCHED_ROUTE } from '../../lib/metrics/http-metrics';
 
@@ -59,6 +60,7 @@ export function requestContext(logger: Logger) {
       const level = res.statusCode >= 500 ? 'error' : 'info';
       logger[level]({ requestId, ...late(), method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 1000) }, 'request');
     });
-    runWithLogContext({ requestId }, () => next(), late);
+    // Each request its own secret scope: secrets it verifies or decrypts are scrubbed from its text only.
+    runWithSecretScope(() => runWithLogContext({ requestId }, () => next(), late));
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INGESTIBLE_SIGNAL_PREFIXES, isSignalType, SIGNAL_TYPES } from '../../lib/signals/catalogue';
+import { findOutOfRangeNumber } from '../../lib/signals/payload-numbers';
 
 /** Most signals one ingest request may carry (wide: the per-request cost — auth, transaction,
  * round trips — is then spread over many signals; bench/signal-ingest.ts). */
@@ -40,7 +41,14 @@ export const ZIngestSignal = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_", ":", "/" or "-"')
       .optional(),
-    payload: z.record(z.string(), z.unknown()).optional(),
+    payload: z
+      .record(z.string(), z.unknown())
+      .superRefine((payload, ctx) => {
+        const problem = findOutOfRangeNumber(payload);
+        if (problem) ctx.addIssue({ code: 'custom', path: problem.path.split('.'), message: problem.message });
+      })
+      .optional()
+      .describe('Free-form JSON. Numbers within ±1e15; cost_usd, which the digest adds up, from 0 to 1,000,000.'),
   })
   .strict();
 

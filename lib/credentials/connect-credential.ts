@@ -9,7 +9,7 @@ import type { Db } from '../db/client';
 import type { IntegrationCredential, Prisma } from '../db/generated/client';
 import { withTenant } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
-import { registerSecret } from '../log/redact';
+import { rememberSecrets, runWithSecretScope } from '../secrets/secret-scope';
 import { assertWebhookUrlShape, isMattermostError, type MattermostClient } from '../mattermost';
 import { assertSafeOutboundUrl } from '../net/outbound-guard';
 import { OutboundBlockedError } from '../net/outbound-errors';
@@ -75,12 +75,14 @@ export async function connectCredential(deps: CredentialDeps, input: { tenantId:
     connect.kind === 'webhook'
       ? { kind: 'webhook', webhook_url: connect.webhook_url.trim() }
       : { kind: 'pat', base_url: connect.base_url.trim().replace(/\/+$/, ''), token: connect.token.trim(), team: connect.team ?? null };
-  for (const value of secretValues(secret)) registerSecret(value);
 
   const installation = await withTenant(deps.db, tenantId, (tx) => tx.installation.findUnique({ where: { id: installationId } }));
   if (!installation || installation.status === 'uninstalled') throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
   const config = storedDigestConfig(installation.config);
-  const verification = await verify(deps, secret, connect, config.channel);
+  // Unverified, the typed secret is known only while verifying it (its echo in Mattermost's or
+  // the guard's error is scrubbed); it joins the request's scope only once Mattermost accepted it.
+  const verification = await runWithSecretScope(() => verify(deps, secret, connect, config.channel), secretValues(secret));
+  rememberSecrets(secretValues(secret));
 
   return withTenant(deps.db, tenantId, async (tx) => {
     const current = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });

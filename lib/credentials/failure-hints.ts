@@ -11,6 +11,8 @@ const BY_CODE: Record<string, string> = {
   URL_NOT_ALLOWED: 'FleetPrompt may not call this address (private or local network). Use the server’s public URL.',
   URL_INVALID: 'Copy the webhook URL again from Mattermost: Integrations > Incoming Webhooks.',
   DNS_FAILED: 'The Mattermost host name does not resolve. Check the URL.',
+  // lib/executions/failure-codes.ts: an unclassified failure before any post was attempted.
+  NOTHING_POSTED: 'This run stopped before its digest was sent: nothing was posted to Mattermost. Retry it; if it fails again, open the digest preview for its window to see the error.',
 };
 
 const BY_KIND: Record<FailureKind, string> = {

@@ -1,11 +1,12 @@
 // Decrypts a credential inside the process that needs it (an activity, or the API while
-// connecting). The plaintext is registered with the log scrubber and never returned to callers
-// outside this boundary in any serialisable form other than the target.
+// connecting). The plaintext joins the secret scope of the work that decrypted it (its logs and
+// errors are scrubbed of it) and is never returned to callers outside this boundary in any
+// serialisable form other than the target.
 import type { Keyring } from '../crypto/keyring';
 import { decryptSecret } from '../crypto/secret-box';
 import type { Tx } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
-import { registerSecret } from '../log/redact';
+import { rememberSecrets } from '../secrets/secret-scope';
 import { ZCredentialSecret, secretValues, type TCredentialSecret } from './credential-secret';
 
 export async function loadCredentialSecret(tx: Tx, keyring: Keyring, credentialId: string) {
@@ -14,6 +15,6 @@ export async function loadCredentialSecret(tx: Tx, keyring: Keyring, credentialI
   if (row.status === 'revoked') throw new AppError('NOT_CONFIGURED', 'The Mattermost credential was revoked; connect Mattermost again.');
   const plaintext = decryptSecret(keyring, { ciphertext: Buffer.from(row.ciphertext), nonce: Buffer.from(row.nonce), authTag: Buffer.from(row.authTag), keyId: row.keyId }, { tenantId: row.tenantId, credentialId: row.id });
   const secret: TCredentialSecret = ZCredentialSecret.parse(JSON.parse(plaintext));
-  for (const value of secretValues(secret)) registerSecret(value);
+  rememberSecrets(secretValues(secret));
   return { row, secret };
 }

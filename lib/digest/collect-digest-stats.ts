@@ -18,6 +18,9 @@ import { SIGNAL_TYPES } from '../signals/catalogue';
 import type { DigestStats } from './digest-stats';
 import { splitRollupWindow } from './rollup-window';
 
+/** The largest cost total a digest reports (a sum beyond it is shown as this). */
+export const MAX_COST_TOTAL = 1e12;
+
 const CONSUMED = `(type like 'package.%' or type like 'directive.%' or type like 'agent.execution.%' or type like 'workflow.run.%')`;
 const FAILED_TYPES = ['package.install.failed', 'package.uninstall.failed', 'package.upgrade.failed', 'directive.failed', 'agent.execution.failed', 'workflow.run.failed'];
 /** Only catalogue types are ever written (emitSignals and the ingest schema), so this is every agent.execution.* type. */
@@ -45,11 +48,13 @@ export async function collectDigestStats(
   const w = splitRollupWindow(windowStart, windowEnd);
   const edges = [tenantId, w.windowStart, w.rollupStart, w.rollupEnd, w.windowEnd];
   // Counts per type, and (the grouping set "()") the cost over every agent execution type, summed
-  // as numeric before the one conversion to float8, exactly as a scan of the signals would.
+  // as numeric before the one conversion to float8, exactly as a scan of the signals would. The
+  // numeric sum cannot overflow; it is clamped into [0, MAX_COST_TOTAL] before the conversion, so
+  // signals stored before ingest bounded cost_usd (lib/signals/payload-numbers.ts) cannot either.
   const byType = await tx.$queryRawUnsafe<{ total: boolean; type: string | null; n: number; cost_n: number | null; cost_sum: number | null }[]>(
     `select grouping(type) = 1 as total, type, sum(n)::float8 as n,
             sum(cost_n) filter (where type = any($6::text[]))::float8 as cost_n,
-            sum(cost_sum) filter (where type = any($6::text[]))::float8 as cost_sum
+            least(greatest(sum(cost_sum) filter (where type = any($6::text[])), 0), ${MAX_COST_TOTAL})::float8 as cost_sum
        from (${ROLLUP_HOURS} union all ${RAW_EDGES}) x
       where ${CONSUMED}
       group by grouping sets ((type), ())`,

@@ -3,7 +3,15 @@
 // same code-specific advice the connect form gives, without a second copy of the failure.
 import type { Tx } from '../db/with-tenant';
 
-/** executionId → the code of its latest logged failure (only executions that logged one). */
+/**
+ * A run that failed for an unclassified reason (error kind "unknown") and never claimed a post in
+ * the outbound ledger: its digest never reached Mattermost (e.g. generating it failed), so "the
+ * outcome is unknown, Mattermost may have posted" would be false. Every post is claimed in the
+ * ledger before the request is sent, so no claim means no post.
+ */
+export const NOTHING_POSTED = 'NOTHING_POSTED';
+
+/** executionId → the code of its latest logged failure (only executions that logged one), else NOTHING_POSTED when that is known. */
 export async function failureCodes(tx: Tx, tenantId: string, executionIds: string[]): Promise<Map<string, string>> {
   if (!executionIds.length) return new Map();
   const rows = await tx.$queryRawUnsafe<{ execution_id: string; code: string }[]>(
@@ -14,7 +22,16 @@ export async function failureCodes(tx: Tx, tenantId: string, executionIds: strin
     tenantId,
     executionIds,
   );
-  return new Map(rows.map((r) => [r.execution_id, r.code]));
+  const codes = new Map(rows.map((r) => [r.execution_id, r.code]));
+  const unposted = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `select e.id::text from executions e
+      where e.tenant_id = $1::uuid and e.id = any($2::uuid[]) and e.status = 'failed' and e.error_kind = 'unknown'
+        and not exists (select 1 from outbound_messages m where m.tenant_id = e.tenant_id and m.execution_id = e.id)`,
+    tenantId,
+    executionIds.filter((id) => !codes.has(id)),
+  );
+  for (const { id } of unposted) codes.set(id, NOTHING_POSTED);
+  return codes;
 }
 
 /** The code of the installation's latest failed run, if it logged one. */

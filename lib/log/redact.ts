@@ -1,17 +1,12 @@
 // Redaction for everything this process stores, logs or returns: free text goes through the one
-// scrubber (lib/secrets/scrub-secrets.ts) with the secret values registered here; objects are
-// walked, and fields whose name says "secret" are censored whatever their value.
+// scrubber (lib/secrets/scrub-secrets.ts) with the secret values of the current scope (the
+// request or activity that holds them: lib/secrets/secret-scope.ts); objects are walked, and
+// fields whose name says "secret" are censored whatever their value.
 import { REDACTED, scrubSecrets } from '../secrets/scrub-secrets';
-
-const KNOWN = new Set<string>();
-
-/** Registers a secret value (e.g. a decrypted token) to be scrubbed from any text. */
-export function registerSecret(value: string): void {
-  if (value.length >= 8) KNOWN.add(value);
-}
+import { scopedSecrets } from '../secrets/secret-scope';
 
 export function redactSecrets(text: string): string {
-  return scrubSecrets(text, { knownSecrets: KNOWN });
+  return scrubSecrets(text, { knownSecrets: scopedSecrets() });
 }
 
 // Field names whose value is a secret whatever it looks like (compared without "_" / "-" and

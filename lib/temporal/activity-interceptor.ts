@@ -7,6 +7,8 @@ import type { Context as ActivityContext } from '@temporalio/activity';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
 import { contextFromWorkflowId, runWithLogContext, type LogContext } from '../log/context';
+import { redactSecrets } from '../log/redact';
+import { runWithSecretScope } from '../secrets/secret-scope';
 import type { Logger } from '../log/logger';
 import { recordMattermostPost } from '../metrics/telemetry';
 import { LOG_CONTEXT_HEADER } from './contract';
@@ -50,6 +52,16 @@ function merge(...sources: LogContext[]): LogContext {
   return out;
 }
 
+/** Scrubs the messages of an error and its causes in place (the scope's secrets are known only here). */
+function scrubErrorMessages(err: unknown): unknown {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const scrubbed = redactSecrets(e.message);
+    if (scrubbed !== e.message) e.message = scrubbed;
+    if (e.stack) e.stack = redactSecrets(e.stack);
+  }
+  return err;
+}
+
 class ObservedActivity implements ActivityInboundCallsInterceptor {
   constructor(
     private readonly ctx: ActivityContext,
@@ -64,7 +76,9 @@ class ObservedActivity implements ActivityInboundCallsInterceptor {
       runId: info.workflowExecution?.runId,
       activityType: info.activityType,
     });
-    return runWithLogContext(context, async () => {
+    // Each attempt its own secret scope (a credential it decrypts is scrubbed from its logs and
+    // from the error it fails with, before that error leaves for Temporal).
+    return runWithSecretScope(() => runWithLogContext(context, async () => {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {
@@ -82,9 +96,9 @@ class ObservedActivity implements ActivityInboundCallsInterceptor {
           { attempt: info.attempt, durationMs: Math.round(seconds() * 1000), errorKind: typeof errorKind === 'string' ? errorKind : null, err: err instanceof Error ? err.message : String(err) },
           'activity attempt failed',
         );
-        throw err;
+        throw scrubErrorMessages(err);
       }
-    });
+    }));
   }
 }
 

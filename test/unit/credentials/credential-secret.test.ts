@@ -1,6 +1,7 @@
 import { credentialFacts, secretValues, toTarget, ZCredentialSecret, type TCredentialSecret } from '../../../lib/credentials/credential-secret';
 import { secretFingerprint } from '../../../lib/crypto/fingerprint';
-import { redactSecrets, registerSecret } from '../../../lib/log/redact';
+import { redactSecrets } from '../../../lib/log/redact';
+import { rememberSecrets, runWithSecretScope } from '../../../lib/secrets/secret-scope';
 
 const HOOK_ID = 'xk3p9q7rj7fz8dm1tq5w3aabcd';
 const HOOK_URL = `https://mm.example.com/hooks/${HOOK_ID}`;
@@ -100,13 +101,18 @@ describe('secretValues', () => {
     expect(secretValues(pat())).toEqual([TOKEN]);
   });
 
-  it('registered values are scrubbed from free text', () => {
+  it('values remembered in a scope are scrubbed from free text in that scope only', () => {
     const token = `tok${Date.now()}abcdefghijkl`;
-    for (const value of secretValues(pat({ token }))) registerSecret(value);
-    expect(redactSecrets(`GET /users/me with ${token} failed`)).toBe('GET /users/me with [redacted] failed');
     const hookId = `hk${Date.now()}abcdefghijklmn`;
-    for (const value of secretValues(webhook(`https://mm.example.com/hooks/${hookId}?x=1`))) registerSecret(value);
-    expect(redactSecrets(`incoming webhook ${hookId}.`)).toBe('incoming webhook [redacted].');
+    runWithSecretScope(() => {
+      rememberSecrets(secretValues(pat({ token })));
+      expect(redactSecrets(`GET /users/me with ${token} failed`)).toBe('GET /users/me with [redacted] failed');
+      rememberSecrets(secretValues(webhook(`https://mm.example.com/hooks/${hookId}?x=1`)));
+      expect(redactSecrets(`incoming webhook ${hookId}.`)).toBe('incoming webhook [redacted].');
+    });
+    // Another piece of work (and no work at all) does not know them.
+    runWithSecretScope(() => expect(redactSecrets(`text mentioning ${token}`)).toBe(`text mentioning ${token}`));
+    expect(redactSecrets(`incoming webhook ${hookId}.`)).toBe(`incoming webhook ${hookId}.`);
   });
 });
 

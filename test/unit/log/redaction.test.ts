@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { runWithLogContext } from '../../../lib/log/context';
 import { createLogger } from '../../../lib/log/logger';
-import { registerSecret } from '../../../lib/log/redact';
+import { rememberSecrets, runWithSecretScope } from '../../../lib/secrets/secret-scope';
 import { temporalLogger } from '../../../lib/log/temporal-logger';
 
 function capture() {
@@ -28,9 +28,8 @@ const TOKEN = 'tok_live_Hx8N2b7Qw0pLr5Zs';
 const SECRETS = { HOOK_ID, BEARER, REGISTERED, PASSWORD, TOKEN };
 
 describe('log redaction', () => {
-  beforeAll(() => registerSecret(REGISTERED));
-
-  it('no secret survives, wherever it is written', () => {
+  it('no secret survives, wherever it is written', () => runWithSecretScope(() => {
+    rememberSecrets([REGISTERED]); // as decrypting a credential does, in the work that holds it
     const { logger, text, lines } = capture();
     logger.info(`posting to ${WEBHOOK_URL} failed`);
     logger.warn({ url: WEBHOOK_URL, request: { headers: { authorization: `Bearer ${BEARER}` } } }, 'outbound request');
@@ -61,7 +60,7 @@ describe('log redaction', () => {
     expect((all[5].user as Record<string, unknown>).password).toBe('[redacted]');
     expect(all[6].component).toBe('client');
     expect(out).toContain('[redacted]');
-  });
+  }));
 
   it('every line names the work in progress (log context), without duplicating child bindings', () => {
     const { logger, lines } = capture();
