@@ -11,7 +11,7 @@ import type { Db } from '../db/client';
 import type { IntegrationCredential, Prisma } from '../db/generated/client';
 import { withTenant } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
-import { registerSecret } from '../log/redact';
+import { rememberSecrets, runWithSecretScope } from '../secrets/secret-scope';
 import { assertSafeOutboundUrl } from '../net/outbound-guard';
 import { SIGNAL_TYPES } from '../signals/catalogue';
 import { emitSignal } from '../signals/emit-signal';
@@ -66,8 +66,9 @@ async function verify(secret: TLlmSecret, model: string, deps: ConnectLlmDeps): 
 export async function connectTenantLlm(deps: ConnectLlmDeps, input: { tenantId: string; connect: ConnectLlmInput }): Promise<IntegrationCredential> {
   const { tenantId, connect } = input;
   const secret: TLlmSecret = { api_key: connect.api_key.trim(), base_url: connect.base_url.trim().replace(/\/+$/, '') };
-  registerSecret(secret.api_key);
-  const verification = await verify(secret, connect.model, deps);
+  // Unverified, the key is known to the scrubber only while verifying it; then to this request.
+  const verification = await runWithSecretScope(() => verify(secret, connect.model, deps), [secret.api_key]);
+  rememberSecrets([secret.api_key]);
   const url = new URL(secret.base_url);
   const metadata: TLlmMetadata & Record<string, unknown> = {
     base_url: `${url.origin}${url.pathname}`.replace(/\/+$/, ''),

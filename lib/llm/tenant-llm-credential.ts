@@ -8,7 +8,7 @@ import type { Keyring } from '../crypto/keyring';
 import { decryptSecret } from '../crypto/secret-box';
 import type { IntegrationCredential } from '../db/generated/client';
 import type { Tx } from '../db/with-tenant';
-import { registerSecret } from '../log/redact';
+import { rememberSecrets } from '../secrets/secret-scope';
 import type { LlmProvider, PlatformLlm } from './llm-provider';
 
 export const LLM_PROVIDER = 'llm';
@@ -40,7 +40,7 @@ export function findTenantLlmCredential(tx: Tx): Promise<IntegrationCredential |
 export function tenantProvider(row: IntegrationCredential, keyring: Keyring, platform: PlatformLlm | undefined): LlmProvider {
   const plaintext = decryptSecret(keyring, { ciphertext: Buffer.from(row.ciphertext), nonce: Buffer.from(row.nonce), authTag: Buffer.from(row.authTag), keyId: row.keyId }, { tenantId: row.tenantId, credentialId: row.id });
   const secret = ZLlmSecret.parse(JSON.parse(plaintext));
-  registerSecret(secret.api_key);
+  rememberSecrets([secret.api_key]); // scrubbed from the logs and errors of the work holding it
   const meta = ZLlmMetadata.parse(row.metadata);
   const own = meta.input_per_1k !== null && meta.output_per_1k !== null ? { inputPer1k: meta.input_per_1k, outputPer1k: meta.output_per_1k } : null;
   return { source: 'tenant', baseUrl: secret.base_url, model: meta.model, apiKey: secret.api_key, price: own ?? platform?.prices.get(meta.model) ?? null, credentialId: row.id };
