@@ -2,7 +2,7 @@
 // made on the status code and the AppError `id`, never on `message` (translated, and on newer
 // servers it embeds the hook id). Newer servers (about 10.3/10.4 on) wrap every webhook error
 // as web.incoming_webhook.general.app_error with the inner status, so for webhooks the status
-// is what counts; see /work/shared/reference/mattermost-contract.md §3 and §8.
+// is what counts; see docs/mattermost-contract.md §3 and §8.
 import { parseAppErrorId } from './app-error-body';
 import { MattermostError, type MattermostErrorCode } from './mattermost-error';
 import { retryAfterFromHeaders } from './retry-after';
@@ -132,7 +132,7 @@ export function classifyResponse(res: ResponseFacts, ctx: ClassifyContext): Matt
     case 501:
       return make('validation', 'WEBHOOKS_DISABLED', 'Incoming webhooks are disabled on this Mattermost server. Ask its administrator to enable them (System Console > Integrations).');
     case 503:
-      // Contract §8: the server created nothing, so this is safe to retry.
+      // docs/mattermost-contract.md §8: the server created nothing, so this is safe to retry.
       return make('network', 'SERVER_UNAVAILABLE', 'Mattermost is temporarily unavailable; nothing was posted.', {
         retryable: true,
         retryAfterMs: retryAfterFromHeaders(res.headers, ctx.nowMs),

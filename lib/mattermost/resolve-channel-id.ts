@@ -6,7 +6,7 @@ import { MattermostError } from './mattermost-error';
 import { callMattermostApi } from './rest-request';
 import type { MattermostCallOptions } from './types';
 
-// Mattermost's IsValidChannelIdentifier / IsValidTeamName (contract §7).
+// Mattermost's IsValidChannelIdentifier / IsValidTeamName (docs/mattermost-contract.md §7).
 const CHANNEL_NAME = /^[a-z0-9]+([a-z\-_0-9]+|(__)?)[a-z0-9]*$/;
 const TEAM_NAME = /^[a-z0-9]+([a-z\-0-9]+|(__)?)[a-z0-9]+$/;
 

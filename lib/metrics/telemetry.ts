@@ -1,4 +1,4 @@
-// The spec's telemetry events (seed-phase-2c §12) as Prometheus metrics. Prometheus names cannot
+// The product's telemetry events (`fleetprompt.<family>.<event>`) as Prometheus metrics. Prometheus names cannot
 // contain dots, so `fleetprompt.<family>.<event>` becomes the counter `fleetprompt_<family>_total`
 // with the event as a label, plus a latency histogram `fleetprompt_<family>_duration_seconds`:
 //

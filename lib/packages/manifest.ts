@@ -1,4 +1,4 @@
-// The package manifest (spec §4) as published in the registry: identity, version, what the
+// The package manifest as published in the registry: identity, version, what the
 // package provides, consumes and emits, the integrations it needs, and its config as JSON Schema.
 // Built from the package's definition (lib/packages/contract.ts) — never hand-written — and
 // checked against ZPackageManifest before it reaches the registry.

@@ -1,5 +1,6 @@
 // POST /hooks/{id}: Mattermost's incomingWebhook + HandleIncomingWebhook + CreateWebhookPost,
-// checks evaluated in the contract's order (§1), errors shaped per server generation (§3).
+// checks evaluated in the server's order (docs/mattermost-contract.md §1), errors shaped per server
+// generation (§3).
 import { decodeWebhookFormFields, decodeWebhookJson, emptyWebhookRequest, type IncomingWebhookRequest } from './webhook-request';
 import { header, type FakeRequest } from './fake-request';
 import { textResponse, type FakeResponse } from './fake-response';

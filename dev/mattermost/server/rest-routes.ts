@@ -1,4 +1,4 @@
-// The REST endpoints the client uses (contract §6): users/me, channel by team+channel name,
+// The REST endpoints the client uses (docs/mattermost-contract.md §6): users/me, channel by team+channel name,
 // create post (with pending_post_id de-duplication), and posts since a time.
 import { header, type FakeRequest } from './fake-request';
 import { jsonResponse, textResponse, type FakeResponse } from './fake-response';

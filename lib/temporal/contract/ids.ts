@@ -1,4 +1,4 @@
-// Business-keyed ids: a workflow id *is* the idempotency key of the work it does (design §5), so
+// Business-keyed ids: a workflow id *is* the idempotency key of the work it does (README, "Key rules"), so
 // it is built in exactly one place and read back (log context, metric labels, the nominal time
 // of a scheduled run) by the parser paired with that builder. Every builder refuses a part that
 // would make its id ambiguous; test/unit/temporal/contract-ids.test.ts proves parse(build(x)) = x.

@@ -1,4 +1,4 @@
-// The fake itself against the contract (shared/reference/mattermost-contract.md): raw HTTP
+// The fake itself against the contract (docs/mattermost-contract.md): raw HTTP
 // requests, so that what the client is tested against is what Mattermost does.
 import http from 'node:http';
 import { startFakeMattermost, type FakeMattermost } from '../../fakes/mattermost-server';

@@ -1,4 +1,4 @@
-// Every row of the contract's error tables (§3 webhooks, both server generations; §5 rate
+// Every row of docs/mattermost-contract.md's error tables (§3 webhooks, both server generations; §5 rate
 // limiting; §6 REST), plus the success rules of §2/§8, mapped to our classification.
 import { classifyResponse, type MattermostOperation } from '../../../lib/mattermost/classify-response';
 
