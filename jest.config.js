@@ -1,5 +1,6 @@
-// Two projects: unit tests (no services) and integration tests against a real Postgres and a
-// real Temporal dev server, both started once by test/helpers/global-setup.ts.
+// Three projects: unit tests (no services), workflow tests (Temporal's test server, stubbed
+// activities, stored-history replay) and integration tests against a real Postgres and a real
+// Temporal dev server, both started once by test/helpers/global-setup.ts.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 
 /** @type {import('jest').Config} */
@@ -12,6 +13,14 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      // Workflow code on Temporal's time-skipping test server with stubbed activities, and the
+      // replay of every stored history (test/workflows/histories). No database.
+      displayName: 'workflows',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/workflows/**/*.test.ts'],
     },
     {
       displayName: 'integration',

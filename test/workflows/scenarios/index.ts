@@ -1,0 +1,7 @@
+// Every workflow's branches: what the workflow tests run and the recorder stores.
+import type { Scenario } from '../support/scenario';
+import { digestRunScenarios } from './digest-run';
+import { packageDirectiveScenarios } from './package-directive';
+import { signalRetentionScenarios } from './signal-retention';
+
+export const allScenarios: Scenario[] = [...digestRunScenarios, ...packageDirectiveScenarios, ...signalRetentionScenarios] as unknown as Scenario[];
