@@ -161,12 +161,13 @@ export const ZApiToken = z.strictObject({
   name: z.string(),
   role: ZRole,
   created_by_user_id: z.uuid().nullable(),
-  last_used_at: ZDateOrNull,
+  last_used_at: ZDateOrNull.describe('When the token last authenticated a request (updated at most once a minute).'),
+  expires_at: ZDateOrNull.describe('When the token stops working; null: until revoked.'),
   revoked_at: ZDateOrNull,
   created_at: ZDate,
 });
 export const ZApiTokenList = z.strictObject({ items: z.array(ZApiToken) });
-export const ZApiTokenCreated = z.strictObject({ id: z.uuid(), name: z.string(), role: ZRole, token: z.string().describe('Shown once.'), created_at: ZDate });
+export const ZApiTokenCreated = z.strictObject({ id: z.uuid(), name: z.string(), role: ZRole, token: z.string().describe('Shown once.'), created_at: ZDate, expires_at: ZDateOrNull });
 
 export const ZTimelineEvent = z.strictObject({
   at: ZDate,

@@ -6,7 +6,7 @@
 // into the Principal for the tenant in the path: for a session, the role is the user's
 // membership role in that tenant, looked up per request.
 import type { NextFunction, Request, Response } from 'express';
-import { authenticateApiToken, type TokenPrincipal } from '../../lib/auth/api-tokens';
+import { verifyApiToken, type TokenPrincipal } from '../../lib/auth/api-tokens';
 import { parseCookieHeader, SESSION_COOKIE } from '../../lib/auth/cookies';
 import { findMembershipRole } from '../../lib/auth/memberships';
 import { findSession, type SessionIdentity } from '../../lib/auth/sessions';
@@ -40,9 +40,12 @@ export function authenticate(db: Db) {
     if (header) {
       // A bearer token wins over any cookie: such a request carries no ambient credential.
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const principal = match ? await authenticateApiToken(db, match[1]) : null;
-      if (!principal) return next(new AppError('UNAUTHENTICATED', 'The bearer token is invalid or revoked.'));
-      res.locals.identity = principal;
+      const verdict = match ? await verifyApiToken(db, match[1]) : null;
+      if (!verdict?.ok) {
+        const message = verdict?.reason === 'expired' ? `The bearer token expired at ${verdict.expiredAt!.toISOString()}; create a new one.` : 'The bearer token is invalid or revoked.';
+        return next(new AppError('UNAUTHENTICATED', message));
+      }
+      res.locals.identity = verdict.principal;
       return next();
     }
     const token = parseCookieHeader(req.get('cookie')).get(SESSION_COOKIE);

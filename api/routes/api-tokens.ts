@@ -18,6 +18,7 @@ function presentApiToken(t: ApiTokenSummary) {
     role: t.role,
     created_by_user_id: t.createdByUserId,
     last_used_at: t.lastUsedAt,
+    expires_at: t.expiresAt,
     revoked_at: t.revokedAt,
     created_at: t.createdAt,
   };
@@ -35,13 +36,13 @@ export function apiTokensRouter(deps: Pick<AppDeps, 'db'>): Router {
       throw new AppError('FORBIDDEN', `The ${principal.role} role cannot create ${body.role} tokens.`);
     }
     const created = await withTenant(deps.db, tenant.id, (tx) =>
-      createApiToken(tx, { tenantId: tenant.id, name: body.name, role: body.role, createdByUserId: principal.userId }),
+      createApiToken(tx, { tenantId: tenant.id, name: body.name, role: body.role, createdByUserId: principal.userId, expiresAt: body.expires_at ? new Date(body.expires_at) : null }),
     );
     res
       .status(201)
       .location(`/api/tenants/${tenant.slug}/api-tokens/${created.id}`)
       .set('Cache-Control', 'no-store')
-      .json({ id: created.id, name: created.name, role: created.role, token: created.token, created_at: created.createdAt });
+      .json({ id: created.id, name: created.name, role: created.role, token: created.token, created_at: created.createdAt, expires_at: created.expiresAt });
   });
 
   router.get('/', managers, async (_req, res) => {

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client';
 import type { Prisma, Role } from '../db/generated/client';
-import type { Tx } from '../db/with-tenant';
+import { withTenant, type Tx } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
 
 export const API_TOKEN_PREFIX = 'fpk_';
@@ -15,13 +15,13 @@ export function hashToken(token: string): string {
 
 export async function createApiToken(
   tx: Tx,
-  input: { tenantId: string; name: string; role: Role; createdByUserId: string | null },
-): Promise<{ id: string; token: string; name: string; role: Role; createdAt: Date }> {
+  input: { tenantId: string; name: string; role: Role; createdByUserId: string | null; expiresAt?: Date | null },
+): Promise<{ id: string; token: string; name: string; role: Role; createdAt: Date; expiresAt: Date | null }> {
   const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const row = await tx.apiToken.create({
-    data: { tenantId: input.tenantId, name: input.name, role: input.role, tokenHash: hashToken(token), createdByUserId: input.createdByUserId },
+    data: { tenantId: input.tenantId, name: input.name, role: input.role, tokenHash: hashToken(token), createdByUserId: input.createdByUserId, expiresAt: input.expiresAt ?? null },
   });
-  return { id: row.id, token, name: row.name, role: row.role, createdAt: row.createdAt };
+  return { id: row.id, token, name: row.name, role: row.role, createdAt: row.createdAt, expiresAt: row.expiresAt };
 }
 
 /** Who may mint or revoke a token of a role: owners any; admins admin and member; members none. */
@@ -38,6 +38,7 @@ export const apiTokenListSelect = {
   role: true,
   createdByUserId: true,
   lastUsedAt: true,
+  expiresAt: true,
   revokedAt: true,
   createdAt: true,
 } satisfies Prisma.ApiTokenSelect;
@@ -71,11 +72,44 @@ export interface TokenPrincipal {
   userId: string | null;
 }
 
-export async function authenticateApiToken(db: Db, token: string): Promise<TokenPrincipal | null> {
-  if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return null;
-  const rows = await db.$queryRaw<{ id: string; tenant_id: string; role: Role; revoked_at: Date | null }[]>`
-    select id, tenant_id, role, revoked_at from app_find_api_token(${hashToken(token)})`;
+/** last_used_at is written at most this often per token (a busy token is not a write per request). */
+export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+export type ApiTokenVerdict = { ok: true; principal: TokenPrincipal } | { ok: false; reason: 'unknown' | 'revoked' | 'expired'; expiredAt?: Date };
+
+/**
+ * The principal of a bearer token, or why there is none. A live token's last_used_at is brought up
+ * to date when it is older than LAST_USED_WRITE_INTERVAL_MS: the UPDATE's own condition makes
+ * that hold across API replicas, and `recentlyWritten` saves the round trip within one process.
+ */
+export async function verifyApiToken(db: Db, token: string, now = new Date()): Promise<ApiTokenVerdict> {
+  if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return { ok: false, reason: 'unknown' };
+  const rows = await db.$queryRaw<{ id: string; tenant_id: string; role: Role; revoked_at: Date | null; expires_at: Date | null }[]>`
+    select id, tenant_id, role, revoked_at, expires_at from app_find_api_token(${hashToken(token)})`;
   const row = rows[0];
-  if (!row || row.revoked_at) return null;
-  return { kind: 'token', tokenId: row.id, tenantId: row.tenant_id, role: row.role, userId: null };
+  if (!row) return { ok: false, reason: 'unknown' };
+  if (row.revoked_at) return { ok: false, reason: 'revoked' };
+  if (row.expires_at && row.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'expired', expiredAt: row.expires_at };
+  await recordTokenUse(db, row.id, row.tenant_id, now);
+  return { ok: true, principal: { kind: 'token', tokenId: row.id, tenantId: row.tenant_id, role: row.role, userId: null } };
+}
+
+export async function authenticateApiToken(db: Db, token: string): Promise<TokenPrincipal | null> {
+  const verdict = await verifyApiToken(db, token);
+  return verdict.ok ? verdict.principal : null;
+}
+
+const recentlyWritten = new Map<string, number>();
+const MAX_REMEMBERED_TOKENS = 10_000;
+
+async function recordTokenUse(db: Db, tokenId: string, tenantId: string, now: Date): Promise<void> {
+  const last = recentlyWritten.get(tokenId);
+  if (last !== undefined && now.getTime() - last < LAST_USED_WRITE_INTERVAL_MS) return;
+  // Forgetting an entry only costs one more (conditional) UPDATE later.
+  if (recentlyWritten.size >= MAX_REMEMBERED_TOKENS) recentlyWritten.clear();
+  recentlyWritten.set(tokenId, now.getTime());
+  const cutoff = new Date(now.getTime() - LAST_USED_WRITE_INTERVAL_MS);
+  await withTenant(db, tenantId, (tx) =>
+    tx.apiToken.updateMany({ where: { id: tokenId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: cutoff } }] }, data: { lastUsedAt: now } }),
+  );
 }

@@ -33,7 +33,7 @@ describe('API tokens', () => {
   it('an owner mints a token: 201, shown once, stored as a hash, and it works', async () => {
     const res = await create(owner, { name: '  deploy bot ', role: 'owner' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), name: 'deploy bot', role: 'owner', token: expect.stringMatching(/^fpk_[A-Za-z0-9_-]{43}$/), created_at: expect.any(String) });
+    expect(res.body).toEqual({ id: expect.any(String), name: 'deploy bot', role: 'owner', token: expect.stringMatching(/^fpk_[A-Za-z0-9_-]{43}$/), created_at: expect.any(String), expires_at: null });
     expect(res.headers.location).toBe(`${path()}/${res.body.id}`);
     expect(res.headers['cache-control']).toBe('no-store');
 
@@ -65,7 +65,7 @@ describe('API tokens', () => {
     const res = await owner.agent.get(path());
     expect(res.status).toBe(200);
     const item = res.body.items.find((t: { id: string }) => t.id === made.body.id);
-    expect(item).toEqual({ id: made.body.id, name: 'listed', role: 'member', created_by_user_id: owner.user.id, last_used_at: null, revoked_at: null, created_at: made.body.created_at });
+    expect(item).toEqual({ id: made.body.id, name: 'listed', role: 'member', created_by_user_id: owner.user.id, last_used_at: null, expires_at: null, revoked_at: null, created_at: made.body.created_at });
     const text = JSON.stringify(res.body);
     expect(text).not.toMatch(/fpk_/);
     expect(text).not.toMatch(/hash/i);
