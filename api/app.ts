@@ -26,6 +26,7 @@ import { executionsRouter } from './routes/executions';
 import { healthRouter } from './routes/health';
 import { installationLlmRouter } from './routes/installation-llm';
 import { installationsRouter } from './routes/installations';
+import { llmIntegrationRouter } from './routes/llm-integration';
 import { digestMessagesRouter } from './routes/digest-messages';
 import { digestPreviewRouter } from './routes/digest-preview';
 import { metricsRouter } from './routes/metrics';
@@ -99,6 +100,7 @@ export function createApp(input: AppDeps): Express {
   tenantScoped.use('/installations', installationsRouter(deps));
   tenantScoped.use('/installations', digestPreviewRouter(deps));
   tenantScoped.use('/installations', installationLlmRouter(deps));
+  tenantScoped.use('/integrations/llm', llmIntegrationRouter(deps));
   tenantScoped.use('/directives', directivesRouter(deps));
   const digestMessages = digestMessagesRouter(deps);
   tenantScoped.use('/executions', digestMessages.byExecution);

@@ -10,6 +10,7 @@ import { ZDirectiveListQuery } from './routes/directives.schemas';
 import { ZExecutionListQuery } from './routes/executions.schemas';
 import { ZConfigBody, ZConnectCredentialBody } from './routes/installation-digest.schemas';
 import { ZIdParam, ZInstallBody, ZUpgradeBody } from './routes/installations.schemas';
+import { ZConnectLlmBody } from './routes/llm-integration.schemas';
 import { MAX_INGEST_BATCH, ZIngestBody, ZSignalListQuery, ZTimelineParam } from './routes/signals.schemas';
 import { RESPONSE_SCHEMAS, type ResponseSchemaName } from './response-schemas';
 
@@ -122,6 +123,13 @@ export const API_OPERATIONS: ApiOperation[] = [
     description: 'The same window choice as the replay, plus `config`: unsaved settings merged over the saved ones and validated like PUT /config (422 VALIDATION_FAILED with per-field details). Writes nothing.',
     responses: { 200: { description: 'The preview, with the sender overrides.', schema: 'DigestPreview' }, ...tenantWrite },
   },
+  { method: 'get', path: `${T}/integrations/llm`, operationId: 'getLlmConnection', summary: 'The tenant’s own LLM key for the digest summary (masked), or null', tag: 'digest', access: 'tenant', responses: { 200: { description: 'The connection, or null.', schema: 'CredentialState' }, ...tenantRead } },
+  {
+    method: 'put', path: `${T}/integrations/llm`, operationId: 'connectLlm', summary: 'Connect or replace the tenant’s own OpenAI-compatible LLM key', tag: 'digest', access: 'tenant-admin', body: ZConnectLlmBody,
+    description: 'Checks the base URL with the outbound guard and the key with GET {base_url}/models (no tokens spent), then stores key and base URL encrypted. A refused key is not stored. Prices (USD per 1000 tokens) default to the platform’s for the model; a model without a price is never called.',
+    responses: { 200: { description: 'Connected.', schema: 'CredentialState' }, ...tenantWrite, 422: err('The provider did not accept it (CREDENTIAL_REJECTED; details.kind says why).') },
+  },
+  { method: 'delete', path: `${T}/integrations/llm`, operationId: 'disconnectLlm', summary: 'Disconnect the tenant’s own LLM key (the secret is destroyed)', tag: 'digest', access: 'tenant-admin', responses: { 204: { description: 'Disconnected.', schema: null }, ...tenantWrite } },
   { method: 'get', path: `${INST}/llm`, operationId: 'getLlmStatus', summary: 'The LLM summary: provider availability (or why not), model, spend against the monthly budget', tag: 'digest', access: 'tenant', responses: { 200: { description: 'Status.', schema: 'LlmStatus' }, ...tenantRead } },
   { method: 'get', path: `${INST}/health`, operationId: 'getInstallationHealth', summary: 'Status, last error with its hint, last post, next runs, Run now quota', tag: 'digest', access: 'tenant', responses: { 200: { description: 'Health.', schema: 'InstallationHealth' }, ...tenantRead } },
   {

@@ -88,10 +88,10 @@ export const ZSignalList = z.strictObject({ items: z.array(ZSignal), next_cursor
 export const ZCredential = z.strictObject({
   id: z.uuid(),
   provider: z.string(),
-  kind: z.enum(['webhook', 'pat']),
+  kind: z.enum(['webhook', 'pat', 'api_key']),
   host: z.string(),
   fingerprint: z.string().describe('A short hash of the secret, to tell two secrets apart; not reversible.'),
-  metadata: ZJsonObject.describe('Masked, non-secret facts (e.g. masked_url, team, username). Never the webhook URL or token.'),
+  metadata: ZJsonObject.describe('Masked, non-secret facts (e.g. masked_url, team, username; for an LLM key: base_url, model, masked_key, prices). Never the webhook URL, token or API key.'),
   status: z.enum(['connected', 'invalid', 'revoked']),
   last_verified_at: ZDateOrNull,
   last_error: z.string().nullable(),

@@ -6,6 +6,7 @@ import type { Prisma } from '../../lib/db/generated/client';
 import { withTenant } from '../../lib/db/with-tenant';
 import { DIGEST_EXECUTION_KIND } from '../../lib/executions/execution-kind';
 import { appendExecutionLog } from '../../lib/executions/execution-log';
+import { summarySupported } from '../../lib/llm/summary-settings';
 import { storedDigestConfig } from '../../lib/packages/digest-config';
 import { digestRunIdentity } from '../../lib/schedule/digest-run-identity';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
@@ -42,7 +43,7 @@ export function createBeginDigestRun(deps: ActivityDeps) {
         });
       }
       const ctx: DigestRunContext = { tenantId: input.tenantId, installationId: installation.id, executionId: execution.id, correlationId: execution.correlationId, dedupeKey: execution.dedupeKey! };
-      if (config.include_llm_summary) ctx.llmSummary = true;
+      if (config.include_llm_summary && summarySupported(installation.packageVersion)) ctx.llmSummary = true;
       // Closed by the API before any workflow began: the start call failed (Temporal unreachable)
       // and the user was told nothing was posted. A start that reached the server anyway (its
       // answer was lost) must keep that promise: it ends without posting or emitting anything.

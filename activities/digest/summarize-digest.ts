@@ -8,6 +8,7 @@
 // or for any other failure, the fallback is recorded instead of thrown. The API key is resolved
 // here and lives only in this function's memory.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { revokeCredential } from '../../lib/credentials/revoke-credential';
 import { collectDigestStats } from '../../lib/digest/collect-digest-stats';
 import type { LlmSummary } from '../../lib/db/generated/client';
 import { withTenant, type Tx } from '../../lib/db/with-tenant';
@@ -86,6 +87,10 @@ export function createSummarizeDigest(deps: ActivityDeps) {
       const updated = await tx.llmSummary.updateMany({ where: { id: rowId, status: 'pending' }, data });
       if (updated.count === 0 && cost > 0) {
         await tx.llmSummary.update({ where: { id: rowId }, data: { promptTokens: { increment: usage.promptTokens }, completionTokens: { increment: usage.completionTokens }, costUsd: { increment: cost } } });
+      }
+      // The tenant's own key was refused: mark it, so the installation page asks for a new one.
+      if (input.outcome === 'auth' && input.provider?.source === 'tenant' && input.provider.credentialId) {
+        await revokeCredential(tx, { tenantId: ctx.tenantId, credentialId: input.provider.credentialId, reason: 'rejected_by_server', correlationId: ctx.correlationId });
       }
       const row = await tx.llmSummary.findUniqueOrThrow({ where: { id: rowId } });
       const facts = summaryFacts(row);

@@ -107,7 +107,10 @@ export async function connectCredential(deps: CredentialDeps, input: { tenantId:
     const credential = existing
       ? await tx.integrationCredential.update({ where: { id: credentialId }, data })
       : await tx.integrationCredential.create({ data: { id: credentialId, tenantId, ...data } });
-    const nextConfig = { ...storedDigestConfig(current.config), mattermost_credential_id: credentialId };
+    // The stored config as it is, plus the id: reading it through the live schema would add fields
+    // an older package version does not have (its schema is strict).
+    const stored = current.config && typeof current.config === 'object' && !Array.isArray(current.config) ? (current.config as Record<string, unknown>) : {};
+    const nextConfig = { ...stored, mattermost_credential_id: credentialId };
     await tx.installation.update({
       where: { id: installationId },
       data: { credentialId, config: nextConfig as unknown as Prisma.InputJsonObject, ...(current.lastErrorKind === 'auth' ? { lastError: null, lastErrorKind: null } : {}) },

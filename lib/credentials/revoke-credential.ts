@@ -14,7 +14,7 @@ export async function revokeCredential(tx: Tx, input: { tenantId: string; creden
     where: { id: row.id },
     data: byUser
       ? { status: 'revoked', ciphertext: new Uint8Array(0), nonce: new Uint8Array(0), authTag: new Uint8Array(0), lastError: 'Revoked by a tenant admin.' }
-      : { status: 'invalid', lastError: 'Mattermost rejected this credential.' },
+      : { status: 'invalid', lastError: row.provider === 'mattermost' ? 'Mattermost rejected this credential.' : 'The provider rejected this credential.' },
   });
   await emitSignal(tx, {
     tenantId: input.tenantId,

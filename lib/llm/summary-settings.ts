@@ -1,8 +1,16 @@
 // The cost caps one installation's summary runs under: its own settings (digest 1.1.0:
 // llm_monthly_budget_usd, llm_max_tokens_per_run; null = the platform default) or the platform's
 // defaults from the environment (LLM_MONTHLY_BUDGET_USD, LLM_MAX_TOKENS_PER_RUN).
+import { compareVersions } from '../packages/semver';
 import type { PlatformLlm } from './llm-provider';
 import type { SummaryCaps } from './summary-budget';
+
+/** The digest version that ships the summary: older installations' toggle has no effect (and says so). */
+export const LLM_SUMMARY_SINCE_VERSION = '1.1.0';
+
+export function summarySupported(packageVersion: string): boolean {
+  return /^\d+\.\d+\.\d+$/.test(packageVersion) && compareVersions(packageVersion, LLM_SUMMARY_SINCE_VERSION) >= 0;
+}
 
 export const DEFAULT_MONTHLY_BUDGET_USD = 5;
 export const DEFAULT_MAX_TOKENS_PER_RUN = 4_000;

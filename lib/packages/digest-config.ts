@@ -31,6 +31,19 @@ export const ZDigestConfig = z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .max(2048)
       .nullable(),
+    // 1.1.0: the LLM summary's cost caps; null = the platform default (LLM_MONTHLY_BUDGET_USD,
+    // LLM_MAX_TOKENS_PER_RUN). The budget is per tenant and calendar month (UTC).
+    llm_monthly_budget_usd: z
+      .number({ error: 'must be an amount in USD from 0 to 10000' })
+      .min(0, 'must be an amount in USD from 0 to 10000')
+      .max(10_000, 'must be an amount in USD from 0 to 10000')
+      .nullable(),
+    llm_max_tokens_per_run: z
+      .number({ error: 'must be a whole number of tokens from 500 to 200000' })
+      .int('must be a whole number of tokens from 500 to 200000')
+      .min(500, 'must be a whole number of tokens from 500 to 200000')
+      .max(200_000, 'must be a whole number of tokens from 500 to 200000')
+      .nullable(),
   })
   .strict();
 
@@ -51,6 +64,8 @@ export const DEFAULT_DIGEST_CONFIG: TDigestConfig = Object.freeze({
   include_cost_estimates: true,
   post_as_username: null,
   post_icon_url: null,
+  llm_monthly_budget_usd: null,
+  llm_max_tokens_per_run: null,
 });
 
 /** Reads a stored config leniently: defaults fill anything missing. */

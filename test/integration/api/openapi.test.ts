@@ -134,6 +134,10 @@ describe('OpenAPI document', () => {
     getRunMessage: () => request(app).get(`${T()}/executions/${ids.execution}/message`).set(bearer('member')),
     findDigestMessage: () => request(app).get(`${T()}/digests`).query({ correlation_id: ids.correlation }).set(bearer('member')),
     getLlmStatus: () => request(app).get(`${INST()}/llm`).set(bearer('member')),
+    getLlmConnection: () => request(app).get(`${T()}/integrations/llm`).set(bearer('member')),
+    // The documented refusal: the key is checked against the endpoint first (here: nothing listens).
+    connectLlm: () => request(app).put(`${T()}/integrations/llm`).set(bearer()).send({ base_url: 'http://127.0.0.1:9/v1', api_key: 'sk-openapi-test-key-0000', model: 'gpt-4o-mini' }),
+    disconnectLlm: () => request(app).delete(`${T()}/integrations/llm`).set(bearer()),
     runNow: () => request(app).post(`${INST()}/runs`).set(bearer()).send({}),
     listDirectives: () => request(app).get(`${T()}/directives`).set(bearer('member')),
     getDirective: () => request(app).get(`${T()}/directives/${ids.directive}`).set(bearer('member')),

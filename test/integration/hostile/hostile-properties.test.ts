@@ -74,6 +74,8 @@ describe('config schema properties', () => {
       post_as_username: fc.oneof(fc.constantFrom('digest-bot', 'a.b_c-d', null), anyString),
       post_icon_url: fc.oneof(fc.constantFrom('https://example.com/i.png', 'http://x/y', 'ftp://x/y', 'javascript:alert(1)', null), anyString),
       mattermost_credential_id: fc.oneof(fc.uuid(), fc.constant(null), anyString),
+      llm_monthly_budget_usd: fc.oneof(fc.double({ min: -10, max: 20_000, noNaN: false }), fc.constant(null), edgeNumbers, hostileValue),
+      llm_max_tokens_per_run: fc.oneof(fc.integer({ min: 0, max: 300_000 }), fc.constant(null), edgeNumbers, hostileValue),
     },
     { requiredKeys: [] },
   );
@@ -112,8 +114,12 @@ describe('config schema properties', () => {
           // Accepted values have the field's type.
           const v = (parsed.data as Record<string, unknown>)[key];
           const expected = typeof DEFAULT_DIGEST_CONFIG[key];
-          if (v !== null) expect(typeof v).toBe(expected === 'object' ? 'string' : expected);
+          // Nullable fields default to null: the LLM cost caps are numbers, the others strings.
+          const nullableNumber = key === 'llm_monthly_budget_usd' || key === 'llm_max_tokens_per_run';
+          if (v !== null) expect(typeof v).toBe(nullableNumber ? 'number' : expected === 'object' ? 'string' : expected);
           if (key === 'max_lines') expect(Number.isInteger(v) && (v as number) >= 5 && (v as number) <= 200).toBe(true);
+          if (key === 'llm_monthly_budget_usd' && v !== null) expect(Number.isFinite(v) && (v as number) >= 0 && (v as number) <= 10_000).toBe(true);
+          if (key === 'llm_max_tokens_per_run' && v !== null) expect(Number.isInteger(v) && (v as number) >= 500 && (v as number) <= 200_000).toBe(true);
         }
         expect(ZDigestConfigPatch.safeParse({ [key]: DEFAULT_DIGEST_CONFIG[key], unknown_key: value }).success).toBe(false);
       }),

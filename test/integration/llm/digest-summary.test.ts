@@ -13,14 +13,19 @@ import { SUMMARY_HEADING } from '../../../lib/llm/summary-outcome';
 import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../../../lib/mattermost';
 import { storedDigestConfig } from '../../../lib/packages/digest-config';
 import { startFakeOpenAi, obedientModel, type FakeOpenAi } from '../../fakes/openai-server';
-import { TEST_ALLOWED_HOSTS } from '../../helpers/app';
-import type { TestTenant } from '../../helpers/db';
+import { TEST_ALLOWED_HOSTS, TEST_KEYRING } from '../../helpers/app';
+import { generateKeyringEntry, parseKeyring } from '../../../lib/crypto/keyring';
+import { rotateCredentialKeys } from '../../../lib/credentials/rotate-credential-keys';
+import { tenantProvider } from '../../../lib/llm/tenant-llm-credential';
+import { waitFor, type TestTenant } from '../../helpers/db';
 import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
 
 jest.setTimeout(120_000);
 
 const PRICE = { inputPer1k: 0.01, outputPer1k: 0.03 };
 const PLATFORM_KEY = 'sk-platform-0123456789abcdef';
+// The test keyring's entry (test/helpers/app.ts), for rotating away from it and back.
+const TEST_KEYRING_SPEC = `test1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe('digest LLM summary', () => {
   let s: DigestStack;
@@ -238,6 +243,103 @@ describe('digest LLM summary', () => {
     expect(byExecution.get(retried.id)!.content_hash).toBe(byExecution.get(failed.id)!.content_hash);
     expect(byExecution.get(retried.id)!.summary).toEqual(byExecution.get(failed.id)!.summary);
     expect((await postedText(t.tenant, retried.id)).split('\n')[1]).toBe(SUMMARY_HEADING);
+  });
+
+  it('ships with digest 1.1.0: at 1.0.0 the setting has no effect and says so; after the upgrade it runs under the installation’s own caps', async () => {
+    const t = await installedTenant(s, { version: '1.0.0', config: { include_llm_summary: true } });
+    const base = `/api/tenants/${t.tenant.slug}/installations/${t.installationId}`;
+    const first = await runNow(t);
+    expect(first.status).toBe('succeeded');
+    expect(llm.calls()).toHaveLength(0);
+    expect(await summaryRow(t.tenant, first.id)).toBeNull();
+    const before = await request(s.app).get(`${base}/llm`).set(auth(t.tenant)).expect(200);
+    expect(before.body.llm).toMatchObject({ available: false, reason: expect.stringContaining('version 1.1.0') });
+    // 1.0.0's config has no cost caps.
+    const refused = await request(s.app).put(`${base}/config`).set(auth(t.tenant)).send({ llm_monthly_budget_usd: 0 });
+    expect(refused.status).toBe(400);
+
+    const upgraded = await request(s.app).post(`${base}/upgrade`).set(auth(t.tenant)).send({ version: '1.1.0' });
+    expect(upgraded.status).toBe(202);
+    await waitFor(async () => (await withTenant(s.handle.db, t.tenant.id, (tx) => tx.directive.findUniqueOrThrow({ where: { id: upgraded.body.directive.id } }))).status === 'completed', 30_000);
+    const installation = await withTenant(s.handle.db, t.tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: t.installationId } }));
+    expect(installation.packageVersion).toBe('1.1.0');
+    expect(installation.config).toMatchObject({ include_llm_summary: true, llm_monthly_budget_usd: null, llm_max_tokens_per_run: null });
+    expect((await request(s.app).get(`${base}/llm`).set(auth(t.tenant)).expect(200)).body.llm).toMatchObject({ available: true, reason: null, monthly_budget_usd: 1, max_tokens_per_run: 4_000 });
+
+    const second = await runNow(t);
+    expect(await summaryRow(t.tenant, second.id)).toMatchObject({ outcome: 'ok' });
+    expect(llm.calls()).toHaveLength(1);
+
+    // The installation's own caps win over the platform defaults: a zero budget, a tiny token limit.
+    await request(s.app).put(`${base}/config`).set(auth(t.tenant)).send({ llm_monthly_budget_usd: 0 }).expect(200);
+    const third = await runNow(t);
+    expect(await summaryRow(t.tenant, third.id)).toMatchObject({ outcome: 'budget_exceeded' });
+    await request(s.app).put(`${base}/config`).set(auth(t.tenant)).send({ llm_monthly_budget_usd: 100, llm_max_tokens_per_run: 500 }).expect(200);
+    for (let i = 0; i < 10; i++) await ingestFailure(t.tenant, `Failure number ${i}: ${'the upstream CRM refused the batch again '.repeat(4)}`);
+    const fourth = await runNow(t);
+    expect(await summaryRow(t.tenant, fourth.id)).toMatchObject({ outcome: 'token_limit' });
+    expect(llm.calls()).toHaveLength(1);
+    expect((await request(s.app).get(`${base}/llm`).set(auth(t.tenant)).expect(200)).body.llm).toMatchObject({ monthly_budget_usd: 100, max_tokens_per_run: 500 });
+  });
+
+  it('a tenant’s own key: verified, stored encrypted and masked, used instead of the platform’s; refused keys are not stored; rotation and disconnect', async () => {
+    const t = await summaryTenant();
+    const integration = `/api/tenants/${t.tenant.slug}/integrations/llm`;
+    const TENANT_KEY = 'sk-tenant-own-9f8e7d6c5b4a3210';
+    llm.apiKey = TENANT_KEY; // the fake now accepts only the tenant's key
+    const wrong = await request(s.app).put(integration).set(auth(t.tenant)).send({ base_url: llm.baseUrl, api_key: 'sk-wrong-key-000000000000', model: 'fake-large', input_per_1k: 0, output_per_1k: 0 });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error).toMatchObject({ code: 'CREDENTIAL_REJECTED', details: { kind: 'auth' } });
+    expect(wrong.text).not.toContain('sk-wrong-key-000000000000');
+    expect(wrong.text).not.toContain('0000.'); // the provider's own text (which quotes the key) is not passed on
+    expect((await request(s.app).get(integration).set(auth(t.tenant)).expect(200)).body.credential).toBeNull();
+    const member = await request(s.app).put(integration).set(auth(t.tenant, 'member')).send({ base_url: llm.baseUrl, api_key: TENANT_KEY, model: 'fake-large' });
+    expect(member.status).toBe(403);
+
+    const connected = await request(s.app).put(integration).set(auth(t.tenant)).send({ base_url: llm.baseUrl, api_key: TENANT_KEY, model: 'fake-large', input_per_1k: 0, output_per_1k: 0 });
+    expect(connected.status).toBe(200);
+    expect(connected.text).not.toContain(TENANT_KEY);
+    expect(connected.body.credential).toMatchObject({ provider: 'llm', kind: 'api_key', status: 'connected', metadata: { model: 'fake-large', masked_key: 'sk-…3210', base_url: llm.baseUrl, verified_by: 'models', model_listed: true } });
+    const row = await withTenant(s.handle.db, t.tenant.id, (tx) => tx.integrationCredential.findUniqueOrThrow({ where: { id: connected.body.credential.id } }));
+    expect(Buffer.from(row.ciphertext).toString('utf8')).not.toContain(TENANT_KEY);
+    expect(row.keyId).toBe(TEST_KEYRING.activeKeyId);
+    expect((await request(s.app).get(`/api/tenants/${t.tenant.slug}/installations/${t.installationId}/llm`).set(auth(t.tenant)).expect(200)).body.llm).toMatchObject({ available: true, source: 'tenant', model: 'fake-large' });
+
+    const execution = await runNow(t);
+    expect(execution.status).toBe('succeeded');
+    expect(llm.calls().filter((c) => c.model)).toHaveLength(1);
+    expect(llm.calls()[0]).toMatchObject({ apiKey: TENANT_KEY, model: 'fake-large', answeredWith: 200 });
+    expect(await summaryRow(t.tenant, execution.id)).toMatchObject({ outcome: 'ok', providerSource: 'tenant', model: 'fake-large' });
+    expect(Number((await summaryRow(t.tenant, execution.id))!.costUsd)).toBe(0); // the tenant's own (zero) prices
+
+    // Key rotation re-encrypts it like every credential; the old key alone no longer opens it.
+    const rotatedEntry = generateKeyringEntry('rotated1');
+    const next = parseKeyring(`${TEST_KEYRING_SPEC},${rotatedEntry}`);
+    const report = await rotateCredentialKeys(s.handle.db, next);
+    expect(report.unreadable).toEqual([]);
+    const rotated = await withTenant(s.handle.db, t.tenant.id, (tx) => tx.integrationCredential.findUniqueOrThrow({ where: { id: row.id } }));
+    expect(rotated.keyId).toBe('rotated1');
+    expect(tenantProvider(rotated, next, platform).apiKey).toBe(TENANT_KEY);
+    expect(() => tenantProvider(rotated, TEST_KEYRING, platform)).toThrow();
+    // Back under the worker's keyring, as a later rotation would do.
+    await rotateCredentialKeys(s.handle.db, parseKeyring(`${rotatedEntry},${TEST_KEYRING_SPEC}`, TEST_KEYRING.activeKeyId));
+
+    // Refused during a run: the digest falls back and the key is marked invalid (the page asks for a new one).
+    llm.apiKey = 'sk-something-else-entirely';
+    const refused = await runNow(t);
+    expect(await summaryRow(t.tenant, refused.id)).toMatchObject({ outcome: 'auth', providerSource: 'tenant' });
+    expect((await request(s.app).get(integration).set(auth(t.tenant)).expect(200)).body.credential).toMatchObject({ status: 'invalid', last_error: 'The provider rejected this credential.' });
+    expect((await request(s.app).get(`/api/tenants/${t.tenant.slug}/installations/${t.installationId}/llm`).set(auth(t.tenant)).expect(200)).body.llm).toMatchObject({ available: true, source: 'platform' });
+
+    // Disconnect destroys the secret; the platform's provider applies again.
+    await request(s.app).delete(integration).set(auth(t.tenant)).expect(204);
+    const gone = await withTenant(s.handle.db, t.tenant.id, (tx) => tx.integrationCredential.findUniqueOrThrow({ where: { id: row.id } }));
+    expect(gone).toMatchObject({ status: 'revoked' });
+    expect(gone.ciphertext.length).toBe(0);
+    expect((await request(s.app).get(integration).set(auth(t.tenant)).expect(200)).body.credential).toBeNull();
+    llm.apiKey = PLATFORM_KEY;
+    const platformRun = await runNow(t);
+    expect(await summaryRow(t.tenant, platformRun.id)).toMatchObject({ outcome: 'ok', providerSource: 'platform', model: 'fake-mini' });
   });
 
   it('with no provider configured, the run posts with one line and the API says why', async () => {

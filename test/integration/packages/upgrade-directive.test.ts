@@ -67,6 +67,9 @@ describe('package upgrade directive', () => {
     const catalog = defaultPackageCatalog();
     expect(after.config).toEqual(catalog.parseConfig(SLUG, '1.1.0', after.config));
     expect(after.config).toMatchObject({ timezone: 'Europe/Berlin', schedule_time: '07:30', max_lines: 25, channel: 'town-square', include_cost_estimates: false });
+    // 1.1.0's summary cost caps arrive at their defaults (null: the platform's LLM_* defaults).
+    expect(after.config).toMatchObject({ include_llm_summary: false, llm_monthly_budget_usd: null, llm_max_tokens_per_run: null });
+    expect(before.config).not.toHaveProperty('llm_monthly_budget_usd');
     expect(after.credentialId).toBe(before.credentialId);
     const templates = await withTenant(s.handle.db, tenant.id, (tx) => tx.workflowTemplate.findMany({ where: { installationId } }));
     expect(templates.map((x) => (x.definition as { version: string }).version)).toEqual(['1.1.0']);

@@ -20,6 +20,7 @@ const state = {
   pkg: null,
   installation: null,
   health: null,
+  llm: null, // GET …/llm: provider availability (or why not) and spend against the budget
   credential: null,
   runs: [],
   install: null, // { directive, signals }
@@ -219,7 +220,11 @@ function settingsForm() {
       field('channel', 'Channel (optional)', h('input', { id: 'channel', name: 'channel', type: 'text', autocomplete: 'off', placeholder: 'town-square' }),
         'Mattermost channel name, e.g. town-square. Leave empty to post to the webhook’s own channel.'),
       h('div', { class: 'field choice' }, h('input', { type: 'checkbox', id: 'include_cost_estimates', name: 'include_cost_estimates' }), h('label', { for: 'include_cost_estimates' }, 'Include approximate cost')),
-      h('div', { class: 'field choice' }, h('input', { type: 'checkbox', id: 'include_llm_summary', name: 'include_llm_summary' }), h('label', { for: 'include_llm_summary' }, 'Include an LLM summary')),
+      h('div', { class: 'field choice' }, h('input', { type: 'checkbox', id: 'include_llm_summary', name: 'include_llm_summary', 'aria-describedby': 'llm-summary-hint' }), h('label', { for: 'include_llm_summary' }, 'Include an LLM summary')),
+      h('p', { class: 'hint', id: 'llm-summary-hint', 'aria-live': 'polite' }),
+      h('div', { class: 'inline-fields', id: 'llm-caps' },
+        field('llm_monthly_budget_usd', 'LLM budget per month (USD)', h('input', { id: 'llm_monthly_budget_usd', name: 'llm_monthly_budget_usd', type: 'number', min: '0', max: '10000', step: '0.01', placeholder: 'platform default' })),
+        field('llm_max_tokens_per_run', 'LLM tokens per run', h('input', { id: 'llm_max_tokens_per_run', name: 'llm_max_tokens_per_run', type: 'number', min: '500', max: '200000', step: '1', placeholder: 'platform default' }))),
       field('max_lines', 'Most lines per digest', h('input', { id: 'max_lines', name: 'max_lines', type: 'number', min: '5', max: '200', step: '1' })),
       field('post_as_username', 'Post as (optional)', h('input', { id: 'post_as_username', name: 'post_as_username', type: 'text', autocomplete: 'off', placeholder: 'fleetprompt' }),
         'A display name for the posts, if your Mattermost server allows overrides.')),
@@ -248,6 +253,8 @@ function fillSettings() {
   form.channel.value = c.channel ?? '';
   form.include_cost_estimates.checked = c.include_cost_estimates ?? true;
   form.include_llm_summary.checked = c.include_llm_summary ?? false;
+  form.llm_monthly_budget_usd.value = c.llm_monthly_budget_usd == null ? '' : String(c.llm_monthly_budget_usd);
+  form.llm_max_tokens_per_run.value = c.llm_max_tokens_per_run == null ? '' : String(c.llm_max_tokens_per_run);
   form.max_lines.value = String(c.max_lines ?? 40);
   form.post_as_username.value = c.post_as_username ?? '';
 }
@@ -264,6 +271,11 @@ async function saveSettings(form) {
     max_lines: Number(form.max_lines.value),
     post_as_username: form.post_as_username.value.trim() || null,
   };
+  // The cost caps exist from digest 1.1.0 on (an older version's config refuses them); empty = platform default.
+  if (hasLlmCaps()) {
+    body.llm_monthly_budget_usd = form.llm_monthly_budget_usd.value === '' ? null : Number(form.llm_monthly_budget_usd.value);
+    body.llm_max_tokens_per_run = form.llm_max_tokens_per_run.value === '' ? null : Number(form.llm_max_tokens_per_run.value);
+  }
   await busy($('#save-settings'), 'Saving…', async () => {
     try {
       const res = await api.put(path('/config'), body);
@@ -281,9 +293,26 @@ async function saveSettings(form) {
   await refresh().catch(() => undefined);
 }
 
+const hasLlmCaps = () => 'llm_monthly_budget_usd' in (state.installation.config ?? {});
+const usd = (n) => `$${Number(n).toFixed(2)}`;
+
+/** The summary toggle works only with a provider (and digest 1.1.0+); otherwise it is disabled with the reason. */
+function renderLlmSummary() {
+  const llm = state.llm;
+  $('#include_llm_summary').disabled = !llm?.available;
+  $('#llm-caps').hidden = !hasLlmCaps();
+  renderIfChanged($('#llm-summary-hint'), [llm], () => {
+    if (!llm) return 'Checking the LLM provider…';
+    const spend = `${usd(llm.spent_this_month_usd)} of ${usd(llm.monthly_budget_usd)} spent this month; at most ${llm.max_tokens_per_run} tokens per run.`;
+    if (!llm.available) return `Not available: ${llm.reason}`;
+    return `${llm.model} via ${llm.host} (${llm.source === 'tenant' ? 'your own key' : 'the platform’s provider'}). ${spend} Over budget, the digest posts without the summary and says so.`;
+  });
+}
+
 function renderSettingsState() {
   const installed = state.installation.status === 'installed';
   $('#settings-fields').disabled = !state.canManage || !installed;
+  renderLlmSummary();
   if ($('#save-settings').dataset.busy !== '1') $('#save-settings').disabled = !state.canManage || !installed;
   const h0 = state.health;
   renderIfChanged($('#next-runs'), [h0?.next_runs, h0?.schedule_paused, installed], () => {
@@ -459,16 +488,18 @@ async function loadInstallDirective() {
 }
 
 async function refresh() {
-  const [installation, health, credential, runs] = await Promise.all([
+  const [installation, health, credential, runs, llm] = await Promise.all([
     api.get(path()),
     api.get(path('/health')),
     api.get(path('/credential')),
     api.get(tenantPath(state.membership, `/executions?installation_id=${state.id}&limit=10`)),
+    api.get(path('/llm')).catch(() => null),
   ]);
   const wasActive = state.installation && ACTIVE_INSTALL.has(state.installation.status);
   const firstInstalled = state.installation && state.installation.status !== 'installed' && installation.status === 'installed';
   state.installation = installation;
   state.health = health;
+  state.llm = llm?.llm ?? null;
   state.credential = credential.credential;
   state.runs = runs.items;
   if (!state.install || wasActive || ACTIVE_INSTALL.has(installation.status) || firstInstalled) state.install = await loadInstallDirective();
