@@ -1,6 +1,6 @@
 // Every branch of digestRunWorkflow, on stubbed activities.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { BeginDigestRunInput, DigestRunContext, FinishDigestRunInput, GeneratedDigest, PostDigestResult } from '../../../activities/digest/digest-run-types';
+import type { BeginDigestRunInput, DigestRunContext, FinishDigestRunInput, GeneratedDigest, PostDigestResult, SummaryFacts } from '../../../activities/digest/digest-run-types';
 import { digestRunWorkflow, digestScheduledRunId, InstallationIdKey, manualDigestRunId, retryDigestRunId, TenantIdKey, type DigestRunInput } from '../../../lib/temporal/contract';
 import { activitySequence, callsOf, scenario, type Checkpoints, type ScenarioRun, type StubActivities } from '../support/scenario';
 
@@ -22,13 +22,17 @@ interface DigestStubs {
   begin?: (input: BeginDigestRunInput) => Promise<DigestRunContext>;
   generate?: () => Promise<GeneratedDigest>;
   post?: (input: { ctx: DigestRunContext; digest: GeneratedDigest; acceptUnknownOutcome?: boolean }) => Promise<PostDigestResult>;
+  summarize?: (ctx: DigestRunContext) => Promise<SummaryFacts>;
 }
+
+const summaryFacts: SummaryFacts = { outcome: 'ok', model: 'fake-mini', prompt_tokens: 310, completion_tokens: 22, cost_usd: 0.00376 };
 
 function digestActivities(stubs: DigestStubs = {}): StubActivities {
   return {
     beginDigestRun: stubs.begin ?? (async () => ctx),
     generateDigest: stubs.generate ?? (async () => digest),
     postDigest: stubs.post ?? (async () => ({ outcome: 'posted', attempts: 1 })),
+    summarizeDigest: stubs.summarize ?? (async () => summaryFacts),
     finishDigestRun: async () => undefined,
   };
 }
@@ -69,6 +73,36 @@ function untilCancelled(checkpoints: Checkpoints, name: string) {
 }
 
 export const digestRunScenarios = [
+  // Digest 1.1.0's LLM summary (behind patched('llm-summary')): one more activity before generating.
+  scenario({
+    workflow: 'digest-run',
+    branch: 'llm-summary-posted',
+    start: manualStart('llm-summary-posted'),
+    activities: () => digestActivities({ begin: async () => ({ ...ctx, llmSummary: true }) }),
+    check(run) {
+      expect(run.outcome).toEqual({ status: 'completed', result: { status: 'succeeded' } });
+      expect(activitySequence(run)).toEqual(['beginDigestRun', 'summarizeDigest', 'generateDigest', 'postDigest', 'finishDigestRun']);
+      expect(callsOf(run, 'generateDigest')[0].args[0]).toMatchObject({ llmSummary: true });
+    },
+  }),
+  scenario({
+    workflow: 'digest-run',
+    branch: 'llm-summary-failed',
+    start: manualStart('llm-summary-failed'),
+    activities: () =>
+      digestActivities({
+        begin: async () => ({ ...ctx, llmSummary: true }),
+        summarize: async () => {
+          throw ApplicationFailure.retryable('The LLM provider failed (server_error 500); retrying.', 'llm_server_error');
+        },
+      }),
+    check(run) {
+      // The summary's own retry policy, then the digest posts anyway (generateDigest records the fallback).
+      expect(run.outcome).toEqual({ status: 'completed', result: { status: 'succeeded' } });
+      expect(callsOf(run, 'summarizeDigest').map((c) => c.attempt)).toEqual([1, 2, 3]);
+      expect(callsOf(run, 'postDigest')).toHaveLength(1);
+    },
+  }),
   scenario({
     workflow: 'digest-run',
     branch: 'manual-posted',
