@@ -80,6 +80,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   // Registry
   { method: 'get', path: '/api/packages', operationId: 'listPackages', summary: 'The package registry', tag: 'packages', access: 'public', responses: { 200: { description: 'Every package version.', schema: 'PackageList' } } },
   { method: 'get', path: '/api/packages/{slug}', operationId: 'getPackage', summary: 'A package (latest version) and its versions', tag: 'packages', access: 'public', responses: { 200: { description: 'The package.', schema: 'PackageDetail' }, 404: err('No such package (PACKAGE_NOT_FOUND).') } },
+  { method: 'get', path: '/api/packages/{slug}/example-digest', operationId: 'getExampleDigest', summary: 'An example of what the package posts (the digest package only)', tag: 'packages', access: 'public', responses: { 200: { description: 'The example digest.', schema: 'ExampleDigest' }, 404: err('No such package, or it has no example (PACKAGE_NOT_FOUND).') } },
 
   // API tokens
   { method: 'post', path: `${T}/api-tokens`, operationId: 'createApiToken', summary: 'Create an API token (shown once)', tag: 'api-tokens', access: 'tenant-admin', body: ZCreateApiTokenBody, responses: { 201: { description: 'Created.', schema: 'ApiTokenCreated' }, ...tenantWrite } },
@@ -120,7 +121,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   {
     method: 'post', path: `${INST}/digest-preview`, operationId: 'previewDigestSettings', summary: 'Preview: the digest with unsaved settings, exactly as a run would post it (never posted)', tag: 'digest', access: 'tenant',
     body: ZDigestPreviewBody,
-    description: 'The same window choice as the replay, plus `config`: unsaved settings merged over the saved ones and validated like PUT /config (422 VALIDATION_FAILED with per-field details). Writes nothing.',
+    description: 'The same window choice as the replay, plus `config`: unsaved settings merged over the saved ones and validated like PUT /config (400 VALIDATION_FAILED with per-field details). With no window: the last 24 hours up to now, as Run now would post them. Writes nothing.',
     responses: { 200: { description: 'The preview, with the sender overrides.', schema: 'DigestPreview' }, ...tenantWrite },
   },
   { method: 'get', path: `${T}/integrations/llm`, operationId: 'getLlmConnection', summary: 'The tenant’s own LLM key for the digest summary (masked), or null', tag: 'digest', access: 'tenant', responses: { 200: { description: 'The connection, or null.', schema: 'CredentialState' }, ...tenantRead } },

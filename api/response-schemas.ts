@@ -228,6 +228,14 @@ export const ZDigestPreview = z.strictObject({
   retention: z.strictObject({ days: z.number().int(), oldest_available: ZDate }),
 });
 
+export const ZExampleDigest = z.strictObject({
+  text: z.string().describe('The Markdown the package posts, for a made-up typical day, with the default settings.'),
+  line_count: z.number().int(),
+  truncated: z.boolean(),
+  username: z.string().nullable(),
+  icon_url: z.string().nullable(),
+});
+
 export const ZDigestMessage = z.strictObject({
   execution_id: z.uuid(),
   installation_id: z.uuid(),
@@ -278,6 +286,7 @@ export const RESPONSE_SCHEMAS = {
   ExecutionLog: ZExecutionLog,
   RunAccepted: ZRunAccepted,
   DigestMessage: ZDigestMessage,
+  ExampleDigest: ZExampleDigest,
   Session: ZSession,
   ApiToken: ZApiToken,
   ApiTokenList: ZApiTokenList,

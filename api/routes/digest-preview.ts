@@ -21,10 +21,12 @@ export function digestPreviewRouter(deps: Pick<AppDeps, 'db' | 'auth' | 'signalR
   router.post('/:id/digest-preview', (req, res) => {
     const body = parseInput(ZDigestPreviewBody, req.body ?? {}, 'preview request');
     const { config, ...window } = body;
-    return preview(req.params.id, window, config, res);
+    return preview(req.params.id, window, config, res, 'last_24h');
   });
 
-  async function preview(rawId: unknown, q: TDigestPreviewQuery, config: Record<string, unknown> | undefined, res: Response) {
+  // No window given: GET replays the latest scheduled window; POST (the settings preview) shows
+  // the last 24 hours up to now, as Run now would post them.
+  async function preview(rawId: unknown, q: TDigestPreviewQuery, config: Record<string, unknown> | undefined, res: Response, fallback: 'latest' | 'last_24h' = 'latest') {
     const id = parseInput(ZIdParam, rawId, 'installation id');
     if (q.local_date && !isLocalDate(q.local_date)) {
       throw new AppError('VALIDATION_FAILED', 'The query is invalid: local_date: is not a calendar date.', { details: [{ path: 'local_date', message: 'is not a calendar date' }] });
@@ -35,7 +37,9 @@ export function digestPreviewRouter(deps: Pick<AppDeps, 'db' | 'auth' | 'signalR
         ? { kind: 'execution', executionId: q.execution_id }
         : q.window_end
           ? { kind: 'range', windowEnd: new Date(q.window_end), windowStart: q.window_start ? new Date(q.window_start) : undefined }
-          : { kind: 'latest' };
+          : fallback === 'last_24h'
+            ? { kind: 'range', windowEnd: new Date() }
+            : { kind: 'latest' };
     const tenant = tenantOf(res);
     const preview = await previewDigest(
       { db: deps.db, publicUrl: deps.publicUrl ?? deps.auth?.publicUrl },

@@ -1,6 +1,8 @@
 // The public package registry.
 import { Router } from 'express';
+import { exampleDigest } from '../../lib/digest/example-digest';
 import { AppError } from '../../lib/errors/app-error';
+import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
 import { compareVersions } from '../../lib/packages/semver';
 import type { AppDeps } from '../app';
 import { presentPackage } from '../presenters';
@@ -21,6 +23,12 @@ export function packagesRouter(deps: AppDeps): Router {
       // What each version changed, newest first (the "update available" panel shows these).
       changelog: versions.map((v) => ({ version: v.version, changes: ((v.manifest as { changelog?: string[] }).changelog ?? []) })),
     });
+  });
+  // The package page's example: what the digest package posts, from a made-up typical day.
+  router.get('/:slug/example-digest', async (req, res) => {
+    if (req.params.slug !== DIGEST_PACKAGE_SLUG) throw new AppError('PACKAGE_NOT_FOUND', `The package "${req.params.slug}" has no example digest.`);
+    const example = exampleDigest();
+    res.json({ text: example.posted.text, line_count: example.posted.lineCount, truncated: example.posted.truncated, username: example.username, icon_url: example.iconUrl });
   });
   return router;
 }

@@ -13,8 +13,16 @@ export const UI_PAGES: Record<string, string> = {
   '/login': 'login.html',
   '/marketplace': 'marketplace.html',
   '/packages/:slug': 'package.html',
+  '/installations': 'installations.html',
   '/installations/:id': 'installation.html',
+  '/digest': 'digest.html',
   '/admin': 'admin.html',
+};
+
+/** /assets/vendor/<name> → the file in node_modules (marked: CommonMark + GFM; DOMPurify: the sanitiser). */
+export const UI_VENDOR_FILES: Record<string, string> = {
+  'marked.js': require.resolve('marked'), // its only export: lib/marked.esm.js
+  'purify.js': path.join(path.dirname(require.resolve('dompurify')), 'purify.es.mjs'),
 };
 
 const SECURITY_HEADERS = {
@@ -43,6 +51,13 @@ export function uiRouter(): Router {
       },
     }),
   );
+  // The Markdown renderer and sanitiser for digest previews, served from this origin (no CDN):
+  // the npm packages' own ES module builds, pinned in package.json.
+  for (const [name, file] of Object.entries(UI_VENDOR_FILES)) {
+    router.get(`/assets/vendor/${name}`, (_req, res) => {
+      res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Content-Type': 'text/javascript; charset=utf-8' }).sendFile(file);
+    });
+  }
   router.get('/', (_req, res) => res.redirect(302, '/marketplace'));
   for (const [route, file] of Object.entries(UI_PAGES)) router.get(route, (_req, res) => sendPage(res, file));
   // Any other page a browser asks for: a friendly 404 page, counted under one metrics label.

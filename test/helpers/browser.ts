@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-artifacts/screenshots');
@@ -175,4 +175,25 @@ export async function horizontalOverflow(page: Page): Promise<{ overflow: number
     }
     return { overflow: Math.max(0, overflow), culprits: culprits.slice(0, 10) };
   });
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Aborts every request the pages of `context` make to anything but the loopback address, and
+ * records it: a product page must load nothing from outside (no CDN, no fonts, no icons, no
+ * Mattermost docs fetched). The caller asserts `outside` is empty.
+ */
+export async function guardNetwork(context: BrowserContext): Promise<{ outside: string[] }> {
+  const outside: string[] = [];
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && !LOOPBACK_HOSTS.has(url.hostname)) {
+      outside.push(`${route.request().method()} ${url.origin}${url.pathname}`);
+      await route.abort('blockedbyclient');
+      return;
+    }
+    await route.continue();
+  });
+  return { outside };
 }

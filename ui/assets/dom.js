@@ -1,6 +1,7 @@
 // Shared DOM helpers for the pages: element building (text only, never innerHTML), the site
 // header, dates, badges, busy buttons and the screen-reader announcer.
 import { canManage, currentMembership, logout, rememberTenant } from './api.js';
+import { canonicalZone } from './time-zones.js';
 
 /** h('a', { href: '/x', class: 'btn' }, 'text', child…): attributes, `on<event>` handlers, text children. */
 export function h(tag, attrs = {}, ...children) {
@@ -32,11 +33,30 @@ export function replace(el, ...children) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const relativeFmt = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+// One date-time format everywhere, in the app's language (the page's lang), 24-hour, with the
+// zone it is shown in named after it: "Dec 1, 2026, 09:41 (Europe/Berlin)".
+const LANG = document.documentElement.lang || 'en';
+const MY_ZONE = canonicalZone(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+const formatters = new Map();
+function formatter(zone, withYear) {
+  const key = `${zone}|${withYear}`;
+  if (!formatters.has(key)) {
+    formatters.set(key, new Intl.DateTimeFormat(LANG, { timeZone: zone, year: withYear ? 'numeric' : undefined, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
+  }
+  return formatters.get(key);
+}
+const relativeFmt = new Intl.RelativeTimeFormat(LANG, { numeric: 'auto' });
 
-export function formatDateTime(iso) {
-  return iso ? dateTime.format(new Date(iso)) : '—';
+/** The date-time in `zone` (default: the browser's), with the zone named. */
+export function formatDateTime(iso, zone = MY_ZONE) {
+  if (!iso) return '—';
+  return `${formatter(zone, true).format(new Date(iso))} (${zone})`;
+}
+
+/** The clock time only, in `zone`, with the zone named: "10:42 (Europe/Berlin)". */
+export function formatClock(iso, zone = MY_ZONE) {
+  const t = new Intl.DateTimeFormat(LANG, { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  return `${t} (${zone})`;
 }
 
 export function relative(iso) {
@@ -49,19 +69,15 @@ export function relative(iso) {
   return relativeFmt.format(Math.round(seconds / 86400), 'day');
 }
 
-const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
-const dayAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
-
-/** Compact, for tables: the time today, else the day and time; the full date-time in the title. */
-export function formatShort(iso) {
-  const d = new Date(iso);
-  return d.toDateString() === new Date().toDateString() ? timeOnly.format(d) : dayAndTime.format(d);
+/** Compact, for tables: the same format without the year. */
+export function formatShort(iso, zone = MY_ZONE) {
+  return `${formatter(zone, false).format(new Date(iso))} (${zone})`;
 }
 
-/** <time> with the local date-time (or `short`), and "(3 minutes ago)" when asked. */
-export function timeEl(iso, { withRelative = false, short = false } = {}) {
+/** <time> with the date-time (or `short`), and "(3 minutes ago)" when asked. */
+export function timeEl(iso, { withRelative = false, short = false, zone = MY_ZONE } = {}) {
   if (!iso) return h('span', {}, 'never');
-  return h('time', { datetime: iso, title: formatDateTime(iso) }, short ? formatShort(iso) : formatDateTime(iso), withRelative ? ` (${relative(iso)})` : '');
+  return h('time', { datetime: iso, title: formatDateTime(iso, zone) }, short ? formatShort(iso, zone) : formatDateTime(iso, zone), withRelative ? ` (${relative(iso)})` : '');
 }
 
 const TONES = {
@@ -118,6 +134,14 @@ export function message(container, tone, text, extra) {
   replace(container, text ? h('div', { class: `callout ${tone}`, role: tone === 'err' ? 'alert' : 'status' }, h('p', {}, text), extra ?? null) : null);
 }
 
+/** "must be a whole number from 5 to 200" → "Most lines per digest must be a whole number from 5 to 200." */
+function asSentence(input, text) {
+  const label = (input.labels?.[0]?.textContent ?? '').replace(/\s*\(optional\)\s*$/, '').trim();
+  const body = String(text).trim().replace(/\.$/, '');
+  const sentence = label && /^(must|is|needs|should|cannot|has)\b/.test(body) ? `${label} ${body}` : body;
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
 /** Puts the API's per-field errors next to the fields (inputs named like the API's fields). */
 export function showFieldErrors(form, err) {
   for (const old of form.querySelectorAll('.field-error')) old.remove();
@@ -136,7 +160,7 @@ export function showFieldErrors(form, err) {
     const id = `${input.id}-error`;
     input.setAttribute('aria-invalid', 'true');
     input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
-    input.closest('.field')?.append(h('p', { class: 'field-error', id }, text));
+    input.closest('.field')?.append(h('p', { class: 'field-error', id }, asSentence(input, text)));
     first ??= input;
   }
   first?.focus();
@@ -149,6 +173,7 @@ export function renderShell({ session, active }) {
   const header = document.getElementById('site-header');
   const nav = [
     ['Marketplace', '/marketplace', 'marketplace'],
+    ['My installations', '/installations', 'installations'],
     ['Support view', '/admin', 'admin'],
   ];
   const account = session

@@ -9,7 +9,7 @@ import request from 'supertest';
 import type { z } from 'zod';
 import { API_OPERATIONS, type ApiOperation } from '../../../api/openapi';
 import { RESPONSE_SCHEMAS } from '../../../api/response-schemas';
-import { UI_PAGES } from '../../../api/routes/ui-pages';
+import { UI_PAGES, UI_VENDOR_FILES } from '../../../api/routes/ui-pages';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
@@ -45,7 +45,7 @@ function mountedRoutes(app: Express): string[] {
   return found.map((r) => r.replace(/:(\w+)/g, '{$1}'));
 }
 
-const UI_ROUTES = new Set(['GET /', 'GET /{*rest}', ...Object.keys(UI_PAGES).map((p) => `GET ${p.replace(/:(\w+)/g, '{$1}')}`)]);
+const UI_ROUTES = new Set(['GET /', 'GET /{*rest}', ...Object.keys(UI_PAGES).map((p) => `GET ${p.replace(/:(\w+)/g, '{$1}')}`), ...Object.keys(UI_VENDOR_FILES).map((f) => `GET /assets/vendor/${f}`)]);
 
 describe('OpenAPI document', () => {
   let handle: DbHandle;
@@ -118,6 +118,7 @@ describe('OpenAPI document', () => {
     getSession: () => owner.agent.get('/api/auth/session'),
     listPackages: () => request(app).get('/api/packages'),
     getPackage: () => request(app).get(`/api/packages/${DIGEST_PACKAGE_SLUG}`),
+    getExampleDigest: () => request(app).get(`/api/packages/${DIGEST_PACKAGE_SLUG}/example-digest`),
     createApiToken: () => request(app).post(`${T()}/api-tokens`).set(bearer()).send({ name: 'oas', role: 'member' }),
     listApiTokens: () => request(app).get(`${T()}/api-tokens`).set(bearer()),
     revokeApiToken: () => request(app).delete(`${T()}/api-tokens/${randomUUID()}`).set(bearer()),

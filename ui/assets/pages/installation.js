@@ -4,9 +4,15 @@
 // described by the API's masked metadata only, and the secret fields are emptied once sent.
 import { api, ApiError, requireSession, tenantPath } from '../api.js';
 import {
-  $, announce, badge, busy, errorKindBadge, h, jsonDetails, message, pageError, relative, renderIfChanged, renderShell, replace, showFieldErrors, signalLabel, table, temporalLink, timeEl,
+  $, announce, badge, busy, errorKindBadge, formatClock, formatDateTime, formatShort, h, jsonDetails, message, pageError, renderIfChanged, renderShell, replace, showFieldErrors, signalLabel, table, temporalLink, timeEl,
 } from '../dom.js';
 import { updatePanel } from './installation-update.js';
+import { mattermostPost, overridesNote, renderMarkdown } from '../mattermost-post.js';
+import { browserZone, canonicalZone, formatOffset, nextLocalTimes, offsetMinutes, timeZoneOptions } from '../time-zones.js';
+
+/** Mattermost's own instructions (opened in a new tab; never fetched by FleetPrompt). */
+const MATTERMOST_WEBHOOK_DOCS = 'https://developers.mattermost.com/integrate/webhooks/incoming/';
+const MATTERMOST_TOKEN_DOCS = 'https://developers.mattermost.com/integrate/reference/personal-access-token/';
 
 const ACTIVE_INSTALL = new Set(['requested', 'installing', 'uninstalling']);
 const ACTIVE_RUN = new Set(['pending', 'running']);
@@ -25,6 +31,7 @@ const state = {
   runs: [],
   install: null, // { directive, signals }
   watchingRun: null, // execution id started from this page
+  openMessages: new Set(), // runs whose digest row is open
 };
 
 const path = (rest = '') => tenantPath(state.membership, `/installations/${state.id}${rest}`);
@@ -47,24 +54,65 @@ function card(id, title, ...body) {
 }
 
 function skeleton() {
+  // Order matters on a phone (one column): status, connect, then Run now — you cannot run
+  // before you connect. On a wide screen: status, connection and Run now on the left; the
+  // schedule, options and preview on the right; the runs across the bottom.
   return [
     h('nav', { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' },
-      h('ol', {}, h('li', {}, h('a', { href: '/marketplace' }, 'Marketplace')), h('li', {}, h('a', { id: 'crumb-package', href: '#' }, 'Package')), h('li', {}, h('span', { 'aria-current': 'page' }, 'Installation')))),
+      h('ol', {}, h('li', {}, h('a', { href: '/installations' }, 'My installations')), h('li', {}, h('a', { id: 'crumb-package', href: '#' }, 'Package')), h('li', {}, h('span', { 'aria-current': 'page' }, 'Installation')))),
     h('div', { class: 'page-head' }, h('h1', { id: 'title' }, 'Installation'), h('span', { id: 'status-badge' })),
     h('p', { class: 'lede', id: 'lede' }),
     h('div', { id: 'page-message' }),
     h('div', { id: 'update-available' }),
+    h('div', { id: 'checklist-slot' }),
     h('div', { id: 'progress-top' }),
     h('div', { class: 'cols' },
       h('div', {},
         card('health', 'Status', h('div', { id: 'health-body' })),
-        card('run', 'Run now', h('div', { id: 'run-body' }), h('div', { id: 'run-message' })),
-        card('runs', 'Recent runs', h('div', { id: 'runs-body' }))),
-      h('div', {},
         card('connection', 'Mattermost connection', h('div', { id: 'connection-state' }), h('div', { id: 'connect-message' }), connectForm()),
+        card('run', 'Run now', h('div', { id: 'run-body' }), h('div', { id: 'run-message' }))),
+      h('div', {},
         card('settings', 'Schedule and options', h('div', { id: 'settings-message' }), settingsForm()))),
+    h('section', { class: 'card', id: 'preview-card', 'aria-labelledby': 'preview-title', hidden: true }, h('div', { id: 'preview-panel', class: 'preview-panel' })),
+    card('runs', 'Recent runs', h('div', { id: 'runs-body' })),
     h('div', { id: 'progress-bottom' }),
+    h('div', { id: 'uninstall-slot' }),
   ];
+}
+
+// ---------------------------------------------------------------- first run
+
+/** Connect → Schedule → Send the first digest, shown until the first post lands. */
+function renderChecklist() {
+  const i = state.installation;
+  const c = state.credential;
+  const hl = state.health;
+  const show = i.status === 'installed' && !hl?.last_successful_post_at;
+  renderIfChanged($('#checklist-slot'), [show, c?.status, hl?.next_runs?.length, hl?.schedule_paused, i.config?.enabled, state.canManage], () => {
+    if (!show) return null;
+    const connected = c?.status === 'connected';
+    const scheduled = connected && (hl?.next_runs?.length ?? 0) > 0 && !hl?.schedule_paused;
+    const steps = [
+      { done: connected, text: 'Connect Mattermost', detail: connected ? 'Connected.' : 'Paste an incoming webhook URL (or a personal access token) below.', target: '#connection' },
+      {
+        done: scheduled,
+        text: 'Choose when the digest is posted',
+        detail: scheduled ? 'Scheduled: Temporal will post it daily.' : i.config?.enabled === false ? 'The daily digest is off; turn it on under Schedule and options.' : 'Set the time and time zone under Schedule and options (it is scheduled once Mattermost is connected).',
+        target: '#settings',
+      },
+      { done: false, text: 'Send the first digest', detail: connected ? 'Use Run now to post one now, or wait for the schedule.' : 'Possible once Mattermost is connected.', target: '#run' },
+    ];
+    const current = steps.findIndex((x) => !x.done);
+    return h('section', { class: 'card', id: 'checklist', 'aria-labelledby': 'checklist-title' },
+      h('h2', { id: 'checklist-title' }, 'Get your first digest'),
+      h('ol', { class: 'checklist' },
+        steps.map((x, n) =>
+          h('li', { class: x.done ? 'done' : n === current ? 'current' : '' },
+            h('span', { class: 'mark', 'aria-hidden': 'true' }, x.done ? '✓' : String(n + 1)),
+            h('span', { class: 'step' },
+              h('a', { href: x.target }, x.text), x.done ? h('span', { class: 'visually-hidden' }, ' (done)') : n === current ? h('span', { class: 'visually-hidden' }, ' (next step)') : null,
+              ': ', x.detail)))));
+  });
 }
 
 // ---------------------------------------------------------------- connection
@@ -84,14 +132,20 @@ function connectForm() {
     h('div', { id: 'webhook-fields' },
       field('webhook_url', 'Incoming webhook URL', h('input', { id: 'webhook_url', name: 'webhook_url', type: 'url', autocomplete: 'off', spellcheck: 'false', inputmode: 'url' }),
         'In Mattermost: Integrations › Incoming Webhooks › Add. It is stored encrypted and never shown again.'),
+      h('p', { class: 'hint' },
+        h('a', { href: MATTERMOST_WEBHOOK_DOCS, target: '_blank', rel: 'noopener noreferrer', id: 'webhook-docs' }, 'How to create an incoming webhook', h('span', { class: 'visually-hidden' }, ' (Mattermost documentation, opens in a new tab)')),
+        '. A System Admin must allow it first: System Console › Integrations › Integration Management › Enable Incoming Webhooks.'),
       h('div', { class: 'field choice' }, h('input', { type: 'checkbox', id: 'verify', name: 'verify', checked: true }), h('label', { for: 'verify' }, 'Send a test post to check it'))),
     h('div', { id: 'pat-fields', hidden: true },
       field('base_url', 'Mattermost server URL', h('input', { id: 'base_url', name: 'base_url', type: 'url', autocomplete: 'off', placeholder: 'https://chat.example.com' })),
       field('token', 'Personal access token', h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off' }), 'Profile › Security › Personal Access Tokens. Stored encrypted; never shown again.'),
+      h('p', { class: 'hint' },
+        h('a', { href: MATTERMOST_TOKEN_DOCS, target: '_blank', rel: 'noopener noreferrer' }, 'How to create a personal access token', h('span', { class: 'visually-hidden' }, ' (Mattermost documentation, opens in a new tab)')),
+        '. A System Admin must enable them: System Console › Integrations › Integration Management › Enable Personal Access Tokens.'),
       field('team', 'Team (URL name, optional)', h('input', { id: 'team', name: 'team', type: 'text', autocomplete: 'off', placeholder: 'e.g. ops' }), 'Needed to post to a channel by name.')),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'btn', id: 'connect-button', disabled: true }, 'Connect Mattermost'),
-      h('button', { type: 'button', class: 'btn danger', id: 'disconnect-button', hidden: true }, 'Disconnect')));
+      h('button', { type: 'button', class: 'btn danger', id: 'disconnect-button', hidden: true }, 'Disconnect Mattermost')));
 
   const syncKind = () => {
     const pat = form.querySelector('#kind-pat').checked;
@@ -138,11 +192,11 @@ async function connect(form) {
 }
 
 async function disconnect(button) {
-  if (!confirm('Disconnect Mattermost? Digests stop until you connect again.')) return;
+  if (!confirm('Disconnect Mattermost? FleetPrompt deletes the stored webhook URL or token, and no digest is posted until you connect again. Nothing changes in Mattermost itself.')) return;
   await busy(button, 'Disconnecting…', async () => {
     try {
       await api.del(path('/credential'));
-      flash($('#connect-message'), 'ok', 'Disconnected. The stored credential was deleted.');
+      flash($('#connect-message'), 'ok', 'You disconnected Mattermost. FleetPrompt deleted the stored credential; connect again to resume the digest.');
     } catch (err) {
       message($('#connect-message'), 'err', err.message);
     }
@@ -152,7 +206,9 @@ async function disconnect(button) {
 
 function renderConnectionState() {
   const c = state.credential;
-  const needsReconnect = c && (c.status !== 'connected' || state.health?.last_error_kind === 'auth');
+  // Revoked = you (an owner or admin) disconnected it; invalid or an auth error = Mattermost refused it.
+  const disconnectedByYou = c?.status === 'revoked';
+  const needsReconnect = c && !disconnectedByYou && (c.status !== 'connected' || state.health?.last_error_kind === 'auth');
   const form = $('#connect-form');
   const installed = state.installation.status === 'installed';
   form.hidden = !state.canManage; // members see the connection, not the form to change it
@@ -164,12 +220,14 @@ function renderConnectionState() {
     button.disabled = !state.canManage || !installed;
     button.textContent = c ? 'Reconnect Mattermost' : 'Connect Mattermost';
   }
-  $('#disconnect-button').hidden = !c || !state.canManage;
+  $('#disconnect-button').hidden = !c || disconnectedByYou || !state.canManage;
 
   renderIfChanged($('#connection-state'), [c, needsReconnect, installed, state.canManage], () => {
     if (!installed) return h('p', { class: 'hint' }, 'You can connect Mattermost once the install has completed.');
     const parts = [];
-    if (!c) {
+    if (disconnectedByYou) {
+      parts.push(h('p', { id: 'disconnected-note' }, badge('disconnected', 'warn'), ' ', `Mattermost was disconnected in FleetPrompt on ${formatDateTime(c.updated_at)}; the stored credential was deleted. Connect again to resume the digest.`));
+    } else if (!c) {
       parts.push(h('p', {}, badge('not connected', 'warn'), ' Connect an incoming webhook (or a personal access token) so the digest can be posted.'));
     } else {
       const md = c.metadata ?? {};
@@ -178,10 +236,10 @@ function renderConnectionState() {
           h('dt', {}, 'Status'), h('dd', {}, badge(c.status)),
           h('dt', {}, 'Method'), h('dd', {}, c.kind === 'webhook' ? 'Incoming webhook' : 'Personal access token'),
           h('dt', {}, 'Server'), h('dd', {}, c.host),
-          c.kind === 'webhook' && md.masked_url ? [h('dt', {}, 'Webhook'), h('dd', { class: 'mono' }, md.masked_url)] : null,
+          c.kind === 'webhook' && md.masked_url ? [h('dt', {}, 'Webhook'), h('dd', { class: 'mono break-anywhere' }, md.masked_url)] : null,
           c.kind === 'pat' && md.username ? [h('dt', {}, 'Posts as'), h('dd', {}, md.username)] : null,
           c.kind === 'pat' && md.team ? [h('dt', {}, 'Team'), h('dd', {}, md.team)] : null,
-          h('dt', {}, 'Fingerprint'), h('dd', { class: 'mono' }, c.fingerprint),
+          h('dt', {}, 'Fingerprint'), h('dd', { class: 'mono break-anywhere' }, c.fingerprint),
           h('dt', {}, 'Last checked'), h('dd', {}, timeEl(c.last_verified_at, { withRelative: true }))),
       );
     }
@@ -195,45 +253,54 @@ function renderConnectionState() {
 
 // ---------------------------------------------------------------- settings
 
-function zones() {
-  try {
-    return Intl.supportedValuesOf('timeZone');
-  } catch {
-    return ['UTC'];
-  }
-}
+const ZONES = timeZoneOptions();
+const ZONE_NAMES = new Set(ZONES.map((z) => z.name));
 
 function settingsForm() {
-  const myZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const myZone = browserZone();
+  const overrideHint = 'Shown only if the Mattermost server allows integrations to override it (System Console › Integrations › Integration Management); webhooks only — with a token, posts show the token’s user.';
   const form = h('form', { id: 'settings-form', novalidate: true },
     h('fieldset', { id: 'settings-fields', disabled: true },
       h('legend', { class: 'visually-hidden' }, 'Digest settings'),
       h('div', { class: 'field switch' },
         h('input', { type: 'checkbox', role: 'switch', id: 'enabled', name: 'enabled', 'aria-describedby': 'enabled-hint' }),
         h('label', { for: 'enabled' }, 'Daily digest on')),
-      h('p', { class: 'hint', id: 'enabled-hint' }, 'Off pauses the daily schedule. Run now still works.'),
+      h('p', { class: 'hint', id: 'enabled-hint' }, 'Off pauses the daily schedule: no digest is posted until you turn it on again. Run now still works.'),
       h('div', { class: 'inline-fields' },
         field('schedule_time', 'Post every day at', h('input', { id: 'schedule_time', name: 'schedule_time', type: 'time', step: '60', required: true })),
-        field('timezone', 'Time zone', h('select', { id: 'timezone', name: 'timezone' }, zones().map((z) => h('option', { value: z }, z.replaceAll('_', ' ')))))),
+        field('timezone', 'Time zone', h('input', { id: 'timezone', name: 'timezone', type: 'search', list: 'timezone-list', autocomplete: 'off', spellcheck: 'false', placeholder: 'Type to search, e.g. Kolkata' }),
+          'Type part of a city or region; the list shows each zone’s current UTC offset.')),
+      h('datalist', { id: 'timezone-list' }, ZONES.map((z) => h('option', { value: z.name, label: `${z.name.replaceAll('_', ' ')} (${z.offset})` }))),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn secondary small', id: 'use-my-zone' }, `Use my time zone (${myZone})`)),
       h('div', { id: 'next-runs', 'aria-live': 'polite' }),
       field('channel', 'Channel (optional)', h('input', { id: 'channel', name: 'channel', type: 'text', autocomplete: 'off', placeholder: 'town-square' }),
-        'Mattermost channel name, e.g. town-square. Leave empty to post to the webhook’s own channel.'),
+        'The channel name from its URL, e.g. town-square. Leave empty to post to the webhook’s own channel. A webhook locked to its channel refuses any other.'),
       h('div', { class: 'field choice' }, h('input', { type: 'checkbox', id: 'include_cost_estimates', name: 'include_cost_estimates' }), h('label', { for: 'include_cost_estimates' }, 'Include approximate cost')),
       h('div', { class: 'field choice' }, h('input', { type: 'checkbox', id: 'include_llm_summary', name: 'include_llm_summary', 'aria-describedby': 'llm-summary-hint' }), h('label', { for: 'include_llm_summary' }, 'Include an LLM summary')),
       h('p', { class: 'hint', id: 'llm-summary-hint', 'aria-live': 'polite' }),
       h('div', { class: 'inline-fields', id: 'llm-caps' },
         field('llm_monthly_budget_usd', 'LLM budget per month (USD)', h('input', { id: 'llm_monthly_budget_usd', name: 'llm_monthly_budget_usd', type: 'number', min: '0', max: '10000', step: '0.01', placeholder: 'platform default' })),
         field('llm_max_tokens_per_run', 'LLM tokens per run', h('input', { id: 'llm_max_tokens_per_run', name: 'llm_max_tokens_per_run', type: 'number', min: '500', max: '200000', step: '1', placeholder: 'platform default' }))),
-      field('max_lines', 'Most lines per digest', h('input', { id: 'max_lines', name: 'max_lines', type: 'number', min: '5', max: '200', step: '1' })),
+      field('max_lines', 'Most lines per digest', h('input', { id: 'max_lines', name: 'max_lines', type: 'number', min: '5', max: '200', step: '1', inputmode: 'numeric' }),
+        'A whole number from 5 to 200. A longer digest is cut: the counts stay, the failure lines go first, and a link opens the full digest in FleetPrompt.'),
       field('post_as_username', 'Post as (optional)', h('input', { id: 'post_as_username', name: 'post_as_username', type: 'text', autocomplete: 'off', placeholder: 'fleetprompt' }),
-        'A display name for the posts, if your Mattermost server allows overrides.')),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn', id: 'save-settings', disabled: true }, 'Save settings')));
+        `1 to 64 letters, digits, “.”, “_” or “-”. ${overrideHint}`),
+      field('post_icon_url', 'Icon URL (optional)', h('input', { id: 'post_icon_url', name: 'post_icon_url', type: 'url', autocomplete: 'off', inputmode: 'url', placeholder: 'https://example.com/icon.png' }),
+        `An http(s) address of an image, up to 2048 characters. ${overrideHint}`)),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'btn', id: 'save-settings', disabled: true }, 'Save settings'),
+      h('button', { type: 'button', class: 'btn secondary', id: 'preview-button', disabled: true }, 'Preview digest'),
+      h('span', { class: 'hint', id: 'unsaved-note', 'aria-live': 'polite' })),
+    h('div', { id: 'preview-message' }));
   form.querySelector('#use-my-zone').addEventListener('click', () => {
-    const select = form.querySelector('#timezone');
-    if ([...select.options].some((o) => o.value === myZone)) select.value = myZone;
-    select.focus();
+    const input = form.querySelector('#timezone');
+    input.value = myZone;
+    input.focus();
+    renderSettingsState();
   });
+  form.querySelector('#preview-button').addEventListener('click', (e) => previewDigest(/** @type {HTMLButtonElement} */ (e.currentTarget)));
+  form.addEventListener('input', () => renderSettingsState());
+  form.addEventListener('change', () => renderSettingsState());
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     saveSettings(form);
@@ -244,10 +311,7 @@ function settingsForm() {
 function fillSettings() {
   const form = $('#settings-form');
   const c = state.installation.config ?? {};
-  const select = form.querySelector('#timezone');
-  const zone = c.timezone ?? 'UTC';
-  if (![...select.options].some((o) => o.value === zone)) select.append(h('option', { value: zone }, zone));
-  select.value = zone;
+  form.timezone.value = canonicalZone(c.timezone ?? 'UTC');
   form.schedule_time.value = c.schedule_time ?? '09:00';
   form.enabled.checked = c.enabled ?? true;
   form.channel.value = c.channel ?? '';
@@ -257,24 +321,54 @@ function fillSettings() {
   form.llm_max_tokens_per_run.value = c.llm_max_tokens_per_run == null ? '' : String(c.llm_max_tokens_per_run);
   form.max_lines.value = String(c.max_lines ?? 40);
   form.post_as_username.value = c.post_as_username ?? '';
+  form.post_icon_url.value = c.post_icon_url ?? '';
+  renderSettingsState();
 }
 
-async function saveSettings(form) {
-  const box = $('#settings-message');
-  const body = {
+/** The form's values as the API's config fields (what Save would send). */
+function formConfig(form = $('#settings-form')) {
+  const lines = form.max_lines.value.trim();
+  /** @type {Record<string, unknown>} */
+  const config = {
     enabled: form.enabled.checked,
     schedule_time: form.schedule_time.value,
-    timezone: form.timezone.value,
+    timezone: form.timezone.value.trim(),
     channel: form.channel.value.trim() || null,
     include_cost_estimates: form.include_cost_estimates.checked,
     include_llm_summary: form.include_llm_summary.checked,
-    max_lines: Number(form.max_lines.value),
+    max_lines: lines === '' ? Number.NaN : Number(lines),
     post_as_username: form.post_as_username.value.trim() || null,
+    post_icon_url: form.post_icon_url.value.trim() || null,
   };
   // The cost caps exist from digest 1.1.0 on (an older version's config refuses them); empty = platform default.
   if (hasLlmCaps()) {
-    body.llm_monthly_budget_usd = form.llm_monthly_budget_usd.value === '' ? null : Number(form.llm_monthly_budget_usd.value);
-    body.llm_max_tokens_per_run = form.llm_max_tokens_per_run.value === '' ? null : Number(form.llm_max_tokens_per_run.value);
+    config.llm_monthly_budget_usd = form.llm_monthly_budget_usd.value === '' ? null : Number(form.llm_monthly_budget_usd.value);
+    config.llm_max_tokens_per_run = form.llm_max_tokens_per_run.value === '' ? null : Number(form.llm_max_tokens_per_run.value);
+  }
+  return config;
+}
+
+/** Fields whose form value differs from the saved config. */
+function unsavedFields() {
+  const saved = state.installation?.config ?? {};
+  const now = formConfig();
+  return Object.keys(now).filter((k) => {
+    const a = now[k];
+    const b = k === 'timezone' ? canonicalZone(saved[k] ?? 'UTC') : saved[k] ?? null;
+    return Number.isNaN(a) ? true : a !== b;
+  });
+}
+
+/** JSON for the API: NaN (an empty number field) is sent as null so the API names the field. */
+const forApi = (config) => Object.fromEntries(Object.entries(config).map(([k, v]) => [k, Number.isNaN(v) ? null : v]));
+
+async function saveSettings(form) {
+  const box = $('#settings-message');
+  const body = forApi(formConfig(form));
+  if (body.timezone && !ZONE_NAMES.has(body.timezone) && body.timezone !== (state.installation.config?.timezone ?? '')) {
+    message(box, 'err', 'Pick the time zone from the list, e.g. Asia/Kolkata or Europe/Kyiv.');
+    form.timezone.focus();
+    return;
   }
   await busy($('#save-settings'), 'Saving…', async () => {
     try {
@@ -282,12 +376,12 @@ async function saveSettings(form) {
       state.installation = res.installation;
       showFieldErrors(form, null);
       const next = res.schedule?.next_runs?.[0];
-      const text = !body.enabled ? 'Saved. The daily digest is off.' : next ? `Saved. Next digest: ${next.local} (${body.timezone}).` : 'Saved.';
+      const text = !body.enabled ? 'Saved. The daily digest is off: no digest is scheduled.' : next ? `Saved. Next digest: ${formatDateTime(next.at, body.timezone)}.` : 'Saved.';
       flash(box, 'ok', text);
       announce(text);
     } catch (err) {
-      message(box, 'err', err.code === 'VALIDATION_FAILED' ? 'Some settings need fixing; see the highlighted fields.' : err.message);
-      showFieldErrors(form, err);
+      const fields = showFieldErrors(form, err);
+      message(box, 'err', err.code === 'VALIDATION_FAILED' && fields ? 'Some settings need fixing: see the messages under the fields.' : err.message);
     }
   });
   await refresh().catch(() => undefined);
@@ -309,18 +403,71 @@ function renderLlmSummary() {
   });
 }
 
+async function previewDigest(button) {
+  const form = $('#settings-form');
+  const box = $('#preview-message');
+  const panel = $('#preview-panel');
+  await busy(button, 'Rendering…', async () => {
+    try {
+      const p = await api.post(path('/digest-preview'), { config: forApi(formConfig(form)) });
+      showFieldErrors(form, null);
+      replace(box);
+      const c = state.credential;
+      const kind = c?.kind ?? null;
+      const unsaved = unsavedFields();
+      replace(panel,
+        h('h2', { id: 'preview-title', tabindex: '-1' }, 'Preview', unsaved.length ? ' (with your unsaved changes)' : ''),
+        h('p', { class: 'hint' },
+          `The last 24 hours up to ${formatDateTime(p.window_end, p.timezone)}, as Run now would post them: ${p.line_count} lines${p.truncated ? `, cut where Mattermost’s post would end (at most ${formConfig(form).max_lines} lines)` : ''}. Nothing is posted.`),
+        mattermostPost({ text: p.text, username: p.username, iconUrl: p.icon_url, kind, tokenUser: c?.metadata?.username ?? null, truncated: p.truncated, label: 'Preview of the digest as Mattermost shows it' }),
+        h('p', { class: 'hint', id: 'preview-overrides' }, overridesNote({ kind, username: p.username, iconUrl: p.icon_url })),
+        p.channel ? h('p', { class: 'hint' }, `Posted to the channel “${p.channel}”.`) : h('p', { class: 'hint' }, kind === 'pat' ? 'A token connection needs a channel: set one above.' : 'Posted to the webhook’s own channel.'),
+        p.truncated
+          ? h('details', { id: 'preview-full' }, h('summary', {}, 'The full digest (what the link at the cut opens)'), h('div', { class: 'mm-post' }, h('div', { class: 'mm-body mm-message' }, renderMarkdown(p.full_text))))
+          : null);
+      $('#preview-card').hidden = false;
+      $('#preview-title').focus();
+      announce('Preview ready');
+    } catch (err) {
+      const fields = showFieldErrors(form, err);
+      message(box, 'err', err.code === 'VALIDATION_FAILED' && fields ? 'Fix the highlighted settings to preview them.' : err.message);
+    }
+  });
+}
+
 function renderSettingsState() {
+  if (!state.installation) return;
   const installed = state.installation.status === 'installed';
   $('#settings-fields').disabled = !state.canManage || !installed;
   renderLlmSummary();
   if ($('#save-settings').dataset.busy !== '1') $('#save-settings').disabled = !state.canManage || !installed;
+  if ($('#preview-button').dataset.busy !== '1') $('#preview-button').disabled = !installed;
+  const unsaved = installed ? unsavedFields() : [];
+  $('#unsaved-note').textContent = unsaved.length ? `Unsaved changes (${unsaved.length}).` : '';
   const h0 = state.health;
-  renderIfChanged($('#next-runs'), [h0?.next_runs, h0?.schedule_paused, installed], () => {
+  const form = $('#settings-form');
+  const draft = formConfig(form);
+  const scheduleChanged = unsaved.some((k) => k === 'schedule_time' || k === 'timezone' || k === 'enabled');
+  renderIfChanged($('#next-runs'), [h0?.next_runs, h0?.schedule_paused, installed, state.credential?.status, scheduleChanged && [draft.schedule_time, draft.timezone, draft.enabled], state.installation.config?.enabled], () => {
     if (!installed) return h('p', { class: 'hint' }, 'Settings can be changed once the install has completed.');
-    if (h0?.schedule_paused) return h('p', { class: 'hint' }, badge('paused', 'warn'), ' No daily digest is scheduled (the digest is off, or Mattermost is not connected).');
+    if (scheduleChanged) {
+      // Not saved yet: computed here from the form, and labelled as such.
+      if (!draft.enabled) return h('p', { class: 'hint', id: 'next-runs-draft' }, badge('off', 'warn'), ' If you save, the daily digest is off: no next run.');
+      if (!ZONE_NAMES.has(draft.timezone)) return h('p', { class: 'hint', id: 'next-runs-draft' }, 'Pick a time zone from the list to see when the digest would be posted.');
+      const times = nextLocalTimes(draft.schedule_time, draft.timezone, 3);
+      return h('div', { class: 'hint', id: 'next-runs-draft' },
+        h('p', { id: 'next-runs-title' }, 'If you save, the next digests would be:'),
+        h('ul', { 'aria-labelledby': 'next-runs-title' }, times.map((t) => h('li', {}, h('time', { datetime: t.toISOString() }, `${formatDateTime(t.toISOString(), draft.timezone)} ${formatOffset(offsetMinutes(draft.timezone, t))}`)))),
+        state.credential?.status === 'connected' ? null : h('p', {}, 'Nothing is scheduled until Mattermost is connected.'));
+    }
+    const zone = state.installation.config?.timezone ?? 'UTC';
+    if (state.installation.config?.enabled === false) return h('p', { class: 'hint', id: 'next-runs-paused' }, badge('paused', 'warn'), ' The daily digest is off: no next run. Turn it on and save to schedule it.');
+    if (h0?.schedule_paused) return h('p', { class: 'hint', id: 'next-runs-paused' }, badge('paused', 'warn'), ' No next run: the schedule is paused', state.credential?.status === 'connected' ? '.' : ' until Mattermost is connected.');
     const runs = h0?.next_runs ?? [];
-    if (!runs.length) return h('p', { class: 'hint' }, 'No daily digest is scheduled yet: connect Mattermost first.');
-    return h('div', { class: 'hint' }, h('p', { id: 'next-runs-title' }, 'Next digests:'), h('ul', { 'aria-labelledby': 'next-runs-title' }, runs.slice(0, 3).map((r) => h('li', {}, h('time', { datetime: r.at }, `${r.local} (UTC${r.utc_offset})`)))));
+    if (!runs.length) return h('p', { class: 'hint', id: 'next-runs-none' }, 'No next run: nothing is scheduled until Mattermost is connected.');
+    return h('div', { class: 'hint', id: 'next-runs-saved' },
+      h('p', { id: 'next-runs-title' }, 'Temporal will post the next digests at:'),
+      h('ul', { 'aria-labelledby': 'next-runs-title' }, runs.slice(0, 3).map((r) => h('li', {}, h('time', { datetime: r.at }, `${formatDateTime(r.at, zone)} UTC${r.utc_offset}`)))));
   });
 }
 
@@ -331,13 +478,29 @@ function latestFailedRun() {
   return latest && latest.status === 'failed' ? latest : null;
 }
 
+const quotaSpent = () => Boolean(state.health?.run_quota && state.health.run_quota.remaining <= 0);
+
+/** Why Retry cannot be used now, or null. */
+function retryBlocked() {
+  if (!state.canManage) return `Retry needs the owner or admin role; you are ${state.membership.role}.`;
+  const q = state.health?.run_quota;
+  if (quotaSpent()) return `No manual runs left this hour (a Retry is a manual run)${q?.resets_at ? `; the next one is possible at ${formatClock(q.resets_at)}` : ''}.`;
+  return null;
+}
+
+/** "Retry" with what it costs, for the button's description. */
+function retryCost() {
+  const q = state.health?.run_quota;
+  return q ? `A Retry is a manual run: it uses 1 of the ${q.limit} allowed per hour (${q.remaining} left).` : 'A Retry is a manual run.';
+}
+
 async function retry(button, execution) {
   await busy(button, 'Retrying…', async () => {
     try {
       const res = await api.post(tenantPath(state.membership, `/executions/${execution.id}/retry`));
       state.watchingRun = res.execution.id;
       state.health = { ...state.health, run_quota: res.run_quota };
-      flash($('#run-message'), 'info', 'Retry started. Nothing is posted twice: if the first attempt reached Mattermost, the retry does not post again.');
+      flash($('#run-message'), 'info', `Retry started; it used one manual run. ${quotaText(res.run_quota)} Nothing is posted twice: if the first attempt reached Mattermost, the retry does not post again.`);
       announce('Retry started');
       await refresh();
     } catch (err) {
@@ -346,54 +509,78 @@ async function retry(button, execution) {
   });
 }
 
+function retryButton(id, execution, label) {
+  const blocked = retryBlocked();
+  const describedBy = `${id}-cost`;
+  return [
+    h('button', { type: 'button', class: 'btn small secondary', id, disabled: Boolean(blocked), 'aria-describedby': describedBy, onclick: (e) => retry(e.currentTarget, execution) }, ...label),
+    h('span', { class: 'hint', id: describedBy }, blocked ?? retryCost()),
+  ];
+}
+
 function renderHealth() {
   const i = state.installation;
   const hl = state.health;
   const failed = latestFailedRun();
-  renderIfChanged($('#health-body'), [i.status, i.config?.timezone, hl?.last_successful_post_at, hl?.last_error, hl?.last_error_kind, hl?.hint, failed?.id, state.canManage, hl?.next_runs?.[0]], () => [
+  const c = state.credential;
+  const zone = i.config?.timezone ?? 'UTC';
+  const next = hl?.next_runs?.[0];
+  const paused = i.config?.enabled === false || hl?.schedule_paused;
+  renderIfChanged($('#health-body'), [i.status, zone, i.config?.enabled, hl?.last_successful_post_at, hl?.last_error, hl?.last_error_kind, hl?.last_error_code, hl?.hint, hl?.schedule_paused, failed?.id, state.canManage, next, c?.status, hl?.run_quota], () => [
     h('dl', { class: 'facts' },
       h('dt', {}, 'Status'), h('dd', {}, badge(i.status)),
-      h('dt', {}, 'Last successful post'), h('dd', { id: 'last-post' }, timeEl(hl?.last_successful_post_at, { withRelative: true })),
-      h('dt', {}, 'Next digest'), h('dd', {}, hl?.next_runs?.[0] ? h('time', { datetime: hl.next_runs[0].at }, `${hl.next_runs[0].local} (${i.config?.timezone ?? 'UTC'})`) : 'not scheduled'),
+      h('dt', {}, 'Last successful post'), h('dd', { id: 'last-post' }, hl?.last_successful_post_at ? timeEl(hl.last_successful_post_at, { withRelative: true }) : 'none yet'),
+      h('dt', {}, 'Next digest'),
+      h('dd', { id: 'next-digest' },
+        i.config?.enabled === false ? 'none: the daily digest is off' : paused ? 'none: the schedule is paused' : next ? h('time', { datetime: next.at }, formatDateTime(next.at, zone)) : 'none: not scheduled until Mattermost is connected'),
       h('dt', {}, 'Installed'), h('dd', {}, i.installed_at ? timeEl(i.installed_at) : 'not yet')),
     hl?.last_error
       ? h('div', { class: 'callout err', id: 'last-error', role: 'alert' },
           h('h3', {}, 'Last error'),
-          h('p', { id: 'last-error-message' }, hl.last_error),
-          h('p', {}, 'Kind: ', errorKindBadge(hl.last_error_kind), h('span', { class: 'visually-hidden' }, ` (${hl.last_error_kind})`)),
+          h('p', { id: 'last-error-message', class: 'break-anywhere' }, hl.last_error),
+          h('p', {}, 'Kind: ', errorKindBadge(hl.last_error_kind), h('span', { class: 'visually-hidden' }, ` (${hl.last_error_kind})`),
+            hl.last_error_code ? [' · Code: ', h('code', { class: 'break-anywhere', id: 'last-error-code' }, hl.last_error_code)] : null),
           hl.hint ? h('p', { id: 'last-error-hint' }, h('strong', {}, 'What to do: '), hl.hint) : null,
           state.canManage
             ? h('div', { class: 'actions' },
                 hl.last_error_kind === 'auth'
                   ? h('button', { type: 'button', class: 'btn secondary', id: 'goto-reconnect', onclick: () => { $('#connection').scrollIntoView(); $('#webhook_url').focus(); } }, 'Reconnect Mattermost')
                   : null,
-                failed ? h('button', { type: 'button', class: 'btn', id: 'retry-last', onclick: (e) => retry(e.currentTarget, failed) }, 'Retry run') : null)
+                failed ? retryButton('retry-last', failed, ['Retry run']) : null)
             : null)
-      : h('p', { class: 'callout ok', id: 'no-error' }, 'No errors. ', hl?.last_successful_post_at ? 'The last digest reached Mattermost.' : 'Nothing has been posted yet.'),
+      : hl?.last_successful_post_at
+        ? h('p', { class: 'callout ok', id: 'no-error' }, 'No errors. The last digest reached Mattermost.')
+        // Nothing set up or posted yet: no green "all fine" — there is nothing to be fine yet.
+        : h('p', { class: 'callout', id: 'nothing-yet' }, c?.status === 'connected' ? 'Nothing has been posted yet. Use Run now to send the first digest.' : 'Nothing has been posted yet: connect Mattermost first.'),
   ]);
 }
 
 function quotaText(q) {
   if (!q) return '';
   if (q.remaining > 0) return `${q.remaining} of ${q.limit} manual runs left this hour.`;
-  return `No manual runs left this hour${q.resets_at ? `; the next one is possible ${relative(q.resets_at)}` : ''}.`;
+  return `No manual runs left this hour${q.resets_at ? `; the next one is possible at ${formatClock(q.resets_at)}` : ''}.`;
 }
 
 function renderRun() {
   const i = state.installation;
   const q = state.health?.run_quota;
   const running = state.runs.find((r) => ACTIVE_RUN.has(r.status));
+  const connected = state.credential?.status === 'connected';
   const reason = !state.canManage
     ? `Run now needs the owner or admin role; you are ${state.membership.role}.`
     : i.status !== 'installed'
       ? 'Available once the install has completed.'
       : !state.credential
-        ? 'Connect Mattermost first.'
+        ? 'Connect Mattermost first (above).'
+        : !connected
+          ? state.credential.status === 'revoked'
+            ? 'You disconnected Mattermost: connect it again first (above).'
+            : 'Mattermost refused the stored credential: reconnect it first (above).'
         : q && q.remaining <= 0
-          ? 'The hourly limit is reached.'
-          : null;
+          ? `The hourly limit of ${q.limit} manual runs is reached${q.resets_at ? `; the next one is possible at ${formatClock(q.resets_at)}` : ''}.`
+            : null;
   renderIfChanged($('#run-body'), [q, reason, running?.id, running?.status], () => [
-    h('p', {}, 'Post a digest of the last 24 hours now. Scheduled digests do not count against the limit.'),
+    h('p', {}, 'Post a digest of the last 24 hours now. Scheduled digests do not count against the limit; Run now and Retry do.'),
     h('p', { class: 'quota', id: 'quota' }, quotaText(q)),
     running ? h('p', { role: 'status' }, badge(running.status), ' A run is in progress…') : null,
     h('div', { class: 'actions' },
@@ -417,28 +604,97 @@ async function runNow(button) {
   });
 }
 
+const TRIGGER_LABELS = { scheduled: 'Scheduled', manual: 'Run now', retry: 'Retry' };
+
+/** Opens (or closes) the row under a run with the digest it posted. */
+async function toggleMessage(button, run) {
+  const row = button.closest('tr');
+  const open = button.getAttribute('aria-expanded') === 'true';
+  const existing = document.getElementById(`message-${run.id}`);
+  if (open) {
+    existing?.remove();
+    button.setAttribute('aria-expanded', 'false');
+    state.openMessages.delete(run.id);
+    return;
+  }
+  state.openMessages.add(run.id);
+  button.setAttribute('aria-expanded', 'true');
+  const cell = h('td', { colspan: '5' }, h('p', { class: 'loading' }, 'Loading the digest…'));
+  const detail = h('tr', { class: 'logs-row', id: `message-${run.id}` }, cell);
+  row.after(detail);
+  try {
+    const m = await api.get(tenantPath(state.membership, `/executions/${run.id}/message`));
+    const c = state.credential;
+    replace(cell,
+      h('p', { class: 'hint' },
+        m.run_status === 'succeeded' ? 'Posted to Mattermost:' : m.run_status === 'failed' ? 'The digest this run was to post (it did not reach Mattermost):' : `The digest of this run (${m.run_status}):`),
+      mattermostPost({ text: m.text, username: m.username, iconUrl: m.icon_url, kind: c?.kind ?? null, tokenUser: c?.metadata?.username ?? null, at: m.created_at, truncated: m.truncated, label: `The digest of the run from ${formatShort(run.created_at)}` }),
+      m.truncated ? h('p', {}, h('a', { href: `/digest?correlation=${encodeURIComponent(m.correlation_id)}` }, 'Open the full digest')) : null,
+      h('p', { class: 'hint' }, `Kept for ${m.retention_days} days, like the signals it was made from.`));
+  } catch (err) {
+    replace(cell, h('p', { class: 'callout warn' }, err.message));
+  }
+}
+
 function renderRuns() {
   const retried = new Set(state.runs.filter((r) => r.retry_of_execution_id && r.status !== 'failed').map((r) => r.retry_of_execution_id));
-  renderIfChanged($('#runs-body'), [state.runs.map((r) => [r.id, r.status, r.error_kind]), state.canManage], () =>
-    table({
+  renderIfChanged($('#runs-body'), [state.runs.map((r) => [r.id, r.status, r.error_kind, r.error_code]), state.canManage, retryBlocked(), state.health?.run_quota?.remaining], () => {
+    const out = table({
       caption: 'Recent runs, newest first',
       columns: ['Started', 'Trigger', 'Status', 'Problem', 'Details'],
       empty: 'No runs yet. Use Run now to post the first digest.',
       rows: state.runs.map((r) =>
         h('tr', { dataset: { executionId: r.id } },
           h('td', {}, timeEl(r.created_at, { short: true })),
-          h('td', {}, r.trigger),
+          h('td', {}, TRIGGER_LABELS[r.trigger] ?? r.trigger),
           h('td', {}, badge(r.status)),
-          h('td', {}, r.error_kind ? errorKindBadge(r.error_kind) : '—'),
+          h('td', { class: 'wrap' }, r.error_kind ? [errorKindBadge(r.error_kind), r.error_code ? [' ', h('code', { class: 'break-anywhere' }, r.error_code)] : null, r.hint ? h('p', { class: 'hint' }, r.hint) : null] : '—'),
           h('td', {},
             h('div', { class: 'actions' },
+              r.status === 'pending' ? null : h('button', { type: 'button', class: 'btn small secondary', id: `digest-${r.id}`, 'aria-expanded': 'false', 'aria-controls': `message-${r.id}`, onclick: (e) => toggleMessage(e.currentTarget, r) }, 'Digest', h('span', { class: 'visually-hidden' }, ` of the run from ${formatShort(r.created_at)}`)),
               h('a', { href: `/admin?correlation=${encodeURIComponent(r.correlation_id)}#timeline` }, 'What happened?'),
               temporalLink(r.temporal_url, 'Temporal'),
-              r.status === 'failed' && state.canManage && !retried.has(r.id)
-                ? h('button', { type: 'button', class: 'btn small secondary', id: `retry-${r.id}`, onclick: (e) => retry(e.currentTarget, r) }, 'Retry', h('span', { class: 'visually-hidden' }, ` the run from ${new Date(r.created_at).toLocaleString()}`))
-                : null)))),
-    }),
+              r.status === 'failed' && state.canManage && !retried.has(r.id) ? retryButton(`retry-${r.id}`, r, ['Retry', h('span', { class: 'visually-hidden' }, ` the run from ${formatShort(r.created_at)}`)]) : null)))),
+    });
+    return out;
+  });
+  // Rows re-rendered by polling keep their open digests.
+  for (const id of state.openMessages) {
+    const button = document.getElementById(`digest-${id}`);
+    const run = state.runs.find((r) => r.id === id);
+    if (button && run && button.getAttribute('aria-expanded') !== 'true') toggleMessage(button, run);
+  }
+}
+
+// ---------------------------------------------------------------- uninstall
+
+function renderUninstall() {
+  const i = state.installation;
+  const show = state.canManage && (i.status === 'installed' || i.status === 'failed');
+  renderIfChanged($('#uninstall-slot'), [show, i.status], () =>
+    show
+      ? h('section', { class: 'card', id: 'uninstall', 'aria-labelledby': 'uninstall-title' },
+          h('h2', { id: 'uninstall-title' }, 'Uninstall'),
+          h('p', {}, 'Stops the daily digest, deletes its schedule and the stored Mattermost credential. The history (runs and signals) stays until retention removes it. You can install the package again later.'),
+          h('div', { id: 'uninstall-message' }),
+          h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn danger', id: 'uninstall-button', onclick: (e) => uninstall(e.currentTarget) }, `Uninstall ${state.pkg?.name ?? i.package_slug}`)))
+      : null,
   );
+}
+
+async function uninstall(button) {
+  const name = state.pkg?.name ?? state.installation.package_slug;
+  if (!confirm(`Uninstall ${name} from ${state.membership.tenant_name}? The daily digest stops and the stored Mattermost credential is deleted.`)) return;
+  await busy(button, 'Uninstalling…', async () => {
+    try {
+      await api.del(path());
+      flash($('#uninstall-message'), 'info', 'Uninstall requested. This page follows its progress.');
+      announce('Uninstall requested');
+    } catch (err) {
+      message($('#uninstall-message'), 'err', err.message);
+    }
+  });
+  await refresh().catch(() => undefined);
 }
 
 // ---------------------------------------------------------------- install progress
@@ -518,12 +774,12 @@ function settleWatchedRun() {
   state.watchingRun = null;
   const box = $('#run-message');
   if (run.status === 'succeeded') {
-    flash(box, 'ok', `The run succeeded: the digest was posted to Mattermost. ${quotaText(state.health.run_quota)}`);
+    flash(box, 'ok', `The run succeeded: the digest was posted to Mattermost (see it under Recent runs › Digest). ${quotaText(state.health.run_quota)}`);
     announce('Run succeeded');
   } else if (run.status === 'skipped') {
     flash(box, 'warn', 'The run was skipped (this digest had already been posted).');
   } else {
-    message(box, 'err', `The run failed${run.error_kind ? ` (${run.error_kind})` : ''}.`, run.hint ? h('p', {}, h('strong', {}, 'What to do: '), run.hint) : null);
+    message(box, 'err', `The run failed${run.error_kind ? ` (${run.error_kind}${run.error_code ? `, ${run.error_code}` : ''})` : ''}.`, run.hint ? h('p', {}, h('strong', {}, 'What to do: '), run.hint) : null);
     announce('Run failed');
   }
 }
@@ -550,11 +806,13 @@ function render() {
   renderIfChanged($('#update-available'), [i.package_version, i.status], () =>
     updatePanel({ pkg: state.pkg, installation: i, canManage: state.canManage, upgradePath: path('/upgrade'), onRequested: () => refresh() }));
   renderProgress();
+  renderChecklist();
   renderHealth();
   renderRun();
   renderRuns();
   renderConnectionState();
   renderSettingsState();
+  renderUninstall();
 }
 
 function busyNow() {
@@ -574,7 +832,7 @@ function schedulePoll() {
 
 async function main() {
   const session = await requireSession();
-  const shell = renderShell({ session, active: 'marketplace' });
+  const shell = renderShell({ session, active: 'installations' });
   state.membership = shell.membership;
   state.canManage = shell.canManage;
   state.id = decodeURIComponent(location.pathname.split('/')[2] ?? '');

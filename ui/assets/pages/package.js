@@ -3,6 +3,7 @@
 // directive and installation.
 import { api, ApiError, requireSession, tenantPath } from '../api.js';
 import { announce, badge, busy, h, message, pageError, renderShell, replace, table } from '../dom.js';
+import { mattermostPost } from '../mattermost-post.js';
 
 const TYPE_LABELS = {
   uuid: 'reference', 'iana-time-zone': 'time zone', 'HH:MM': 'time of day', boolean: 'on / off', integer: 'number', number: 'number', string: 'text', uri: 'URL', array: 'list',
@@ -75,10 +76,12 @@ async function main() {
   const session = await requireSession();
   const { membership, canManage } = renderShell({ session, active: 'marketplace' });
   const slug = decodeURIComponent(location.pathname.split('/')[2] ?? '');
-  const [pkg, installations] = await Promise.all([
+  const [pkg, installations, example] = await Promise.all([
     api.get(`/api/packages/${encodeURIComponent(slug)}`),
     membership ? api.get(tenantPath(membership, '/installations')) : { items: [] },
+    api.get(`/api/packages/${encodeURIComponent(slug)}/example-digest`).catch(() => null),
   ]);
+  const exampleCard = exampleDigestCard(example);
   document.title = `${pkg.name} · FleetPrompt`;
   const m = pkg.manifest ?? {};
   const provides = m.provides ?? {};
@@ -116,8 +119,17 @@ async function main() {
             rows: config.map(([name, f]) => h('tr', {}, h('td', {}, SETTING_LABELS[name] ?? name, h('br'), h('code', { class: 'meta' }, name)), h('td', {}, kindOf(f)), h('td', {}, f.default === undefined || f.default === null ? '—' : String(f.default)), h('td', {}, required.has(name) ? 'yes' : 'no'))),
             empty: 'This package has no settings.',
           }))),
-      installPanel(pkg, membership, canManage, existing)),
+      h('div', {}, installPanel(pkg, membership, canManage, existing), exampleCard)),
   );
+}
+
+/** The example digest (what the package posts), rendered as Mattermost would. */
+function exampleDigestCard(example) {
+  if (!example) return null;
+  return h('section', { class: 'card', id: 'example-digest', 'aria-labelledby': 'example-title' },
+    h('h2', { id: 'example-title' }, 'Example digest'),
+    h('p', { class: 'hint' }, 'What the package posts to Mattermost each day, for a made-up but typical day, with the default settings. Your digest is made from your own signals.'),
+    mattermostPost({ text: example.text, username: example.username, iconUrl: example.icon_url, truncated: example.truncated, label: 'Example digest as Mattermost shows it' }));
 }
 
 main().catch(pageError);
