@@ -125,13 +125,15 @@ describe('browser journey: install → connect → run → break → reconnect �
     await page.fill('#channel', 'town-square');
     await page.fill('#schedule_time', '07:30');
     await page.fill('#timezone', 'Europe/Berlin');
-    await page.check('#include_llm_summary');
+    // No LLM provider in this stack: the summary toggle is disabled, with its reason.
+    expect(await page.isDisabled('#include_llm_summary')).toBe(true);
+    expect(await page.textContent('#llm-summary-hint')).toMatch(/^Not available: /);
     expect(await page.isChecked('#enabled')).toBe(true);
     await page.click('#save-settings');
     await page.waitForSelector('#settings-message .callout.ok');
     expect(await page.textContent('#settings-message')).toMatch(/Next digest: [A-Z][a-z]{2} \d{1,2}, \d{4}, 07:30 \(Europe\/Berlin\)/);
     const saved = await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }));
-    expect(saved.config).toMatchObject({ channel: 'town-square', schedule_time: '07:30', timezone: 'Europe/Berlin', include_llm_summary: true, enabled: true });
+    expect(saved.config).toMatchObject({ channel: 'town-square', schedule_time: '07:30', timezone: 'Europe/Berlin', include_llm_summary: false, enabled: true });
     await page.waitForSelector('#next-runs li');
     await screenshot(page, '06-configured');
 
