@@ -4,17 +4,22 @@
 // installations, `requested` signals and Temporal workflows — 1 for the identical storm,
 // CONCURRENCY for the distinct one.
 //   npm run bench:install-storm [-- --concurrency=100]
+import path from 'node:path';
 import { DIGEST_PACKAGE_SLUG } from '../lib/packages/manifest';
 import { createBenchTenant, openBenchStack, processCpuMs, waitUntil, type BenchStack, type BenchTenant } from './lib/bench-stack';
-import { distribution, fmt, intSetting, mapLimit, progress, report, runBench, sleep } from './lib/measure';
+import { distribution, fmt, intSetting, mapLimit, progress, report, runBench, setting, sleep } from './lib/measure';
+import { startProfile } from './lib/profile';
 
 const BODY = { package_slug: DIGEST_PACKAGE_SLUG, config: { timezone: 'Europe/Berlin', schedule_time: '07:30' } };
 
-async function storm(stack: BenchStack, requests: { tenant: BenchTenant }[]) {
+async function storm(stack: BenchStack, requests: { tenant: BenchTenant }[], name = 'storm') {
   // CPU of this process (the API, the HTTP client, the fake) per request, from /proc.
+  // BENCH_PROFILE_DIR=dir: a CPU profile of this process (the API) during each storm only.
+  const profiler = setting('profile_dir') ? await startProfile() : undefined;
   const cpu0 = processCpuMs(process.pid);
   const results = await Promise.all(requests.map(({ tenant }) => stack.http('POST', `/api/tenants/${tenant.slug}/installations`, tenant.tokens.owner, BODY)));
   const apiCpuMsPerRequest = Math.round((processCpuMs(process.pid) - cpu0) / requests.length);
+  if (profiler) await profiler.stop(path.join(setting('profile_dir')!, `install-storm-${name}.cpuprofile`));
   const statuses = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
   return { ms: distribution(results.map((r) => r.ms)), statuses, created: results.filter((r) => r.body?.created === true).length, api_cpu_ms_per_request: apiCpuMsPerRequest };
 }
@@ -55,11 +60,11 @@ async function main() {
     const distinct = await mapLimit(Array.from({ length: concurrency }), 10, () => createBenchTenant(stack, 'dist'));
 
     progress(`${concurrency} identical installs at once`);
-    const identical = await storm(stack, Array.from({ length: concurrency }, () => ({ tenant: same })));
+    const identical = await storm(stack, Array.from({ length: concurrency }, () => ({ tenant: same })), 'identical');
     const identicalCounts = await counts(stack, [same.id]);
 
     progress(`${concurrency} distinct installs at once`);
-    const different = await storm(stack, distinct.map((tenant) => ({ tenant })));
+    const different = await storm(stack, distinct.map((tenant) => ({ tenant })), 'distinct');
     const distinctCounts = await counts(stack, distinct.map((t) => t.id));
 
     const okIdentical = identical.created === 1 && Object.values(identicalCounts).every((n) => n === 1);
