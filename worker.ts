@@ -58,6 +58,9 @@ export async function buildWorker(options: {
   deps: ActivityDeps;
   workflowBundle: WorkflowBundleOption;
   identity?: string;
+  /** WORKER_MAX_CACHED_WORKFLOWS / WORKER_MAX_CONCURRENT_ACTIVITIES; 0 or absent: the SDK's default. */
+  maxCachedWorkflows?: number;
+  maxConcurrentActivities?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -68,6 +71,8 @@ export async function buildWorker(options: {
     interceptors: { activity: [activityInterceptors(options.deps.logger)] },
     sinks: telemetrySinks(options.deps.logger),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.maxConcurrentActivities ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities } : {}),
     shutdownGraceTime: '10 seconds',
     // If Temporal is gone too, do not hang on shutdown for ever.
     shutdownForceTime: '20 seconds',
@@ -102,6 +107,8 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
         staleClaimMs: config.DIGEST_STALE_CLAIM_MS,
       },
       workflowBundle: await loadWorkflowBundle(),
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     });
     if (config.WORKER_METRICS_PORT > 0) {
       metricsServer = await startMetricsServer({ host: config.HOST, port: config.WORKER_METRICS_PORT, logger, extra: runtime.sdkMetricsUrl ? [remoteMetrics(runtime.sdkMetricsUrl)] : [] });

@@ -73,6 +73,12 @@ export const ZConfig = z.object({
 
   // Password given to fleetprompt_app by `npm run db:app-login` (deployments without npm start).
   APP_DB_PASSWORD: z.string().min(8).optional(),
+  // Workflow executions a worker keeps in memory between tasks (0 = the SDK's default, sized from
+  // the heap limit: ~2,000 on a 4 GB heap). Each costs ~1 MB; a lower cap bounds the worker's RSS
+  // during a fan-out at the price of replaying histories of evicted runs (bench/fanout.ts).
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(0),
+  // Activities one worker runs at once (0 = the SDK's default, 100).
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(0).max(10_000).default(0),
   // The worker touches this file every 10 s while running (container health checks).
   WORKER_HEARTBEAT_FILE: z.string().min(1).optional(),
   // Prometheus /metrics of the worker process on HOST:this port (0 = off); the Temporal SDK's own

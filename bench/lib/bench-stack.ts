@@ -6,7 +6,7 @@
 // keeps it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,7 +30,7 @@ import { NO_TEMPORAL_CLI_MESSAGE, PROJECT_ROOT, resolveTemporalCli, startTempora
 import { startFakeMattermost, type FakeMattermost } from '../../test/fakes/mattermost-server';
 import { createTestTenant, type TestTenant } from '../../test/helpers/db';
 import { buildWorker, loadWorkflowBundle } from '../../worker';
-import { progress, sleep } from './measure';
+import { intSetting, progress, sleep } from './measure';
 
 export type BenchTenant = TestTenant;
 
@@ -43,6 +43,28 @@ export interface BenchStackOptions {
   runNowLimitPerHour?: number;
   /** Without Temporal (the aggregation benchmark needs only the database). */
   temporal?: boolean;
+  /** Worker processes on the one task queue (default BENCH_WORKERS, else 1). */
+  workers?: number;
+  /**
+   * API processes (api/server.ts, each on its own port, requests spread round-robin) in front of
+   * the one Postgres and Temporal (default BENCH_API_PROCESSES, else 0: the API runs in this
+   * process, as before).
+   */
+  apiProcesses?: number;
+}
+
+/**
+ * How the child processes run (BENCH_WORKER_MODE): 'tsx' (default: TypeScript through tsx, the
+ * worker bundling its workflows at start, as in development), 'prebuilt' (tsx with NODE_ENV=
+ * production: the worker loads dist/workflow-bundle.js) or 'compiled' (node on dist/, as
+ * `npm run start:prod`). The last two need `npm run build` first.
+ */
+type ChildMode = 'tsx' | 'prebuilt' | 'compiled';
+function childMode(): ChildMode {
+  const mode = process.env.BENCH_WORKER_MODE ?? 'tsx';
+  if (mode !== 'tsx' && mode !== 'prebuilt' && mode !== 'compiled') throw new Error(`bench: BENCH_WORKER_MODE=${mode}: use tsx, prebuilt or compiled`);
+  if (mode !== 'tsx' && !existsSync(path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js'))) throw new Error(`bench: BENCH_WORKER_MODE=${mode} needs dist/: run \`npm run build\` first`);
+  return mode;
 }
 
 export interface HttpResult {
@@ -64,9 +86,18 @@ export interface BenchStack {
   fake: FakeMattermost;
   apiUrl: string;
   keyringSpec: string;
+  /** The first worker process (fanout reads its memory). */
   workerPid?: number;
-  /** CPU ms used so far by each part of the stack (Postgres: the postmaster and its backends). */
-  cpuMs(): { worker: number; temporal: number; postgres: number; bench: number };
+  workerPids: number[];
+  /** API child processes (empty: the API runs in this process). */
+  apiPids: number[];
+  apiUrls: string[];
+  /**
+   * CPU ms used so far by each part of the stack (Postgres: the postmaster and its backends;
+   * worker and api: all their processes; bench: this process, which is also the API without API
+   * child processes).
+   */
+  cpuMs(): { worker: number; api: number; temporal: number; postgres: number; bench: number };
   http(method: string, urlPath: string, token?: string, body?: unknown): Promise<HttpResult>;
   close(): Promise<void>;
 }
@@ -80,23 +111,27 @@ function installQuietRuntime(): void {
   runtimeInstalled = true;
 }
 
-async function waitForPollers(temporal: TemporalHandle, taskQueue: string, child: ChildProcess | undefined, timeoutMs = 90_000): Promise<void> {
+async function waitForPollers(temporal: TemporalHandle, taskQueue: string, children: ChildProcess[], timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`bench: the worker exited during start-up (code ${child.exitCode})`);
+    for (const child of children) if (child.exitCode !== null) throw new Error(`bench: a worker exited during start-up (code ${child.exitCode})`);
     const res = await temporal.connection.workflowService.describeTaskQueue({ namespace: temporal.namespace, taskQueue: { name: taskQueue, kind: 1 }, taskQueueType: 1 });
-    if ((res.pollers?.length ?? 0) > 0) return;
+    if ((res.pollers?.length ?? 0) >= Math.max(1, children.length)) return;
     if (Date.now() > deadline) throw new Error('bench: the worker did not poll its task queue in time');
     await sleep(200);
   }
 }
 
-function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  // BENCH_WORKER_NODE_ARGS: extra node flags for profiling, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--require', 'tsx/cjs', path.join(PROJECT_ROOT, 'worker.ts')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** worker.ts or api/server.ts as a child process, in the BENCH_WORKER_MODE way. */
+function spawnChild(what: 'worker' | 'api', label: string, env: NodeJS.ProcessEnv): ChildProcess {
+  // BENCH_WORKER_NODE_ARGS / BENCH_API_NODE_ARGS: extra node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env[what === 'worker' ? 'BENCH_WORKER_NODE_ARGS' : 'BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const mode = childMode();
+  const script = what === 'worker' ? 'worker' : path.join('api', 'server');
+  const args = mode === 'compiled' ? [path.join(PROJECT_ROOT, 'dist', `${script}.js`)] : ['--require', 'tsx/cjs', path.join(PROJECT_ROOT, `${script}.ts`)];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: PROJECT_ROOT, env: { ...env, NODE_ENV: mode === 'tsx' ? 'development' : 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) process.stderr.write(`[worker] ${line}\n`);
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) process.stderr.write(`[${label}] ${line}\n`);
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
@@ -186,30 +221,34 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
     );
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    let workerPid: number | undefined;
+    const workerPids: number[] = [];
     const mode = options.worker ?? 'child';
+    const workerCount = options.workers ?? intSetting('workers', 1, 1);
     if (mode !== 'none') {
       if (!temporal || !temporalServer) throw new Error('bench: a worker needs Temporal');
       if (mode === 'child') {
-        const child = spawnWorker({
-          ...process.env,
-          NODE_ENV: 'development',
-          LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
-          DATABASE_URL: appDbUrl,
-          TEMPORAL_ADDRESS: temporalServer.address,
-          TEMPORAL_NAMESPACE: 'default',
-          TEMPORAL_TASK_QUEUE: taskQueue,
-          ENCRYPTION_KEYS: keyringSpec,
-          OUTBOUND_ALLOWED_HOSTS: ALLOWED_HOSTS.join(','),
-          PUBLIC_URL: apiUrl,
-          // Metrics on, as in production, on ports of their own (the defaults may be taken).
-          WORKER_METRICS_PORT: String(await freePort()),
-          WORKER_SDK_METRICS_PORT: String(await freePort()),
-          ...options.workerEnv,
-        });
-        stops.push(() => stopChild(child, 25_000));
-        workerPid = child.pid;
-        await waitForPollers(temporal, taskQueue, child);
+        const children: ChildProcess[] = [];
+        for (let i = 0; i < workerCount; i++) {
+          const child = spawnChild('worker', workerCount > 1 ? `worker ${i + 1}` : 'worker', {
+            ...process.env,
+            LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
+            DATABASE_URL: appDbUrl,
+            TEMPORAL_ADDRESS: temporalServer.address,
+            TEMPORAL_NAMESPACE: 'default',
+            TEMPORAL_TASK_QUEUE: taskQueue,
+            ENCRYPTION_KEYS: keyringSpec,
+            OUTBOUND_ALLOWED_HOSTS: ALLOWED_HOSTS.join(','),
+            PUBLIC_URL: apiUrl,
+            // Metrics on, as in production, on ports of their own (the defaults may be taken).
+            WORKER_METRICS_PORT: String(await freePort()),
+            WORKER_SDK_METRICS_PORT: String(await freePort()),
+            ...options.workerEnv,
+          });
+          stops.push(() => stopChild(child, 25_000));
+          workerPids.push(child.pid!);
+          children.push(child);
+        }
+        await waitForPollers(temporal, taskQueue, children);
       } else {
         installQuietRuntime();
         const connection = await NativeConnection.connect({ address: temporalServer.address });
@@ -228,13 +267,51 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
           worker.shutdown();
           await running;
         });
-        await waitForPollers(temporal, taskQueue, undefined);
+        await waitForPollers(temporal, taskQueue, []);
       }
     }
 
+    // API child processes in front of the same Postgres and Temporal, as a deployment scales the API.
+    const apiPids: number[] = [];
+    const apiUrls: string[] = [];
+    const apiCount = options.apiProcesses ?? intSetting('api_processes', 0, 0);
+    for (let i = 0; i < apiCount; i++) {
+      if (!temporalServer) throw new Error('bench: API processes need Temporal');
+      const port = await freePort();
+      const child = spawnChild('api', `api ${i + 1}`, {
+        ...process.env,
+        LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL ?? 'warn',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: appDbUrl,
+        MIGRATION_DATABASE_URL: pg.url,
+        TEMPORAL_ADDRESS: temporalServer.address,
+        TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        ENCRYPTION_KEYS: keyringSpec,
+        OUTBOUND_ALLOWED_HOSTS: ALLOWED_HOSTS.join(','),
+        RUN_NOW_LIMIT_PER_HOUR: String(options.runNowLimitPerHour ?? 3),
+      });
+      stops.push(() => stopChild(child, 15_000));
+      apiPids.push(child.pid!);
+      const url = `http://127.0.0.1:${port}`;
+      await waitUntil(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`bench: API process ${i + 1} exited during start-up (code ${child.exitCode})`);
+          return (await fetch(`${url}/healthz`).catch(() => null))?.ok;
+        },
+        60_000,
+        `API process ${i + 1} listening`,
+        200,
+      );
+      apiUrls.push(url);
+    }
+    let nextApi = 0;
+
     const http = async (method: string, urlPath: string, token?: string, body?: unknown): Promise<HttpResult> => {
       const t0 = process.hrtime.bigint();
-      const res = await fetch(`${apiUrl}${urlPath}`, {
+      const base = apiUrls.length > 0 ? apiUrls[nextApi++ % apiUrls.length] : apiUrl;
+      const res = await fetch(`${base}${urlPath}`, {
         method,
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -255,7 +332,7 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
 
-    progress(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (api ${apiUrl}, worker ${mode}${workerPid ? ` pid ${workerPid}` : ''})`);
+    progress(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (api ${apiUrls.length ? `${apiUrls.length} processes ${apiUrls.join(' ')}` : apiUrl}, worker ${mode}${workerPids.length ? ` × ${workerPids.length}, pids ${workerPids.join(' ')}` : ''}, ${childMode()})`);
     const postmasterPid = Number(readFileSync(path.join(root, 'postgres', 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
     const cpuMs = () => {
       const safe = (pid: number | undefined) => {
@@ -277,13 +354,14 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
           })
           .map(Number);
       return {
-        worker: safe(workerPid),
+        worker: workerPids.reduce((sum, pid) => sum + safe(pid), 0),
+        api: apiPids.reduce((sum, pid) => sum + safe(pid), 0),
         temporal: safe(temporalServer?.process.pid),
         postgres: safe(postmasterPid) + children(postmasterPid).reduce((sum, pid) => sum + safe(pid), 0),
         bench: safe(process.pid),
       };
     };
-    return { root, migrationUrl: pg.url, appDbUrl, admin, db, temporal, taskQueue, fake, apiUrl, keyringSpec, workerPid, cpuMs, http, close };
+    return { root, migrationUrl: pg.url, appDbUrl, admin, db, temporal, taskQueue, fake, apiUrl, keyringSpec, workerPid: workerPids[0], workerPids, apiPids, apiUrls, cpuMs, http, close };
   } catch (err) {
     await close();
     throw err;
