@@ -1,8 +1,10 @@
+// @ts-check
 // The browser's one way to call the JSON API: same-origin fetch with the session cookie, the
 // session's CSRF token on every state-changing request, and every failure turned into an
 // ApiError with the API's stable code, a message safe to show, and per-field details.
 
 export class ApiError extends Error {
+  /** @param {{ status: number, code: string, message: string, details?: any }} init */
   constructor({ status, code, message, details }) {
     super(message);
     this.name = 'ApiError';

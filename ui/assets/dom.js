@@ -1,3 +1,4 @@
+// @ts-check
 // Shared DOM helpers for the pages: element building (text only, never innerHTML), the site
 // header, dates, badges, busy buttons and the screen-reader announcer.
 import { canManage, currentMembership, logout, rememberTenant } from './api.js';

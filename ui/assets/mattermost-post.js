@@ -40,7 +40,7 @@ function hostOf(url) {
 }
 
 /**
- * @param {{ text: string, username?: string | null, iconUrl?: string | null, kind?: 'webhook' | 'pat' | null, tokenUser?: string | null, at?: string | null, truncated?: boolean, label?: string }} post
+ * @param {{ text: string, username?: string | null, iconUrl?: string | null, kind?: string | null, tokenUser?: string | null, at?: string | null, truncated?: boolean, label?: string }} post
  */
 export function mattermostPost(post) {
   // With a token, Mattermost shows the token's own user: overrides apply to webhooks only.

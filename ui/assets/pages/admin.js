@@ -1,3 +1,4 @@
+// @ts-check
 // Support view: the last signals (with filters), directives, runs with their logs, and the
 // correlation timeline that answers "what happened?" for any install or run — each with a link
 // to its workflow in the Temporal Web UI. ?installation=<id> narrows everything to one

@@ -1,3 +1,4 @@
+// @ts-check
 // "Update available" on the installation page: shown when the registry has a newer version of
 // the package than the installation runs. Lists what changed in each newer version (from the
 // registry's changelog) and upgrades with one click — a package.upgrade directive; the API

@@ -1,3 +1,4 @@
+// @ts-check
 // The installation page: live install status (the lifecycle signals as a timeline), health with
 // the last error and what to do about it, Connect / Reconnect Mattermost, schedule and options,
 // Run now with the hourly quota, recent runs with Retry. Never shows a secret: the connection is
@@ -19,6 +20,15 @@ const ACTIVE_RUN = new Set(['pending', 'running']);
 const FAST_MS = 1500;
 const SLOW_MS = 10_000;
 
+/**
+ * @typedef {import('../../types/api').Installation & { config: Record<string, any> }} Installation
+ * @typedef {import('../../types/api').InstallationHealth} Health
+ * @typedef {import('../../types/api').Credential} Credential
+ * @typedef {import('../../types/api').Execution} Execution
+ * @typedef {import('../../types/api').PackageDetail} PackageDetail
+ */
+
+/** @type {{ membership: any, canManage: boolean, id: string, pkg: PackageDetail | null, installation: Installation | null, health: Health | null, credential: Credential | null, runs: Execution[], install: any, watchingRun: string | null, openMessages: Set<string>, llm?: any }} */
 const state = {
   membership: null,
   canManage: false,
@@ -419,7 +429,7 @@ async function previewDigest(button) {
         h('h2', { id: 'preview-title', tabindex: '-1' }, 'Preview', unsaved.length ? ' (with your unsaved changes)' : ''),
         h('p', { class: 'hint' },
           `The last 24 hours up to ${formatDateTime(p.window_end, p.timezone)}, as Run now would post them: ${p.line_count} lines${p.truncated ? `, cut where Mattermost’s post would end (at most ${formConfig(form).max_lines} lines)` : ''}. Nothing is posted.`),
-        mattermostPost({ text: p.text, username: p.username, iconUrl: p.icon_url, kind, tokenUser: c?.metadata?.username ?? null, truncated: p.truncated, label: 'Preview of the digest as Mattermost shows it' }),
+        mattermostPost({ text: p.text, username: p.username, iconUrl: p.icon_url, kind, tokenUser: tokenUserOf(c), truncated: p.truncated, label: 'Preview of the digest as Mattermost shows it' }),
         h('p', { class: 'hint', id: 'preview-overrides' }, overridesNote({ kind, username: p.username, iconUrl: p.icon_url })),
         p.channel ? h('p', { class: 'hint' }, `Posted to the channel “${p.channel}”.`) : h('p', { class: 'hint' }, kind === 'pat' ? 'A token connection needs a channel: set one above.' : 'Posted to the webhook’s own channel.'),
         p.truncated
@@ -477,6 +487,9 @@ function latestFailedRun() {
   const latest = state.runs[0];
   return latest && latest.status === 'failed' ? latest : null;
 }
+
+/** The token's Mattermost user (PAT connections), from the credential's masked metadata. */
+const tokenUserOf = (c) => (typeof c?.metadata?.username === 'string' ? c.metadata.username : null);
 
 const quotaSpent = () => Boolean(state.health?.run_quota && state.health.run_quota.remaining <= 0);
 
@@ -628,7 +641,7 @@ async function toggleMessage(button, run) {
     replace(cell,
       h('p', { class: 'hint' },
         m.run_status === 'succeeded' ? 'Posted to Mattermost:' : m.run_status === 'failed' ? 'The digest this run was to post (it did not reach Mattermost):' : `The digest of this run (${m.run_status}):`),
-      mattermostPost({ text: m.text, username: m.username, iconUrl: m.icon_url, kind: c?.kind ?? null, tokenUser: c?.metadata?.username ?? null, at: m.created_at, truncated: m.truncated, label: `The digest of the run from ${formatShort(run.created_at)}` }),
+      mattermostPost({ text: m.text, username: m.username, iconUrl: m.icon_url, kind: c?.kind ?? null, tokenUser: tokenUserOf(c), at: m.created_at, truncated: m.truncated, label: `The digest of the run from ${formatShort(run.created_at)}` }),
       m.truncated ? h('p', {}, h('a', { href: `/digest?correlation=${encodeURIComponent(m.correlation_id)}` }, 'Open the full digest')) : null,
       h('p', { class: 'hint' }, `Kept for ${m.retention_days} days, like the signals it was made from.`));
   } catch (err) {

@@ -1,3 +1,4 @@
+// @ts-check
 // Sign-in page: email + password → session cookie, then back to where the person was going.
 import { ApiError, loadSession, login } from '../api.js';
 import { $, busy, message, showFieldErrors } from '../dom.js';

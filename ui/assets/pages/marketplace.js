@@ -1,3 +1,4 @@
+// @ts-check
 // Marketplace: the package registry (latest version of each), marked when already installed.
 import { api, requireSession, tenantPath } from '../api.js';
 import { $, badge, h, message, pageError, renderShell, replace } from '../dom.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Package detail and Install. The button acts once however often it is clicked (it is disabled
 // while the request runs), and the API is idempotent anyway: the same request gives the same
 // directive and installation.
