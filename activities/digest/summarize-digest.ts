@@ -25,6 +25,7 @@ import { summaryCaps } from '../../lib/llm/summary-settings';
 import { findTenantLlmCredential, tenantProvider } from '../../lib/llm/tenant-llm-credential';
 import { recordLlmCall, recordLlmSummary } from '../../lib/metrics/llm-metrics';
 import { storedDigestConfig } from '../../lib/packages/digest-config';
+import { rememberSecrets } from '../../lib/secrets/secret-scope';
 import type { ActivityDeps } from '../deps';
 import type { DigestRunContext, SummaryFacts } from './digest-run-types';
 
@@ -62,7 +63,10 @@ export function createSummarizeDigest(deps: ActivityDeps) {
         return null;
       }
     }
-    return deps.llm?.provider ?? null;
+    const platform = deps.llm?.provider ?? null;
+    // The platform key is scrubbed from whatever this attempt logs or fails with.
+    if (platform?.apiKey) rememberSecrets([platform.apiKey]);
+    return platform;
   }
 
   /** Settles the row (unless generateDigest already gave up on it: then only the bill is added). */

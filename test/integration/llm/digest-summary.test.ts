@@ -342,6 +342,29 @@ describe('digest LLM summary', () => {
     expect(await summaryRow(t.tenant, platformRun.id)).toMatchObject({ outcome: 'ok', providerSource: 'platform', model: 'fake-mini' });
   });
 
+  it('adds little latency to a digest with the model answering at once (measured, reported)', async () => {
+    const on = await summaryTenant();
+    const off = await installedTenant(s, {});
+    for (let i = 0; i < 3; i++) await ingestFailure(on.tenant, `sync failed ${i}`);
+    for (let i = 0; i < 3; i++) await ingestFailure(off.tenant, `sync failed ${i}`);
+    const duration = (e: { startedAt: Date | null; finishedAt: Date | null }) => e.finishedAt!.getTime() - e.startedAt!.getTime();
+    const withSummary: number[] = [];
+    const without: number[] = [];
+    const modelCall: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const a = await runNow(on);
+      const b = await runNow(off);
+      expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
+      withSummary.push(duration(a));
+      without.push(duration(b));
+      modelCall.push((await summaryRow(on.tenant, a.id))!.durationMs!);
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    const added = median(withSummary) - median(without);
+    console.log(`LLM summary latency (fake model at 0 ms), n=8: run p50 with ${median(withSummary)} ms, without ${median(without)} ms, added ${added} ms; model call p50 ${median(modelCall)} ms`);
+    expect(added).toBeLessThan(1_000);
+  });
+
   it('with no provider configured, the run posts with one line and the API says why', async () => {
     const t = await summaryTenant();
     const saved = s.activityDeps.llm;

@@ -25,6 +25,9 @@ import {
 } from '../../helpers/canary';
 import { adminClient, type TestTenant } from '../../helpers/db';
 import { auth, installedTenant, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
+import { TEST_ALLOWED_HOSTS } from '../../helpers/app';
+import { startFakeOpenAi, type FakeOpenAi } from '../../fakes/openai-server';
+import type { PlatformLlm } from '../../../lib/llm/llm-provider';
 
 jest.setTimeout(90_000);
 
@@ -36,9 +39,23 @@ describe('secrets never leak (canary scan)', () => {
   let consoleLogs: ReturnType<typeof captureConsole>;
   const responses: ScanSource[] = [];
 
+  // The LLM summary's keys: the platform's (LLM_API_KEY) and a tenant's own, both canaries.
+  const platformLlmKey = makeCanary('cnryllmp');
+  let llmFake: FakeOpenAi;
+
   beforeAll(async () => {
     const logger = createLogger({ level: 'trace', destination: appLogs.stream });
-    s = await openDigestStack({ logger, appOverrides: { logger, runNowLimitPerHour: 100 } });
+    llmFake = await startFakeOpenAi();
+    const price = { inputPer1k: 0.01, outputPer1k: 0.03 };
+    const llm: PlatformLlm = {
+      provider: { source: 'platform', baseUrl: llmFake.baseUrl, model: 'fake-mini', apiKey: platformLlmKey, price },
+      prices: new Map([['fake-mini', price]]),
+      monthlyBudgetUsd: 5,
+      maxTokensPerRun: 4_000,
+      timeoutMs: 1_000,
+      allowedHosts: TEST_ALLOWED_HOSTS,
+    };
+    s = await openDigestStack({ logger, llm, appOverrides: { logger, runNowLimitPerHour: 100, llm } });
     runtimeLogs = captureRuntimeLogs(Runtime.instance().logger as unknown as Parameters<typeof captureRuntimeLogs>[0]);
     consoleLogs = captureConsole();
     admin = await adminClient();
@@ -48,6 +65,7 @@ describe('secrets never leak (canary scan)', () => {
     consoleLogs?.stop();
     await admin?.end();
     await s?.close();
+    await llmFake?.close();
   });
 
   /** Every API call goes through here so its whole answer (status, headers, body) is scanned. */
@@ -67,7 +85,13 @@ describe('secrets never leak (canary scan)', () => {
 
   it('no canary appears in the database, logs, API answers or Temporal', async () => {
     const config = { timezone: 'UTC', schedule_time: quietScheduleTime() };
-    const [web, pat] = await Promise.all([installedTenant(s, { connect: false, config }), installedTenant(s, { connect: false, config, channel: 'town-square' })]);
+    const [web, pat, summarized] = await Promise.all([
+      installedTenant(s, { connect: false, config }),
+      installedTenant(s, { connect: false, config, channel: 'town-square' }),
+      installedTenant(s, { connect: false, config: { ...config, include_llm_summary: true } }),
+    ]);
+    const tenantLlmKey = makeCanary('cnryllmt');
+    const rejectedLlmKey = makeCanary('cnryllmr');
     const base = (t: { tenant: TestTenant; installationId: string }) => `/api/tenants/${t.tenant.slug}/installations/${t.installationId}`;
     const executionsOf = (t: TestTenant) => `/api/tenants/${t.slug}/executions`;
 
@@ -78,6 +102,9 @@ describe('secrets never leak (canary scan)', () => {
     const token = s.fake.createUser({ username: `canary-${hookId.slice(-6)}`, isBot: true }).token;
     const wrongToken = makeCanary('cnrywtok');
     const canaries: Canary[] = [
+      { name: 'platform LLM API key', value: platformLlmKey },
+      { name: 'tenant LLM API key', value: tenantLlmKey },
+      { name: 'rejected tenant LLM API key', value: rejectedLlmKey },
       { name: 'webhook URL', value: hookUrl },
       { name: 'webhook hook id', value: hookId },
       { name: 'rejected webhook URL', value: s.fake.hookUrl(rejectedHookId) },
@@ -150,10 +177,44 @@ describe('secrets never leak (canary scan)', () => {
       return { patConnected };
     };
     const [{ connected, serverError }, { patConnected }] = await Promise.all([webFlow(), patFlow()]);
+
+    // ---- LLM summary (after the webhook flow: its injected /hooks failures would hit this one's posts):
+    // the platform key succeeding and failing, a tenant key refused at connect, connected, used,
+    // refused mid-run (401: OpenAI's error text quotes part of the key), and every fallback.
+    const summaryFlow = async () => {
+      const hookUrlS = s.fake.hookUrl(s.fake.createHook({ channel: 'town-square' }));
+      expect((await api(summarized.tenant, 'put', `${base(summarized)}/credential`, { kind: 'webhook', webhook_url: hookUrlS, verify: 'dry_run' })).status).toBe(200);
+      llmFake.apiKey = platformLlmKey;
+      expect((await run(summarized)).status).toBe('succeeded');
+      llmFake.failNext(1, '500');
+      llmFake.failNext(1, '429', { retryAfterSec: 1 });
+      expect((await run(summarized)).status).toBe('succeeded');
+      llmFake.failNext(3, 'slow', { delayMs: 3_000 });
+      expect((await run(summarized)).status).toBe('succeeded');
+      const integration = `/api/tenants/${summarized.tenant.slug}/integrations/llm`;
+      llmFake.apiKey = tenantLlmKey;
+      const refusedKey = await api(summarized.tenant, 'put', integration, { base_url: llmFake.baseUrl, api_key: rejectedLlmKey, model: 'fake-mini' });
+      expect(refusedKey.status).toBe(422);
+      expect((await api(summarized.tenant, 'put', integration, { base_url: llmFake.baseUrl, api_key: tenantLlmKey, model: 'fake-mini' })).status).toBe(200);
+      expect((await run(summarized)).status).toBe('succeeded');
+      llmFake.failNext(1, 'garbage');
+      expect((await run(summarized)).status).toBe('succeeded');
+      llmFake.apiKey = 'sk-rotated-at-the-provider-000';
+      expect((await run(summarized)).status).toBe('succeeded'); // 401: falls back, key marked invalid
+      await api(summarized.tenant, 'get', integration);
+      await api(summarized.tenant, 'get', `${base(summarized)}/llm`);
+      await api(summarized.tenant, 'delete', integration);
+      llmFake.apiKey = platformLlmKey;
+      expect((await run(summarized)).status).toBe('succeeded');
+      const keysSent = new Set(llmFake.calls().map((c) => c.apiKey));
+      // Both keys really went out (so finding neither below means something).
+      expect([...keysSent]).toEqual(expect.arrayContaining([platformLlmKey, tenantLlmKey]));
+    };
+    await summaryFlow();
     expect(postsWithMarker(s.fake).length).toBeGreaterThanOrEqual(8);
 
     // ---- Everything a user or operator can read back through the API.
-    for (const t of [web, pat]) {
+    for (const t of [web, pat, summarized]) {
       await api(t.tenant, 'get', `${base(t)}/credential`);
       await api(t.tenant, 'get', `${base(t)}/health`);
       await api(t.tenant, 'get', `${base(t)}/schedule`);
@@ -165,7 +226,7 @@ describe('secrets never leak (canary scan)', () => {
 
     // ---- Gather every source.
     const sources: ScanSource[] = [...(await dumpDatabase(admin)), ...responses];
-    for (const t of [web, pat]) {
+    for (const t of [web, pat, summarized]) {
       const ids = await admin.query<{ workflow_id: string }>(
         `select workflow_id from executions where tenant_id = $1 and workflow_id is not null
          union select workflow_id from directives where tenant_id = $1 and workflow_id is not null`,
@@ -189,10 +250,11 @@ describe('secrets never leak (canary scan)', () => {
         credentials: await tx.integrationCredential.findMany({ select: { id: true, host: true, fingerprint: true, metadata: true, lastError: true, status: true } }),
         installation: await tx.installation.findMany({}),
         outbound: await tx.outboundMessage.findMany({}),
+        summaries: await tx.llmSummary.findMany({}),
       }));
       sources.push({ name: `stored:${t.tenant.slug}`, text: toScanText(stored) });
     }
-    sources.push(...(await scheduleSources(s.t.temporal.client, [digestScheduleId(web.installationId), digestScheduleId(pat.installationId)])));
+    sources.push(...(await scheduleSources(s.t.temporal.client, [digestScheduleId(web.installationId), digestScheduleId(pat.installationId), digestScheduleId(summarized.installationId)])));
     sources.push({ name: 'logs:app (pino)', text: appLogs.text() }, { name: 'logs:temporal runtime', text: runtimeLogs.text() }, { name: 'logs:console', text: consoleLogs.text() });
 
     // The sources are real: the credentials, every run's workflow, both schedules and the
@@ -200,7 +262,7 @@ describe('secrets never leak (canary scan)', () => {
     const named = (prefix: string) => sources.filter((x) => x.name.startsWith(prefix));
     expect(named('db:integration_credentials')[0].text).toContain(connected.body.credential.id);
     expect(named('db:integration_credentials')[0].text).toContain(patConnected.body.credential.id);
-    expect(named('temporal-schedule:')).toHaveLength(2);
+    expect(named('temporal-schedule:')).toHaveLength(3);
     expect(named('temporal:').length).toBeGreaterThanOrEqual(2 * 13);
     expect(runtimeLogs.text()).toContain('Activity failed');
     expect(responses.length).toBeGreaterThan(30);
