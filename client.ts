@@ -3,6 +3,7 @@
 // connects on import.
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { DirectiveStart } from './lib/directives/directive-starter';
+import type { PackageWorkflowNotice, PackageWorkflowSignaller } from './lib/packages/signal-triggers';
 import type { DigestRunStarter } from './lib/runs/request-digest-run';
 import { CorrelationIdKey, digestRunWorkflow, InstallationIdKey, packageDirectiveWorkflow, TenantIdKey, type DigestRunInput } from './lib/temporal/contract';
 import type { TemporalHandle, TemporalSettings } from './lib/temporal/temporal-handle';
@@ -78,4 +79,28 @@ export async function startDigestRunWorkflow(
 /** The API's "Run now" / "Retry" starter (lib/runs/request-digest-run.ts) on a lazily connected client. */
 export function digestRunStarter(getTemporal: () => Promise<TemporalHandle>): DigestRunStarter {
   return { start: async (run) => startDigestRunWorkflow(await getTemporal(), run) };
+}
+
+/**
+ * Delivers a package workflow notice by signal-with-start (lib/packages/signal-triggers.ts): the
+ * installation's workflow is signalled if it runs, started with the signal if not.
+ */
+export async function signalWithStartPackageWorkflow(temporal: Pick<TemporalHandle, 'client' | 'taskQueue'>, n: PackageWorkflowNotice): Promise<void> {
+  await temporal.client.workflow.signalWithStart(n.workflowType, {
+    taskQueue: temporal.taskQueue,
+    workflowId: n.workflowId,
+    args: [n.input],
+    signal: n.signalName,
+    signalArgs: [n.notice],
+    typedSearchAttributes: [
+      { key: TenantIdKey, value: n.input.tenantId },
+      { key: InstallationIdKey, value: n.input.installationId },
+    ],
+    staticSummary: `${n.workflowType} for installation ${n.input.installationId}`,
+  });
+}
+
+/** The notice sender for the API and the worker, on a lazily connected client. */
+export function packageWorkflowSignaller(getTemporal: () => Promise<TemporalHandle>): PackageWorkflowSignaller {
+  return { signalWithStart: async (n) => signalWithStartPackageWorkflow(await getTemporal(), n) };
 }

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from './activities';
-import { connectTemporal, startDirectiveWorkflow } from './client';
+import { PACKAGE_MODULES } from './packages/registry';
+import { connectTemporal, packageWorkflowSignaller, startDirectiveWorkflow } from './client';
 import { loadConfig, type TConfig } from './lib/config';
 import { createDb } from './lib/db/client';
 import { reconcileRequestedDirectives } from './lib/directives/reconcile-directives';
@@ -23,6 +24,8 @@ import { installWorkerRuntime } from './lib/temporal/worker-runtime';
 const RUNNING_COMPILED = path.extname(__filename) === '.js';
 /** `npm run build` writes the workflow bundle next to the compiled worker: dist/workflow-bundle.js. */
 export const PREBUILT_BUNDLE = path.join(RUNNING_COMPILED ? __dirname : path.join(__dirname, 'dist'), 'workflow-bundle.js');
+/** The core's workflows plus every package's (packages/workflows.ts). */
+export const WORKFLOWS_PATH = require.resolve('./packages/workflows');
 /** Bundled with the workflows: log context for activities, workflow outcome metrics. */
 export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflows/observability-interceptors')];
 
@@ -43,13 +46,18 @@ export async function loadWorkflowBundle(): Promise<WorkflowBundleOption> {
     if (existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
     if (RUNNING_COMPILED) throw new MissingWorkflowBundleError(PREBUILT_BUNDLE);
   }
-  return bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietBundlerLogger });
 }
 
 const quietBundlerLogger = {
   log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
   warn: (m: string) => console.warn(m), error: (m: string) => console.error(m),
 };
+
+/** Every package's own activities (PackageModule.createActivities), merged after the core's. */
+export function packageActivities(deps: ActivityDeps): Record<string, unknown> {
+  return Object.assign({}, ...(deps.packages ?? PACKAGE_MODULES).map((m) => m.createActivities?.(deps) ?? {}));
+}
 
 export async function buildWorker(options: {
   connection: NativeConnection;
@@ -67,7 +75,7 @@ export async function buildWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
-    activities: createActivities(options.deps),
+    activities: { ...createActivities(options.deps), ...packageActivities(options.deps) },
     interceptors: { activity: [activityInterceptors(options.deps.logger)] },
     sinks: telemetrySinks(options.deps.logger),
     ...(options.identity ? { identity: options.identity } : {}),
@@ -105,6 +113,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
         schedules: scheduleControl(dbHandle.db, async () => temporal),
         publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
         staleClaimMs: config.DIGEST_STALE_CLAIM_MS,
+        packageSignaller: packageWorkflowSignaller(async () => temporal),
       },
       workflowBundle: await loadWorkflowBundle(),
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,

@@ -5,6 +5,7 @@ import type { Db } from '../lib/db/client';
 import type { PlatformLlm } from '../lib/llm/llm-provider';
 import type { Logger } from '../lib/log/logger';
 import type { MattermostClient } from '../lib/mattermost';
+import type { PackageWorkflowSignaller } from '../lib/packages/signal-triggers';
 import type { PackageModule } from '../packages/module';
 
 export interface DigestScheduleControl {
@@ -29,4 +30,6 @@ export interface ActivityDeps {
   staleClaimMs?: number;
   /** The packages this worker runs (default: packages/registry.ts). */
   packages?: readonly PackageModule[];
+  /** Notices to event-driven packages after platform signals (directive.failed…) commit. */
+  packageSignaller?: PackageWorkflowSignaller;
 }

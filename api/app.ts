@@ -11,6 +11,8 @@ import { AppError } from '../lib/errors/app-error';
 import type { PlatformLlm } from '../lib/llm/llm-provider';
 import type { Logger } from '../lib/log/logger';
 import type { PackageCatalog } from '../lib/packages/catalog';
+import type { PackageWorkflowSignaller } from '../lib/packages/signal-triggers';
+import type { PackageModule } from '../packages/module';
 import { defaultPackageCatalog } from '../packages/registry';
 import { authenticate, resolveTenant } from './middleware/auth';
 import { csrfProtection, requireJsonBody } from './middleware/csrf';
@@ -62,6 +64,10 @@ export interface AppDeps {
   http?: { trustProxy?: boolean | number | string[]; hstsMaxAgeSeconds?: number };
   /** The package definitions (default: packages/registry.ts). */
   packages?: PackageCatalog;
+  /** The package modules whose routes are mounted (default: packages/registry.ts). */
+  packageModules?: readonly PackageModule[];
+  /** Notices to event-driven packages after ingested signals commit (lib/packages/signal-triggers.ts). */
+  packageSignaller?: PackageWorkflowSignaller;
   /** PUBLIC_URL for links the API writes into digests (the preview's truncation pointer); default auth.publicUrl. */
   publicUrl?: string;
   /** The platform's LLM provider and default caps (LLM_*); absent: none. */
@@ -72,7 +78,7 @@ export interface AppDeps {
 export type ComposedAppDeps = AppDeps & { packages: PackageCatalog };
 
 export function createApp(input: AppDeps): Express {
-  const deps: ComposedAppDeps = { ...input, packages: input.packages ?? defaultPackageCatalog() };
+  const deps: ComposedAppDeps = { ...input, packages: input.packages ?? defaultPackageCatalog(input.packageModules) };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

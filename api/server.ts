@@ -1,6 +1,6 @@
 // The API process: builds real dependencies, listens, and closes everything on SIGINT/SIGTERM.
 import type { Server } from 'node:http';
-import { connectTemporal, digestRunStarter, startDirectiveWorkflow } from '../client';
+import { connectTemporal, digestRunStarter, packageWorkflowSignaller, startDirectiveWorkflow } from '../client';
 import { loadConfig, secureCookiesSetting, trustProxySetting } from '../lib/config';
 import { platformLlmFromConfig } from '../lib/llm/llm-provider';
 import { assertConfinedRole, createDb } from '../lib/db/client';
@@ -36,6 +36,7 @@ async function main() {
     mattermost: mattermostFromConfig(config),
     allowedHosts: config.OUTBOUND_ALLOWED_HOSTS,
     runStarter: digestRunStarter(() => temporal.get()),
+    packageSignaller: packageWorkflowSignaller(() => temporal.get()),
     runNowLimitPerHour: config.RUN_NOW_LIMIT_PER_HOUR,
     schedules: scheduleControl(dbHandle.db, () => temporal.get()),
     auth: { publicUrl: config.PUBLIC_URL, secureCookies: secureCookiesSetting(config) },

@@ -3,7 +3,7 @@
 // and the API take these from packages/registry.ts; nothing else lists packages.
 import type { Router } from 'express';
 import type { ActivityDeps } from '../activities/deps';
-import type { AppDeps } from '../api/app';
+import type { ComposedAppDeps } from '../api/app';
 import type { ConfigRecord, PackageDefinition } from '../lib/packages/contract';
 
 export interface ProvisionContext {
@@ -27,5 +27,5 @@ export interface PackageModule {
   /** Removes what provision created (uninstall). Idempotent; missing resources are not errors. */
   deprovision?(deps: ActivityDeps, ctx: { tenantId: string; installationId: string }): Promise<void>;
   /** Routes mounted under /api/tenants/:tenant/installations/:id/ for this package's installations. */
-  routes?(deps: AppDeps): Router;
+  routes?(deps: ComposedAppDeps): Router;
 }

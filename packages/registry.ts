@@ -2,10 +2,12 @@
 // folder under packages/ plus one line here (and, if it has workflows, one in packages/workflows.ts).
 import { createPackageCatalog, type PackageCatalog } from '../lib/packages/catalog';
 import { digestPackage } from './mattermost_daily_ops_digest';
+import { failureAlertsPackage } from './mattermost_failure_alerts';
 import type { PackageModule } from './module';
 
 export const PACKAGE_MODULES: readonly PackageModule[] = [
   digestPackage,
+  failureAlertsPackage,
 ];
 
 export function defaultPackageCatalog(modules: readonly PackageModule[] = PACKAGE_MODULES): PackageCatalog {

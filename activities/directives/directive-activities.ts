@@ -8,6 +8,7 @@ import type { FailureKind } from '../../lib/errors/failure-kind';
 import { isAppError } from '../../lib/errors/app-error';
 import { migrateConfig, toJsonConfig, type PackageCatalog } from '../../lib/packages/catalog';
 import type { ConfigRecord } from '../../lib/packages/contract';
+import { notifySignalTriggers } from '../../lib/packages/signal-triggers';
 import { emitSignals } from '../../lib/signals/emit-signal';
 import { defaultPackageCatalog, findPackageModule, PACKAGE_MODULES } from '../../packages/registry';
 import type { ActivityDeps } from '../deps';
@@ -163,7 +164,7 @@ export function createDirectiveActivities(deps: ActivityDeps) {
     },
 
     async failDirective(ref: DirectiveRef & { kind: FailureKind; message: string }): Promise<void> {
-      await withTenant(db, ref.tenantId, async (tx) => {
+      const d = await withTenant(db, ref.tenantId, async (tx) => {
         const d = await loadDirective(tx, ref.directiveId);
         if (d.status !== 'failed') {
           await tx.directive.update({ where: { id: d.id }, data: { status: 'failed', completedAt: new Date(), error: ref.message, errorKind: ref.kind } });
@@ -175,7 +176,13 @@ export function createDirectiveActivities(deps: ActivityDeps) {
           });
         }
         await emitLifecycle(tx, d, 'failed', { error_kind: ref.kind, error: ref.message });
+        return d;
       });
+      // Committed: the failure signals may wake an event-driven package (failure alerts).
+      await notifySignalTriggers({ db, packages: catalog, signaller: deps.packageSignaller, logger: deps.logger }, ref.tenantId, [
+        { type: PACKAGE_LIFECYCLE[d.type].failed, source: SOURCE },
+        { type: DIRECTIVE_LIFECYCLE.failed, source: SOURCE },
+      ]);
     },
   };
 }

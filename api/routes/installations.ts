@@ -9,7 +9,8 @@ import type { ComposedAppDeps } from '../app';
 import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentDirective, presentInstallation } from '../presenters';
-import { installationDigestRouter } from './installation-digest';
+import { PACKAGE_MODULES } from '../../packages/registry';
+import { packageInstallationRoutes } from './package-routes';
 import { ZIdParam, ZInstallBody, ZUpgradeBody } from './installations.schemas';
 
 export function installationsRouter(deps: ComposedAppDeps): Router {
@@ -69,7 +70,8 @@ export function installationsRouter(deps: ComposedAppDeps): Router {
       .json({ created: result.created, installation: presentInstallation(result.installation), directive: presentDirective(result.directive, links) });
   });
 
-  router.use('/:id', installationDigestRouter(deps));
+  // Each package's own routes (connection, config, health, run now…), for its installations only.
+  router.use(packageInstallationRoutes(deps, deps.packageModules ?? PACKAGE_MODULES));
 
   return router;
 }

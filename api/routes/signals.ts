@@ -5,9 +5,10 @@
 // admin token (revocable on its own); member tokens stay read-only everywhere.
 import express, { Router, type Response } from 'express';
 import type { Signal } from '../../lib/db/generated/client';
-import { ingestSignals } from '../../lib/signals/ingest-signals';
+import { notifySignalTriggers } from '../../lib/packages/signal-triggers';
+import { INGEST_SOURCE_PREFIX, ingestSignals } from '../../lib/signals/ingest-signals';
 import { decodeSignalCursor, encodeSignalCursor, iterateSignals, listSignalsPage, type SignalFilter } from '../../lib/signals/list-signals';
-import type { AppDeps } from '../app';
+import type { ComposedAppDeps } from '../app';
 import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { setRequestCorrelationId } from '../middleware/request-context';
@@ -20,7 +21,7 @@ export function ingestBodyParser() {
   return express.json({ limit: INGEST_BODY_LIMIT, strict: true });
 }
 
-export function signalsRouter(deps: Pick<AppDeps, 'db'>): Router {
+export function signalsRouter(deps: Pick<ComposedAppDeps, 'db' | 'packages' | 'packageSignaller' | 'logger'>): Router {
   const router = Router({ mergeParams: true });
 
   router.post('/', requireRole('owner', 'admin'), async (req, res) => {
@@ -29,6 +30,8 @@ export function signalsRouter(deps: Pick<AppDeps, 'db'>): Router {
     const principal = principalOf(res);
     const defaultSource = principal.kind === 'token' ? `token:${principal.tokenId}` : `user:${principal.userId}`;
     const result = await ingestSignals(deps.db, { tenantId: tenant.id, items: body.signals, defaultSource });
+    // Committed: wake the event-driven packages that want these (failure alerts). Best effort, counts only.
+    await notifySignalTriggers(deps, tenant.id, body.signals.map((s) => ({ type: s.type, source: `${INGEST_SOURCE_PREFIX}${s.source ?? defaultSource}`, occurredAt: s.occurred_at ? new Date(s.occurred_at) : undefined })));
     res.status(200).json(result);
   });
 

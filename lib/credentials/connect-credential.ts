@@ -69,7 +69,10 @@ async function verify(deps: CredentialDeps, secret: TCredentialSecret, input: Co
   }
 }
 
-export async function connectCredential(deps: CredentialDeps, input: { tenantId: string; installationId: string; connect: ConnectInput }): Promise<IntegrationCredential> {
+export async function connectCredential(
+  deps: CredentialDeps,
+  input: { tenantId: string; installationId: string; connect: ConnectInput; /** The channel to verify with (the package's config); default: the digest config's. */ channel?: string | null },
+): Promise<IntegrationCredential> {
   const { tenantId, installationId, connect } = input;
   const secret: TCredentialSecret =
     connect.kind === 'webhook'
@@ -78,10 +81,10 @@ export async function connectCredential(deps: CredentialDeps, input: { tenantId:
 
   const installation = await withTenant(deps.db, tenantId, (tx) => tx.installation.findUnique({ where: { id: installationId } }));
   if (!installation || installation.status === 'uninstalled') throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
-  const config = storedDigestConfig(installation.config);
+  const channel = input.channel !== undefined ? input.channel : storedDigestConfig(installation.config).channel;
   // Unverified, the typed secret is known only while verifying it (its echo in Mattermost's or
   // the guard's error is scrubbed); it joins the request's scope only once Mattermost accepted it.
-  const verification = await runWithSecretScope(() => verify(deps, secret, connect, config.channel), secretValues(secret));
+  const verification = await runWithSecretScope(() => verify(deps, secret, connect, channel), secretValues(secret));
   rememberSecrets(secretValues(secret));
 
   return withTenant(deps.db, tenantId, async (tx) => {

@@ -24,6 +24,11 @@ export const SIGNAL_TYPES = {
   messagePosted: 'mattermost.message.posted',
   messageFailed: 'mattermost.message.failed',
   valueDigestPosted: 'value.digest.posted',
+  // The failure alerts package (packages/mattermost_failure_alerts).
+  alertRequested: 'mattermost.alert.requested',
+  alertDeferred: 'mattermost.alert.deferred',
+  alertPosted: 'mattermost.alert.posted',
+  alertFailed: 'mattermost.alert.failed',
   // Reported by tenants' own systems through the ingest API.
   agentExecutionStarted: 'agent.execution.started',
   agentExecutionCompleted: 'agent.execution.completed',

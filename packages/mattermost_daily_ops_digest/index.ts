@@ -1,10 +1,12 @@
 // The digest package module: its definition plus the runtime hooks. (Its activities, workflow
-// and routes still live in the core folders; they move here mechanically — see README.)
+// and route handlers still live in the core folders; they move here mechanically.)
+import { installationDigestRouter } from '../../api/routes/installation-digest';
 import type { PackageModule } from '../module';
 import { digestDefinition } from './definition';
 
 export const digestPackage: PackageModule = {
   definition: digestDefinition,
+  routes: installationDigestRouter,
   // The schedule follows the installation's config and connection; after an upgrade it is
   // brought in line again (same time and zone: the migration keeps them).
   async provision(deps, ctx) {

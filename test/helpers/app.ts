@@ -1,7 +1,7 @@
 // The real Express app for API tests (supertest, no port) on the real database and Temporal.
 import type { Express } from 'express';
 import { createApp, type AppDeps } from '../../api/app';
-import { digestRunStarter, startDirectiveWorkflow, type TemporalHandle } from '../../client';
+import { digestRunStarter, packageWorkflowSignaller, startDirectiveWorkflow, type TemporalHandle } from '../../client';
 import type { Db } from '../../lib/db/client';
 import type { DirectiveStarter } from '../../lib/directives/directive-starter';
 import { pendingMigrations } from '../../lib/db/migrator';
@@ -36,6 +36,7 @@ export function buildTestApp(opts: { db: Db; temporal?: TemporalHandle; starter?
     mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: 2_000 }),
     allowedHosts: TEST_ALLOWED_HOSTS,
     runStarter: digestRunStarter(getTemporal),
+    packageSignaller: opts.temporal ? packageWorkflowSignaller(getTemporal) : undefined,
     runNowLimitPerHour: 3,
     schedules: scheduleControl(opts.db, getTemporal),
     db: opts.db,

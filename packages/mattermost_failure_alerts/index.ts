@@ -1,0 +1,17 @@
+// The failure alerts package module: definition, activities, and the routes of its own section.
+import type { PackageModule } from '../module';
+import { createFailureAlertActivities } from './activities';
+import { DEFAULT_FAILURE_ALERT_OPTIONS, type FailureAlertOptions } from './activities/options';
+import { failureAlertsDefinition } from './definition';
+import { failureAlertsRouter } from './routes';
+
+export function createFailureAlertsPackage(options: Partial<FailureAlertOptions> = {}): PackageModule {
+  const settings = { ...DEFAULT_FAILURE_ALERT_OPTIONS, ...options };
+  return {
+    definition: failureAlertsDefinition,
+    createActivities: (deps) => createFailureAlertActivities(deps, settings),
+    routes: failureAlertsRouter,
+  };
+}
+
+export const failureAlertsPackage = createFailureAlertsPackage();

@@ -1,0 +1,84 @@
+// One long-lived workflow per installation, woken by signal-with-start whenever failures it
+// wants commit (lib/packages/signal-triggers.ts). Each wake-up asks the database what to do
+// (planFailureAlert): nothing, sleep until the alert is due (the coalescing window, quiet hours,
+// the hourly limit), or cut the window and post it. The notices carry no data — the window is
+// read from the database — so a lost or repeated notice changes nothing but timing. History is
+// bounded by continue-as-new; an idle workflow ends and the next notice starts a new one.
+// Deterministic: imports only @temporalio/workflow, pure modules and activity types.
+import { ApplicationFailure, condition, continueAsNew, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { FailureNoticeArgs } from '../../lib/packages/signal-triggers';
+import { toSafeFailure } from '../../lib/temporal/failure';
+import { POST_ATTEMPT_TIMEOUT_MS } from '../../lib/temporal/contract/timeouts';
+import type { FailureAlertActivities } from './activities';
+import { FAILURES_ARRIVED_SIGNAL, type FailureAlertInput, type FailureAlertResult, type HeldBy } from './alert-types';
+
+export const failuresArrivedSignal = defineSignal<[FailureNoticeArgs]>(FAILURES_ARRIVED_SIGNAL);
+
+/** An idle workflow ends after this long without a notice (and a last look at the database). */
+export const IDLE_TIMEOUT_MS = 60 * 60_000;
+/** Alerts per run before continue-as-new (the SDK may suggest it earlier). */
+export const ALERTS_PER_RUN = 100;
+
+const bookkeeping = proxyActivities<FailureAlertActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['validation'] },
+});
+
+// As the digest's posting: `unknown` is decided by the activity (re-posted only with a token, after
+// looking for its own post).
+const posting = proxyActivities<FailureAlertActivities>({
+  startToCloseTimeout: POST_ATTEMPT_TIMEOUT_MS,
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '60 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['auth', 'validation'] },
+});
+
+export async function failureAlertWorkflow(input: FailureAlertInput): Promise<FailureAlertResult> {
+  const ref = { tenantId: input.tenantId, installationId: input.installationId };
+  let pending = input.pending ?? false;
+  let heldBy: HeldBy | null = input.heldBy ?? null;
+  let alerts = 0;
+  setHandler(failuresArrivedSignal, () => {
+    pending = true;
+  });
+
+  for (;;) {
+    if (!pending) {
+      const woken = await condition(() => pending, IDLE_TIMEOUT_MS);
+      if (!woken) {
+        // A last look before ending, in case a notice was lost.
+        const last = await bookkeeping.planFailureAlert(ref);
+        if (last.kind === 'idle' || last.kind === 'gone') return { reason: last.kind, alerts };
+      }
+    }
+    pending = false;
+    const plan = await bookkeeping.planFailureAlert(ref);
+    if (plan.kind === 'gone') return { reason: 'gone', alerts };
+    if (plan.kind === 'idle') continue;
+    if (plan.kind === 'wait') {
+      if (plan.reason !== 'window') heldBy = plan.reason;
+      await sleep(plan.waitMs);
+      pending = true; // plan again: the due time may have moved (config change, new failures)
+      continue;
+    }
+
+    const opened = await bookkeeping.openFailureAlert({ ...ref, heldBy });
+    heldBy = null;
+    if (opened) {
+      try {
+        await posting.postFailureAlert({ ...ref, executionId: opened.executionId });
+        await bookkeeping.finishFailureAlert({ tenantId: ref.tenantId, executionId: opened.executionId, status: 'succeeded' });
+        alerts++;
+      } catch (err) {
+        const failure = toSafeFailure(err, 'The alert could not be posted after several attempts.');
+        await bookkeeping.finishFailureAlert({ tenantId: ref.tenantId, executionId: opened.executionId, status: 'failed', errorKind: failure.kind, message: failure.message });
+        // The failures of a failed alert go into the next one: keep going (auth/validation stop it).
+        if (failure.kind === 'auth' || failure.kind === 'validation') throw ApplicationFailure.nonRetryable(failure.message, failure.kind);
+      }
+    } else {
+      await sleep(1_000); // nothing was old enough to cut yet: plan again in a moment
+    }
+    pending = true; // more failures may have come in after the cut
+    if (alerts >= ALERTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof failureAlertWorkflow>({ ...ref, pending: true, heldBy });
+    }
+  }
+}
