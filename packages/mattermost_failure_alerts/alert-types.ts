@@ -19,6 +19,9 @@ export interface FailureAlertInput {
   pending?: boolean;
   /** Carried over continue-as-new: why the next alert was held back. */
   heldBy?: HeldBy | null;
+  /** Durations and bounds, injectable for workflow tests (defaults in workflow.ts). */
+  idleTimeoutMs?: number;
+  alertsPerRun?: number;
 }
 
 export interface FailureAlertResult {

@@ -14,7 +14,7 @@ import { revokeCredential } from '../../lib/credentials/revoke-credential';
 import type { Prisma } from '../../lib/db/generated/client';
 import { withTenant } from '../../lib/db/with-tenant';
 import { AppError } from '../../lib/errors/app-error';
-import { ALERT_EXECUTION_KIND } from './alert-types';
+import { ALERT_EXECUTION_KIND, FAILURE_ALERT_WORKFLOW_TYPE, FAILURES_ARRIVED_SIGNAL, failureAlertWorkflowId } from './alert-types';
 import { FAILURE_ALERTS_CONFIG_1_0_0, storedAlertsConfig } from './config';
 
 const ZAlertsConfigBody = FAILURE_ALERTS_CONFIG_1_0_0.omit({ mattermost_credential_id: true }).partial().strict();
@@ -52,11 +52,18 @@ export function failureAlertsRouter(deps: ComposedAppDeps): Router {
   });
 
   router.put('/config', admin, async (req, res) => {
-    const patch = parseInput(ZAlertsConfigBody, req.body ?? {}, 'config');
+    const body = req.body ?? {};
+    // Only the fields sent (the schema's defaults would otherwise fill in the rest).
+    const patch = Object.fromEntries(Object.entries(parseInput(ZAlertsConfigBody, body, 'config')).filter(([key]) => key in body));
     const { tenant, installation } = await load(res, req.params);
     if (installation.status !== 'installed') throw new AppError('INVALID_STATE', `The installation is ${installation.status}; configure it once it is installed.`);
     const merged = deps.packages.parseConfig(installation.packageSlug, installation.packageVersion, { ...storedAlertsConfig(installation.config), ...patch });
     const updated = await withTenant(deps.db, tenant.id, (tx) => tx.installation.update({ where: { id: installation.id }, data: { config: merged as Prisma.InputJsonObject } }));
+    // Wake the installation's workflow so a held alert is planned again with the new settings.
+    const input = { tenantId: tenant.id, installationId: installation.id };
+    await deps.packageSignaller
+      ?.signalWithStart({ workflowType: FAILURE_ALERT_WORKFLOW_TYPE, workflowId: failureAlertWorkflowId(input), signalName: FAILURES_ARRIVED_SIGNAL, input, notice: { count: 0, latestAt: new Date().toISOString() } })
+      .catch((err) => deps.logger.warn({ tenantId: tenant.id, installationId: installation.id, err: err instanceof Error ? err.message : String(err) }, 'could not wake the alert workflow after a config change'));
     res.json({ installation: presentInstallation(updated), schedule: null });
   });
 

@@ -42,7 +42,7 @@ export async function failureAlertWorkflow(input: FailureAlertInput): Promise<Fa
 
   for (;;) {
     if (!pending) {
-      const woken = await condition(() => pending, IDLE_TIMEOUT_MS);
+      const woken = await condition(() => pending, input.idleTimeoutMs ?? IDLE_TIMEOUT_MS);
       if (!woken) {
         // A last look before ending, in case a notice was lost.
         const last = await bookkeeping.planFailureAlert(ref);
@@ -55,8 +55,9 @@ export async function failureAlertWorkflow(input: FailureAlertInput): Promise<Fa
     if (plan.kind === 'idle') continue;
     if (plan.kind === 'wait') {
       if (plan.reason !== 'window') heldBy = plan.reason;
-      await sleep(plan.waitMs);
-      pending = true; // plan again: the due time may have moved (config change, new failures)
+      // Until due, or until a notice (new failures, a config change) moves the due time.
+      await condition(() => pending, plan.waitMs);
+      pending = true;
       continue;
     }
 
@@ -77,8 +78,8 @@ export async function failureAlertWorkflow(input: FailureAlertInput): Promise<Fa
       await sleep(1_000); // nothing was old enough to cut yet: plan again in a moment
     }
     pending = true; // more failures may have come in after the cut
-    if (alerts >= ALERTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof failureAlertWorkflow>({ ...ref, pending: true, heldBy });
+    if (alerts >= (input.alertsPerRun ?? ALERTS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof failureAlertWorkflow>({ ...input, pending: true, heldBy });
     }
   }
 }

@@ -38,7 +38,7 @@ export async function alertCursor(tx: Tx, installation: Installation): Promise<D
 export async function waitingFailures(tx: Tx, config: TFailureAlertsConfig, after: Date, upTo?: Date): Promise<Signal[]> {
   const rows = await tx.signal.findMany({
     where: { type: { in: config.signal_types }, createdAt: { gt: after, ...(upTo ? { lte: upTo } : {}) } },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    orderBy: [{ createdAt: 'asc' }, { occurredAt: 'asc' }, { id: 'asc' }],
     take: MAX_FAILURES_READ,
   });
   return rows.filter((s) => wantsSignal(config, s));
