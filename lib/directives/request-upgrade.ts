@@ -26,6 +26,11 @@ export async function requestUpgrade(deps: DirectiveDeps, input: { tenant: Tenan
       if (params.to_version === toVersion) return { directive: inFlight, installation, created: false };
       throw new AppError('INVALID_STATE', `An upgrade to ${params.to_version} is already in progress; wait for it to finish.`, { details: { directive_id: inFlight.id } });
     }
+    // The same request again once that upgrade completed (a late duplicate click): the same answer.
+    const latest = upgrades[0];
+    if (latest && latest.status === 'completed' && installation.packageVersion === toVersion && (latest.params as { to_version?: string }).to_version === toVersion) {
+      return { directive: latest, installation, created: false };
+    }
     if (installation.status !== 'installed') {
       throw new AppError('INVALID_STATE', `The installation is ${installation.status}; only an installed package can be upgraded.`, { details: { status: installation.status } });
     }

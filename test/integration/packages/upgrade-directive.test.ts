@@ -95,10 +95,10 @@ describe('package upgrade directive', () => {
     const history = await s.t.temporal.client.workflow.getHandle(key).fetchHistory();
     await expect(Worker.runReplayHistory({ workflowBundle: s.t.bundle }, history, key)).resolves.toBeUndefined();
 
-    // Asked again after it completed: the installation is at 1.1.0 now.
+    // Asked again after it completed (a late duplicate): the same directive, nothing new.
     const same = await upgrade(tenant, installationId, '1.1.0');
-    expect(same.status).toBe(409);
-    expect(same.body.error.code).toBe('INVALID_STATE');
+    expect(same.status).toBe(202);
+    expect(same.body).toMatchObject({ created: false, directive: { id: directive.id, status: 'completed' } });
   });
 
   it('refuses a downgrade the package does not declare, an unknown version, a member, and an uninstalled package', async () => {
