@@ -5,14 +5,20 @@ import type { Activities } from '../activities';
 import { CorrelationIdKey, nominalTimeFromWorkflowId, POST_ATTEMPT_TIMEOUT_MS, ScheduledStartTimeKey, type DigestRunInput, type DigestRunResult } from '../lib/temporal/contract';
 import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_TOTAL_TIMEOUT_MS } from '../lib/llm/summary-policy';
 import { toSafeFailure } from '../lib/temporal/failure';
+import { cancelledFailure, runCleanup } from './cleanup';
 
+// Every activity has an overall bound (scheduleToClose): retries that never end hide an outage.
+// Bookkeeping rides out a database restart, but gives up after half an hour; the workflow then
+// fails visibly and fleetprompt_activity_retries_exhausted_total counts it.
 const bookkeeping = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['validation'] },
 });
 
 const generation = proxyActivities<Activities>({
   startToCloseTimeout: '60 seconds',
+  scheduleToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 5 },
 });
 
@@ -31,6 +37,8 @@ const summarizing = proxyActivities<Activities>({
 const posting = proxyActivities<Activities>({
   // The ledger's stale-claim age is derived from this (lib/temporal/contract/timeouts.ts).
   startToCloseTimeout: POST_ATTEMPT_TIMEOUT_MS,
+  // Six attempts and their backoff fit well inside; a Retry-After or an in-flight claim may stretch it.
+  scheduleToCloseTimeout: '20 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '60 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['auth', 'validation'] },
 });
 
@@ -77,8 +85,13 @@ export async function digestRunWorkflow(input: DigestRunInput): Promise<DigestRu
     });
     return { status: outcome === 'posted' ? 'succeeded' : 'skipped' };
   } catch (err) {
-    const failure = toSafeFailure(err, 'The digest run failed after several attempts.');
-    await bookkeeping.finishDigestRun({ tenantId: ctx.tenantId, executionId: ctx.executionId, status: 'failed', errorKind: failure.kind, message: failure.message });
+    const cancelled = isCancellation(err);
+    const failure = cancelled
+      ? cancelledFailure('The digest run')
+      : toSafeFailure(err, 'The digest run failed after several attempts.');
+    const message = cancelled ? `${failure.message} If it was posting, Mattermost may or may not have the digest: check the channel; Retry re-posts it.` : failure.message;
+    await runCleanup(() => bookkeeping.finishDigestRun({ tenantId: ctx.tenantId, executionId: ctx.executionId, status: 'failed', errorKind: failure.kind, message }));
+    if (cancelled) throw err;
     throw ApplicationFailure.nonRetryable(failure.message, failure.kind);
   }
 }

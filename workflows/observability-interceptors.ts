@@ -5,7 +5,10 @@
 //    (lib/temporal/activity-interceptor.ts).
 //  - When a workflow ends, a sink call reports its outcome and duration to the worker's metrics
 //    (lib/temporal/telemetry-sinks.ts). Sinks are not called while a history is replayed.
+//  - When an activity gives up (attempts or its schedule-to-close bound exhausted), a sink call
+//    counts it: fleetprompt_activity_retries_exhausted_total, the metric to alert on.
 import {
+  ActivityFailure,
   ContinueAsNew,
   defaultPayloadConverter,
   isCancellation,
@@ -54,9 +57,16 @@ function searchAttributeContext(): LogContextHeader {
   return { tenantId: attributes.get(TenantIdKey), correlationId: attributes.get(CorrelationIdKey), installationId: attributes.get(InstallationIdKey) };
 }
 
+const GAVE_UP = new Set(['MAXIMUM_ATTEMPTS_REACHED', 'TIMEOUT']);
+
 class LogContextOutbound implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
-    return next({ ...input, headers: { ...input.headers, [LOG_CONTEXT_HEADER]: defaultPayloadConverter.toPayload(searchAttributeContext()) } });
+    return next({ ...input, headers: { ...input.headers, [LOG_CONTEXT_HEADER]: defaultPayloadConverter.toPayload(searchAttributeContext()) } }).catch((err: unknown) => {
+      if (err instanceof ActivityFailure && GAVE_UP.has(String(err.retryState))) {
+        telemetry.activityRetriesExhausted({ activityType: input.activityType, retryState: String(err.retryState) });
+      }
+      throw err;
+    });
   }
 }
 

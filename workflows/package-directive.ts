@@ -4,15 +4,20 @@ import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PackageDirectiveInput, PackageDirectiveResult } from '../lib/temporal/contract';
 import { toSafeFailure } from '../lib/temporal/failure';
+import { cancelledFailure, isCancellation, runCleanup } from './cleanup';
 
+// Every activity has an overall bound (scheduleToClose): retries that never end hide an outage.
 const steps = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '5 minutes',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['validation', 'auth'] },
 });
 
-// Recording the outcome must eventually succeed (e.g. after a database restart).
+// Recording the outcome rides out a database restart, but gives up after half an hour: the
+// workflow then fails visibly and fleetprompt_activity_retries_exhausted_total counts it.
 const bookkeeping = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
@@ -25,8 +30,10 @@ export async function packageDirectiveWorkflow(input: PackageDirectiveInput): Pr
       await steps.provisionInstallation(input);
     }
   } catch (err) {
-    const failure = toSafeFailure(err, `The ${directive.type} step failed after several attempts.`);
-    await bookkeeping.failDirective({ ...input, ...failure });
+    const cancelled = isCancellation(err);
+    const failure = cancelled ? cancelledFailure(`The ${directive.type}`) : toSafeFailure(err, `The ${directive.type} step failed after several attempts.`);
+    await runCleanup(() => bookkeeping.failDirective({ ...input, ...failure }));
+    if (cancelled) throw err;
     throw ApplicationFailure.nonRetryable(failure.message, failure.kind);
   }
   await bookkeeping.completeDirective(input);

@@ -14,6 +14,8 @@ const DAY_MS = 86_400_000;
 
 const purge = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
+  // The overall bound: ten attempts and their backoff, then the run fails visibly (and is counted).
+  scheduleToCloseTimeout: '6 hours',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
 });

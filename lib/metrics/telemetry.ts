@@ -14,11 +14,15 @@
 //   fleetprompt.digest.run.{succeeded,skipped,failed}
 //       → fleetprompt_digest_run_total{trigger,outcome}       (digest run workflow, start → end)
 //       → fleetprompt_digest_run_duration_seconds{trigger,outcome}
+//   an activity that gave up (its retry attempts or its schedule-to-close bound exhausted)
+//       → fleetprompt_activity_retries_exhausted_total{workflow_type,activity_type,retry_state}
+//         (alert on any increase: the run ended failed, or the record it was writing was not written)
 //
 // Labels are small closed sets: never a tenant, installation or correlation id (cardinality; the
 // logs and the timeline carry those).
 import { Counter, Histogram } from 'prom-client';
 import { parseWorkflowId } from '../temporal/contract/ids';
+import { WORKFLOW_TYPES as WORKFLOW_TYPES_BY_KEY } from '../temporal/contract/workflows';
 import { registry } from './registry';
 
 const DIRECTIVE_TYPES = new Set(['package.install', 'package.uninstall', 'package.upgrade']);
@@ -131,4 +135,24 @@ export function recordDigestRunFinished(input: { trigger: unknown; outcome: stri
 export function recordMattermostPost(input: { outcome: 'posted' | 'already_posted' | 'failed'; errorKind?: string; seconds: number }): void {
   mattermostPostTotal.inc({ outcome: input.outcome, error_kind: input.outcome === 'failed' ? bounded(input.errorKind, ERROR_KINDS, 'unknown') : 'none' });
   mattermostPostDuration.observe({ outcome: input.outcome }, input.seconds);
+}
+
+const WORKFLOW_TYPES = new Set(Object.values(WORKFLOW_TYPES_BY_KEY));
+const RETRY_STATES = new Set(['MAXIMUM_ATTEMPTS_REACHED', 'TIMEOUT']);
+/** Activity names are a closed set (the worker registers them), so they are a safe label. */
+const ACTIVITY_TYPE = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
+export const activityRetriesExhaustedTotal = new Counter({
+  name: 'fleetprompt_activity_retries_exhausted_total',
+  help: 'Activities that gave up (retry attempts or the schedule-to-close bound exhausted), by workflow type, activity type and retry state. Alert on any increase.',
+  labelNames: ['workflow_type', 'activity_type', 'retry_state'] as const,
+  registers: [registry],
+});
+
+export function recordActivityRetriesExhausted(input: { workflowType: string; activityType: string; retryState: string }): void {
+  activityRetriesExhaustedTotal.inc({
+    workflow_type: bounded(input.workflowType, WORKFLOW_TYPES),
+    activity_type: ACTIVITY_TYPE.test(input.activityType) ? input.activityType : 'other',
+    retry_state: bounded(input.retryState, RETRY_STATES),
+  });
 }

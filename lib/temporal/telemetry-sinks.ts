@@ -4,7 +4,7 @@ import type { InjectedSinks } from '@temporalio/worker';
 import { WORKFLOW_TYPES, type TelemetrySinks } from './contract';
 import { contextFromWorkflowId } from '../log/context';
 import type { Logger } from '../log/logger';
-import { recordDigestRunFinished, recordDirectiveFinished } from '../metrics/telemetry';
+import { recordActivityRetriesExhausted, recordDigestRunFinished, recordDirectiveFinished } from '../metrics/telemetry';
 
 export function telemetrySinks(logger: Logger): InjectedSinks<TelemetrySinks> {
   return {
@@ -21,6 +21,16 @@ export function telemetrySinks(logger: Logger): InjectedSinks<TelemetrySinks> {
           logger.info(
             { ...known, workflowId: info.workflowId, runId: info.runId, workflowType: info.workflowType, outcome: finished.outcome, errorKind: finished.errorKind ?? null, durationMs: finished.durationMs },
             'workflow finished',
+          );
+        },
+        callDuringReplay: false,
+      },
+      activityRetriesExhausted: {
+        fn(info, input) {
+          recordActivityRetriesExhausted({ workflowType: info.workflowType, activityType: input.activityType, retryState: input.retryState });
+          logger.warn(
+            { ...contextFromWorkflowId(info.workflowId), workflowId: info.workflowId, runId: info.runId, workflowType: info.workflowType, activityType: input.activityType, retryState: input.retryState },
+            'activity gave up: retries or its overall time bound exhausted',
           );
         },
         callDuringReplay: false,

@@ -26,7 +26,9 @@ export interface DigestStack {
   close(): Promise<void>;
 }
 
-export async function openDigestStack(options: { logger?: Logger; appOverrides?: Parameters<typeof buildTestApp>[0]['overrides']; llm?: PlatformLlm } = {}): Promise<DigestStack> {
+export async function openDigestStack(
+  options: { logger?: Logger; appOverrides?: Parameters<typeof buildTestApp>[0]['overrides']; llm?: PlatformLlm; mattermostTimeoutMs?: number } = {},
+): Promise<DigestStack> {
   const handle = testDb();
   const t = await openTestTemporal();
   const fake = await startFakeMattermost();
@@ -35,7 +37,7 @@ export async function openDigestStack(options: { logger?: Logger; appOverrides?:
     db: handle.db,
     logger,
     keyring: TEST_KEYRING,
-    mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: 1_500 }),
+    mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: options.mattermostTimeoutMs ?? 1_500 }),
     schedules: scheduleControl(handle.db, async () => t.temporal),
     publicUrl: 'http://127.0.0.1:3000',
     llm: options.llm,

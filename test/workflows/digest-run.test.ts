@@ -19,5 +19,5 @@ afterAll(async () => {
 describe('digestRunWorkflow', () => {
   test.each(digestRunScenarios.map((s) => [s.branch, s] as const))('%s', async (_branch, s) => {
     s.check(await runScenario(env, bundle, s));
-  });
+  }, 120_000);
 });

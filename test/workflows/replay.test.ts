@@ -12,7 +12,9 @@ const stored = listStoredHistories();
 let bundle: WorkflowBundleWithSourceMap;
 
 // Sinks are not called during replay; registering them keeps the replay worker from warning.
-const sinks: InjectedSinks<TelemetrySinks> = { telemetry: { workflowFinished: { fn: () => undefined, callDuringReplay: false } } };
+const sinks: InjectedSinks<TelemetrySinks> = {
+  telemetry: { workflowFinished: { fn: () => undefined, callDuringReplay: false }, activityRetriesExhausted: { fn: () => undefined, callDuringReplay: false } },
+};
 
 beforeAll(async () => {
   installQuietRuntime();

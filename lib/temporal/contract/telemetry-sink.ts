@@ -14,6 +14,16 @@ export interface WorkflowFinished {
   installationId?: string;
 }
 
+/** An activity gave up: its retry policy's attempts or its schedule-to-close bound ran out. */
+export interface ActivityRetriesExhausted {
+  activityType: string;
+  /** MAXIMUM_ATTEMPTS_REACHED or TIMEOUT (the overall bound). */
+  retryState: string;
+}
+
 export interface TelemetrySinks extends Sinks {
-  telemetry: { workflowFinished(input: WorkflowFinished): void };
+  telemetry: {
+    workflowFinished(input: WorkflowFinished): void;
+    activityRetriesExhausted(input: ActivityRetriesExhausted): void;
+  };
 }

@@ -57,6 +57,10 @@ function finishOf(run: ScenarioRun): FinishDigestRunInput {
   return finishes[0].args[0] as FinishDigestRunInput;
 }
 
+function exhausted(run: ScenarioRun) {
+  return run.sinkCalls.filter((c) => c.fn === 'activityRetriesExhausted').map((c) => c.input);
+}
+
 /** A postDigest stub that fails every attempt the same way. */
 const failingPost = (failure: () => Error) => async (): Promise<PostDigestResult> => {
   throw failure();
@@ -66,9 +70,12 @@ const failingPost = (failure: () => Error) => async (): Promise<PostDigestResult
 function untilCancelled(checkpoints: Checkpoints, name: string) {
   return async (): Promise<never> => {
     checkpoints.reach(name);
-    const signal = Context.current().cancellationSignal;
-    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve())));
-    throw ApplicationFailure.retryable('cancelled while posting', 'network');
+    // Heartbeats carry the cancellation to the activity; it then ends as cancelled, as a real one would.
+    const context = Context.current();
+    for (;;) {
+      context.heartbeat();
+      await context.sleep(50);
+    }
   };
 }
 
@@ -226,7 +233,9 @@ export const digestRunScenarios = [
     check(run) {
       expect(run.outcome).toEqual({ status: 'failed', type: 'network', message: 'Mattermost answered 503.', nonRetryable: true });
       expect(callsOf(run, 'postDigest').map((c) => c.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
+      // Visible: the record says failed, and the operator's metric counts the exhaustion.
       expect(finishOf(run)).toMatchObject({ status: 'failed', errorKind: 'network' });
+      expect(exhausted(run)).toEqual([{ activityType: 'postDigest', retryState: 'MAXIMUM_ATTEMPTS_REACHED' }]);
     },
   }),
   scenario({
@@ -243,6 +252,7 @@ export const digestRunScenarios = [
       // An unclassified error never reaches the record or the UI: a generic message does.
       expect(run.outcome).toEqual({ status: 'failed', type: 'unknown', message: 'The digest run failed after several attempts.', nonRetryable: true });
       expect(callsOf(run, 'generateDigest')).toHaveLength(5);
+      expect(exhausted(run)).toEqual([{ activityType: 'generateDigest', retryState: 'MAXIMUM_ATTEMPTS_REACHED' }]);
       expect(callsOf(run, 'postDigest')).toHaveLength(0);
       expect(finishOf(run)).toMatchObject({ status: 'failed', errorKind: 'unknown', message: 'The digest run failed after several attempts.' });
     },
@@ -259,6 +269,10 @@ export const digestRunScenarios = [
     check(run) {
       expect(run.outcome).toEqual({ status: 'cancelled' });
       expect(callsOf(run, 'postDigest')).toHaveLength(1);
+      // The record does not stay `running`: the cleanup ran although the workflow was cancelled.
+      expect(finishOf(run)).toMatchObject({ status: 'failed', errorKind: 'unknown' });
+      expect(finishOf(run).message).toMatch(/^The digest run was cancelled before it finished\. If it was posting, Mattermost may or may not have the digest/);
+      expect(exhausted(run)).toEqual([]);
     },
   }),
 ];

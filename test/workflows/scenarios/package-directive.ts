@@ -41,9 +41,12 @@ function installStart(branch: string) {
 function untilCancelled(checkpoints: Checkpoints, name: string) {
   return async (): Promise<never> => {
     checkpoints.reach(name);
-    const signal = Context.current().cancellationSignal;
-    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve())));
-    throw ApplicationFailure.retryable('cancelled while provisioning', 'network');
+    // Heartbeats carry the cancellation to the activity; it then ends as cancelled, as a real one would.
+    const context = Context.current();
+    for (;;) {
+      context.heartbeat();
+      await context.sleep(50);
+    }
   };
 }
 
@@ -99,6 +102,7 @@ export const packageDirectiveScenarios = [
     check(run) {
       expect(run.outcome).toEqual({ status: 'failed', type: 'unknown', message: 'The package.install step failed after several attempts.', nonRetryable: true });
       expect(callsOf(run, 'provisionInstallation').map((c) => c.attempt)).toEqual([1, 2, 3, 4, 5]);
+      expect(run.sinkCalls.filter((c) => c.fn === 'activityRetriesExhausted').map((c) => c.input)).toEqual([{ activityType: 'provisionInstallation', retryState: 'MAXIMUM_ATTEMPTS_REACHED' }]);
       expect(callsOf(run, 'failDirective')[0].args[0]).toEqual({ ...ref, kind: 'unknown', message: 'The package.install step failed after several attempts.' });
       expect(callsOf(run, 'completeDirective')).toHaveLength(0);
     },
@@ -131,6 +135,8 @@ export const packageDirectiveScenarios = [
     check(run) {
       expect(run.outcome).toEqual({ status: 'cancelled' });
       expect(callsOf(run, 'completeDirective')).toHaveLength(0);
+      // The directive does not stay `running`: it is recorded failed although the workflow was cancelled.
+      expect(callsOf(run, 'failDirective').map((c) => c.args[0])).toEqual([{ ...ref, kind: 'unknown', message: 'The package.install was cancelled before it finished.' }]);
     },
   }),
 ];

@@ -67,6 +67,7 @@ export const signalRetentionScenarios = [
     check(run) {
       expect(run.outcome).toMatchObject({ status: 'failed' });
       expect(callsOf(run, 'purgeSignals')).toHaveLength(10);
+      expect(run.sinkCalls.filter((c) => c.fn === 'activityRetriesExhausted').map((c) => c.input)).toEqual([{ activityType: 'purgeSignals', retryState: 'MAXIMUM_ATTEMPTS_REACHED' }]);
     },
   }),
 ];

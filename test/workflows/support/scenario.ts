@@ -102,7 +102,10 @@ export async function runScenario<W extends Workflow>(env: TestWorkflowEnvironme
   const checkpoints = new Checkpoints();
   const taskQueue = `workflow-test-${s.workflow}-${s.branch}-${randomUUID()}`;
   const sinks: InjectedSinks<TelemetrySinks> = {
-    telemetry: { workflowFinished: { fn: (_info, input: WorkflowFinished) => void sinkCalls.push({ fn: 'workflowFinished', input }), callDuringReplay: false } },
+    telemetry: {
+      workflowFinished: { fn: (_info, input: WorkflowFinished) => void sinkCalls.push({ fn: 'workflowFinished', input }), callDuringReplay: false },
+      activityRetriesExhausted: { fn: (_info, input) => void sinkCalls.push({ fn: 'activityRetriesExhausted', input }), callDuringReplay: false },
+    },
   };
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -111,6 +114,9 @@ export async function runScenario<W extends Workflow>(env: TestWorkflowEnvironme
     workflowBundle: bundle,
     activities: recorded(s.activities(checkpoints), calls),
     sinks,
+    // Heartbeats reach the server at once, so a cancelled activity learns of it within 100 ms.
+    defaultHeartbeatThrottleInterval: '50 ms',
+    maxHeartbeatThrottleInterval: '50 ms',
   });
   let outcome!: Outcome;
   let firstRunId!: string;
