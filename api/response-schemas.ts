@@ -90,7 +90,7 @@ export const ZCredential = z.strictObject({
   provider: z.string(),
   kind: z.enum(['webhook', 'pat', 'api_key']),
   host: z.string(),
-  fingerprint: z.string().describe('A short hash of the secret, to tell two secrets apart; not reversible.'),
+  fingerprint: z.string().nullable().describe('A short keyed hash of the secret (per tenant, with a server key), to tell two secrets apart; not reversible, and not comparable across tenants. Null for a credential stored before fingerprints were keyed, until `npm run keys:rotate` or a Reconnect computes it.'),
   metadata: ZJsonObject.describe('Masked, non-secret facts (e.g. masked_url, team, username; for an LLM key: base_url, model, masked_key, prices). Never the webhook URL, token or API key.'),
   status: z.enum(['connected', 'invalid', 'revoked']),
   last_verified_at: ZDateOrNull,

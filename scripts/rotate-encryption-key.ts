@@ -30,7 +30,7 @@ async function main() {
   const { db, close } = createDb({ url, max: 2 });
   try {
     const report = await rotateCredentialKeys(db, keyring);
-    console.log(`active key ${keyring.activeKeyId}: re-encrypted ${report.reencrypted} credential(s), ${report.alreadyCurrent} already current, across ${report.tenants} tenant(s)`);
+    console.log(`active key ${keyring.activeKeyId}: re-encrypted ${report.reencrypted} credential(s), ${report.alreadyCurrent} already current, ${report.fingerprinted} fingerprint(s) computed, across ${report.tenants} tenant(s)`);
     if (report.unreadable.length > 0) {
       console.error(`${report.unreadable.length} credential(s) could not be decrypted with this keyring (their key is missing): ${report.unreadable.join(', ')}`);
       process.exitCode = 2;

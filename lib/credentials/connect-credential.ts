@@ -91,7 +91,7 @@ export async function connectCredential(
     const current = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
     const credentialId = current.credentialId ?? randomUUID();
     const sealed = encryptSecret(deps.keyring, JSON.stringify(secret), { tenantId, credentialId });
-    const facts = credentialFacts(secret, verification);
+    const facts = credentialFacts(secret, { keyring: deps.keyring, keyId: sealed.keyId, tenantId }, verification);
     const data = {
       provider: 'mattermost',
       kind: secret.kind,

@@ -1,6 +1,6 @@
 // What is encrypted for a Mattermost credential, and the non-secret facts kept beside it.
 import { z } from 'zod';
-import { describeHost, maskWebhookUrl, secretFingerprint } from '../crypto/fingerprint';
+import { describeHost, maskWebhookUrl, secretFingerprint, type FingerprintKey } from '../crypto/fingerprint';
 import type { MattermostTarget } from '../mattermost';
 
 export const ZCredentialSecret = z.discriminatedUnion('kind', [
@@ -27,9 +27,15 @@ export interface CredentialFacts {
   metadata: Record<string, string | null>;
 }
 
-export function credentialFacts(secret: TCredentialSecret, extra: Record<string, string | null> = {}): CredentialFacts {
+/** The value a credential's fingerprint is computed over (the webhook URL, or the token). */
+export function fingerprintSource(secret: TCredentialSecret): string {
+  return secret.kind === 'webhook' ? secret.webhook_url : secret.token;
+}
+
+export function credentialFacts(secret: TCredentialSecret, key: FingerprintKey, extra: Record<string, string | null> = {}): CredentialFacts {
+  const fingerprint = secretFingerprint(fingerprintSource(secret), key);
   if (secret.kind === 'webhook') {
-    return { host: describeHost(secret.webhook_url) ?? 'unknown', fingerprint: secretFingerprint(secret.webhook_url), metadata: { masked_url: maskWebhookUrl(secret.webhook_url), ...extra } };
+    return { host: describeHost(secret.webhook_url) ?? 'unknown', fingerprint, metadata: { masked_url: maskWebhookUrl(secret.webhook_url), ...extra } };
   }
-  return { host: describeHost(secret.base_url) ?? 'unknown', fingerprint: secretFingerprint(secret.token), metadata: { base_url: new URL(secret.base_url).origin, team: secret.team, ...extra } };
+  return { host: describeHost(secret.base_url) ?? 'unknown', fingerprint, metadata: { base_url: new URL(secret.base_url).origin, team: secret.team, ...extra } };
 }

@@ -1,14 +1,28 @@
 // What the UI may show about a stored secret: a short fingerprint (to tell "same webhook as
 // before?" at a glance), a masked webhook URL, and the host. None of these reveal the secret.
-import { createHmac } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
+import type { Keyring } from './keyring';
 
-// A fixed, public label: the fingerprint is a keyed hash only so it cannot be confused with a
-// plain sha256 of the secret elsewhere. 32 bits cannot be reversed into a webhook key.
-const LABEL = 'fleetprompt:credential-fingerprint:v1';
+// The fingerprint is keyed with a server secret, per tenant: HMAC-SHA256 under a key derived
+// (HKDF) from the encryption key that seals the credential, with the tenant id as context. An
+// unkeyed hash let anyone holding a fingerprint confirm a guessed webhook URL offline, and showed
+// the same webhook in two tenants as the same fingerprint. The key is the one named by the
+// row's key_id, so re-encryption (npm run keys:rotate) recomputes the fingerprint with it.
+const INFO = 'fleetprompt:credential-fingerprint:v2';
 
-/** First 8 hex characters of HMAC-SHA256(label, secret). */
-export function secretFingerprint(secret: string): string {
-  return createHmac('sha256', LABEL).update(secret, 'utf8').digest('hex').slice(0, 8);
+export interface FingerprintKey {
+  keyring: Keyring;
+  /** The encryption key id the credential is sealed with (its row's key_id). */
+  keyId: string;
+  tenantId: string;
+}
+
+/** First 8 hex characters of HMAC-SHA256(HKDF(key, tenant), secret). */
+export function secretFingerprint(secret: string, key: FingerprintKey): string {
+  const master = key.keyring.keys.get(key.keyId);
+  if (!master) throw new Error(`secretFingerprint: key id "${key.keyId}" is not in the keyring`);
+  const derived = Buffer.from(hkdfSync('sha256', master, Buffer.from(key.tenantId, 'utf8'), INFO, 32));
+  return createHmac('sha256', derived).update(secret, 'utf8').digest('hex').slice(0, 8);
 }
 
 /**

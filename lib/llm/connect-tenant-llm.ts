@@ -93,7 +93,7 @@ export async function connectTenantLlm(deps: ConnectLlmDeps, input: { tenantId: 
       authTag: new Uint8Array(sealed.authTag),
       keyId: sealed.keyId,
       host: url.host,
-      fingerprint: secretFingerprint(secret.api_key),
+      fingerprint: secretFingerprint(secret.api_key, { keyring: deps.keyring, keyId: sealed.keyId, tenantId }),
       metadata: metadata as Prisma.InputJsonObject,
       status: 'connected' as const,
       lastVerifiedAt: new Date(),

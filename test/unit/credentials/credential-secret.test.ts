@@ -1,11 +1,14 @@
 import { credentialFacts, secretValues, toTarget, ZCredentialSecret, type TCredentialSecret } from '../../../lib/credentials/credential-secret';
 import { secretFingerprint } from '../../../lib/crypto/fingerprint';
+import { parseKeyring } from '../../../lib/crypto/keyring';
 import { redactSecrets } from '../../../lib/log/redact';
 import { rememberSecrets, runWithSecretScope } from '../../../lib/secrets/secret-scope';
 
 const HOOK_ID = 'xk3p9q7rj7fz8dm1tq5w3aabcd';
 const HOOK_URL = `https://mm.example.com/hooks/${HOOK_ID}`;
 const TOKEN = 'pat9x8c7v6b5n4m3k2j1h0g9f8';
+
+const KEY = { keyring: parseKeyring(`k1:${Buffer.alloc(32, 3).toString('base64')}`), keyId: 'k1', tenantId: '6a1e0c1e-5a4b-4c33-9a8b-1b2c3d4e5f60' };
 
 const webhook = (url = HOOK_URL): TCredentialSecret => ({ kind: 'webhook', webhook_url: url });
 const pat = (over: Partial<Extract<TCredentialSecret, { kind: 'pat' }>> = {}): TCredentialSecret => ({ kind: 'pat', base_url: 'https://mm.example.com', token: TOKEN, team: 'fleet', ...over });
@@ -24,10 +27,10 @@ function expectNoSecret(value: unknown, secrets: string[]) {
 
 describe('credentialFacts', () => {
   it('webhook: host, fingerprint and a masked URL with the last four characters only', () => {
-    const facts = credentialFacts(webhook());
+    const facts = credentialFacts(webhook(), KEY);
     expect(facts).toEqual({
       host: 'mm.example.com',
-      fingerprint: secretFingerprint(HOOK_URL),
+      fingerprint: secretFingerprint(HOOK_URL, KEY),
       metadata: { masked_url: 'https://mm.example.com/hooks/…abcd' },
     });
     expectNoSecret(facts, [HOOK_URL, HOOK_ID]);
@@ -40,7 +43,7 @@ describe('credentialFacts', () => {
       `https://mm.example.com/hooks/${HOOK_ID}?channel=ops#frag`,
       `https://user:hunter2secretpw@mm.example.com/hooks/${HOOK_ID}`,
     ]) {
-      const facts = credentialFacts(webhook(url));
+      const facts = credentialFacts(webhook(url), KEY);
       expectNoSecret(facts, [url, HOOK_ID]);
       expect(JSON.stringify(facts)).not.toContain('hunter2secretpw');
       expect(facts.metadata.masked_url).toMatch(/\/hooks\/…abcd$/);
@@ -48,39 +51,39 @@ describe('credentialFacts', () => {
   });
 
   it('webhook: verification facts are merged, and cannot smuggle the secret back in through the masked URL', () => {
-    const facts = credentialFacts(webhook(), { verified_by: 'test_post' });
+    const facts = credentialFacts(webhook(), KEY, { verified_by: 'test_post' });
     expect(facts.metadata).toEqual({ masked_url: 'https://mm.example.com/hooks/…abcd', verified_by: 'test_post' });
   });
 
   it('webhook: an unparsable URL shows nothing of itself', () => {
-    const facts = credentialFacts(webhook(`not a url ${HOOK_ID}`));
+    const facts = credentialFacts(webhook(`not a url ${HOOK_ID}`), KEY);
     expect(facts.host).toBe('unknown');
     expectNoSecret(facts, [HOOK_ID]);
   });
 
   it('pat: host, the origin of the base URL, team and username — never the token', () => {
-    const facts = credentialFacts(pat(), { verified_by: 'users_me', username: 'fleetbot' });
+    const facts = credentialFacts(pat(), KEY, { verified_by: 'users_me', username: 'fleetbot' });
     expect(facts).toEqual({
       host: 'mm.example.com',
-      fingerprint: secretFingerprint(TOKEN),
+      fingerprint: secretFingerprint(TOKEN, KEY),
       metadata: { base_url: 'https://mm.example.com', team: 'fleet', verified_by: 'users_me', username: 'fleetbot' },
     });
     expectNoSecret(facts, [TOKEN]);
   });
 
   it('pat: user info, paths and queries of the base URL are dropped (only the origin is kept)', () => {
-    const facts = credentialFacts(pat({ base_url: `https://bot:${TOKEN}@mm.example.com:8443/mattermost?access_token=${TOKEN}`, team: null }));
+    const facts = credentialFacts(pat({ base_url: `https://bot:${TOKEN}@mm.example.com:8443/mattermost?access_token=${TOKEN}`, team: null }), KEY);
     expect(facts.metadata).toEqual({ base_url: 'https://mm.example.com:8443', team: null });
     expect(facts.host).toBe('mm.example.com:8443');
     expectNoSecret(facts, [TOKEN]);
   });
 
   it('the fingerprint is 8 hex characters and changes with the secret', () => {
-    const a = credentialFacts(webhook()).fingerprint;
-    const b = credentialFacts(webhook(`https://mm.example.com/hooks/${HOOK_ID.replace('a', 'b')}`)).fingerprint;
+    const a = credentialFacts(webhook(), KEY).fingerprint;
+    const b = credentialFacts(webhook(`https://mm.example.com/hooks/${HOOK_ID.replace('a', 'b')}`), KEY).fingerprint;
     expect(a).toMatch(/^[0-9a-f]{8}$/);
     expect(b).not.toBe(a);
-    expect(credentialFacts(pat()).fingerprint).not.toBe(credentialFacts(pat({ token: `${TOKEN}x` })).fingerprint);
+    expect(credentialFacts(pat(), KEY).fingerprint).not.toBe(credentialFacts(pat({ token: `${TOKEN}x` }), KEY).fingerprint);
   });
 });
 

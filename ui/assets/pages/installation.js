@@ -249,7 +249,7 @@ function renderConnectionState() {
           c.kind === 'webhook' && md.masked_url ? [h('dt', {}, 'Webhook'), h('dd', { class: 'mono break-anywhere' }, md.masked_url)] : null,
           c.kind === 'pat' && md.username ? [h('dt', {}, 'Posts as'), h('dd', {}, md.username)] : null,
           c.kind === 'pat' && md.team ? [h('dt', {}, 'Team'), h('dd', {}, md.team)] : null,
-          h('dt', {}, 'Fingerprint'), h('dd', { class: 'mono break-anywhere' }, c.fingerprint),
+          h('dt', {}, 'Fingerprint'), h('dd', { class: 'mono break-anywhere' }, c.fingerprint ?? 'not computed yet (Reconnect to compute it)'),
           h('dt', {}, 'Last checked'), h('dd', {}, timeEl(c.last_verified_at, { withRelative: true }))),
       );
     }
