@@ -378,4 +378,19 @@ describe('digest LLM summary', () => {
       s.activityDeps.llm = saved;
     }
   });
+  it('metrics count every outcome, the tokens and the spend (worker and API share this process’s registry)', async () => {
+    const text = (await request(s.app).get('/metrics').expect(200)).text;
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"=,.:/+*?()[\]]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    expect(value('fleetprompt_llm_summary_total{outcome="ok",source="platform"}')).toBeGreaterThanOrEqual(5);
+    expect(value('fleetprompt_llm_summary_total{outcome="ok",source="tenant"}')).toBeGreaterThanOrEqual(1);
+    for (const outcome of ['auth', 'rate_limit', 'server_error', 'timeout', 'invalid_response', 'empty', 'refusal', 'budget_exceeded', 'token_limit']) {
+      expect(value(`fleetprompt_llm_summary_total{outcome="${outcome}",source="platform"}`) || value(`fleetprompt_llm_summary_total{outcome="${outcome}",source="tenant"}`)).toBeGreaterThanOrEqual(1);
+    }
+    expect(value('fleetprompt_llm_summary_total{outcome="not_configured",source="none"}')).toBeGreaterThanOrEqual(1);
+    expect(value('fleetprompt_llm_tokens_total{kind="prompt",source="platform"}')).toBeGreaterThan(100);
+    expect(value('fleetprompt_llm_tokens_total{kind="completion",source="platform"}')).toBeGreaterThan(10);
+    expect(value('fleetprompt_llm_spend_usd_total{source="platform"}')).toBeGreaterThan(0);
+    expect(value('fleetprompt_llm_call_duration_seconds_count{outcome="ok"}')).toBeGreaterThanOrEqual(5);
+    expect(value('fleetprompt_llm_call_duration_seconds_count{outcome="timeout"}')).toBeGreaterThanOrEqual(3);
+  });
 });
