@@ -1,23 +1,6 @@
 // packageDirectiveWorkflow, branch by branch, on stubbed activities (time-skipping test server).
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Scenario } from './support/scenario';
+import { describeScenarios } from './support/describe-scenarios';
 import { packageDirectiveScenarios } from './scenarios/package-directive';
-import { runScenario } from './support/scenario';
-import { bundleWorkflows, openTimeSkippingEnv } from './support/workflow-env';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  [env, bundle] = await Promise.all([openTimeSkippingEnv(), bundleWorkflows()]);
-}, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
-});
-
-describe('packageDirectiveWorkflow', () => {
-  test.each(packageDirectiveScenarios.map((s) => [s.branch, s] as const))('%s', async (_branch, s) => {
-    s.check(await runScenario(env, bundle, s));
-  }, 120_000);
-});
+describeScenarios('packageDirectiveWorkflow', packageDirectiveScenarios as unknown as Scenario[]);

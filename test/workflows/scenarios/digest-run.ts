@@ -1,8 +1,8 @@
 // Every branch of digestRunWorkflow, on stubbed activities.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { BeginDigestRunInput, DigestRunContext, FinishDigestRunInput, GeneratedDigest, PostDigestResult, SummaryFacts } from '../../../activities/digest/digest-run-types';
 import { digestRunWorkflow, digestScheduledRunId, InstallationIdKey, manualDigestRunId, retryDigestRunId, TenantIdKey, type DigestRunInput } from '../../../lib/temporal/contract';
-import { activitySequence, callsOf, scenario, type Checkpoints, type ScenarioRun, type StubActivities } from '../support/scenario';
+import { activitySequence, callsOf, scenario, untilCancelled, type ScenarioRun, type StubActivities } from '../support/scenario';
 
 const TENANT = '6d1f3c2a-1b7e-4c59-a0f4-3e2b9c8d7a11';
 const INSTALLATION = '0b9e8d7c-6a5f-4e3d-9c2b-1a0f9e8d7c6b';
@@ -66,18 +66,6 @@ const failingPost = (failure: () => Error) => async (): Promise<PostDigestResult
   throw failure();
 };
 
-/** Blocks until the activity is cancelled (workflow cancellation or worker shutdown). */
-function untilCancelled(checkpoints: Checkpoints, name: string) {
-  return async (): Promise<never> => {
-    checkpoints.reach(name);
-    // Heartbeats carry the cancellation to the activity; it then ends as cancelled, as a real one would.
-    const context = Context.current();
-    for (;;) {
-      context.heartbeat();
-      await context.sleep(50);
-    }
-  };
-}
 
 export const digestRunScenarios = [
   // Digest 1.1.0's LLM summary (behind patched('llm-summary')): one more activity before generating.

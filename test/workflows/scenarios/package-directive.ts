@@ -1,8 +1,8 @@
 // Every branch of packageDirectiveWorkflow, on stubbed activities.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { DirectiveType } from '../../../lib/directives/directive-types';
 import { CorrelationIdKey, installDirectiveKey, packageDirectiveWorkflow, TenantIdKey, uninstallDirectiveKey } from '../../../lib/temporal/contract';
-import { activitySequence, callsOf, scenario, type Checkpoints, type StubActivities } from '../support/scenario';
+import { activitySequence, callsOf, scenario, untilCancelled, type StubActivities } from '../support/scenario';
 
 const TENANT = '2a7c9e1b-5d3f-4a8b-9c0d-1e2f3a4b5c6d';
 const INSTALLATION = '7e6d5c4b-3a29-4180-b7c6-d5e4f3a2b1c0';
@@ -38,17 +38,6 @@ function installStart(branch: string) {
   };
 }
 
-function untilCancelled(checkpoints: Checkpoints, name: string) {
-  return async (): Promise<never> => {
-    checkpoints.reach(name);
-    // Heartbeats carry the cancellation to the activity; it then ends as cancelled, as a real one would.
-    const context = Context.current();
-    for (;;) {
-      context.heartbeat();
-      await context.sleep(50);
-    }
-  };
-}
 
 export const packageDirectiveScenarios = [
   scenario({

@@ -2,6 +2,7 @@
 // The same scenarios drive the workflow tests (test/workflows/*.test.ts) and the recorder of
 // the stored histories that the replay test replays (test/workflows/record-histories.ts).
 import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { CancelledFailure, TemporalFailure, WorkflowFailedError, type Workflow, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -75,7 +76,6 @@ export function scenario<W extends Workflow>(s: Scenario<W>): Scenario<W> {
 }
 
 function recorded(stubs: StubActivities, calls: ActivityCall[]): Record<string, (...args: unknown[]) => Promise<unknown>> {
-  const { Context } = require('@temporalio/activity') as typeof import('@temporalio/activity');
   return Object.fromEntries(
     Object.entries(stubs).map(([name, fn]) => [
       name,
@@ -143,4 +143,16 @@ export function callsOf(run: ScenarioRun, name: string): ActivityCall[] {
 /** The activity names in the order the workflow first called them (attempts folded). */
 export function activitySequence(run: ScenarioRun): string[] {
   return run.calls.filter((c) => c.attempt === 1).map((c) => c.name);
+}
+
+/** An activity stub that blocks until it is cancelled; heartbeats carry the cancellation to it. */
+export function untilCancelled(checkpoints: Checkpoints, name: string) {
+  return async (): Promise<never> => {
+    checkpoints.reach(name);
+    const context = Context.current();
+    for (;;) {
+      context.heartbeat();
+      await context.sleep(50);
+    }
+  };
 }

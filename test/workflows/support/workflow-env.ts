@@ -50,7 +50,8 @@ const silentBundlerLogger = new DefaultLogger('ERROR');
 /** The interceptors worker.ts bundles with the workflows (WORKFLOW_INTERCEPTOR_MODULES). */
 const INTERCEPTOR_MODULES = [require.resolve('../../../workflows/observability-interceptors')];
 
-/** workflows/ with the observability interceptors, bundled as the worker bundles them. */
+/** The worker's workflows (worker.ts WORKFLOWS_PATH: the core's and every package's) with the
+ * observability interceptors, bundled as the worker bundles them. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../../workflows'), workflowInterceptorModules: INTERCEPTOR_MODULES, logger: silentBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../../packages/workflows'), workflowInterceptorModules: INTERCEPTOR_MODULES, logger: silentBundlerLogger });
 }
