@@ -1,0 +1,58 @@
+// Proves the platform core does not depend on a package: in a throw-away copy of the committed
+// tree, deletes packages/<slug>/ and its line(s) in the registry lists, then type-checks the
+// whole project and runs the core's tests there. Usage:
+//   npx tsx scripts/check-core-without-package.ts mattermost_failure_alerts [jest path patterns…]
+// Prints the files outside the package folder that name it (what "adding a package" touched).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const REGISTRY_LISTS = ['packages/registry.ts', 'packages/workflows.ts'];
+const DEFAULT_TESTS = ['test/unit/packages', 'test/unit/temporal', 'test/integration/install/install-directive', 'test/integration/packages/upgrade-directive'];
+
+function run(cmd: string, args: string[], cwd: string): number {
+  console.log(`$ ${cmd} ${args.join(' ')}`);
+  return spawnSync(cmd, args, { cwd, stdio: 'inherit', env: process.env }).status ?? 1;
+}
+
+function main() {
+  const slug = process.argv[2];
+  if (!slug || !/^[a-z][a-z0-9_]+$/.test(slug)) throw new Error('Usage: check-core-without-package.ts <package slug> [jest path patterns…]');
+  if (!existsSync(path.join(ROOT, 'packages', slug))) throw new Error(`packages/${slug} does not exist`);
+  const tests = process.argv.slice(3).length ? process.argv.slice(3) : DEFAULT_TESTS;
+
+  const mentions = execFileSync('git', ['grep', '-l', slug, 'HEAD', '--', '.', `:!packages/${slug}`], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n').filter(Boolean).map((l) => l.replace(/^HEAD:/, ''));
+  console.log(`files outside packages/${slug}/ that name it:\n${mentions.map((m) => `  ${m}`).join('\n')}`);
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), `fleetprompt-without-${slug}-`));
+  try {
+    execFileSync('bash', ['-c', `git -C "${ROOT}" archive HEAD | tar -x -C "${dir}"`]);
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+    if (existsSync(path.join(ROOT, '.tools'))) symlinkSync(path.join(ROOT, '.tools'), path.join(dir, '.tools'));
+    rmSync(path.join(dir, 'packages', slug), { recursive: true, force: true });
+    for (const list of REGISTRY_LISTS) {
+      const file = path.join(dir, list);
+      const kept = readFileSync(file, 'utf8').split('\n').filter((line) => !line.includes(`./${slug}`) && !new RegExp(`^\\s*${camel(slug)}Package,?$`).test(line));
+      writeFileSync(file, kept.join('\n'));
+    }
+    execFileSync(process.execPath, ['scripts/prisma-generate.js'], { cwd: dir, stdio: 'ignore' });
+    const tsc = run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'], dir);
+    if (tsc !== 0) throw new Error(`the core does not compile without ${slug}`);
+    const jest = run(process.execPath, [path.join(ROOT, 'node_modules/jest/bin/jest.js'), '--runInBand', '--testPathPatterns', tests.join('|')], dir);
+    if (jest !== 0) throw new Error(`the core's tests fail without ${slug}`);
+    console.log(`OK: without packages/${slug} the project compiles and ${tests.join(', ')} pass`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** mattermost_failure_alerts → failureAlerts (the registry's `<name>Package` export, by convention). */
+function camel(slug: string): string {
+  const words = slug.split('_').filter((w) => w !== 'mattermost');
+  return words.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('');
+}
+
+main();
