@@ -159,6 +159,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: { 200: { description: 'Stored.', schema: 'IngestResult' }, ...tenantWrite, 413: err('The body is over 1 MiB (PAYLOAD_TOO_LARGE).') },
   },
   { method: 'get', path: `${T}/signals`, operationId: 'listSignals', summary: 'Signals, newest first, with filters', tag: 'signals', access: 'tenant', query: ZSignalListQuery, responses: { 200: { description: 'A page of signals.', schema: 'SignalList' }, ...tenantRead } },
+  { method: 'get', path: `${T}/timeline`, operationId: 'getTenantTemporalSearch', summary: 'The Temporal Web UI search for every workflow of this tenant', tag: 'signals', access: 'tenant', responses: { 200: { description: 'The query and its link.', schema: 'TenantTemporalSearch' }, ...tenantRead } },
   {
     method: 'get', path: `${T}/timeline/{correlationId}`, operationId: 'getTimeline', summary: 'What happened: directives, runs, logs and signals of one correlation id, in time order', tag: 'signals', access: 'tenant',
     responses: { 200: { description: 'The timeline (empty when nothing was recorded under this id).', schema: 'Timeline' }, ...tenantRead },

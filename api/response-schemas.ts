@@ -207,6 +207,11 @@ export const ZLlmStatus = z.strictObject({
   }),
 });
 
+export const ZTenantTemporalSearch = z.strictObject({
+  query: z.string().describe('The Temporal visibility query for every workflow of this tenant.'),
+  temporal_search_url: z.string().nullable().describe('That query in the Temporal Web UI (null when TEMPORAL_UI_URL is not set).'),
+});
+
 export const ZDigestPreview = z.strictObject({
   preview: z.literal(true),
   posted: z.literal(false).describe('A preview is never posted, and writes no run, ledger row or signal.'),
@@ -287,6 +292,7 @@ export const RESPONSE_SCHEMAS = {
   RunAccepted: ZRunAccepted,
   DigestMessage: ZDigestMessage,
   ExampleDigest: ZExampleDigest,
+  TenantTemporalSearch: ZTenantTemporalSearch,
   Session: ZSession,
   ApiToken: ZApiToken,
   ApiTokenList: ZApiTokenList,

@@ -3,8 +3,9 @@
 // their logs, and signals, merged into one list in time order, with links into the Temporal Web UI.
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
+import { failureCodes } from '../../lib/executions/failure-codes';
 import type { AppDeps } from '../app';
-import { correlationSearchUrl } from '../../lib/temporal/temporal-links';
+import { correlationSearchUrl, temporalSearchUrl, visibilityLiteral } from '../../lib/temporal/temporal-links';
 import { tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { setRequestCorrelationId } from '../middleware/request-context';
@@ -33,6 +34,13 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
   const router = Router({ mergeParams: true });
   const links = { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace };
 
+  // Every workflow of this tenant in the Temporal Web UI (the TenantId search attribute).
+  router.get('/', (_req, res) => {
+    const tenant = tenantOf(res);
+    const query = `TenantId = ${visibilityLiteral(tenant.id)}`;
+    res.json({ query, temporal_search_url: deps.temporalUiUrl ? temporalSearchUrl(deps.temporalUiUrl, deps.namespace, query) : null });
+  });
+
   router.get('/:correlationId', async (req, res) => {
     const correlationId = parseInput(ZTimelineParam, req.params.correlationId, 'correlation id');
     const tenant = tenantOf(res);
@@ -47,12 +55,13 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
       const logs = executions.length
         ? await tx.executionLog.findMany({ where: { executionId: { in: executions.map((e) => e.id) } }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take })
         : [];
-      return { directives, executions, signals, logs };
+      const codes = await failureCodes(tx, tenant.id, executions.filter((e) => e.status === 'failed').map((e) => e.id));
+      return { directives, executions, signals, logs, codes };
     });
     const truncated = [found.directives, found.executions, found.signals, found.logs].some((rows) => rows.length > TIMELINE_LIMIT);
     const directives = found.directives.slice(0, TIMELINE_LIMIT).map((d) => presentDirective(d, links));
     const executions = found.executions.slice(0, TIMELINE_LIMIT).map((e) => ({
-      ...presentExecution(e, links),
+      ...presentExecution(e, links, found.codes.get(e.id)),
       logs: found.logs.filter((l) => l.executionId === e.id).map(presentExecutionLog),
     }));
     const signals = found.signals.slice(0, TIMELINE_LIMIT).map(presentSignal);
@@ -62,8 +71,9 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
         at: d.created_at,
         kind: 'directive' as const,
         title: `Directive ${d.type} recorded`,
-        status: d.status,
-        level: d.status === 'failed' ? 'error' : null,
+        // Each event carries its own status (at that moment), not the directive's current one.
+        status: 'requested',
+        level: null,
         ref_id: d.id,
         execution_id: null,
         data: { error: d.error, error_kind: d.error_kind, actor_role: d.actor_role },
@@ -82,8 +92,8 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
         at: e.created_at,
         kind: 'execution' as const,
         title: `${e.trigger === 'retry' ? 'Retry' : e.trigger === 'manual' ? 'Manual' : 'Scheduled'} run requested`,
-        status: e.status,
-        level: e.status === 'failed' ? 'error' : null,
+        status: 'pending',
+        level: null,
         ref_id: e.id,
         execution_id: e.id,
         data: { error_kind: e.error_kind, hint: e.hint },

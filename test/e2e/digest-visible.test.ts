@@ -219,6 +219,39 @@ describe('the digest, visible: every state on desktop and phone', () => {
       expect(await page.textContent('#run-reason')).toMatch(/the next one is possible at \d\d:\d\d/);
       await check('quota-spent');
 
+      // The support view of the failed run: words, raw JSON behind a toggle, a waterfall, each
+      // event's own status, names instead of UUIDs, a correct count, auto-refresh, the type
+      // filter's suggestion and the tenant-wide Temporal link.
+      const failedRun = await withTenant(s.handle.db, tenant.id, (tx) => tx.execution.findFirstOrThrow({ where: { installationId, status: 'failed' }, orderBy: { createdAt: 'desc' } }));
+      await page.click(`tr[data-execution-id="${failedRun.id}"] >> text=What happened?`);
+      await page.waitForURL(/\/admin\?correlation=/);
+      await page.waitForSelector('#timeline-events li');
+      const items = await page.$$eval('#timeline-events > li', (lis) => lis.length);
+      expect(await page.textContent('#timeline-summary')).toMatch(new RegExp(`^${items} events over `));
+      const words = (await page.$$eval('#timeline-events .event-words', (ps) => ps.map((p) => p.textContent))).join('\n');
+      expect(words).toContain('Mattermost code CHANNEL_NOT_FOUND');
+      expect(words).toContain('For Mattermost Daily Ops Digest.');
+      expect(words).not.toContain('installation:');
+      expect(await page.textContent('#timeline-events')).toContain('The channel does not exist'); // the run's code-specific hint
+      const requested = page.locator('#timeline-events > li', { hasText: 'Manual run requested' });
+      expect(await requested.locator('.what .badge').textContent()).toBe('pending');
+      expect(await page.$$eval('#timeline-events .waterfall > span', (bars) => bars.map((b) => (b as HTMLElement).style.left)).then((l) => l.length)).toBe(items);
+      expect(await page.$$eval('#timeline-events details > summary', (ss) => ss.every((x) => x.textContent === 'Raw JSON'))).toBe(true);
+      expect(await page.getAttribute('a.temporal-link >> nth=0', 'href')).toMatch(/query=TenantId%20%3D%20%22/);
+      await page.fill('#type', 'mattermost');
+      await page.waitForSelector('#use-type-prefix');
+      expect(await page.textContent('#use-type-prefix')).toBe('mattermost.');
+      await page.waitForSelector('#signals-body tbody tr');
+      expect(await page.textContent('#signals-body')).toContain('Mattermost Daily Ops Digest');
+      // Something new happens under this correlation id: the open timeline shows it by itself.
+      await withTenant(s.handle.db, tenant.id, (tx) =>
+        emitSignals(tx, [{ tenantId: tenant.id, type: SIGNAL_TYPES.agentExecutionCompleted, source: 'test', correlationId: failedRun.correlationId, subject: `installation:${installationId}`, payload: {} }]),
+      );
+      await page.waitForFunction((n) => document.querySelectorAll('#timeline-events > li').length === n + 1, items, { timeout: 15_000 });
+      await check('support-view');
+      await page.goto(`${server.url}/installations/${installationId}`);
+      await page.waitForSelector('#runs-body tbody tr');
+
       // A long unbreakable error code must not push the phone page sideways.
       await withTenant(s.handle.db, tenant.id, (tx) =>
         tx.installation.update({ where: { id: installationId }, data: { lastError: `Mattermost said ${'E_UNBREAKABLE_ERROR_CODE_'.repeat(8)}`, lastErrorKind: 'validation' } }),

@@ -173,7 +173,16 @@ export async function horizontalOverflow(page: Page): Promise<{ overflow: number
         }
       }
     }
-    return { overflow: Math.max(0, overflow), culprits: culprits.slice(0, 10) };
+    // Nothing sticks out by its box (e.g. an absolutely positioned child widens the scroll area):
+    // name the widest elements instead, so the failure still says where to look.
+    if (overflow > 0 && culprits.length === 0) {
+      for (const el of document.querySelectorAll('body *')) {
+        if (el.closest('.visually-hidden')) continue;
+        const right = el.getBoundingClientRect().left + el.scrollWidth;
+        if (right > window.innerWidth + 1) culprits.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${String(el.className).split(' ').join('.')} scrollRight=${Math.round(right)}`);
+      }
+    }
+    return { overflow: Math.max(0, overflow), culprits: culprits.slice(-10) };
   });
 }
 

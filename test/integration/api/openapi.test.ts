@@ -147,6 +147,7 @@ describe('OpenAPI document', () => {
     retryRun: () => request(app).post(`${T()}/executions/${randomUUID()}/retry`).set(bearer()),
     ingestSignals: () => request(app).post(`${T()}/signals`).set(bearer()).send({ signals: [{ type: 'agent.execution.completed', correlation_id: ids.correlation, payload: { cost_usd: 0.1 } }] }),
     listSignals: () => request(app).get(`${T()}/signals`).query({ type: 'agent.' }).set(bearer('member')),
+    getTenantTemporalSearch: () => request(app).get(`${T()}/timeline`).set(bearer('member')),
     getTimeline: () => request(app).get(`${T()}/timeline/${encodeURIComponent(ids.correlation)}`).set(bearer('member')),
     upgradePackage: () => request(app).post(`${INST()}/upgrade`).set(bearer()).send({ version: '9.9.9' }),
     disconnectMattermost: () => request(app).delete(`${INST()}/credential`).set(bearer()),
