@@ -201,8 +201,10 @@ describe('browser journey: install → connect → run → break → reconnect �
     expect(timeline).toContain('Retry run requested');
     expect(timeline).toContain('mattermost.message.posted');
     const temporalLinks = await page.$$eval('#timeline-result a.temporal-link', (as) => as.map((a) => a.getAttribute('href')));
-    expect(temporalLinks.length).toBeGreaterThanOrEqual(2);
-    for (const href of temporalLinks) expect(href).toMatch(/^http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/digest%3A/);
+    // The first: every workflow of this correlation id (a search); then one per workflow.
+    expect(temporalLinks[0]).toMatch(/^http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\?query=CorrelationId%3D%22digest%3A/);
+    expect(temporalLinks.length).toBeGreaterThanOrEqual(3);
+    for (const href of temporalLinks.slice(1)) expect(href).toMatch(/^http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/digest%3A/);
     await page.click(`#runs-body tr[data-execution-id="${failed.id}"] button[aria-expanded="false"]`);
     await page.waitForSelector(`#logs-${failed.id}`);
     expect(await page.textContent(`#logs-${failed.id}`)).toContain('Digest run failed');
