@@ -229,3 +229,19 @@ describe('formatDigest', () => {
     });
   });
 });
+
+describe('links in the digest (security probe: "1https://", "_https://" survived)', () => {
+  it('no "://" or "www." survives in any tenant-supplied part of the Mattermost text', () => {
+    const hostile = ['1https://evil.example/a', '_https://evil.example/b', 'x_http://evil.example', '9www.evil.example', 'see:https://evil.example'];
+    const stats = busyStats({
+      tenantName: `Acme ${hostile[0]}`,
+      failures: hostile.map((h, i) => ({ type: 'agent.execution.failed', subject: `agent ${h}`, occurredAt: new Date(Date.parse('2026-03-29T05:00:00Z') - i * 60_000), errorKind: `kind_${h}`, message: `failed at ${h}` })),
+      topErrors: hostile.map((h, i) => ({ errorKind: `k${i}${h}`, count: 5 - i })),
+    });
+    const { text } = formatDigest(stats, OPTIONS);
+    expect(text).toContain('evil.example'); // the words are kept, only never linked
+    const tenantPart = text.split(OPTIONS.adminUrl).join(''); // the product's own link (when truncated) stays a link
+    expect(tenantPart).not.toMatch(/:\/\//);
+    expect(tenantPart).not.toMatch(/www\./i);
+  });
+});
