@@ -16,6 +16,12 @@ import { auth } from '../helpers/digest-stack';
 
 jest.setTimeout(90_000);
 
+/** A schedule twelve hours away, so no scheduled run fires during the test. */
+function quiet(): { timezone: string; schedule_time: string } {
+  const at = new Date(Date.now() + 12 * 3_600_000);
+  return { timezone: 'UTC', schedule_time: `${String(at.getUTCHours()).padStart(2, '0')}:00` };
+}
+
 describe('installation page: LLM summary settings', () => {
   let s: DigestStack;
   let llm: FakeOpenAi;
@@ -55,7 +61,7 @@ describe('installation page: LLM summary settings', () => {
   }
 
   it('with a provider: the toggle works, the page shows model and spend, the caps save', async () => {
-    const t = await installedTenant(s, { config: { include_llm_summary: true } });
+    const t = await installedTenant(s, { config: { ...quiet(), include_llm_summary: true } });
     const run = await request(s.app).post(`/api/tenants/${t.tenant.slug}/installations/${t.installationId}/runs`).set(auth(t.tenant)).send({});
     expect((await waitForExecution(s, t.tenant, run.body.execution.id)).status).toBe('succeeded');
     expect(llm.calls()).toHaveLength(1);
@@ -88,7 +94,7 @@ describe('installation page: LLM summary settings', () => {
   });
 
   it('at digest 1.0.0: the toggle is disabled with its reason, and the caps are absent', async () => {
-    const t = await installedTenant(s, { version: '1.0.0' });
+    const t = await installedTenant(s, { version: '1.0.0', config: quiet() });
     const page = await signedInPage(t.tenant.id);
     await page.goto(`${server.url}/installations/${t.installationId}`);
     await page.waitForFunction(() => /Not available/.test(document.querySelector('#llm-summary-hint')?.textContent ?? ''));

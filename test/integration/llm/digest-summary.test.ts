@@ -23,6 +23,12 @@ import { auth, installedTenant, openDigestStack, waitForExecution, type DigestSt
 jest.setTimeout(120_000);
 
 const PRICE = { inputPer1k: 0.01, outputPer1k: 0.03 };
+
+/** A schedule twelve hours away, so no scheduled run (or its catch-up an hour later) fires during the test. */
+function quiet(): { timezone: string; schedule_time: string } {
+  const at = new Date(Date.now() + 12 * 3_600_000);
+  return { timezone: 'UTC', schedule_time: `${String(at.getUTCHours()).padStart(2, '0')}:00` };
+}
 const PLATFORM_KEY = 'sk-platform-0123456789abcdef';
 // The test keyring's entry (test/helpers/app.ts), for rotating away from it and back.
 const TEST_KEYRING_SPEC = `test1:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -54,7 +60,7 @@ describe('digest LLM summary', () => {
   });
 
   async function summaryTenant(config: Record<string, unknown> = {}) {
-    return installedTenant(s, { config: { include_llm_summary: true, ...config } });
+    return installedTenant(s, { config: { ...quiet(), include_llm_summary: true, ...config } });
   }
 
   async function ingestFailure(tenant: TestTenant, message: string) {
@@ -114,7 +120,7 @@ describe('digest LLM summary', () => {
   });
 
   it('without the setting, the model is never called and the digest has no summary line', async () => {
-    const t = await installedTenant(s, {});
+    const t = await installedTenant(s, { config: quiet() });
     const execution = await runNow(t);
     expect(execution.status).toBe('succeeded');
     expect(llm.calls()).toHaveLength(0);
@@ -246,7 +252,7 @@ describe('digest LLM summary', () => {
   });
 
   it('ships with digest 1.1.0: at 1.0.0 the setting has no effect and says so; after the upgrade it runs under the installation’s own caps', async () => {
-    const t = await installedTenant(s, { version: '1.0.0', config: { include_llm_summary: true } });
+    const t = await installedTenant(s, { version: '1.0.0', config: { ...quiet(), include_llm_summary: true } });
     const base = `/api/tenants/${t.tenant.slug}/installations/${t.installationId}`;
     const first = await runNow(t);
     expect(first.status).toBe('succeeded');
@@ -344,7 +350,7 @@ describe('digest LLM summary', () => {
 
   it('adds little latency to a digest with the model answering at once (measured, reported)', async () => {
     const on = await summaryTenant();
-    const off = await installedTenant(s, {});
+    const off = await installedTenant(s, { config: quiet() });
     for (let i = 0; i < 3; i++) await ingestFailure(on.tenant, `sync failed ${i}`);
     for (let i = 0; i < 3; i++) await ingestFailure(off.tenant, `sync failed ${i}`);
     const duration = (e: { startedAt: Date | null; finishedAt: Date | null }) => e.finishedAt!.getTime() - e.startedAt!.getTime();
