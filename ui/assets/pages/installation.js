@@ -454,6 +454,10 @@ function renderSettingsState() {
   if ($('#preview-button').dataset.busy !== '1') $('#preview-button').disabled = !installed;
   const unsaved = installed ? unsavedFields() : [];
   $('#unsaved-note').textContent = unsaved.length ? `Unsaved changes (${unsaved.length}).` : '';
+  // A token connection posts by channel name and needs one; there is no list to pick from yet.
+  $('#channel-hint').textContent = state.credential?.kind === 'pat'
+    ? 'Required with a personal access token: the channel name from its URL, e.g. town-square (a public channel the token’s user can post to). Picking it from a list of channels is not available yet.'
+    : 'The channel name from its URL, e.g. town-square. Leave empty to post to the webhook’s own channel. A webhook locked to its channel refuses any other.';
   const h0 = state.health;
   const form = $('#settings-form');
   const draft = formConfig(form);
