@@ -7,6 +7,7 @@ import type { PackageWorkflowNotice, PackageWorkflowSignaller } from './lib/pack
 import type { DigestRunStarter } from './lib/runs/request-digest-run';
 import { CorrelationIdKey, digestRunWorkflow, InstallationIdKey, packageDirectiveWorkflow, TenantIdKey, type DigestRunInput } from './lib/temporal/contract';
 import type { TemporalHandle, TemporalSettings } from './lib/temporal/temporal-handle';
+import { TEMPORAL_CALL_DEADLINE_MS } from './lib/runtime/digest-runtime';
 
 export type { TemporalHandle, TemporalSettings } from './lib/temporal/temporal-handle';
 export type { DirectiveStart } from './lib/directives/directive-starter';
@@ -76,9 +77,19 @@ export async function startDigestRunWorkflow(
   });
 }
 
-/** The API's "Run now" / "Retry" starter (lib/runs/request-digest-run.ts) on a lazily connected client. */
-export function digestRunStarter(getTemporal: () => Promise<TemporalHandle>): DigestRunStarter {
-  return { start: async (run) => startDigestRunWorkflow(await getTemporal(), run) };
+/**
+ * The API's "Run now" / "Retry" starter (lib/runs/request-digest-run.ts) on a lazily connected
+ * client. The start is bounded: with Temporal unreachable the SDK would keep retrying for about
+ * 20 s; the user gets a 503 (and nothing half-done) within 2 s instead.
+ */
+export function digestRunStarter(getTemporal: () => Promise<TemporalHandle>, options: { deadlineMs?: number } = {}): DigestRunStarter {
+  const deadlineMs = options.deadlineMs ?? TEMPORAL_CALL_DEADLINE_MS;
+  return {
+    start: async (run) => {
+      const t = await getTemporal();
+      await t.connection.withDeadline(Date.now() + deadlineMs, () => startDigestRunWorkflow(t, run));
+    },
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import { connectTemporal, packageWorkflowSignaller, startDirectiveWorkflow } fro
 import { loadConfig, type TConfig } from './lib/config';
 import { createDb } from './lib/db/client';
 import { reconcileRequestedDirectives } from './lib/directives/reconcile-directives';
+import { startInstallationReconciler } from './lib/installations/reconcile-pending';
 import { keyringFromConfig, mattermostFromConfig, scheduleControl } from './lib/runtime/digest-runtime';
 import { platformLlmFromConfig } from './lib/llm/llm-provider';
 import { createLogger } from './lib/log/logger';
@@ -99,6 +100,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
   const starter = { start: (d: Parameters<typeof startDirectiveWorkflow>[1]) => startDirectiveWorkflow(temporal, d) };
   let reconcileTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
+  let installationReconciler: { stop(): void } | undefined;
   try {
     const worker = await buildWorker({
       connection,
@@ -131,6 +133,8 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
       reconcileRequestedDirectives({ db: dbHandle.db, starter, logger }).catch((err) => logger.warn({ err: String(err) }, 'reconcile failed'));
     await reconcile();
     reconcileTimer = setInterval(reconcile, 30_000);
+    // Installations whose desired state Temporal does not reflect yet (saved while it was down).
+    installationReconciler = startInstallationReconciler({ db: dbHandle.db, logger, getTemporal: () => Promise.resolve(temporal) }, config.INSTALLATION_RECONCILE_INTERVAL_MS);
     if (config.WORKER_HEARTBEAT_FILE) {
       const file = config.WORKER_HEARTBEAT_FILE;
       const beat = () => writeFile(file, new Date().toISOString()).catch(() => undefined);
@@ -142,6 +146,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
     await worker.run();
   } finally {
     if (reconcileTimer) clearInterval(reconcileTimer);
+    installationReconciler?.stop();
     if (heartbeatTimer) clearInterval(heartbeatTimer);
     await metricsServer?.close();
     await connection.close().catch(() => undefined);

@@ -9,10 +9,8 @@ import type { PackageWorkflowSignaller } from '../lib/packages/signal-triggers';
 import type { PackageModule } from '../packages/module';
 
 export interface DigestScheduleControl {
-  /** Deletes the installation's schedule; a missing schedule is not an error. */
-  deleteForInstallation(input: { tenantId: string; installationId: string }): Promise<void>;
-  /** Brings the schedule in line with the installation (after an upgrade re-provisions it). */
-  sync?(input: { tenantId: string; installationId: string }): Promise<unknown>;
+  /** Applies the installation's desired state to Temporal now (the reconciler loop retries). */
+  reconcile(input: { tenantId: string; installationId: string }): Promise<unknown>;
 }
 
 export interface ActivityDeps {
@@ -32,4 +30,6 @@ export interface ActivityDeps {
   packages?: readonly PackageModule[];
   /** Notices to event-driven packages after platform signals (directive.failed…) commit. */
   packageSignaller?: PackageWorkflowSignaller;
+  /** How long after a first refusal the confirming attempt runs (default REFUSAL_CONFIRM_MS). */
+  refusalConfirmMs?: number;
 }

@@ -5,7 +5,7 @@ import type { Keyring } from '../lib/crypto/keyring';
 import type { Db } from '../lib/db/client';
 import type { MattermostClient } from '../lib/mattermost';
 import type { DigestRunStarter } from '../lib/runs/request-digest-run';
-import type { DigestScheduleState } from '../lib/temporal/digest-schedule';
+import type { ScheduleControl } from '../lib/runtime/digest-runtime';
 import type { DirectiveStarter } from '../lib/directives/directive-starter';
 import { AppError } from '../lib/errors/app-error';
 import type { PlatformLlm } from '../lib/llm/llm-provider';
@@ -52,10 +52,8 @@ export interface AppDeps {
   allowedHosts: readonly string[];
   runStarter: DigestRunStarter;
   runNowLimitPerHour: number;
-  schedules: {
-    sync(input: { tenantId: string; installationId: string }): Promise<DigestScheduleState | null>;
-    describe(installationId: string): Promise<DigestScheduleState | null>;
-  };
+  /** Applies an installation's desired state to Temporal, and describes its schedule. */
+  schedules: ScheduleControl;
   /** Cookie security, public origin, session lifetime, login limit (lib/auth/settings.ts). */
   auth?: Partial<AuthSettings>;
   /** SIGNAL_RETENTION_DAYS: how far back digest previews may reach (default 30). */

@@ -26,10 +26,19 @@ export function presentInstallation(i: Installation) {
     last_error_kind: i.lastErrorKind,
     last_successful_post_at: i.lastSuccessfulPostAt,
     schedule_id: i.scheduleId,
+    // The desired state is versioned; Temporal has caught up when observed == desired.
+    desired_version: i.desiredVersion,
+    observed_version: i.observedVersion,
+    apply_state: applyState(i),
     installed_at: i.installedAt,
     created_at: i.createdAt,
     updated_at: i.updatedAt,
   };
+}
+
+/** "being_applied" until the reconciler has made Temporal match the newest desired state. */
+export function applyState(i: Pick<Installation, 'desiredVersion' | 'observedVersion'>): 'applied' | 'being_applied' {
+  return i.observedVersion >= i.desiredVersion ? 'applied' : 'being_applied';
 }
 
 export function presentDirective(d: Directive, links: LinkContext) {
@@ -67,8 +76,25 @@ export function presentSignal(s: Signal) {
   };
 }
 
-export function presentCredential(c: IntegrationCredential) {
+/**
+ * What the connection is, from evidence: connected; refused once by Mattermost and being
+ * checked again; invalid (refused twice, a minute apart); or disconnected by a person (Disconnect,
+ * or uninstall) at a time. `by` is that person's name, when the caller looked it up.
+ */
+export function connectionState(c: IntegrationCredential): 'connected' | 'refused_once' | 'invalid' | 'disconnected' {
+  if (c.status === 'revoked') return 'disconnected';
+  if (c.status === 'invalid') return 'invalid';
+  return c.refusalCount > 0 ? 'refused_once' : 'connected';
+}
+
+export function presentCredential(c: IntegrationCredential, by?: { id: string; name: string | null; email: string } | null) {
   return {
+    state: connectionState(c),
+    disconnected_at: c.disconnectedAt,
+    disconnected_by: c.disconnectedByUserId ? { id: c.disconnectedByUserId, name: by?.name ?? null, email: by?.email ?? null } : null,
+    disconnect_reason: c.disconnectReason,
+    first_refused_at: c.firstRefusedAt,
+    last_refusal_code: c.lastRefusalCode,
     id: c.id,
     provider: c.provider,
     kind: c.kind,

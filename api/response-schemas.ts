@@ -33,6 +33,8 @@ export const ZPackageDetail = z.strictObject({
 });
 export const ZPackageList = z.strictObject({ items: z.array(ZPackage) });
 
+export const ZApplyState = z.enum(['applied', 'being_applied']).describe('"being_applied" while Temporal does not yet reflect the saved desired state (the reconciler applies it, also after an outage).');
+
 export const ZInstallation = z.strictObject({
   id: z.uuid(),
   package_slug: z.string(),
@@ -44,6 +46,9 @@ export const ZInstallation = z.strictObject({
   last_error_kind: z.string().nullable(),
   last_successful_post_at: ZDateOrNull,
   schedule_id: z.string().nullable(),
+  desired_version: z.number().int().describe('Bumped by every change to the desired state (lifecycle, config, credential binding).'),
+  observed_version: z.number().int().describe('The desired version Temporal was last made to match.'),
+  apply_state: ZApplyState,
   installed_at: ZDateOrNull,
   created_at: ZDate,
   updated_at: ZDate,
@@ -86,6 +91,12 @@ export const ZDirectiveDetail = z.strictObject({ ...ZDirective.shape, signals: z
 export const ZSignalList = z.strictObject({ items: z.array(ZSignal), next_cursor: z.string().nullable() });
 
 export const ZCredential = z.strictObject({
+  state: z.enum(['connected', 'refused_once', 'invalid', 'disconnected']).describe('From evidence: refused_once = Mattermost refused it once and it is being checked again; invalid = refused twice, a minute apart; disconnected = by a person (Disconnect or uninstall).'),
+  disconnected_at: ZDateOrNull,
+  disconnected_by: z.strictObject({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  disconnect_reason: z.enum(['user_disconnected', 'uninstalled']).nullable(),
+  first_refused_at: ZDateOrNull,
+  last_refusal_code: z.string().nullable(),
   id: z.uuid(),
   provider: z.string(),
   kind: z.enum(['webhook', 'pat', 'api_key']),
@@ -135,18 +146,24 @@ export const ZRunAccepted = z.strictObject({ execution: ZExecution, run_quota: Z
 export const ZDirectiveAccepted = z.strictObject({ created: z.boolean(), installation: ZInstallation, directive: ZDirective });
 
 export const ZCredentialState = z.strictObject({ credential: ZCredential.nullable() });
-export const ZCredentialConnected = z.strictObject({ credential: ZCredential, schedule: ZSchedule });
-export const ZConfigUpdated = z.strictObject({ installation: ZInstallation, schedule: ZSchedule });
-export const ZScheduleState = z.strictObject({ schedule: ZSchedule });
+export const ZCredentialConnected = z.strictObject({ credential: ZCredential, schedule: ZSchedule, apply_state: ZApplyState });
+export const ZConfigUpdated = z.strictObject({ installation: ZInstallation, schedule: ZSchedule, apply_state: ZApplyState });
+export const ZScheduleState = z.strictObject({ schedule: ZSchedule, apply_state: ZApplyState });
 export const ZInstallationHealth = z.strictObject({
   status: ZInstallation.shape.status,
+  apply_state: ZApplyState,
+  desired_version: z.number().int(),
+  observed_version: z.number().int(),
   last_successful_post_at: ZDateOrNull,
   last_error: z.string().nullable(),
   last_error_kind: z.string().nullable(),
   last_error_code: z.string().nullable().describe('The Mattermost error code behind the last error, when known.'),
   hint: z.string().nullable(),
-  next_runs: z.array(ZNextRun),
+  next_runs: z.array(ZNextRun).describe('Exactly the firings that will post (Temporal\'s own next action times with the digest rules applied); empty while a change is being applied or when the digest has no schedule.'),
+  next_runs_known: z.boolean().describe('False when Temporal could not be asked, or a change is still being applied.'),
+  schedule_exists: z.boolean().nullable().describe('Whether the daily Schedule exists in Temporal (null: Temporal unreachable).'),
   schedule_paused: z.boolean().nullable(),
+  connection: ZCredential.nullable(),
   run_quota: ZQuota,
 });
 

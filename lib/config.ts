@@ -67,6 +67,7 @@ export const ZConfig = z.object({
   // (its outcome becomes unknown). Must exceed the post activity's start-to-close timeout, so a
   // live poster is never taken for a dead one (lib/temporal/contract/timeouts.ts); tests lower it.
   DIGEST_STALE_CLAIM_MS: z.coerce.number().int().min(MIN_STALE_CLAIM_MS).max(3_600_000).default(DEFAULT_STALE_CLAIM_MS),
+  INSTALLATION_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(5_000),
   // Hosts the outbound HTTP guard lets through even though they are private/loopback
   // (local development and tests only).
   OUTBOUND_ALLOWED_HOSTS: ZCsv.default([]),

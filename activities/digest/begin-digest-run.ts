@@ -8,7 +8,8 @@ import { DIGEST_EXECUTION_KIND } from '../../lib/executions/execution-kind';
 import { appendExecutionLog } from '../../lib/executions/execution-log';
 import { summarySupported } from '../../lib/llm/summary-settings';
 import { storedDigestConfig } from '../../lib/packages/digest-config';
-import { digestRunIdentity } from '../../lib/schedule/digest-run-identity';
+import { lastReportedScheduledEnd } from '../../lib/digest/last-reported-digest';
+import { scheduledFiring } from '../../lib/schedule/scheduled-firing';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import { emitSignal } from '../../lib/signals/emit-signal';
 import type { ActivityDeps } from '../deps';
@@ -26,7 +27,18 @@ export function createBeginDigestRun(deps: ActivityDeps) {
         : await tx.execution.findUnique({ where: { workflowId: input.workflowId } });
       if (!execution) {
         if (input.trigger !== 'scheduled' || !input.nominalTime) throw ApplicationFailure.nonRetryable('The run has no execution record.', 'validation');
-        const identity = digestRunIdentity({ nominal: new Date(input.nominalTime), scheduleTime: config.schedule_time, timezone: config.timezone, tenantId: input.tenantId, channel: config.channel });
+        // One decision per installation at a time, so two firings cannot both read "not reported".
+        await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`digest-firing:${installation.id}`}, 0))`;
+        const identity = scheduledFiring({
+          nominal: new Date(input.nominalTime),
+          scheduleTime: config.schedule_time,
+          timezone: config.timezone,
+          tenantId: input.tenantId,
+          installationId: installation.id,
+          channel: config.channel,
+          lastReportedEnd: await lastReportedScheduledEnd(tx, installation.id),
+          effectiveSince: installation.scheduleEffectiveSince,
+        });
         execution = await tx.execution.create({
           data: {
             tenantId: input.tenantId,
@@ -38,7 +50,8 @@ export function createBeginDigestRun(deps: ActivityDeps) {
             workflowId: input.workflowId,
             windowStart: identity.windowStart,
             windowEnd: identity.windowEnd,
-            summary: { local_date: identity.localDate, nominal_time: input.nominalTime } as Prisma.InputJsonObject,
+            digestDate: identity.localDate,
+            summary: { local_date: identity.localDate, nominal_time: input.nominalTime, entry: identity.entry, ...(identity.skip ? { rule_skip: identity.skip } : {}) } as Prisma.InputJsonObject,
           },
         });
       }
@@ -63,6 +76,13 @@ export function createBeginDigestRun(deps: ActivityDeps) {
         payload: { execution_id: execution.id, installation_id: installation.id, trigger: input.trigger, window_start: execution.windowStart.toISOString(), window_end: execution.windowEnd.toISOString() },
       });
 
+      // Decided once, when the firing was first seen (the digest rules, lib/schedule/scheduled-firing.ts).
+      const ruleSkip = (execution.summary as { rule_skip?: string } | null)?.rule_skip;
+      if (input.trigger === 'scheduled' && ruleSkip) {
+        const why = ruleSkip === 'already_reported' ? 'A scheduled digest already reported this local date (or a later one)' : 'This time was configured after it had passed today; the next digest is on the next date';
+        await appendExecutionLog(tx, { ...ctx, level: 'info', message: `${why}; nothing to post` });
+        return { ...ctx, skip: { reason: ruleSkip } };
+      }
       const posted = await tx.outboundMessage.findUnique({ where: { tenantId_dedupeKey: { tenantId: input.tenantId, dedupeKey: ctx.dedupeKey } } });
       if (posted?.status === 'posted') {
         await appendExecutionLog(tx, { ...ctx, level: 'info', message: 'This digest was already posted; nothing to do', data: { posted_at: posted.postedAt?.toISOString() ?? null } });

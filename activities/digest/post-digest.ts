@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import { toTarget, type TCredentialSecret } from '../../lib/credentials/credential-secret';
 import { loadCredentialSecret } from '../../lib/credentials/load-credential';
-import { revokeCredential } from '../../lib/credentials/revoke-credential';
+import { recordAccepted, recordRefusal, refusalCode, REFUSAL_CONFIRM_MS } from '../../lib/credentials/credential-evidence';
+import { changeInstallation } from '../../lib/installations/change-installation';
 import { withTenant, type Tx } from '../../lib/db/with-tenant';
 import { isAppError } from '../../lib/errors/app-error';
 import { appendExecutionLog } from '../../lib/executions/execution-log';
@@ -20,7 +21,9 @@ import type { ActivityDeps } from '../deps';
 import type { DigestRunContext, GeneratedDigest, PostDigestResult } from './digest-run-types';
 
 export const DEDUPE_MARKER_PROP = 'fleetprompt_dedupe';
-const MARKER_LOOKBACK_MS = 6 * 3_600_000;
+// The own-post search starts this long before the ledger row's first attempt (clock skew between
+// us and Mattermost), not hours back: in a busy channel a long look-back hits the server's cap.
+const MARKER_SEARCH_SKEW_MS = 2 * 60_000;
 
 /**
  * This attempt's own start-to-close timeout (what Temporal will enforce), so the stale-claim
@@ -63,6 +66,11 @@ export function createPostDigest(deps: ActivityDeps) {
   async function recordPosted(tx: Tx, ctx: DigestRunContext, messageId: string, attempts: number, how: string) {
     await markOutboundPosted(tx, messageId);
     await tx.installation.update({ where: { id: ctx.installationId }, data: { lastSuccessfulPostAt: new Date(), lastError: null, lastErrorKind: null } });
+    // Evidence that the credential works: clears refusals; an `invalid` one is `connected` again.
+    const inst = await tx.installation.findUniqueOrThrow({ where: { id: ctx.installationId } });
+    if (inst.credentialId && (await recordAccepted(tx, { credentialId: inst.credentialId }))) {
+      await changeInstallation(tx, { tenantId: ctx.tenantId, installationId: ctx.installationId, actor: { kind: 'system', source: 'mattermost' }, change: 'credential.accepted', details: { how } });
+    }
     await appendExecutionLog(tx, { ...ctx, level: 'info', message: `Message posted to Mattermost (${how})`, data: { attempts } });
     const common = { tenantId: ctx.tenantId, source: 'fleetprompt.digest', subject: `installation:${ctx.installationId}`, correlationId: ctx.correlationId, causationId: ctx.executionId };
     await emitSignals(tx, [
@@ -109,10 +117,33 @@ export function createPostDigest(deps: ActivityDeps) {
 
     // With a token, an earlier unknown outcome can be settled by looking for our own post.
     let channelId: string | undefined;
-    const findOwnPost = async () => {
+    const findOwnPost = async (firstAttemptAt: Date) => {
       if (target.kind !== 'pat' || !target.team || !config.channel) return null;
       channelId ??= await client.resolveChannelId(target.baseUrl, target.token, target.team, config.channel);
-      return client.findPostByMarker(target.baseUrl, target.token, channelId, DEDUPE_MARKER_PROP, props[DEDUPE_MARKER_PROP], Date.now() - MARKER_LOOKBACK_MS);
+      return client.findPostByMarker(target.baseUrl, target.token, channelId, DEDUPE_MARKER_PROP, props[DEDUPE_MARKER_PROP], firstAttemptAt.getTime() - MARKER_SEARCH_SKEW_MS);
+    };
+
+    // Mattermost refused the credential (its own answer): evidence, not yet a verdict. The first
+    // refusal is confirmed by one more attempt a minute later; a confirmed one marks it invalid
+    // (which removes the schedule through the reconciler) and names the cause in the run's log.
+    const onRefusal = async (err: MattermostError, where: string): Promise<never> => {
+      const code = refusalCode(err)!;
+      const confirmMs = deps.refusalConfirmMs ?? REFUSAL_CONFIRM_MS;
+      const verdict = await withTenant(deps.db, ctx.tenantId, async (tx) => {
+        const v = await recordRefusal(tx, { tenantId: ctx.tenantId, credentialId: installation.credentialId!, code, correlationId: ctx.correlationId, confirmMs });
+        if (v === 'invalid') {
+          await changeInstallation(tx, { tenantId: ctx.tenantId, installationId: ctx.installationId, actor: { kind: 'system', source: 'mattermost' }, change: 'credential.refused', details: { code, where } });
+        }
+        await appendExecutionLog(tx, {
+          ...ctx,
+          level: v === 'invalid' ? 'error' : 'warn',
+          message: v === 'invalid' ? `Mattermost refused the credential at the ${where} (confirmed): ${err.message}` : `Mattermost refused the credential at the ${where}; trying once more before marking it invalid: ${err.message}`,
+          data: { kind: err.kind, code: err.code, status: err.status ?? null, error_id: err.errorId ?? null, verdict: v },
+        });
+        return v;
+      });
+      if (verdict === 'invalid' || verdict === 'not_connected') failure(err, false);
+      throw ApplicationFailure.create({ message: err.message, type: 'auth_unconfirmed', nextRetryDelay: confirmMs + 1_000, details: [{ code: err.code, status: err.status ?? null }] });
     };
 
     // Resolved before the claim: a failed read must never make the ledger's outcome unknown.
@@ -120,8 +151,10 @@ export function createPostDigest(deps: ActivityDeps) {
       try {
         channelId = await client.resolveChannelId(target.baseUrl, target.token, target.team, config.channel);
       } catch (err) {
-        if (isMattermostError(err)) failure(err, err.retryable || err.outcomeUnknown);
-        throw err;
+        if (!isMattermostError(err)) throw err;
+        if (refusalCode(err)) await onRefusal(err, 'channel lookup');
+        await withTenant(deps.db, ctx.tenantId, (tx) => appendExecutionLog(tx, { ...ctx, level: err.retryable ? 'warn' : 'error', message: `Mattermost channel lookup failed: ${err.message}`, data: { kind: err.kind, code: err.code, status: err.status ?? null } }));
+        failure(err, err.retryable || err.outcomeUnknown);
       }
     }
 
@@ -142,7 +175,7 @@ export function createPostDigest(deps: ActivityDeps) {
       throw ApplicationFailure.create({ message: 'Another attempt is posting this digest right now.', type: 'in_flight', nextRetryDelay });
     }
     if (claim.state === 'unknown') {
-      const found = await findOwnPost().catch((err) => (isMattermostError(err) ? failure(err, err.retryable) : Promise.reject(err)));
+      const found = await findOwnPost(claim.message.createdAt).catch((err) => (isMattermostError(err) ? failure(err, err.retryable) : Promise.reject(err)));
       if (found) {
         await withTenant(deps.db, ctx.tenantId, (tx) => recordPosted(tx, ctx, claim.message.id, claim.message.attempts, 'found by marker after an unknown outcome'));
         return { outcome: 'posted', attempts: claim.message.attempts };
@@ -173,9 +206,9 @@ export function createPostDigest(deps: ActivityDeps) {
       await recordOutcome(ctx, async (tx) => {
         if (err.outcomeUnknown) await markOutboundUnknown(tx, message.id);
         else await markOutboundFailed(tx, message.id, err.kind);
-        if (err.kind === 'auth' && installation.credentialId) await revokeCredential(tx, { tenantId: ctx.tenantId, credentialId: installation.credentialId, reason: 'rejected_by_server', correlationId: ctx.correlationId });
         await appendExecutionLog(tx, { ...ctx, level: err.retryable ? 'warn' : 'error', message: `Mattermost post failed: ${err.message}`, data: { kind: err.kind, code: err.code, status: err.status ?? null, outcome_unknown: err.outcomeUnknown, attempt: message.attempts, retry_after_ms: err.retryAfterMs ?? null } });
       });
+      if (refusalCode(err) && installation.credentialId) await onRefusal(err, 'post');
       // An unknown outcome with a token is settled on the next attempt by the marker search.
       const retry = err.outcomeUnknown ? target.kind === 'pat' : err.retryable;
       failure(err, retry);

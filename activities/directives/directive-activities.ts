@@ -1,7 +1,9 @@
 // The steps of a package directive. Each is idempotent: status changes are guarded by the
 // current status, and every signal carries a dedupe key derived from the directive id.
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
-import type { Prisma } from '../../lib/db/generated/client';
+import type { Prisma, Role } from '../../lib/db/generated/client';
+import { revokeCredential } from '../../lib/credentials/revoke-credential';
+import { changeInstallation, type ChangeActor } from '../../lib/installations/change-installation';
 import { withTenant, type Tx } from '../../lib/db/with-tenant';
 import { DIRECTIVE_LIFECYCLE, isDirectiveType, PACKAGE_LIFECYCLE, type DirectiveType } from '../../lib/directives/directive-types';
 import type { FailureKind } from '../../lib/errors/failure-kind';
@@ -58,7 +60,18 @@ async function emitLifecycle(tx: Tx, d: Awaited<ReturnType<typeof loadDirective>
   ]);
 }
 
+function actorOf(d: { actorUserId: string | null; actorRole: Role | null }): ChangeActor {
+  return { kind: 'user', userId: d.actorUserId, role: d.actorRole };
+}
+
 export function createDirectiveActivities(deps: ActivityDeps) {
+  // The lifecycle is part of the desired state: apply it to Temporal now if possible; the
+  // worker's reconciler loop applies it otherwise.
+  const reconcileSoon = async (tenantId: string, installationId: string) => {
+    await deps.schedules?.reconcile({ tenantId, installationId }).catch((err: unknown) =>
+      deps.logger.warn({ tenantId, installationId, err: err instanceof Error ? err.message : String(err) }, 'schedule not reconciled yet; the reconciler loop will'),
+    );
+  };
   const { db } = deps;
   const modules = deps.packages ?? PACKAGE_MODULES;
   const catalog: PackageCatalog = defaultPackageCatalog(modules);
@@ -107,9 +120,9 @@ export function createDirectiveActivities(deps: ActivityDeps) {
           await tx.directive.update({ where: { id: d.id }, data: { status: 'running', startedAt: new Date(), runId } });
           // An upgrade leaves the installation running at its current version until it completes.
           if (d.type !== 'package.upgrade') {
-            await tx.installation.update({
-              where: { id: d.params.installation_id },
-              data: { status: d.type === 'package.uninstall' ? 'uninstalling' : 'installing' },
+            const status = d.type === 'package.uninstall' ? 'uninstalling' : 'installing';
+            await changeInstallation(tx, { tenantId: ref.tenantId, installationId: d.params.installation_id, actor: actorOf(d), change: `lifecycle.${status}`, details: { directive_id: d.id } }, async () => {
+              await tx.installation.update({ where: { id: d.params.installation_id }, data: { status } });
             });
           }
         }
@@ -135,12 +148,21 @@ export function createDirectiveActivities(deps: ActivityDeps) {
       });
     },
 
+    // Uninstall disconnects Mattermost: the credential belongs to this installation alone, so its
+    // secret is destroyed (the row says "disconnected at uninstall by <actor>"). A reinstall
+    // starts unconnected and says so, rather than reviving a stored secret.
     async removeInstallationResources(ref: DirectiveRef): Promise<void> {
       const d = await withTenant(db, ref.tenantId, (tx) => loadDirective(tx, ref.directiveId));
-      await findPackageModule(d.params.package_slug, modules)?.deprovision?.(deps, { tenantId: ref.tenantId, installationId: d.params.installation_id });
+      const installationId = d.params.installation_id;
       await withTenant(db, ref.tenantId, async (tx) => {
-        await tx.installation.update({ where: { id: d.params.installation_id }, data: { scheduleId: null } });
+        const installation = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
+        if (!installation.credentialId) return;
+        await changeInstallation(tx, { tenantId: ref.tenantId, installationId, actor: actorOf(d), change: 'credential.disconnected', details: { reason: 'uninstalled', directive_id: d.id } }, async () => {
+          await revokeCredential(tx, { tenantId: ref.tenantId, credentialId: installation.credentialId!, reason: 'uninstalled', userId: d.actorUserId, correlationId: d.correlationId });
+        });
       });
+      // The package's own steps; for the digest: its schedule goes now (uninstalling wants none).
+      await findPackageModule(d.params.package_slug, modules)?.deprovision?.(deps, { tenantId: ref.tenantId, installationId });
     },
 
     async completeDirective(ref: DirectiveRef): Promise<void> {
@@ -149,18 +171,23 @@ export function createDirectiveActivities(deps: ActivityDeps) {
         if (d.status !== 'completed') {
           const now = new Date();
           await tx.directive.update({ where: { id: d.id }, data: { status: 'completed', completedAt: now, error: null, errorKind: null } });
-          await tx.installation.update({
-            where: { id: d.params.installation_id },
-            data:
-              d.type === 'package.uninstall'
-                ? { status: 'uninstalled' }
-                : d.type === 'package.upgrade'
-                  ? { status: 'installed' }
-                  : { status: 'installed', installedAt: now, lastError: null, lastErrorKind: null },
+          const status = d.type === 'package.uninstall' ? 'uninstalled' : 'installed';
+          await changeInstallation(tx, { tenantId: ref.tenantId, installationId: d.params.installation_id, actor: actorOf(d), change: `lifecycle.${status}`, details: { directive_id: d.id, type: d.type } }, async () => {
+            await tx.installation.update({
+              where: { id: d.params.installation_id },
+              data:
+                d.type === 'package.uninstall'
+                  ? { status: 'uninstalled' }
+                  : d.type === 'package.upgrade'
+                    ? { status: 'installed' }
+                    : { status: 'installed', installedAt: now, lastError: null, lastErrorKind: null },
+            });
           });
         }
         await emitLifecycle(tx, d, 'completed');
       });
+      const d = await withTenant(db, ref.tenantId, (tx) => loadDirective(tx, ref.directiveId));
+      await reconcileSoon(ref.tenantId, d.params.installation_id);
     },
 
     async failDirective(ref: DirectiveRef & { kind: FailureKind; message: string }): Promise<void> {
@@ -170,9 +197,11 @@ export function createDirectiveActivities(deps: ActivityDeps) {
           await tx.directive.update({ where: { id: d.id }, data: { status: 'failed', completedAt: new Date(), error: ref.message, errorKind: ref.kind } });
           // A failed upgrade changed nothing (the migration and the version move commit together):
           // the installation keeps running at its old version.
-          await tx.installation.update({
-            where: { id: d.params.installation_id },
-            data: d.type === 'package.upgrade' ? { lastError: `Upgrade to ${d.params.version} failed: ${ref.message}`, lastErrorKind: ref.kind } : { status: 'failed', lastError: ref.message, lastErrorKind: ref.kind },
+          await changeInstallation(tx, { tenantId: ref.tenantId, installationId: d.params.installation_id, actor: actorOf(d), change: d.type === 'package.upgrade' ? 'lifecycle.upgrade_failed' : 'lifecycle.failed', details: { directive_id: d.id, error_kind: ref.kind } }, async () => {
+            await tx.installation.update({
+              where: { id: d.params.installation_id },
+              data: d.type === 'package.upgrade' ? { lastError: `Upgrade to ${d.params.version} failed: ${ref.message}`, lastErrorKind: ref.kind } : { status: 'failed', lastError: ref.message, lastErrorKind: ref.kind },
+            });
           });
         }
         await emitLifecycle(tx, d, 'failed', { error_kind: ref.kind, error: ref.message });

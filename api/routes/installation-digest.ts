@@ -6,14 +6,16 @@ import { withTenant } from '../../lib/db/with-tenant';
 import { connectCredential } from '../../lib/credentials/connect-credential';
 import { failureHint } from '../../lib/credentials/failure-hints';
 import { revokeCredential } from '../../lib/credentials/revoke-credential';
+import type { IntegrationCredential } from '../../lib/db/generated/client';
+import { changeInstallation, type ChangeActor } from '../../lib/installations/change-installation';
 import { AppError } from '../../lib/errors/app-error';
 import { requestManualRun } from '../../lib/runs/request-digest-run';
 import { readRunQuota } from '../../lib/runs/run-now-limit';
 import { lastFailureCode } from '../../lib/executions/failure-codes';
 import type { ComposedAppDeps } from '../app';
-import { requireRole, tenantOf } from '../middleware/auth';
+import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
-import { presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../presenters';
+import { applyState, presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../presenters';
 import { ZConfigBody, ZConnectCredentialBody } from './installation-digest.schemas';
 import { ZEmptyBody, ZIdParam } from './installations.schemas';
 
@@ -28,27 +30,56 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
     return { tenant, installation };
   };
   const idOf = (params: Record<string, unknown>) => parseInput(ZIdParam, params.id, 'installation id');
-  const syncSchedule = (tenantId: string, installationId: string) => deps.schedules.sync({ tenantId, installationId });
+  const actorOf = (res: Response): ChangeActor => {
+    const principal = principalOf(res);
+    return { kind: 'user', userId: principal.userId, role: principal.role };
+  };
+
+  // The change is stored first (with its version); then Temporal is brought in line right away
+  // if it answers within a couple of seconds. If not, the answer still says what was saved and
+  // that it is "being applied": the worker's reconciler loop applies it when Temporal is back.
+  const applyNow = async (tenantId: string, installationId: string) => {
+    try {
+      await deps.schedules.reconcile({ tenantId, installationId });
+      return await deps.schedules.describe({ tenantId, installationId });
+    } catch (err) {
+      deps.logger.warn({ tenantId, installationId, err: err instanceof Error ? err.message : String(err) }, 'installation state saved; Temporal not updated yet (the reconciler will)');
+      return null;
+    }
+  };
+  const reload = (tenantId: string, installationId: string) => withTenant(deps.db, tenantId, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }));
+  const credentialView = async (tenantId: string, credential: IntegrationCredential | null) => {
+    if (!credential) return null;
+    const by = credential.disconnectedByUserId ? await deps.db.user.findUnique({ where: { id: credential.disconnectedByUserId }, select: { id: true, name: true, email: true } }) : null;
+    return presentCredential(credential, by);
+  };
 
   router.get('/credential', async (req, res) => {
     const { tenant, installation } = await load(res, idOf(req.params));
     const credential = installation.credentialId ? await withTenant(deps.db, tenant.id, (tx) => tx.integrationCredential.findUnique({ where: { id: installation.credentialId! } })) : null;
-    res.json({ credential: credential ? presentCredential(credential) : null });
+    res.json({ credential: await credentialView(tenant.id, credential) });
   });
 
   router.put('/credential', admin, async (req, res) => {
     const body = parseInput(ZConnectCredentialBody, req.body ?? {}, 'connection');
     const { tenant, installation } = await load(res, idOf(req.params));
-    const credential = await connectCredential(deps, { tenantId: tenant.id, installationId: installation.id, connect: body });
-    const schedule = await syncSchedule(tenant.id, installation.id);
-    res.json({ credential: presentCredential(credential), schedule: presentSchedule(schedule) });
+    const credential = await connectCredential(deps, { tenantId: tenant.id, installationId: installation.id, connect: body, actor: actorOf(res) });
+    const schedule = await applyNow(tenant.id, installation.id);
+    const updated = await reload(tenant.id, installation.id);
+    res.json({ credential: await credentialView(tenant.id, credential), schedule: presentSchedule(schedule), apply_state: applyState(updated) });
   });
 
+  // Disconnect: the secret is destroyed and the row says who disconnected it, and when.
   router.delete('/credential', admin, async (req, res) => {
     const { tenant, installation } = await load(res, idOf(req.params));
     if (!installation.credentialId) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this installation.');
-    await withTenant(deps.db, tenant.id, (tx) => revokeCredential(tx, { tenantId: tenant.id, credentialId: installation.credentialId!, reason: 'user_revoked' }));
-    await syncSchedule(tenant.id, installation.id);
+    const actor = actorOf(res);
+    await withTenant(deps.db, tenant.id, (tx) =>
+      changeInstallation(tx, { tenantId: tenant.id, installationId: installation.id, actor, change: 'credential.disconnected', details: { reason: 'user_disconnected' } }, async () => {
+        await revokeCredential(tx, { tenantId: tenant.id, credentialId: installation.credentialId!, reason: 'user_disconnected', userId: actor.kind === 'user' ? actor.userId : null });
+      }),
+    );
+    await applyNow(tenant.id, installation.id);
     res.status(204).end();
   });
 
@@ -59,33 +90,48 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
     // Validated by the installation's own version of the package's schema.
     const { packageSlug, packageVersion } = installation;
     const merged = deps.packages.parseConfig(packageSlug, packageVersion, { ...deps.packages.storedConfig(packageSlug, packageVersion, installation.config), ...patch });
-    const updated = await withTenant(deps.db, tenant.id, (tx) => tx.installation.update({ where: { id: installation.id }, data: { config: merged as Prisma.InputJsonObject } }));
-    const schedule = await syncSchedule(tenant.id, installation.id);
-    res.json({ installation: presentInstallation(updated), schedule: presentSchedule(schedule) });
+    await withTenant(deps.db, tenant.id, (tx) =>
+      changeInstallation(tx, { tenantId: tenant.id, installationId: installation.id, actor: actorOf(res), change: 'config.updated', details: { fields: Object.keys(patch) } }, async () => {
+        await tx.installation.update({ where: { id: installation.id }, data: { config: merged as Prisma.InputJsonObject } });
+      }),
+    );
+    const schedule = await applyNow(tenant.id, installation.id);
+    const updated = await reload(tenant.id, installation.id);
+    res.json({ installation: presentInstallation(updated), schedule: presentSchedule(schedule), apply_state: applyState(updated) });
   });
 
   router.get('/schedule', async (req, res) => {
-    const { installation } = await load(res, idOf(req.params));
-    res.json({ schedule: presentSchedule(await deps.schedules.describe(installation.id)) });
+    const { tenant, installation } = await load(res, idOf(req.params));
+    res.json({ schedule: presentSchedule(await deps.schedules.describe({ tenantId: tenant.id, installationId: installation.id })), apply_state: applyState(installation) });
   });
 
   router.get('/health', async (req, res) => {
     const { tenant, installation } = await load(res, idOf(req.params));
-    const [quota, schedule, lastCode] = await Promise.all([
+    const [quota, schedule, lastCode, credential] = await Promise.all([
       withTenant(deps.db, tenant.id, (tx) => readRunQuota(tx, tenant.id, deps.runNowLimitPerHour)),
-      deps.schedules.describe(installation.id).catch(() => null),
+      deps.schedules.describe({ tenantId: tenant.id, installationId: installation.id }).catch(() => undefined),
       // The code behind the last error (a run's final failure), for the code-specific hint.
       installation.lastErrorKind ? withTenant(deps.db, tenant.id, (tx) => lastFailureCode(tx, tenant.id, installation.id)) : Promise.resolve(null),
+      installation.credentialId ? withTenant(deps.db, tenant.id, (tx) => tx.integrationCredential.findUnique({ where: { id: installation.credentialId! } })) : null,
     ]);
+    const applied = applyState(installation) === 'applied';
     res.json({
       status: installation.status,
+      // "being_applied": a change is saved but Temporal does not reflect it yet; next runs are
+      // announced only from a schedule that matches the saved state.
+      apply_state: applyState(installation),
+      desired_version: installation.desiredVersion,
+      observed_version: installation.observedVersion,
       last_successful_post_at: installation.lastSuccessfulPostAt,
       last_error: installation.lastError,
       last_error_kind: installation.lastErrorKind,
       last_error_code: lastCode,
       hint: failureHint(installation.lastErrorKind, lastCode, { ended: true }),
-      next_runs: presentSchedule(schedule)?.next_runs ?? [],
+      next_runs: applied ? (presentSchedule(schedule ?? null)?.next_runs ?? []) : [],
+      next_runs_known: applied && schedule !== undefined,
+      schedule_exists: schedule === undefined ? null : schedule !== null,
       schedule_paused: schedule?.paused ?? null,
+      connection: await credentialView(tenant.id, credential),
       run_quota: presentQuota(quota),
     });
   });

@@ -17,7 +17,10 @@ import { FakeWorld, type FakeChannel, type FakePost, type FakeUser } from './ser
 
 export type { FakeSettings, ServerGeneration } from './server/settings';
 
-export type FailureMode = '5xx' | '429' | 'slow' | 'drop-after-read' | 'invalid-hook' | 'redirect';
+// 'slow-save': POST /api/v4/posts with a pending_post_id takes `delayMs` to save, as a slow
+// database makes it: meanwhile the id is marked pending (a repeat gets the 500
+// deduplicate_create_post.pending) and the post is not visible; then it lands and is answered.
+export type FailureMode = '5xx' | '429' | 'slow' | 'slow-save' | 'drop-after-read' | 'invalid-hook' | 'redirect';
 
 export interface FailureOptions {
   /** Which requests the failure applies to. Default 'all' ('hooks' for invalid-hook). */
@@ -88,7 +91,7 @@ export interface RequestRecord {
   method: string;
   /** Path with any hook key masked to its last four characters. */
   path: string;
-  status: number | 'dropped';
+  status: number | 'dropped' | 'saving';
   failure?: FailureMode;
 }
 
@@ -111,6 +114,10 @@ export interface FakeMattermost {
   /** Archives a channel; like Mattermost, this deletes its incoming webhooks. */
   archiveChannel(name: string): void;
   revokeToken(token: string): void;
+  /** Makes an existing user a member of the channel. */
+  addChannelMember(channelName: string, username: string): void;
+  /** `count` posts by another user in the channel, now (a busy channel). */
+  seedPosts(channelName: string, count: number): void;
   received(): ReceivedPost[];
   requests(): RequestRecord[];
   /** The next `count` matching requests fail this way (queued after earlier failures). */
@@ -301,6 +308,29 @@ export async function startFakeMattermost(options: { port?: number; host?: strin
         write(res, early);
         return;
       }
+      if (failure?.mode === 'slow-save' && fakeReq.method === 'POST' && fakeReq.path === '/api/v4/posts') {
+        let pendingId = '';
+        try {
+          const value = (JSON.parse(fakeReq.body.toString('utf8')) as { pending_post_id?: unknown }).pending_post_id;
+          pendingId = typeof value === 'string' ? value : '';
+        } catch {
+          pendingId = '';
+        }
+        const seen = pendingId ? pending.get(pendingId) : undefined;
+        if (pendingId && !(seen && seen.expiresAt > Date.now())) {
+          pending.set(pendingId, { postId: '', expiresAt: Date.now() + 30_000 });
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            pending.delete(pendingId);
+            const saved = route(fakeReq);
+            record.status = saved.status;
+            write(res, saved);
+          }, failure.options.delayMs ?? 2000);
+          timers.add(timer);
+          record.status = 'saving';
+          return;
+        }
+      }
       const response = route(fakeReq);
       if (failure?.mode === 'drop-after-read') {
         // The request was read and acted on; the client never hears back.
@@ -388,6 +418,19 @@ export async function startFakeMattermost(options: { port?: number; host?: strin
       if (!channel) throw new Error(`fake Mattermost: no channel named ${name}`);
       channel.deleteAt = world.now();
       for (const [id, hook] of world.hooks) if (hook.channelId === channel.id) world.hooks.delete(id);
+    },
+    addChannelMember(channelName, username) {
+      const channel = world.channelByName(team.id, channelName);
+      if (!channel) throw new Error(`fake Mattermost: no channel named ${channelName}`);
+      channel.memberIds.add(requireUser(username).id);
+    },
+    seedPosts(channelName, count) {
+      const channel = world.channelByName(team.id, channelName);
+      if (!channel) throw new Error(`fake Mattermost: no channel named ${channelName}`);
+      for (let i = 0; i < count; i++) {
+        const at = world.now();
+        world.posts.push({ id: newId(), createAt: at, updateAt: at, deleteAt: 0, userId: alice.id, channelId: channel.id, message: `chatter ${i}`, type: '', props: {}, pendingPostId: '', via: 'api' });
+      }
     },
     revokeToken(token) {
       const user = world.userByToken(token);

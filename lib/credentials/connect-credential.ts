@@ -7,7 +7,7 @@ import type { Keyring } from '../crypto/keyring';
 import { encryptSecret } from '../crypto/secret-box';
 import type { Db } from '../db/client';
 import type { IntegrationCredential, Prisma } from '../db/generated/client';
-import { withTenant } from '../db/with-tenant';
+import { withTenant, type Tx } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
 import { rememberSecrets, runWithSecretScope } from '../secrets/secret-scope';
 import { assertWebhookUrlShape, isMattermostError, type MattermostClient } from '../mattermost';
@@ -16,6 +16,7 @@ import { OutboundBlockedError } from '../net/outbound-errors';
 import { storedDigestConfig } from '../packages/digest-config';
 import { SIGNAL_TYPES } from '../signals/catalogue';
 import { emitSignal } from '../signals/emit-signal';
+import { changeInstallation, type ChangeActor } from '../installations/change-installation';
 import { credentialFacts, secretValues, type TCredentialSecret } from './credential-secret';
 import { failureHint } from './failure-hints';
 
@@ -62,7 +63,13 @@ async function verify(deps: CredentialDeps, secret: TCredentialSecret, input: Co
       return { verified_by: 'test_post' };
     }
     const user = await deps.mattermost.verifyToken(secret.base_url, secret.token);
-    if (secret.team && channel) await deps.mattermost.resolveChannelId(secret.base_url, secret.token, secret.team, channel);
+    if (secret.team && channel) {
+      // A team member can look up a public channel without being in it, but only members may
+      // post: check membership, so a token that cannot post is refused here, not at 07:30.
+      const channelId = await deps.mattermost.resolveChannelId(secret.base_url, secret.token, secret.team, channel);
+      await deps.mattermost.verifyChannelMember(secret.base_url, secret.token, channelId);
+      return { verified_by: 'users_me+channel_member', username: user.username };
+    }
     return { verified_by: 'users_me', username: user.username };
   } catch (err) {
     throw rejected(err);
@@ -71,9 +78,10 @@ async function verify(deps: CredentialDeps, secret: TCredentialSecret, input: Co
 
 export async function connectCredential(
   deps: CredentialDeps,
-  input: { tenantId: string; installationId: string; connect: ConnectInput; /** The channel to verify with (the package's config); default: the digest config's. */ channel?: string | null },
+  input: { tenantId: string; installationId: string; connect: ConnectInput; /** The channel to verify with (the package's config); default: the digest config's. */ channel?: string | null; actor?: ChangeActor },
 ): Promise<IntegrationCredential> {
   const { tenantId, installationId, connect } = input;
+  const actor: ChangeActor = input.actor ?? { kind: 'system', source: 'api' };
   const secret: TCredentialSecret =
     connect.kind === 'webhook'
       ? { kind: 'webhook', webhook_url: connect.webhook_url.trim() }
@@ -88,7 +96,16 @@ export async function connectCredential(
   rememberSecrets(secretValues(secret));
 
   return withTenant(deps.db, tenantId, async (tx) => {
+    let credential: IntegrationCredential | undefined;
+    await changeInstallation(tx, { tenantId, installationId, actor, change: 'credential.connected', details: { kind: secret.kind } }, async () => {
+      credential = await saveCredential(tx);
+    });
+    return credential!;
+  });
+
+  async function saveCredential(tx: Tx): Promise<IntegrationCredential> {
     const current = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
+    if (current.status === 'uninstalled') throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
     const credentialId = current.credentialId ?? randomUUID();
     const sealed = encryptSecret(deps.keyring, JSON.stringify(secret), { tenantId, credentialId });
     const facts = credentialFacts(secret, { keyring: deps.keyring, keyId: sealed.keyId, tenantId }, verification);
@@ -105,6 +122,12 @@ export async function connectCredential(
       status: 'connected' as const,
       lastVerifiedAt: new Date(),
       lastError: null,
+      refusalCount: 0,
+      firstRefusedAt: null,
+      lastRefusalCode: null,
+      disconnectedAt: null,
+      disconnectedByUserId: null,
+      disconnectReason: null,
     };
     const existing = current.credentialId ? await tx.integrationCredential.findUnique({ where: { id: credentialId } }) : null;
     const credential = existing
@@ -127,5 +150,5 @@ export async function connectCredential(
       payload: { credential_id: credentialId, installation_id: installationId, kind: secret.kind, host: facts.host, fingerprint: facts.fingerprint, reconnect: Boolean(existing), verified_by: verification.verified_by ?? null },
     });
     return credential;
-  });
+  }
 }

@@ -7,6 +7,8 @@ const BY_CODE: Record<string, string> = {
   TOKEN_INVALID: 'The access token was revoked or expired. Create a new personal access token and Reconnect.',
   WEBHOOKS_DISABLED: 'Incoming webhooks are disabled on this Mattermost server. Ask a System Admin to enable them (System Console > Integrations).',
   CHANNEL_NOT_FOUND: 'The channel does not exist in the webhook’s team (or is archived). Check the channel name, or clear it to use the webhook’s own channel.',
+  CHANNEL_PERMISSION: 'The token’s user may not post in this channel. Add that user to the channel in Mattermost, then Retry (or Reconnect to check).',
+  NOT_CHANNEL_MEMBER: 'The token’s user is not a member of this channel, so it cannot post there. Add the user to the channel, then connect again.',
   CHANNEL_LOCKED: 'This webhook is locked to its own channel. Clear the channel setting, or create a webhook for the channel you want.',
   URL_NOT_ALLOWED: 'FleetPrompt may not call this address (private or local network). Use the server’s public URL.',
   URL_INVALID: 'Copy the webhook URL again from Mattermost: Integrations > Incoming Webhooks.',

@@ -90,7 +90,7 @@ export async function previewDigest(
     } else {
       // A scheduled digest's window: the local date's [HH:MM of the day before, HH:MM).
       const nominal = w.kind === 'local_date' ? localTimeToInstant(w.localDate, config.schedule_time, config.timezone) : now;
-      const identity = digestRunIdentity({ nominal, scheduleTime: config.schedule_time, timezone: config.timezone, tenantId: input.tenantId, channel: config.channel });
+      const identity = digestRunIdentity({ nominal, scheduleTime: config.schedule_time, timezone: config.timezone, tenantId: input.tenantId, installationId: installation.id, channel: config.channel });
       ({ windowStart, windowEnd, localDate, correlationId } = identity);
     }
     if (!(windowStart < windowEnd)) throw invalid('window_start', 'must be before window_end');

@@ -12,6 +12,7 @@ import { emitSignals } from '../signals/emit-signal';
 import { installDirectiveKey, withGeneration } from '../temporal/contract/ids';
 import { DIRECTIVE_LIFECYCLE, PACKAGE_LIFECYCLE, type DirectiveType } from './directive-types';
 import type { DirectiveStarter } from './directive-starter';
+import { changeInstallation } from '../installations/change-installation';
 
 export interface DirectiveDeps {
   db: Db;
@@ -181,12 +182,15 @@ async function requestInstallOnce(
     }
 
     const key = withGeneration(baseKey, previous.length + 1);
-    installation = installation
-      ? await tx.installation.update({
-          where: { id: installation.id },
-          data: { status: 'requested', packageVersion: version, config, lastError: null, lastErrorKind: null },
-        })
-      : await tx.installation.create({ data: { tenantId: tenant.id, packageSlug, packageVersion: version, status: 'requested', config } });
+    const existing = installation;
+    const created = existing ? null : await tx.installation.create({ data: { tenantId: tenant.id, packageSlug, packageVersion: version, status: 'requested', config } });
+    const installationId = existing?.id ?? created!.id;
+    await changeInstallation(tx, { tenantId: tenant.id, installationId, actor: { kind: 'user', userId: actor.userId, role: actor.role }, change: 'lifecycle.requested', details: { version } }, async () => {
+      if (existing) {
+        await tx.installation.update({ where: { id: existing.id }, data: { status: 'requested', packageVersion: version, config, lastError: null, lastErrorKind: null } });
+      }
+    });
+    installation = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
 
     const directive = await recordDirective(tx, { type: 'package.install', key, actor, installation, extraParams: { config } });
     return { directive, installation, created: true };

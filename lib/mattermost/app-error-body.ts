@@ -18,3 +18,16 @@ export function parseAppErrorId(body: string): string | undefined {
   const id = (parsed as Record<string, unknown>).id;
   return typeof id === 'string' && id.length <= 128 && ERROR_ID.test(id) ? id : undefined;
 }
+
+/**
+ * True when the body is Mattermost's own AppError JSON for this very status (its handler wrote
+ * it: `status_code` equals the HTTP status). A proxy's 500/502/504 page never is.
+ */
+export function isOwnAppError(body: string, status: number): boolean {
+  if (!parseAppErrorId(body)) return false;
+  try {
+    return (JSON.parse(body.trimStart()) as Record<string, unknown>).status_code === status;
+  } catch {
+    return false;
+  }
+}

@@ -3,7 +3,7 @@
 // servers it embeds the hook id). Newer servers (about 10.3/10.4 on) wrap every webhook error
 // as web.incoming_webhook.general.app_error with the inner status, so for webhooks the status
 // is what counts; see docs/mattermost-contract.md §3 and §8.
-import { parseAppErrorId } from './app-error-body';
+import { isOwnAppError, parseAppErrorId } from './app-error-body';
 import { MattermostError, type MattermostErrorCode } from './mattermost-error';
 import { retryAfterFromHeaders } from './retry-after';
 import type { FailureKind } from '../errors/failure-kind';
@@ -141,16 +141,28 @@ export function classifyResponse(res: ResponseFacts, ctx: ClassifyContext): Matt
 
   if (status >= 500) {
     if (errorId === POST_PENDING_ID) {
-      // An earlier attempt with the same pending_post_id is still being saved: retrying with the
-      // same id returns that post instead of a duplicate.
-      return make('unknown', 'POST_IN_FLIGHT', 'An earlier attempt to create this post is still in progress.', { retryable: true, retryAfterMs: 1000 });
+      // An earlier attempt with the same pending_post_id is still being saved (deduplicateCreatePost,
+      // server/channels/app/post.go): that post may well appear. The outcome is unknown, not failed:
+      // the next attempt first looks for our post, then re-sends the same pending_post_id, which
+      // returns the saved post for 30 s after it lands instead of creating a second one.
+      return make('unknown', 'POST_IN_FLIGHT', 'An earlier attempt to create this post is still being saved by Mattermost.', { retryable: true, outcomeUnknown: true, retryAfterMs: 5_000 });
     }
     if (!mayHavePosted) {
       return make('network', 'SERVER_ERROR', 'Mattermost failed to answer the request.', { retryable: true });
     }
-    // 500 creating.app_error, hardened-mode 500s, 502/504 from a proxy: the post (or the first
-    // chunks of a long one) may exist. Not blindly retryable.
-    return make('unknown', 'SERVER_ERROR', 'Mattermost reported an error while creating the post; the post may or may not have been created.', { outcomeUnknown: true });
+    if (op === 'webhook' && isOwnAppError(res.body, status)) {
+      // Mattermost's own AppError for this request. In HandleIncomingWebhook every 5xx is returned
+      // before a post exists (hook, user or channel look-ups) or because CreatePost failed, and
+      // CreateWebhookPost then answers 500 api.post.create_webhook_post.creating.app_error (newer
+      // servers wrap it as web.incoming_webhook.general.app_error with that status). CreatePost
+      // fails after saving only on a cache write error (a Redis cache, not the default) or
+      // when sanitising the saved post's metadata; our single-part, reply-less digest hits neither.
+      // So this answer proves nothing was posted: retry it automatically.
+      return make('network', 'SERVER_ERROR_NOT_POSTED', 'Mattermost failed to create the post (its own error answer); nothing was posted, so it is retried.', { retryable: true });
+    }
+    // A proxy's 502/504 or bare 500 (the request may have reached Mattermost and posted), a
+    // REST 500: the post may exist. Not blindly retryable (a token settles it by its marker).
+    return make('unknown', 'SERVER_ERROR', 'Something between FleetPrompt and Mattermost (or Mattermost itself) failed while the post was being created; it may or may not have been created.', { outcomeUnknown: true });
   }
 
   return make('validation', 'BAD_REQUEST', 'Mattermost refused the request.');
@@ -195,7 +207,9 @@ function classify403(errorId: string | undefined, op: MattermostOperation, chann
   if (errorId === 'api.post.post_priority.priority_post_not_allowed_for_user.request_error') {
     return make('validation', 'BAD_REQUEST', 'Message priority is not allowed for this user.');
   }
-  return make('auth', 'FORBIDDEN', "The token's user may not do this: add the user to the team and channel, or use a token with more permissions.");
+  // The token works (Mattermost authenticated it) but its user may not post in this channel:
+  // a permission on the channel, fixed by adding the user to it, not a refused credential.
+  return make('validation', 'CHANNEL_PERMISSION', "The token's user may not post in this channel: add the user to the channel (and team), then Retry.");
 }
 
 function classify404(errorId: string | undefined, op: MattermostOperation, make: Make): MattermostError {

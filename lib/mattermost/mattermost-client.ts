@@ -7,12 +7,14 @@ import { resolveChannelId } from './resolve-channel-id';
 import type { MattermostCallOptions, MattermostPost, MattermostUser, PostRequest, WebhookTarget } from './types';
 import { verifyToken } from './verify-token';
 import { verifyWebhook } from './verify-webhook';
+import { verifyChannelMember } from './verify-channel-member';
 
 export interface MattermostClient {
   postViaWebhook(target: WebhookTarget, req: PostRequest): Promise<void>;
   verifyWebhook(target: WebhookTarget, options?: { channel?: string | null }): Promise<void>;
   verifyToken(baseUrl: string, token: string): Promise<MattermostUser>;
   resolveChannelId(baseUrl: string, token: string, team: string, channel: string): Promise<string>;
+  verifyChannelMember(baseUrl: string, token: string, channelId: string): Promise<void>;
   createPost(
     baseUrl: string,
     token: string,
@@ -39,6 +41,7 @@ export function createMattermostClient(options: MattermostClientOptions): Matter
     verifyWebhook: (target, extra) => verifyWebhook(target, { ...opts, channel: extra?.channel }),
     verifyToken: (baseUrl, token) => verifyToken(baseUrl, token, opts),
     resolveChannelId: (baseUrl, token, team, channel) => resolveChannelId(baseUrl, token, team, channel, opts),
+    verifyChannelMember: (baseUrl, token, channelId) => verifyChannelMember(baseUrl, token, channelId, opts),
     createPost: (baseUrl, token, channelId, req, extra) => createPost(baseUrl, token, channelId, req, { ...opts, ...extra }),
     findPostByMarker: (baseUrl, token, channelId, markerKey, markerValue, sinceMs) =>
       findPostByMarker(baseUrl, token, channelId, markerKey, markerValue, sinceMs, opts),

@@ -12,6 +12,8 @@ export type MattermostErrorCode =
   | 'CHANNEL_NOT_FOUND'
   | 'CHANNEL_ARCHIVED'
   | 'CHANNEL_LOCKED'
+  | 'CHANNEL_PERMISSION'
+  | 'NOT_CHANNEL_MEMBER'
   | 'TEAM_NOT_FOUND'
   | 'NOT_FOUND'
   | 'EMPTY_TEXT'
@@ -27,6 +29,7 @@ export type MattermostErrorCode =
   // transient
   | 'RATE_LIMITED'
   | 'SERVER_UNAVAILABLE'
+  | 'SERVER_ERROR_NOT_POSTED'
   | 'POST_IN_FLIGHT'
   | 'DNS_FAILED'
   | 'CONNECT_FAILED'

@@ -89,6 +89,7 @@ export async function requestRetry(deps: RunDeps, input: { tenantId: string; exe
         workflowId: retryDigestRunId(input.tenantId, id),
         windowStart: original.windowStart,
         windowEnd: original.windowEnd,
+        digestDate: original.digestDate,
         retryOfExecutionId: original.id,
         summary: { retry_of: original.id } as Prisma.InputJsonObject,
       },

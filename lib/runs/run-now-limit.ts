@@ -15,7 +15,12 @@ export interface RunQuota {
 
 export async function readRunQuota(tx: Tx, tenantId: string, limit: number, now = new Date()): Promise<RunQuota> {
   const since = new Date(now.getTime() - HOUR_MS);
-  const recent = await tx.execution.findMany({ where: { tenantId, trigger: { in: ['manual', 'retry'] }, createdAt: { gt: since } }, select: { createdAt: true }, orderBy: { createdAt: 'asc' } });
+  // A run closed because Temporal could not be reached never started: it costs no quota.
+  const recent = await tx.execution.findMany({
+    where: { tenantId, trigger: { in: ['manual', 'retry'] }, createdAt: { gt: since }, NOT: { status: 'failed', startedAt: null, errorKind: 'network' } },
+    select: { createdAt: true },
+    orderBy: { createdAt: 'asc' },
+  });
   return {
     limit,
     used: recent.length,

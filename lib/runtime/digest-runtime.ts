@@ -3,9 +3,9 @@
 import type { TConfig } from '../config';
 import { parseKeyring, type Keyring } from '../crypto/keyring';
 import type { Db } from '../db/client';
-import { syncDigestSchedule } from '../digest/sync-digest-schedule';
+import { describeInstallationSchedule, reconcileInstallation, type ReconcileResult } from '../installations/reconcile-installation';
 import { createMattermostClient, type MattermostClient } from '../mattermost';
-import { deleteDigestSchedule, describeDigestSchedule, type DigestScheduleState } from '../temporal/digest-schedule';
+import type { DigestScheduleState } from '../temporal/digest-schedule';
 import type { TemporalHandle } from '../temporal/temporal-handle';
 
 export function keyringFromConfig(config: Pick<TConfig, 'ENCRYPTION_KEYS' | 'ENCRYPTION_ACTIVE_KEY_ID'>): Keyring {
@@ -20,18 +20,23 @@ export function mattermostFromConfig(config: Pick<TConfig, 'OUTBOUND_ALLOWED_HOS
 }
 
 export interface ScheduleControl {
-  sync(input: { tenantId: string; installationId: string }): Promise<DigestScheduleState | null>;
-  describe(installationId: string): Promise<DigestScheduleState | null>;
-  deleteForInstallation(input: { tenantId: string; installationId: string }): Promise<void>;
+  /** Makes Temporal match the installation's desired state now (bounded: Temporal may be down). */
+  reconcile(input: { tenantId: string; installationId: string }): Promise<ReconcileResult>;
+  /** Temporal's description of the schedule with the next runs that will post. */
+  describe(input: { tenantId: string; installationId: string }): Promise<DigestScheduleState | null>;
 }
 
-export function scheduleControl(db: Db, getTemporal: () => Promise<TemporalHandle>): ScheduleControl {
+/** How long a request-path call to Temporal may take before the API answers without it. */
+export const TEMPORAL_CALL_DEADLINE_MS = 1_500;
+
+export function scheduleControl(db: Db, getTemporal: () => Promise<TemporalHandle>, options: { deadlineMs?: number } = {}): ScheduleControl {
+  const deadlineMs = options.deadlineMs ?? TEMPORAL_CALL_DEADLINE_MS;
+  const bounded = async <T>(fn: (t: TemporalHandle) => Promise<T>): Promise<T> => {
+    const t = await getTemporal();
+    return t.connection.withDeadline(Date.now() + deadlineMs, () => fn(t));
+  };
   return {
-    sync: async (input) => {
-      const t = await getTemporal();
-      return syncDigestSchedule({ db, temporal: t.client, taskQueue: t.taskQueue }, input);
-    },
-    describe: async (installationId) => describeDigestSchedule((await getTemporal()).client, installationId),
-    deleteForInstallation: async ({ installationId }) => deleteDigestSchedule((await getTemporal()).client, installationId),
+    reconcile: (input) => bounded((t) => reconcileInstallation({ db, temporal: t.client, taskQueue: t.taskQueue }, input)),
+    describe: (input) => bounded((t) => describeInstallationSchedule({ db, temporal: t.client }, input)),
   };
 }

@@ -22,6 +22,7 @@ export interface DigestRunInput {
   scheduleTime: string;
   timezone: string;
   tenantId: string;
+  installationId: string;
   /** Mattermost channel override; empty or absent means the webhook's own channel. */
   channel?: string | null;
 }
@@ -32,6 +33,15 @@ export interface DigestRunIdentity {
   windowEnd: Date;
   correlationId: string;
   dedupeKey: string;
+}
+
+/**
+ * The posting ledger key of a scheduled digest: one per installation and local date. It holds
+ * neither the time nor the channel, so changing either during a day can never make a second
+ * scheduled digest for that date (finding 1 of issue 15).
+ */
+export function scheduledDedupeKey(tenantId: string, installationId: string, localDate: string): string {
+  return `mattermost_post:${tenantId}:${installationId}:scheduled:${localDate}`;
 }
 
 export function channelSlot(channel: string | null | undefined): string {
@@ -60,7 +70,7 @@ export function digestRunIdentity(input: DigestRunInput): DigestRunIdentity {
   if (!(nominal instanceof Date) || Number.isNaN(nominal.getTime())) throw new RangeError('nominal must be a valid Date');
   if (!isValidHHMM(scheduleTime)) throw new RangeError(`invalid schedule time "${String(scheduleTime).slice(0, 16)}"`);
   if (!isValidIanaZone(timezone)) throw new RangeError(`invalid IANA time zone "${String(timezone).slice(0, 64)}"`);
-  if (!tenantId) throw new RangeError('tenantId is required');
+  if (!tenantId || !input.installationId) throw new RangeError('tenantId and installationId are required');
   const localDate = digestDateFor(nominal, scheduleTime, timezone);
   const channel = channelSlot(input.channel);
   return {
@@ -68,6 +78,6 @@ export function digestRunIdentity(input: DigestRunInput): DigestRunIdentity {
     windowStart: localTimeToInstant(addDays(localDate, -1), scheduleTime, timezone),
     windowEnd: localTimeToInstant(localDate, scheduleTime, timezone),
     correlationId: scheduledDigestCorrelationId(tenantId, localDate, channel),
-    dedupeKey: `mattermost_post:${tenantId}:${channel}:${localDate}:${scheduleTime}`,
+    dedupeKey: scheduledDedupeKey(tenantId, input.installationId, localDate),
   };
 }

@@ -1,6 +1,6 @@
 // The next runs as the UI shows them: the instant, the tenant's local time, and the UTC offset
 // in force then (so "07:30 +02:00" after a DST change is not a surprise).
-import { firingPosts } from './firing-outcome';
+import { firingsThatPost, type AnnounceInput } from './scheduled-firing';
 import { formatLocalDateTime, formatUtcOffset, utcOffsetMinutes } from './zoned-clock';
 
 export interface NextRunDisplay {
@@ -13,17 +13,16 @@ export interface NextRunDisplay {
 }
 
 /**
- * Formats a schedule's `describe().info.nextActionTimes`. With `scheduleTime`, firings that
- * will end as `skipped` (the daily catch-up entry on ordinary days) are left out.
+ * Formats a schedule's `describe().info.nextActionTimes`. With `rules`, only the firings that
+ * will post under the declared digest rules are kept (lib/schedule/scheduled-firing.ts): the
+ * catch-up entry on ordinary days, a second firing for an already reported date, a catch-up
+ * for a time configured after it had passed are all left out.
  */
-export function nextRunsDisplay(nextActionTimes: Date[], zone: string, options: { scheduleTime?: string } = {}): NextRunDisplay[] {
-  const { scheduleTime } = options;
-  return [...nextActionTimes]
-    .sort((a, b) => a.getTime() - b.getTime())
-    .filter((at) => scheduleTime === undefined || firingPosts(at, scheduleTime, zone))
-    .map((at) => ({
-      at: at.toISOString(),
-      local: formatLocalDateTime(at, zone),
-      utcOffset: formatUtcOffset(utcOffsetMinutes(at, zone)),
-    }));
+export function nextRunsDisplay(nextActionTimes: Date[], zone: string, options: { rules?: AnnounceInput } = {}): NextRunDisplay[] {
+  const times = options.rules ? firingsThatPost(nextActionTimes, options.rules) : [...nextActionTimes].sort((a, b) => a.getTime() - b.getTime());
+  return times.map((at) => ({
+    at: at.toISOString(),
+    local: formatLocalDateTime(at, zone),
+    utcOffset: formatUtcOffset(utcOffsetMinutes(at, zone)),
+  }));
 }

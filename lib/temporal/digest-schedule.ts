@@ -1,9 +1,11 @@
 // One Temporal Schedule per installation: the daily digest at HH:MM in the tenant's zone (plus
-// the DST catch-up entry), overlap SKIP, a bounded catch-up window. Created or updated on config
-// change, paused on disable, deleted on uninstall.
+// the DST catch-up entry), overlap SKIP, a bounded catch-up window. Only the installation
+// reconciler (lib/installations/reconcile-installation.ts) creates, updates or deletes it: it
+// exists iff the installation is installed, enabled and bound to a usable credential.
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import { digestScheduleSpec } from '../schedule/digest-schedule-spec';
 import { nextRunsDisplay, type NextRunDisplay } from '../schedule/next-runs-display';
+import type { AnnounceInput } from '../schedule/scheduled-firing';
 import { digestRunWorkflow, digestScheduledWorkflowId, digestScheduleId, InstallationIdKey, TenantIdKey } from './contract';
 
 export const DIGEST_CATCHUP_WINDOW = '2 hours' as const;
@@ -15,7 +17,6 @@ export interface DigestScheduleSettings {
   taskQueue: string;
   scheduleTime: string;
   timezone: string;
-  paused: boolean;
 }
 
 export interface DigestScheduleState {
@@ -48,12 +49,13 @@ function options(s: DigestScheduleSettings) {
 /** Creates the schedule, or replaces its spec/action/state when it exists. Idempotent. */
 export async function upsertDigestSchedule(client: Client, s: DigestScheduleSettings): Promise<string> {
   const scheduleId = digestScheduleId(s.installationId);
-  const note = s.paused ? 'digest disabled' : 'digest enabled';
+  // Never paused by us (a disabled digest has no schedule); one paused by hand is resumed.
+  const note = 'daily digest';
   try {
     await client.schedule.create({
       scheduleId,
       ...options(s),
-      state: { paused: s.paused, note },
+      state: { paused: false, note },
       memo: { tenantId: s.tenantId, installationId: s.installationId, tenantSlug: s.tenantSlug ?? null },
       typedSearchAttributes: [
         { key: TenantIdKey, value: s.tenantId },
@@ -62,7 +64,7 @@ export async function upsertDigestSchedule(client: Client, s: DigestScheduleSett
     });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, ...options(s), state: { ...prev.state, paused: s.paused, note } }));
+    await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, ...options(s), state: { ...prev.state, paused: false, note } }));
   }
   return scheduleId;
 }
@@ -75,7 +77,10 @@ export async function deleteDigestSchedule(client: Client, installationId: strin
   }
 }
 
-export async function describeDigestSchedule(client: Client, installationId: string): Promise<DigestScheduleState | null> {
+/** What the digest rules need besides the spec: history (last reported window end) and effective-since. */
+export type AnnounceFacts = Pick<AnnounceInput, 'lastReportedEnd' | 'effectiveSince'>;
+
+export async function describeDigestSchedule(client: Client, installationId: string, facts?: AnnounceFacts): Promise<DigestScheduleState | null> {
   const scheduleId = digestScheduleId(installationId);
   try {
     const d = await client.schedule.getHandle(scheduleId).describe();
@@ -89,7 +94,8 @@ export async function describeDigestSchedule(client: Client, installationId: str
       paused: d.state.paused,
       scheduleTime,
       timezone,
-      nextRuns: timezone ? nextRunsDisplay(d.info.nextActionTimes.slice(0, 6), timezone, scheduleTime ? { scheduleTime } : {}).slice(0, 3) : [],
+      // The firings that will post, from Temporal's own list (10 ahead: 5 days of 2 entries).
+      nextRuns: timezone && scheduleTime && facts ? nextRunsDisplay(d.info.nextActionTimes, timezone, { rules: { scheduleTime, timezone, ...facts } }).slice(0, 3) : [],
     };
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) return null;

@@ -7,12 +7,12 @@ import { digestDefinition } from './definition';
 export const digestPackage: PackageModule = {
   definition: digestDefinition,
   routes: installationDigestRouter,
-  // The schedule follows the installation's config and connection; after an upgrade it is
-  // brought in line again (same time and zone: the migration keeps them).
+  // The schedule follows the installation's desired state (lib/installations): the reconciler
+  // applies it; these hooks only apply it now instead of on the reconciler's next round.
   async provision(deps, ctx) {
-    if (ctx.phase === 'upgrade') await deps.schedules?.sync?.({ tenantId: ctx.tenantId, installationId: ctx.installationId });
+    if (ctx.phase === 'upgrade') await deps.schedules?.reconcile({ tenantId: ctx.tenantId, installationId: ctx.installationId });
   },
   async deprovision(deps, ctx) {
-    await deps.schedules?.deleteForInstallation(ctx);
+    await deps.schedules?.reconcile(ctx);
   },
 };

@@ -26,8 +26,11 @@ export interface DigestStack {
   close(): Promise<void>;
 }
 
+/** Tests confirm a first refusal by Mattermost after this long instead of a minute. */
+export const TEST_REFUSAL_CONFIRM_MS = 1_000;
+
 export async function openDigestStack(
-  options: { logger?: Logger; appOverrides?: Parameters<typeof buildTestApp>[0]['overrides']; llm?: PlatformLlm; mattermostTimeoutMs?: number } = {},
+  options: { logger?: Logger; appOverrides?: Parameters<typeof buildTestApp>[0]['overrides']; llm?: PlatformLlm; mattermostTimeoutMs?: number; activityOverrides?: Partial<ActivityDeps> } = {},
 ): Promise<DigestStack> {
   const handle = testDb();
   const t = await openTestTemporal();
@@ -41,6 +44,8 @@ export async function openDigestStack(
     schedules: scheduleControl(handle.db, async () => t.temporal),
     publicUrl: 'http://127.0.0.1:3000',
     llm: options.llm,
+    refusalConfirmMs: TEST_REFUSAL_CONFIRM_MS,
+    ...options.activityOverrides,
   };
   const worker = await startTestWorker(t, activityDeps);
   const app = buildTestApp({ db: handle.db, temporal: t.temporal, overrides: options.appOverrides });

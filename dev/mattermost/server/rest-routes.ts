@@ -120,6 +120,12 @@ export function handleApi(ctx: RouteContext, req: FakeRequest, pending: PendingP
     if ('status' in user) return user;
     return createPost(ctx, req, user, pending);
   }
+  if ((match = /^\/channels\/([^/]+)\/members\/me$/.exec(path))) {
+    if (req.method !== 'GET') return textResponse(405, '');
+    const user = authenticate(ctx, req);
+    if ('status' in user) return user;
+    return getChannelMemberMe(ctx, user, match[1]);
+  }
   if ((match = /^\/channels\/([^/]+)\/posts$/.exec(path))) {
     if (req.method !== 'GET') return textResponse(405, '');
     if (!/^[A-Za-z0-9]+$/.test(match[1])) return notFound();
@@ -171,7 +177,9 @@ function createPost(ctx: RouteContext, req: FakeRequest, user: FakeUser, pending
   const input = body as Record<string, unknown>;
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
   const channel = world.channels.get(str(input.channel_id));
-  const canPost = channel && (channel.type === 'O' ? user.teamIds.has(channel.teamId) : channel.memberIds.has(user.id));
+  // createPost checks PermissionCreatePost on the channel, which only the channel's members hold
+  // (channel_user role): a team member who is not in a public channel may read it, not post.
+  const canPost = channel && channel.memberIds.has(user.id);
   if (!channel || !canPost) return forbidden(ctx);
   if (channel.deleteAt !== 0) {
     return errorResponse(ctx, { id: 'api.post.create_post.can_not_post_to_deleted.error', message: 'Can not post to deleted channel.', status: 400 });
@@ -227,6 +235,18 @@ function createPost(ctx: RouteContext, req: FakeRequest, user: FakeUser, pending
   ctx.savePost(post);
   if (pendingPostId) pending.set(pendingPostId, { postId: post.id, expiresAt: now + PENDING_TTL_MS });
   return ok(ctx, 201, postJson(post));
+}
+
+// api4/channel.go getChannelMember: read permission on the channel, then the membership row
+// (404 app.channel.get_member.missing.app_error when the user is not a member).
+function getChannelMemberMe(ctx: RouteContext, user: FakeUser, channelId: string): FakeResponse {
+  if (!isValidId(channelId)) return invalidUrlParam(ctx, 'channel_id');
+  const channel = ctx.world.channels.get(channelId);
+  if (!channel || !ctx.world.canRead(user, channel)) return forbidden(ctx);
+  if (!channel.memberIds.has(user.id)) {
+    return errorResponse(ctx, { id: 'app.channel.get_member.missing.app_error', message: 'No channel member found for that user ID and channel ID.', status: 404 });
+  }
+  return ok(ctx, 200, { channel_id: channel.id, user_id: user.id, roles: 'channel_user', msg_count: 0, mention_count: 0 });
 }
 
 function getPostsForChannel(ctx: RouteContext, req: FakeRequest, user: FakeUser, channelId: string): FakeResponse {

@@ -13,7 +13,7 @@ import { TEST_KEYRING } from '../../helpers/app';
 import { adminClient, type TestTenant } from '../../helpers/db';
 import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
 
-const PRESENTED_KEYS = ['fingerprint', 'host', 'id', 'kind', 'last_error', 'last_verified_at', 'metadata', 'provider', 'status', 'updated_at'];
+const PRESENTED_KEYS = ['disconnect_reason', 'disconnected_at', 'disconnected_by', 'fingerprint', 'first_refused_at', 'host', 'id', 'kind', 'last_error', 'last_refusal_code', 'last_verified_at', 'metadata', 'provider', 'state', 'status', 'updated_at'];
 
 interface CredentialRow {
   id: string;
@@ -260,7 +260,7 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
         kind: 'pat',
         status: 'connected',
         host: `127.0.0.1:${s.fake.port}`,
-        metadata: { base_url: s.fake.url, team: 'fleet', verified_by: 'users_me', username: s.fake.user.username },
+        metadata: { base_url: s.fake.url, team: 'fleet', verified_by: 'users_me+channel_member', username: s.fake.user.username },
       });
       expect(s.fake.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(
         expect.arrayContaining(['GET /api/v4/users/me 200']),
@@ -403,10 +403,10 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       expect(row.auth_tag).toHaveLength(0);
       const [signal, ...more] = await credentialSignals(tenant, SIGNAL_TYPES.credentialRevoked);
       expect(more).toHaveLength(0);
-      expect(signal).toMatchObject({ source: 'fleetprompt.api', subject: `credential:${credentialId}`, payload: { credential_id: credentialId, kind: 'webhook', reason: 'user_revoked', fingerprint: row.fingerprint } });
+      expect(signal).toMatchObject({ source: 'fleetprompt.api', subject: `credential:${credentialId}`, payload: { credential_id: credentialId, kind: 'webhook', reason: 'user_disconnected', fingerprint: row.fingerprint } });
 
       const schedule = await request(s.app).get(path(tenant, installationId, 'schedule')).set(auth(tenant));
-      expect(schedule.body).toEqual({ schedule: null });
+      expect(schedule.body).toMatchObject({ schedule: null, apply_state: 'applied' });
       expect((await installationRow(installationId)).schedule_id).toBeNull();
       const shown = await request(s.app).get(path(tenant, installationId)).set(auth(tenant));
       expect(shown.body.credential).toMatchObject({ id: credentialId, status: 'revoked' });
@@ -420,8 +420,9 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
     it('DELETE also destroys a credential that Mattermost had already rejected', async () => {
       const { tenant, installationId } = await installedTenant(s);
       const credentialId = (await installationRow(installationId)).credential_id!;
-      // The hook is deleted at Mattermost: the next run fails as auth and marks the credential invalid.
-      s.fake.failNext(1, 'invalid-hook');
+      // The hook is deleted at Mattermost: refused twice, a moment apart (the stack's confirmation
+      // interval), the run fails as auth and the credential is invalid.
+      s.fake.failNext(2, 'invalid-hook');
       const run = await request(s.app).post(path(tenant, installationId, 'runs')).set(auth(tenant)).send({});
       const execution = await waitForExecution(s, tenant, run.body.execution.id);
       expect(execution).toMatchObject({ status: 'failed', errorKind: 'auth' });
@@ -434,8 +435,8 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       expect(row.nonce).toHaveLength(0);
       expect(row.auth_tag).toHaveLength(0);
       const revoked = await credentialSignals(tenant, SIGNAL_TYPES.credentialRevoked);
-      expect(revoked.map((x) => (x.payload as { reason: string }).reason)).toEqual(['rejected_by_server', 'user_revoked']);
-      expect((await request(s.app).get(path(tenant, installationId, 'schedule')).set(auth(tenant))).body).toEqual({ schedule: null });
+      expect(revoked.map((x) => (x.payload as { reason: string }).reason)).toEqual(['rejected_by_server', 'user_disconnected']);
+      expect((await request(s.app).get(path(tenant, installationId, 'schedule')).set(auth(tenant))).body).toMatchObject({ schedule: null });
     });
 
     it('DELETE without a credential is 404', async () => {

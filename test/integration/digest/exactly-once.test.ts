@@ -70,7 +70,7 @@ describe('posting exactly once', () => {
 
   it('two concurrent retries of one failed run share its dedupe key → one message', async () => {
     const { tenant, installationId } = await installedTenant(s);
-    s.fake.failNext(6, '5xx', { route: 'hooks', status: 500 }); // 500 on create: outcome unknown → failed
+    s.fake.failNext(1, '5xx', { route: 'hooks', status: 502 }); // a proxy's 502: outcome unknown → failed
     const failed = await runNow(tenant, installationId);
     expect(failed.status).toBe('failed');
     s.fake.reset();
@@ -96,7 +96,8 @@ describe('posting exactly once', () => {
   describe('each failure kind', () => {
     it('auth: an invalid hook fails the run, marks the credential invalid and emits failed + revoked signals', async () => {
       const { tenant, installationId } = await installedTenant(s);
-      s.fake.failNext(1, 'invalid-hook', { route: 'hooks' });
+      // Refused, and refused again on the confirming attempt (TEST_REFUSAL_CONFIRM_MS later).
+      s.fake.failNext(2, 'invalid-hook', { route: 'hooks' });
       const execution = await runNow(tenant, installationId);
       expect(execution).toMatchObject({ status: 'failed', errorKind: 'auth' });
       const credential = await withTenant(s.handle.db, tenant.id, async (tx) => tx.integrationCredential.findFirstOrThrow({}));

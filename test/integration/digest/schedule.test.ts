@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { digestRunIdentity } from '../../../lib/schedule/digest-run-identity';
+import { scheduledFiring } from '../../../lib/schedule/scheduled-firing';
 import { localTimeToInstant } from '../../../lib/schedule/local-time-to-instant';
 import { digestScheduleId, digestScheduledWorkflowId } from '../../../lib/temporal/contract';
 import { DIGEST_CATCHUP_WINDOW } from '../../../lib/temporal/digest-schedule';
@@ -44,8 +44,10 @@ describe('digest schedule', () => {
     expect(d.spec.timezone).toBe('Asia/Kolkata');
     expect(d.spec.calendars?.[0].hour).toEqual([{ start: 18, end: 18, step: 1 }]);
 
-    await put({ enabled: false }).expect(200);
-    expect((await describeSchedule(installationId)).state.paused).toBe(true);
+    // A disabled digest has no schedule (and so announces no next run); enabling brings it back.
+    const off = await put({ enabled: false }).expect(200);
+    expect(off.body.schedule).toBeNull();
+    await expect(describeSchedule(installationId)).rejects.toThrow(/not found/i);
     await put({ enabled: true }).expect(200);
     expect((await describeSchedule(installationId)).state.paused).toBe(false);
 
@@ -68,7 +70,7 @@ describe('digest schedule', () => {
     }, 30_000);
     expect(first.status).toBe('succeeded');
     const nominal = new Date((first.summary as { nominal_time: string }).nominal_time);
-    const identity = digestRunIdentity({ nominal, scheduleTime: '06:00', timezone: 'Europe/Berlin', tenantId: tenant.id });
+    const identity = scheduledFiring({ nominal, scheduleTime: '06:00', timezone: 'Europe/Berlin', tenantId: tenant.id, installationId, lastReportedEnd: null, effectiveSince: null });
     expect(first.correlationId).toBe(identity.correlationId);
     expect(first.dedupeKey).toBe(identity.dedupeKey);
     expect(first.windowEnd).toEqual(identity.windowEnd);
@@ -95,6 +97,9 @@ describe('digest schedule', () => {
 
   it.each(cases)('$name: one digest per local date, never zero, never two', async ({ zone, time, from, to, dates }) => {
     const { tenant, installationId } = await installedTenant(s, { config: { timezone: zone, schedule_time: time } });
+    // These dates are in the past: say the schedule has been in effect since before them (a
+    // catch-up firing never posts for a time configured after it had passed).
+    await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.update({ where: { id: installationId }, data: { scheduleEffectiveSince: new Date(from) } }));
     const cli = process.env.TEMPORAL_CLI_PATH!;
     const out = execFileSync(cli, ['schedule', 'list-matching-times', '--address', process.env.TEMPORAL_ADDRESS!, '--schedule-id', digestScheduleId(installationId), '--start-time', from, '--end-time', to, '-o', 'json']).toString();
     const firings = (JSON.parse(out) as { startTime: string[] }).startTime;

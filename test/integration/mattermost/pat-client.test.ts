@@ -76,9 +76,9 @@ describe('Mattermost REST client with a PAT (integration, fake Mattermost)', () 
     expect(fake.received()[0]).toMatchObject({ via: 'api', channelName: 'ops', text: 'Digest' });
   });
 
-  it('createPost into a channel the user cannot post to → auth 403', async () => {
+  it('createPost into a channel the user cannot post to → 403, a channel permission (not a refused token)', async () => {
     const err = await failure(client.createPost(fake.url, fake.token, fake.channels.secret.id, { text: 'x' }));
-    expect(err).toMatchObject({ kind: 'auth', code: 'FORBIDDEN', status: 403 });
+    expect(err).toMatchObject({ kind: 'validation', code: 'CHANNEL_PERMISSION', status: 403 });
   });
 
   it('findPostByMarker finds our post, and nothing for another marker or a later time', async () => {

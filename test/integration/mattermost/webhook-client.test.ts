@@ -115,9 +115,15 @@ describe('postViaWebhook (integration, fake Mattermost)', () => {
       expect(fake.received()).toHaveLength(1);
     });
 
-    it('500 → unknown outcome, not blindly retryable', async () => {
+    it("500 with Mattermost's own AppError → nothing was posted: retryable", async () => {
       fake.failNext(1, '5xx', { status: 500 });
-      expect(await failure(post())).toMatchObject({ kind: 'unknown', code: 'SERVER_ERROR', status: 500, retryable: false, outcomeUnknown: true });
+      expect(await failure(post())).toMatchObject({ kind: 'network', code: 'SERVER_ERROR_NOT_POSTED', status: 500, retryable: true, outcomeUnknown: false });
+      expect(fake.received()).toHaveLength(0);
+    });
+
+    it("a proxy's 502 → unknown outcome, not blindly retryable", async () => {
+      fake.failNext(1, '5xx', { status: 502 });
+      expect(await failure(post())).toMatchObject({ kind: 'unknown', code: 'SERVER_ERROR', status: 502, retryable: false, outcomeUnknown: true });
     });
 
     it('429 → rate_limit with the retry hint', async () => {

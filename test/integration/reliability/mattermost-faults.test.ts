@@ -65,6 +65,7 @@ describe('Mattermost answering 503 / 429 / 500 / too slowly for a while, then re
     const installed: Installed = { tenant, installationId, kind };
     if (kind === 'pat') {
       const token = s.fake.createUser({ username: `bot-${tenant.slug}`, isBot: true }).token;
+      s.fake.addChannelMember('town-square', `bot-${tenant.slug}`); // a bot posts where it was added
       canaries.push({ name: `token (${tenant.slug})`, value: token });
       expect((await api(tenant, 'put', `${base(installed)}/credential`, { kind: 'pat', base_url: s.fake.url, token, team: s.fake.team.name })).status).toBe(200);
     } else {
@@ -120,19 +121,28 @@ describe('Mattermost answering 503 / 429 / 500 / too slowly for a while, then re
     for (const w of waits) expect(w.data.retry_after_ms).toBe(2000);
   });
 
-  it('500 for 5 s: the token run settles by marker and succeeds; the webhook run stops as unknown and the user’s Retry posts it once', async () => {
-    const { web, webV, patV } = await underFault('5xx', { status: 500 });
+  it("Mattermost's own 500 for 5 s: nothing was posted, so both runs retry by themselves and post once", async () => {
+    const { webV, patV } = await underFault('5xx', { status: 500 });
     report.add('500 for 5 s', 'token Run now', patV, 'marker search: not found → re-posted after recovery');
     expect(patV).toMatchObject({ status: 'succeeded', messages: 1 });
-    // A webhook 500 may come after the post was created: unknowable, so not re-posted blindly.
-    report.add('500 for 5 s', 'webhook Run now', webV, 'outcome unknowable → failed/unknown (here nothing had been posted)');
+    // Its AppError answer proves the post was not created (issue 15, finding 8): retried automatically.
+    report.add('500 for 5 s', 'webhook Run now', webV, "Mattermost's AppError → not posted → retried automatically");
+    expect(webV).toMatchObject({ status: 'succeeded', ledger: 'posted', messages: 1 });
+  });
+
+  it('a proxy 502 for 5 s: the token run settles by marker and succeeds; the webhook run stops as unknown and the user’s Retry posts it once', async () => {
+    const { web, webV, patV } = await underFault('5xx', { status: 502 });
+    report.add('502 for 5 s', 'token Run now', patV, 'marker search: not found → re-posted after recovery');
+    expect(patV).toMatchObject({ status: 'succeeded', messages: 1 });
+    // A proxy's 502 may come after the post was created: unknowable, so not re-posted blindly.
+    report.add('502 for 5 s', 'webhook Run now', webV, 'outcome unknowable → failed/unknown (here nothing had been posted)');
     expect(webV).toMatchObject({ status: 'failed', errorKind: 'unknown', ledger: 'unknown', messages: 0 });
     // The user checks the channel, sees nothing, and presses Retry once Mattermost is back.
     await new Promise((r) => setTimeout(r, FAULT_WINDOW_MS));
     const retry = await api(web.tenant, 'post', `/api/tenants/${web.tenant.slug}/executions/${webV.executionId}/retry`, {});
     expect(retry.status).toBe(202);
     const retried = await settle(web, retry.body.execution.id);
-    report.add('500 for 5 s', 'webhook Retry (same dedupe key)', retried, 'user decided to re-post');
+    report.add('502 for 5 s', 'webhook Retry (same dedupe key)', retried, 'user decided to re-post');
     expect(retried).toMatchObject({ status: 'succeeded', ledger: 'posted', messages: 1, dedupeKey: webV.dedupeKey });
   });
 

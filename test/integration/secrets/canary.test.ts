@@ -100,6 +100,7 @@ describe('secrets never leak (canary scan)', () => {
     const hookUrl = s.fake.hookUrl(hookId);
     const rejectedHookId = makeCanary('cnryrejh'); // never created at Mattermost
     const token = s.fake.createUser({ username: `canary-${hookId.slice(-6)}`, isBot: true }).token;
+    s.fake.addChannelMember('town-square', `canary-${hookId.slice(-6)}`);
     const wrongToken = makeCanary('cnrywtok');
     const canaries: Canary[] = [
       { name: 'platform LLM API key', value: platformLlmKey },

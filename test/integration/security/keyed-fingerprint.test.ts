@@ -30,8 +30,8 @@ describe('credential fingerprints are keyed per tenant', () => {
   beforeAll(async () => {
     handle = testDb();
     admin = await adminClient();
-    // Connecting also syncs the digest schedule with Temporal; schedules are not under test here.
-    app = buildTestApp({ db: handle.db, overrides: { schedules: { sync: async () => null, describe: async () => null } } });
+    // Connecting also reconciles the digest schedule with Temporal; schedules are not under test here.
+    app = buildTestApp({ db: handle.db, overrides: { schedules: { reconcile: async () => ({ desiredVersion: 0, observedVersion: 0, scheduleId: null }), describe: async () => null } } });
   });
   afterAll(async () => {
     await admin.end();

@@ -3,7 +3,7 @@ import { manualRunIdentity } from '../../../lib/schedule/manual-run-identity';
 
 const HOUR = 3_600_000;
 const run = (nominal: string, scheduleTime: string, timezone: string, channel: string | null = 'town-square') =>
-  digestRunIdentity({ nominal: new Date(nominal), scheduleTime, timezone, tenantId: 'acme', channel });
+  digestRunIdentity({ nominal: new Date(nominal), scheduleTime, timezone, tenantId: 'acme', installationId: 'inst-1', channel });
 const hours = (id: { windowStart: Date; windowEnd: Date }) => (id.windowEnd.getTime() - id.windowStart.getTime()) / HOUR;
 
 describe('digestRunIdentity', () => {
@@ -14,14 +14,14 @@ describe('digestRunIdentity', () => {
       windowStart: new Date('2026-06-09T05:30:00Z'),
       windowEnd: new Date('2026-06-10T05:30:00Z'),
       correlationId: 'digest:acme:2026-06-10:town-square',
-      dedupeKey: 'mattermost_post:acme:town-square:2026-06-10:07:30',
+      dedupeKey: 'mattermost_post:acme:inst-1:scheduled:2026-06-10',
     });
   });
 
   it('uses "default" when no channel is set', () => {
     const id = run('2026-06-10T05:30:00Z', '07:30', 'Europe/Berlin', null);
     expect(id.correlationId).toBe('digest:acme:2026-06-10:default');
-    expect(id.dedupeKey).toBe('mattermost_post:acme:default:2026-06-10:07:30');
+    expect(id.dedupeKey).toBe('mattermost_post:acme:inst-1:scheduled:2026-06-10');
     expect(run('2026-06-10T05:30:00Z', '07:30', 'Europe/Berlin', '  ').correlationId).toBe('digest:acme:2026-06-10:default');
   });
 
@@ -69,7 +69,7 @@ describe('digestRunIdentity', () => {
     const catchUp = run('2026-03-29T01:30:00Z', '23:30', 'America/Nuuk');
     expect(catchUp.localDate).toBe('2026-03-28');
     expect(catchUp.windowEnd).toEqual(new Date('2026-03-29T01:00:00Z')); // 00:00 on 03-29, -01:00
-    expect(catchUp.dedupeKey).toBe('mattermost_post:acme:town-square:2026-03-28:23:30');
+    expect(catchUp.dedupeKey).toBe('mattermost_post:acme:inst-1:scheduled:2026-03-28');
   });
 
   it('Lord Howe 2026-10-04 at 02:15 (inside the 30-minute gap)', () => {

@@ -45,7 +45,7 @@ function checkRule(samples: WallScan, zone: string, scheduleTime: string, from: 
   const spec = digestScheduleSpec({ scheduleTime, timezone: zone });
   const delayMs = catchUpDelayMinutes(zone) * 60_000;
   const identity = (nominal: number) =>
-    digestRunIdentity({ nominal: new Date(nominal), scheduleTime, timezone: zone, tenantId: TENANT, channel: null });
+    digestRunIdentity({ nominal: new Date(nominal), scheduleTime, timezone: zone, tenantId: TENANT, installationId: 'inst-1', channel: null });
 
   // Every firing of both entries, per Temporal's wall-clock matching (from the oracle).
   const firings: number[] = [];
@@ -85,7 +85,7 @@ function checkRule(samples: WallScan, zone: string, scheduleTime: string, from: 
     const { identity: id, at } = group;
     const end = id.windowEnd.getTime();
     // Never two: one key per date, naming that date.
-    ensure(id.dedupeKey === `mattermost_post:${TENANT}:default:${date}:${scheduleTime}`, () => `${where}: key ${id.dedupeKey}`);
+    ensure(id.dedupeKey === `mattermost_post:${TENANT}:inst-1:scheduled:${date}`, () => `${where}: key ${id.dedupeKey}`);
     ensure(id.correlationId === `digest:${TENANT}:${date}:default`, () => `${where}: correlation ${id.correlationId}`);
     // The intended instant is "the first instant the wall clock reads HH:MM or later".
     const intended = oracleIntended(samples, date, scheduleTime);
