@@ -1,7 +1,6 @@
 // `npm start`: the whole product on one machine. Embedded Postgres (unless DATABASE_URL),
 // migrations, seed, the Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS), the
 // worker and the API. Ctrl-C stops every child; a second start reuses the data.
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { defaultPackageCatalog } from '../packages/registry';
 import { loadOrCreateDevKeyring } from '../lib/crypto/keyring';
 import { startMattermostSink } from '../dev/mattermost/run-mattermost-sink';
 import { spawnTsEntrypoint } from './dev-stack/child-process';
+import { supervise, type Supervised } from './dev-stack/supervise';
 import { DevStackError, startEmbeddedPostgres } from './dev-stack/postgres';
 import { NO_TEMPORAL_CLI_MESSAGE, PROJECT_ROOT, resolveTemporalCli, startTemporalDevServer, stopChild } from './dev-stack/temporal';
 
@@ -25,10 +25,11 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
-async function waitForReady(url: string, children: ChildProcess[], timeoutMs = 60_000): Promise<void> {
+async function waitForReady(url: string, children: Supervised[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (children.some((c) => c.exitCode !== null)) throw new DevStackError('A child process exited during start-up (see its output above).');
+    // A child that crashes during start-up is a broken setup, not a crash to ride out.
+    if (children.some((c) => c.restarts() > 0)) throw new DevStackError('A child process exited during start-up (see its output above).');
     try {
       const res = await fetch(`${url}/readyz`);
       if (res.ok) return;
@@ -46,14 +47,14 @@ async function main() {
   const dataDir = path.resolve(PROJECT_ROOT, config.DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const services: Stoppable[] = [];
-  const children: ChildProcess[] = [];
+  const children: Supervised[] = [];
   let stopping = false;
 
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping FleetPrompt…');
-    await Promise.all(children.map((c) => stopChild(c)));
+    await Promise.all(children.map((c) => c.stop()));
     for (const s of services.reverse()) await s.stop().catch(() => undefined);
     process.exit(code);
   };
@@ -123,16 +124,9 @@ async function main() {
       TEMPORAL_ADDRESS: temporalAddress,
       ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
     };
-    children.push(spawnTsEntrypoint('worker', 'worker.ts', env));
-    children.push(spawnTsEntrypoint('api', 'api/server.ts', env));
-    for (const child of children) {
-      child.on('exit', (code) => {
-        if (!stopping) {
-          console.error(`A FleetPrompt process exited unexpectedly (code ${code}); stopping everything.`);
-          void stopAll(1);
-        }
-      });
-    }
+    // Supervised: a crashed worker or API is started again (with backoff), not the end of the stack.
+    children.push(supervise('worker', () => spawnTsEntrypoint('worker', 'worker.ts', env), { stopChild }));
+    children.push(supervise('api', () => spawnTsEntrypoint('api', 'api/server.ts', env), { stopChild }));
     const appUrlPublic = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
     await waitForReady(appUrlPublic, children);
 
