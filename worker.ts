@@ -100,7 +100,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
   const starter = { start: (d: Parameters<typeof startDirectiveWorkflow>[1]) => startDirectiveWorkflow(temporal, d) };
   let reconcileTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
-  let installationReconciler: { stop(): void } | undefined;
+  let installationReconciler: { stop(): Promise<void> } | undefined;
   try {
     const worker = await buildWorker({
       connection,
@@ -146,7 +146,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
     await worker.run();
   } finally {
     if (reconcileTimer) clearInterval(reconcileTimer);
-    installationReconciler?.stop();
+    await installationReconciler?.stop();
     if (heartbeatTimer) clearInterval(heartbeatTimer);
     await metricsServer?.close();
     await connection.close().catch(() => undefined);

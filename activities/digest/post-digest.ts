@@ -162,7 +162,10 @@ export function createPostDigest(deps: ActivityDeps) {
     const attemptMs = attemptTimeoutMs();
     const staleAfterMs = Math.max(deps.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs(attemptMs));
     const claimInput = { tenantId: ctx.tenantId, executionId: ctx.executionId, provider: 'mattermost', destination: destinationOf(secret, config), dedupeKey: ctx.dedupeKey, contentHash: digest.contentHash, staleAfterMs };
-    let claim = await withTenant(deps.db, ctx.tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: input.acceptUnknownOutcome }));
+    // A token can always look for its own post, so even a user's Retry (which accepts an unknown
+    // outcome) searches first: only a webhook's Retry re-posts on the user's word alone.
+    const canSearch = target.kind === 'pat' && Boolean(target.team) && Boolean(config.channel);
+    let claim = await withTenant(deps.db, ctx.tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: canSearch ? false : input.acceptUnknownOutcome }));
     // Nothing to post. If an earlier attempt of this same run posted it (its completion never
     // reached Temporal, e.g. the server restarted), the run did post: say so.
     if (claim.state === 'already_posted') return { outcome: 'already_posted', attempts: claim.message.attempts, postedByThisRun: claim.message.executionId === ctx.executionId };
@@ -180,7 +183,7 @@ export function createPostDigest(deps: ActivityDeps) {
         await withTenant(deps.db, ctx.tenantId, (tx) => recordPosted(tx, ctx, claim.message.id, claim.message.attempts, 'found by marker after an unknown outcome'));
         return { outcome: 'posted', attempts: claim.message.attempts };
       }
-      if (target.kind !== 'pat' || !target.team || !config.channel) {
+      if (!canSearch) {
         await withTenant(deps.db, ctx.tenantId, (tx) => appendExecutionLog(tx, { ...ctx, level: 'error', message: 'Outcome unknown: the request was sent but no answer came. Not re-posting, to avoid a duplicate.' }));
         throw ApplicationFailure.nonRetryable('Mattermost may or may not have posted this digest (the request was sent, no answer came). Check the channel; Retry re-posts it.', 'unknown');
       }

@@ -21,7 +21,7 @@ export async function reconcilePendingInstallations(deps: ReconcileDeps & { logg
 }
 
 /** Runs a round every `intervalMs` (and once at start) until stopped. */
-export function startInstallationReconciler(deps: { db: Db; logger: Logger; getTemporal: () => Promise<{ client: ReconcileDeps['temporal']; taskQueue: string }> }, intervalMs: number): { stop(): void; round(): Promise<number> } {
+export function startInstallationReconciler(deps: { db: Db; logger: Logger; getTemporal: () => Promise<{ client: ReconcileDeps['temporal']; taskQueue: string }> }, intervalMs: number): { stop(): Promise<void>; round(): Promise<number> } {
   let running: Promise<number> | null = null;
   const round = () => {
     running ??= (async () => {
@@ -40,5 +40,12 @@ export function startInstallationReconciler(deps: { db: Db; logger: Logger; getT
   void round();
   const timer = setInterval(() => void round(), intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer), round };
+  return {
+    // Resolves once a round in progress has finished, so its connections can be closed.
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+    round,
+  };
 }

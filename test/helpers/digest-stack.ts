@@ -49,7 +49,7 @@ export async function openDigestStack(
   };
   const worker = await startTestWorker(t, activityDeps);
   const app = buildTestApp({ db: handle.db, temporal: t.temporal, overrides: options.appOverrides });
-  return {
+  const stack: DigestStack = {
     handle,
     t,
     app,
@@ -57,13 +57,15 @@ export async function openDigestStack(
     worker,
     activityDeps,
     async close() {
-      worker.worker.shutdown();
-      await worker.running;
+      // The worker running now (a test may have restarted it).
+      stack.worker.worker.shutdown();
+      await stack.worker.running;
       await fake.close();
       await t.close();
       await handle.close();
     },
   };
+  return stack;
 }
 
 export const auth = (tenant: TestTenant, role: keyof TestTenant['tokens'] = 'owner') => ({ authorization: `Bearer ${tenant.tokens[role]}` });

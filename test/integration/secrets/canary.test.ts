@@ -159,7 +159,7 @@ describe('secrets never leak (canary scan)', () => {
       expect(patConnected.status).toBe(200);
       expect((await run(pat)).status).toBe('succeeded');
 
-      s.fake.failNext(1, 'invalid-hook', { route: 'api' }); // 401: the token is refused once
+      s.fake.failNext(2, 'invalid-hook', { route: 'api' }); // 401: the token is refused, and again on the confirming attempt
       const refused = await run(pat);
       expect(refused).toMatchObject({ status: 'failed', errorKind: 'auth' });
 

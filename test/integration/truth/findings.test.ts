@@ -22,7 +22,7 @@ jest.setTimeout(120_000);
 describe('issue 15: one truth per installation — the fourteen findings', () => {
   let s: DigestStack;
   let proxy: TemporalProxy;
-  let reconciler: { stop(): void };
+  let reconciler: { stop(): Promise<void> };
   beforeAll(async () => {
     s = await openDigestStack();
     proxy = await startTemporalProxy(process.env.TEMPORAL_ADDRESS!);
@@ -30,7 +30,7 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     reconciler = startInstallationReconciler({ db: s.handle.db, logger: createLogger({ level: 'silent' }), getTemporal: async () => s.t.temporal }, 500);
   });
   afterAll(async () => {
-    reconciler.stop();
+    await reconciler.stop();
     await proxy.close();
     await s.close();
   });
@@ -121,7 +121,7 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     const viaProxy = await connectTemporal({ TEMPORAL_ADDRESS: proxy.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: s.t.temporal.taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined });
     const app = buildTestApp({ db: s.handle.db, temporal: viaProxy });
     const proxied = startInstallationReconciler({ db: s.handle.db, logger: createLogger({ level: 'silent' }), getTemporal: async () => viaProxy }, 300);
-    reconciler.stop(); // only the proxied loop may apply it now
+    await reconciler.stop(); // only the proxied loop may apply it now
     try {
       proxy.cut();
       const t0 = Date.now();
@@ -138,7 +138,7 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
       expect((await describeSchedule(installationId)).spec.calendars?.[0].hour).toEqual([{ start: 18, end: 18, step: 1 }]);
     } finally {
       proxy.restore();
-      proxied.stop();
+      await proxied.stop();
       reconciler = startInstallationReconciler({ db: s.handle.db, logger: createLogger({ level: 'silent' }), getTemporal: async () => s.t.temporal }, 500);
       await viaProxy.close();
     }
