@@ -21,7 +21,7 @@ async function main() {
   const dbHandle = createDb({ url: config.DATABASE_URL });
   await assertConfinedRole(dbHandle.db);
   const temporalSettings = { ...config, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS };
-  const temporal = lazyTemporal(() => connectTemporal(temporalSettings, { connectTimeoutMs: 1_500 }));
+  const temporal = lazyTemporal(() => connectTemporal(temporalSettings, { connectTimeoutMs: 1_200 }));
   const migrationUrl = config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL;
 
   const app = createApp({

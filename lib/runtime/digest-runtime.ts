@@ -27,7 +27,7 @@ export interface ScheduleControl {
 }
 
 /** How long a request-path call to Temporal may take before the API answers without it. */
-export const TEMPORAL_CALL_DEADLINE_MS = 1_500;
+export const TEMPORAL_CALL_DEADLINE_MS = 1_200;
 
 export function scheduleControl(db: Db, getTemporal: () => Promise<TemporalHandle>, options: { deadlineMs?: number } = {}): ScheduleControl {
   const deadlineMs = options.deadlineMs ?? TEMPORAL_CALL_DEADLINE_MS;

@@ -131,10 +131,11 @@ describe('secrets never leak (canary scan)', () => {
       s.fake.failNext(1, '429', { route: 'hooks', retryAfterSec: 1 });
       expect((await run(web)).status).toBe('succeeded'); // retried after the server's hint
 
-      // Generation B servers put the hook id into their 500 error message.
+      // Generation B servers put the hook id into their 500 error message. Mattermost's own 500
+      // proves nothing was posted, so the run retries and succeeds; the error went through logs.
       s.fake.failNext(1, '5xx', { route: 'hooks', status: 500 });
       const serverError = await run(web);
-      expect(serverError).toMatchObject({ status: 'failed', errorKind: 'unknown' });
+      expect(serverError).toMatchObject({ status: 'succeeded' });
 
       s.fake.failNext(1, 'drop-after-read', { route: 'hooks' });
       const dropped = await run(web);

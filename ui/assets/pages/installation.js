@@ -216,9 +216,10 @@ async function disconnect(button) {
 
 function renderConnectionState() {
   const c = state.credential;
-  // Revoked = you (an owner or admin) disconnected it; invalid or an auth error = Mattermost refused it.
-  const disconnectedByYou = c?.status === 'revoked';
-  const needsReconnect = c && !disconnectedByYou && (c.status !== 'connected' || state.health?.last_error_kind === 'auth');
+  // From evidence (the API's `state`): disconnected = a person disconnected it (Disconnect, or
+  // uninstall); invalid = Mattermost refused it twice; refused_once = being checked again.
+  const disconnectedByYou = c?.state === 'disconnected';
+  const needsReconnect = c && c.state === 'invalid';
   const form = $('#connect-form');
   const installed = state.installation.status === 'installed';
   form.hidden = !state.canManage; // members see the connection, not the form to change it
@@ -236,7 +237,9 @@ function renderConnectionState() {
     if (!installed) return h('p', { class: 'hint' }, 'You can connect Mattermost once the install has completed.');
     const parts = [];
     if (disconnectedByYou) {
-      parts.push(h('p', { id: 'disconnected-note' }, badge('disconnected', 'warn'), ' ', `Mattermost was disconnected in FleetPrompt on ${formatDateTime(c.updated_at)}; the stored credential was deleted. Connect again to resume the digest.`));
+      const by = c.disconnected_by ? ` by ${c.disconnected_by.name ?? c.disconnected_by.email ?? 'a tenant admin'}` : '';
+      const how = c.disconnect_reason === 'uninstalled' ? `Mattermost was disconnected when the package was uninstalled${by}` : `Mattermost was disconnected in FleetPrompt${by}`;
+      parts.push(h('p', { id: 'disconnected-note' }, badge('disconnected', 'warn'), ' ', `${how} on ${formatDateTime(c.disconnected_at ?? c.updated_at)}; the stored credential was deleted. Connect again to resume the digest.`));
     } else if (!c) {
       parts.push(h('p', {}, badge('not connected', 'warn'), ' Connect an incoming webhook (or a personal access token) so the digest can be posted.'));
     } else {
@@ -252,6 +255,9 @@ function renderConnectionState() {
           h('dt', {}, 'Fingerprint'), h('dd', { class: 'mono break-anywhere' }, c.fingerprint ?? 'not computed yet (Reconnect to compute it)'),
           h('dt', {}, 'Last checked'), h('dd', {}, timeEl(c.last_verified_at, { withRelative: true }))),
       );
+    }
+    if (c?.state === 'refused_once') {
+      parts.push(h('p', { class: 'hint', id: 'refused-once-note' }, `Mattermost refused this credential once (${c.last_refusal_code ?? 'refused'}) on ${formatDateTime(c.first_refused_at)}. FleetPrompt checks again before calling it invalid; one refusal can be a passing server error.`));
     }
     if (needsReconnect) {
       parts.push(h('div', { class: 'callout warn', id: 'reconnect-callout' }, h('p', {}, h('strong', {}, 'Reconnect needed. '), 'Mattermost refused the stored credential. Create a new incoming webhook (or token) and Reconnect below.')));
