@@ -142,7 +142,7 @@ describe('secrets never leak (canary scan)', () => {
       expect(dropped).toMatchObject({ status: 'failed', errorKind: 'unknown' });
 
       // …and into their invalid-hook message.
-      s.fake.failNext(1, 'invalid-hook', { route: 'hooks' });
+      s.fake.failNext(2, 'invalid-hook', { route: 'hooks' }); // refused, and again on the confirming attempt
       const invalidHook = await run(web);
       expect(invalidHook).toMatchObject({ status: 'failed', errorKind: 'auth' });
 
@@ -272,7 +272,7 @@ describe('secrets never leak (canary scan)', () => {
     // Payloads are decoded, not left as base64: a run's input is readable in its history.
     const history = named(`temporal:${serverError.workflowId}:history`)[0].text;
     expect(history.includes(`\\"executionId\\":\\"${serverError.id}\\"`)).toBe(true);
-    expect(history.includes('Mattermost reported an error while creating the post')).toBe(true);
+    expect(history.includes('Mattermost failed to create the post (its own error answer)')).toBe(true);
     expect(sources.reduce((n, x) => n + x.text.length, 0)).toBeGreaterThan(200_000);
 
     // ---- The scan.
