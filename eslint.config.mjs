@@ -58,7 +58,7 @@ const WORKFLOW_BOUNDARIES = {
   patterns: [
     { regex: '^node:', message: 'Workflow code must not use Node built-ins.', allowTypeImports: true },
     {
-      regex: up('activities'),
+      regex: `${up('activities')}|^\\./activities(/|$)`,
       message: 'Workflows call activities through proxyActivities; import their modules type-only (`import type`).',
       allowTypeImports: true,
     },
@@ -107,7 +107,7 @@ export default defineConfig(
   {
     // Tests and benchmarks read untyped JSON bodies (supertest's `res.body`, `fetch().json()`) and
     // pass jest mocks around: the no-unsafe-* family would flag every assertion. Promise rules stay.
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'packages/*/test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -132,7 +132,8 @@ export default defineConfig(
     languageOptions: { sourceType: 'commonjs' },
   },
   {
-    files: ['workflows/**/*.ts'],
+    // The core's workflows and every package's (the worker bundles packages/workflows.ts).
+    files: ['workflows/**/*.ts', 'packages/workflows.ts', 'packages/*/workflow.ts', 'packages/*/workflows/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', WORKFLOW_BOUNDARIES] },
   },
   {
@@ -140,7 +141,8 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: LIB_BOUNDARIES }] },
   },
   {
-    files: ['activities/**/*.ts', 'api/**/*.ts', 'scripts/**/*.ts', 'prisma/**/*.ts', 'dev/**/*.ts'],
+    files: ['activities/**/*.ts', 'api/**/*.ts', 'scripts/**/*.ts', 'prisma/**/*.ts', 'dev/**/*.ts', 'packages/**/*.ts'],
+    ignores: ['packages/*/test/**'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [NO_TEST] }] },
   },
   {

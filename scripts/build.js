@@ -22,7 +22,9 @@ rmSync(outDir, { recursive: true, force: true });
 run([require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir]);
 for (const dir of ASSET_DIRS) {
   const from = path.join(root, dir);
-  if (existsSync(from)) cpSync(from, path.join(outDir, dir), { recursive: true, filter: (src) => !src.endsWith('.ts') || src.endsWith('.d.ts') });
+  // Sources are compiled, and a package's own tests are not shipped.
+  const shipped = (src) => (!src.endsWith('.ts') || src.endsWith('.d.ts')) && !/(^|[/\\])test([/\\]|$)/.test(path.relative(from, src));
+  if (existsSync(from)) cpSync(from, path.join(outDir, dir), { recursive: true, filter: shipped });
 }
 run([path.join(outDir, 'scripts', 'build-workflow-bundle.js')]);
 console.log(`build: ${path.relative(root, outDir) || '.'}/ is ready (npm run start:prod runs it)`);

@@ -62,7 +62,7 @@ describe('production build (dist/, plain node)', () => {
     }
     expect(existsSync(path.join(OUT, 'prisma', 'migrations'))).toBe(true);
     // Nothing of the test tree or the development launcher is shipped.
-    for (const file of ['test', 'bench', 'dev', 'scripts/start.js'])
+    for (const file of ['test', 'bench', 'dev', 'scripts/start.js', 'packages/mattermost_failure_alerts/test'])
       expect({ file, exists: existsSync(path.join(OUT, file)) }).toEqual({ file, exists: false });
   });
 
