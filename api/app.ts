@@ -28,6 +28,7 @@ import { executionsRouter } from './routes/executions';
 import { healthRouter } from './routes/health';
 import { installationLlmRouter } from './routes/installation-llm';
 import { installationsRouter } from './routes/installations';
+import { integrationsRouter } from './routes/integrations';
 import { llmIntegrationRouter } from './routes/llm-integration';
 import { digestMessagesRouter } from './routes/digest-messages';
 import { digestPreviewRouter } from './routes/digest-preview';
@@ -101,6 +102,7 @@ export function createApp(input: AppDeps): Express {
   const tenantScoped = express.Router({ mergeParams: true });
   tenantScoped.use(resolveTenant(deps.db));
   tenantScoped.use('/api-tokens', apiTokensRouter(deps));
+  tenantScoped.use('/integrations', integrationsRouter(deps));
   tenantScoped.use('/installations', installationsRouter(deps));
   tenantScoped.use('/installations', digestPreviewRouter(deps));
   tenantScoped.use('/installations', installationLlmRouter(deps));

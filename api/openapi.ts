@@ -87,6 +87,15 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: 'get', path: `${T}/api-tokens`, operationId: 'listApiTokens', summary: 'API tokens (never the token or its hash)', tag: 'api-tokens', access: 'tenant-admin', responses: { 200: { description: 'Tokens.', schema: 'ApiTokenList' }, ...tenantWrite } },
   { method: 'delete', path: `${T}/api-tokens/{id}`, operationId: 'revokeApiToken', summary: 'Revoke an API token', tag: 'api-tokens', access: 'tenant-admin', responses: { 200: { description: 'Revoked (idempotent).', schema: 'ApiToken' }, ...tenantWrite } },
 
+  // The tenant's integrations (one Mattermost workspace per tenant)
+  { method: 'get', path: `${T}/integrations/mattermost`, operationId: 'getTenantMattermost', summary: "The tenant's Mattermost connection and the installations bound to it", tag: 'installations', access: 'tenant', responses: { 200: { description: 'The connection (masked) or null, and each installation that needs Mattermost with its channel and binding.', schema: 'TenantIntegration' }, ...tenantRead } },
+  {
+    method: 'put', path: `${T}/integrations/mattermost`, operationId: 'connectTenantMattermost', summary: 'Connect (or reconnect) Mattermost once for the tenant', tag: 'installations', access: 'tenant-admin', body: ZConnectCredentialBody,
+    description: 'Verified, then encrypted. Installations that need Mattermost and have no working connection bind to it, each with its own channel.',
+    responses: { 200: { description: 'The connection and bindings.', schema: 'TenantIntegration' }, ...tenantWrite, 422: err('Mattermost did not accept the connection (CREDENTIAL_REJECTED).') },
+  },
+  { method: 'delete', path: `${T}/integrations/mattermost`, operationId: 'disconnectTenantMattermost', summary: "Revoke the tenant's Mattermost connection (the secret is destroyed)", tag: 'installations', access: 'tenant-admin', responses: { 204: { description: 'Revoked.', schema: null }, ...tenantWrite } },
+
   // Installations
   {
     method: 'post', path: `${T}/installations`, operationId: 'installPackage', summary: 'Install a package (package.install directive)', tag: 'installations', access: 'tenant-admin', body: ZInstallBody,

@@ -146,6 +146,12 @@ export const ZRunAccepted = z.strictObject({ execution: ZExecution, run_quota: Z
 export const ZDirectiveAccepted = z.strictObject({ created: z.boolean(), installation: ZInstallation, directive: ZDirective });
 
 export const ZCredentialState = z.strictObject({ credential: ZCredential.nullable() });
+export const ZTenantIntegration = z.strictObject({
+  connection: ZCredential.nullable().describe("The tenant's Mattermost connection (masked metadata only)."),
+  bindings: z.array(z.strictObject({ installation_id: z.uuid(), package_slug: z.string(), channel: z.string().nullable(), bound_to: z.enum(['tenant', 'own', 'none']) })),
+  bound_now: z.array(z.uuid()).optional().describe('Installations bound by this request.'),
+  reconnect: z.boolean().optional(),
+});
 export const ZCredentialConnected = z.strictObject({ credential: ZCredential, schedule: ZSchedule, apply_state: ZApplyState });
 export const ZConfigUpdated = z.strictObject({ installation: ZInstallation, schedule: ZSchedule, apply_state: ZApplyState });
 export const ZScheduleState = z.strictObject({ schedule: ZSchedule, apply_state: ZApplyState });
@@ -298,6 +304,7 @@ export const RESPONSE_SCHEMAS = {
   SignalList: ZSignalList,
   Credential: ZCredential,
   CredentialState: ZCredentialState,
+  TenantIntegration: ZTenantIntegration,
   CredentialConnected: ZCredentialConnected,
   ConfigUpdated: ZConfigUpdated,
   ScheduleState: ZScheduleState,

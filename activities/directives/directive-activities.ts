@@ -107,7 +107,17 @@ export function createDirectiveActivities(deps: ActivityDeps) {
         update: { name: t.name, definition },
       });
     }
-    await tx.installation.update({ where: { id: installationId }, data: { config: toJsonConfig(config), packageVersion: version.version } });
+    // A package that needs Mattermost binds to the tenant's connection when it has none of its own.
+    let credentialId = installation.credentialId;
+    if (!credentialId && version.requiredIntegrations.some((i) => i.provider === 'mattermost')) {
+      const link = await tx.tenantIntegration.findUnique({ where: { tenantId_provider: { tenantId: ref.tenantId, provider: 'mattermost' } } });
+      const connection = link ? await tx.integrationCredential.findUnique({ where: { id: link.credentialId }, select: { id: true, status: true } }) : null;
+      if (connection && connection.status === 'connected') {
+        credentialId = connection.id;
+        if ('mattermost_credential_id' in version.configSchema.shape) config = { ...config, mattermost_credential_id: credentialId };
+      }
+    }
+    await tx.installation.update({ where: { id: installationId }, data: { config: toJsonConfig(config), packageVersion: version.version, credentialId } });
     return config;
   }
 

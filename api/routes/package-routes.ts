@@ -3,7 +3,6 @@
 // both offer e.g. PUT /config, and the core names none of them.
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
-import { AppError } from '../../lib/errors/app-error';
 import type { PackageModule } from '../../packages/module';
 import type { ComposedAppDeps } from '../app';
 import { tenantOf } from '../middleware/auth';
@@ -20,8 +19,8 @@ export function packageInstallationRoutes(deps: ComposedAppDeps, modules: readon
       const id = parseInput(ZIdParam, req.params.id, 'installation id');
       const tenant = tenantOf(res);
       const found = await withTenant(deps.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id }, select: { packageSlug: true } }));
-      if (!found) throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
-      next(found.packageSlug === slug ? undefined : 'router');
+      // Not found: let the routes answer as they would (role check first, then their own 404).
+      next(!found || found.packageSlug === slug ? undefined : 'router');
     });
     scoped.use(module.routes(deps));
     router.use('/:id', scoped);

@@ -32,7 +32,7 @@ export type ConnectInput =
   | { kind: 'pat'; base_url: string; token: string; team?: string | null };
 
 /** Prisma's Bytes fields want a Uint8Array over a plain ArrayBuffer. */
-function bytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
+export function bytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
   return new Uint8Array(buffer);
 }
 
@@ -51,7 +51,8 @@ function rejected(err: unknown): AppError {
   return new AppError('CREDENTIAL_REJECTED', 'The connection could not be verified.', { details: { kind: 'unknown', hint: failureHint('unknown') } });
 }
 
-async function verify(deps: CredentialDeps, secret: TCredentialSecret, input: ConnectInput, channel: string | null): Promise<Record<string, string | null>> {
+/** Verifies a secret with Mattermost (webhook: test post or dry run; token: /users/me and the channel, if any). */
+export async function verifyConnection(deps: CredentialDeps, secret: TCredentialSecret, input: ConnectInput, channel: string | null): Promise<Record<string, string | null>> {
   try {
     if (secret.kind === 'webhook') {
       assertWebhookUrlShape(secret.webhook_url);
@@ -92,7 +93,7 @@ export async function connectCredential(
   const channel = input.channel !== undefined ? input.channel : storedDigestConfig(installation.config).channel;
   // Unverified, the typed secret is known only while verifying it (its echo in Mattermost's or
   // the guard's error is scrubbed); it joins the request's scope only once Mattermost accepted it.
-  const verification = await runWithSecretScope(() => verify(deps, secret, connect, channel), secretValues(secret));
+  const verification = await runWithSecretScope(() => verifyConnection(deps, secret, connect, channel), secretValues(secret));
   rememberSecrets(secretValues(secret));
 
   return withTenant(deps.db, tenantId, async (tx) => {

@@ -70,6 +70,8 @@ describe('role table: every state-changing tenant route × every kind of caller'
 
   const routes: RouteCase[] = [
     { name: 'POST installations (install)', source: 'installations.ts POST /', method: 'post', path: () => '/installations', body: { package_slug: DIGEST_PACKAGE_SLUG } },
+    { name: 'PUT integrations/mattermost (connect)', source: 'integrations.ts PUT /mattermost', method: 'put', path: () => '/integrations/mattermost', body: { kind: 'carrier-pigeon' } },
+    { name: 'DELETE integrations/mattermost', source: 'integrations.ts DELETE /mattermost', method: 'delete', path: () => '/integrations/mattermost' },
     { name: 'POST installations/:id/upgrade', source: 'installations.ts POST /:id/upgrade', method: 'post', path: () => `/installations/${installedId}/upgrade`, body: { version: '9.9.9' } },
     { name: 'DELETE installations/:id (uninstall)', source: 'installations.ts DELETE /:id', method: 'delete', path: () => `/installations/${installedId}`, allowedStatus: 202 },
     { name: 'POST api-tokens', source: 'api-tokens.ts POST /', method: 'post', path: () => '/api-tokens', body: { name: 'ci', role: 'member' }, allowedStatus: 201 },

@@ -24,6 +24,7 @@ function rowsFor(tenantId: string) {
     outbound_messages: { id: randomUUID(), tenant_id: tenantId, provider: 'mattermost', destination: 'd', dedupe_key: randomUUID(), content_hash: 'h', updated_at: new Date() },
     digest_messages: { id: randomUUID(), tenant_id: tenantId, execution_id: executionId, installation_id: installationId, correlation_id: 'c', text: 't', full_text: 't', truncated: false, line_count: 1, content_hash: 'h' },
     llm_summaries: { id: randomUUID(), tenant_id: tenantId, installation_id: installationId, execution_id: executionId, dedupe_key: randomUUID(), status: 'done', outcome: 'ok', cost_usd: 0.001 },
+    tenant_integrations: { id: randomUUID(), tenant_id: tenantId, provider: 'mattermost', credential_id: randomUUID(), updated_at: new Date() },
   } as const;
 }
 
