@@ -158,8 +158,8 @@ export function createDirectiveActivities(deps: ActivityDeps) {
       });
     },
 
-    // Uninstall disconnects Mattermost: the credential belongs to this installation alone, so its
-    // secret is destroyed (the row says "disconnected at uninstall by <actor>"). A reinstall
+    // Uninstall disconnects Mattermost: a credential of this installation alone has its
+    // secret destroyed (a tenant-level connection is only unbound) (the row says "disconnected at uninstall by <actor>"). A reinstall
     // starts unconnected and says so, rather than reviving a stored secret.
     async removeInstallationResources(ref: DirectiveRef): Promise<void> {
       const d = await withTenant(db, ref.tenantId, (tx) => loadDirective(tx, ref.directiveId));
@@ -167,6 +167,12 @@ export function createDirectiveActivities(deps: ActivityDeps) {
       await withTenant(db, ref.tenantId, async (tx) => {
         const installation = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
         if (!installation.credentialId) return;
+        // The tenant's shared connection is not this installation's to destroy: it only unbinds.
+        const shared = await tx.tenantIntegration.findFirst({ where: { credentialId: installation.credentialId } });
+        if (shared) {
+          await tx.installation.update({ where: { id: installationId }, data: { credentialId: null } });
+          return;
+        }
         await changeInstallation(tx, { tenantId: ref.tenantId, installationId, actor: actorOf(d), change: 'credential.disconnected', details: { reason: 'uninstalled', directive_id: d.id } }, async () => {
           await revokeCredential(tx, { tenantId: ref.tenantId, credentialId: installation.credentialId!, reason: 'uninstalled', userId: d.actorUserId, correlationId: d.correlationId });
         });

@@ -39,8 +39,8 @@ export function integrationsRouter(deps: ComposedAppDeps): Router {
     const body = parseInput(ZConnectCredentialBody, req.body ?? {}, 'connection');
     const tenant = tenantOf(res);
     const result = await connectTenantMattermost(deps, { tenantId: tenant.id, connect: body });
-    // Bound installations may now run on a schedule (the digest): bring their resources in line.
-    for (const id of result.bound) await deps.schedules.sync({ tenantId: tenant.id, installationId: id }).catch(() => null);
+    // Bound installations may now run on a schedule (the digest): apply their state now (the reconciler retries).
+    for (const id of result.bound) await deps.schedules.reconcile({ tenantId: tenant.id, installationId: id }).catch(() => null);
     res.json({ ...(await state(tenant.id)), bound_now: result.bound, reconnect: result.reconnect });
   });
 

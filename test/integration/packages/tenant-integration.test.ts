@@ -56,7 +56,10 @@ describe('tenant-level Mattermost connection', () => {
     const gone = await request(s.app).delete(`/api/tenants/${tenant.slug}/installations/${alerts.id}`).set(auth(tenant));
     expect(gone.status).toBe(202);
     await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: alerts.id } })))?.status === 'uninstalled');
-    await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.update({ where: { id: alerts.id }, data: { credentialId: null } }));
+    // Uninstalling one package unbinds it; the tenant's connection stays for the others.
+    const afterUninstall = await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: alerts.id } }));
+    expect(afterUninstall.credentialId).toBeNull();
+    expect((await withTenant(s.handle.db, tenant.id, (tx) => tx.integrationCredential.findUniqueOrThrow({ where: { id: res.body.connection.id } }))).status).toBe('connected');
     const reinstalled = await install(tenant, 'mattermost_failure_alerts', { channel: 'ops', window_minutes: 3 });
     expect(reinstalled.credentialId).toBe(res.body.connection.id);
     expect(reinstalled.config).toMatchObject({ channel: 'ops', mattermost_credential_id: res.body.connection.id });
