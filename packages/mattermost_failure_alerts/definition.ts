@@ -42,5 +42,5 @@ export const failureAlertsDefinition: PackageDefinition = {
       }
     },
   },
-  uiSection: '/assets/packages/mattermost_failure_alerts/section.js',
+  // No UI section yet: the installation page is still the digest's (configure through the API).
 };
