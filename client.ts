@@ -12,7 +12,10 @@ import { TEMPORAL_CALL_DEADLINE_MS } from './lib/runtime/digest-runtime';
 export type { TemporalHandle, TemporalSettings } from './lib/temporal/temporal-handle';
 export type { DirectiveStart } from './lib/directives/directive-starter';
 
-export async function connectTemporal(settings: TemporalSettings & { TEMPORAL_ADDRESS: string }, options: { connectTimeoutMs?: number } = {}): Promise<TemporalHandle> {
+export async function connectTemporal(
+  settings: TemporalSettings & { TEMPORAL_ADDRESS: string },
+  options: { connectTimeoutMs?: number } = {},
+): Promise<TemporalHandle> {
   const connection = await Connection.connect({
     address: settings.TEMPORAL_ADDRESS,
     tls: settings.TEMPORAL_TLS || undefined,

@@ -51,13 +51,17 @@ export async function loadWorkflowBundle(): Promise<WorkflowBundleOption> {
 }
 
 const quietBundlerLogger = {
-  log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
-  warn: (m: string) => console.warn(m), error: (m: string) => console.error(m),
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
 };
 
 /** Every package's own activities (PackageModule.createActivities), merged after the core's. */
 export function packageActivities(deps: ActivityDeps): Record<string, unknown> {
-  return Object.assign({}, ...(deps.packages ?? PACKAGE_MODULES).map((m) => m.createActivities?.(deps) ?? {}));
+  return Object.assign({}, ...(deps.packages ?? PACKAGE_MODULES).map((m) => m.createActivities?.(deps) ?? {})) as Record<string, unknown>;
 }
 
 export async function buildWorker(options: {
@@ -96,7 +100,11 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
   let metricsServer: MetricsServer | null = null;
   const dbHandle = createDb({ url: config.DATABASE_URL });
   const temporal = await connectTemporal(config);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, tls: config.TEMPORAL_TLS || undefined, apiKey: config.TEMPORAL_API_KEY });
+  const connection = await NativeConnection.connect({
+    address: config.TEMPORAL_ADDRESS,
+    tls: config.TEMPORAL_TLS || undefined,
+    apiKey: config.TEMPORAL_API_KEY,
+  });
   const starter = { start: (d: Parameters<typeof startDirectiveWorkflow>[1]) => startDirectiveWorkflow(temporal, d) };
   let reconcileTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
@@ -112,17 +120,22 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
         keyring: keyringFromConfig(config),
         mattermost: mattermostFromConfig(config),
         llm: platformLlmFromConfig(config),
-        schedules: scheduleControl(dbHandle.db, async () => temporal),
+        schedules: scheduleControl(dbHandle.db, () => Promise.resolve(temporal)),
         publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
         staleClaimMs: config.DIGEST_STALE_CLAIM_MS,
-        packageSignaller: packageWorkflowSignaller(async () => temporal),
+        packageSignaller: packageWorkflowSignaller(() => Promise.resolve(temporal)),
       },
       workflowBundle: await loadWorkflowBundle(),
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     });
     if (config.WORKER_METRICS_PORT > 0) {
-      metricsServer = await startMetricsServer({ host: config.HOST, port: config.WORKER_METRICS_PORT, logger, extra: runtime.sdkMetricsUrl ? [remoteMetrics(runtime.sdkMetricsUrl)] : [] });
+      metricsServer = await startMetricsServer({
+        host: config.HOST,
+        port: config.WORKER_METRICS_PORT,
+        logger,
+        extra: runtime.sdkMetricsUrl ? [remoteMetrics(runtime.sdkMetricsUrl)] : [],
+      });
       if (metricsServer) logger.info({ url: metricsServer.url }, 'worker metrics');
     }
     await ensureSignalRetentionSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE, retentionDays: config.SIGNAL_RETENTION_DAYS }).then(
@@ -132,14 +145,17 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
     const reconcile = () =>
       reconcileRequestedDirectives({ db: dbHandle.db, starter, logger }).catch((err) => logger.warn({ err: String(err) }, 'reconcile failed'));
     await reconcile();
-    reconcileTimer = setInterval(reconcile, 30_000);
+    reconcileTimer = setInterval(() => void reconcile(), 30_000);
     // Installations whose desired state Temporal does not reflect yet (saved while it was down).
-    installationReconciler = startInstallationReconciler({ db: dbHandle.db, logger, getTemporal: () => Promise.resolve(temporal) }, config.INSTALLATION_RECONCILE_INTERVAL_MS);
+    installationReconciler = startInstallationReconciler(
+      { db: dbHandle.db, logger, getTemporal: () => Promise.resolve(temporal) },
+      config.INSTALLATION_RECONCILE_INTERVAL_MS,
+    );
     if (config.WORKER_HEARTBEAT_FILE) {
       const file = config.WORKER_HEARTBEAT_FILE;
       const beat = () => writeFile(file, new Date().toISOString()).catch(() => undefined);
       await beat();
-      heartbeatTimer = setInterval(beat, 10_000);
+      heartbeatTimer = setInterval(() => void beat(), 10_000);
     }
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
     // The SDK's Runtime shuts the worker down on SIGINT/SIGTERM; run() resolves when it has.

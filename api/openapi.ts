@@ -32,14 +32,19 @@ export interface ApiOperation {
   responses: Record<number, { description: string; schema: ResponseSchemaName | null; headers?: Record<string, string> }>;
 }
 
-const ZTenantSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('The tenant (organisation) slug, e.g. "demo".');
+const ZTenantSlug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+  .describe('The tenant (organisation) slug, e.g. "demo".');
 const ZPackageSlug = z.string().min(1).max(64).describe('Package slug, e.g. "mattermost_daily_ops_digest".');
 
 const PATH_PARAMS: Record<string, z.ZodType> = {
   tenant: ZTenantSlug,
   id: ZIdParam,
   slug: ZPackageSlug,
-  correlationId: ZTimelineParam.describe('A correlation id (URL-encoded): an install directive’s, a digest run’s, a credential’s, or a reporting system’s own.'),
+  correlationId: ZTimelineParam.describe(
+    'A correlation id (URL-encoded): an install directive’s, a digest run’s, a credential’s, or a reporting system’s own.',
+  ),
 };
 
 const err = (description: string) => ({ description, schema: 'Error' as const });
@@ -47,7 +52,12 @@ const E400 = { 400: err('The input is invalid (VALIDATION_FAILED, with one entry
 const E401 = { 401: err('Not signed in, and no valid bearer token (UNAUTHENTICATED).') };
 const E403 = { 403: err('The role may not do this (FORBIDDEN), or a cookie request failed the CSRF checks (CSRF_FAILED).') };
 const E404 = { 404: err('No such resource in a tenant you can access (another tenant’s path is 404, never 403).') };
-const E429 = { 429: { ...err('Run now is limited per tenant per hour (RATE_LIMITED); see Retry-After.'), headers: { 'Retry-After': 'Seconds until a run is allowed again.' } } };
+const E429 = {
+  429: {
+    ...err('Run now is limited per tenant per hour (RATE_LIMITED); see Retry-After.'),
+    headers: { 'Retry-After': 'Seconds until a run is allowed again.' },
+  },
+};
 const tenantRead = { ...E400, ...E401, ...E404 };
 const tenantWrite = { ...E400, ...E401, ...E403, ...E404 };
 
@@ -56,121 +66,498 @@ const INST = `${T}/installations/{id}`;
 
 export const API_OPERATIONS: ApiOperation[] = [
   // Health (outside /api, JSON too)
-  { method: 'get', path: '/healthz', operationId: 'liveness', summary: 'Liveness', tag: 'health', access: 'public', responses: { 200: { description: 'The process is up.', schema: 'Liveness' } } },
   {
-    method: 'get', path: '/readyz', operationId: 'readiness', summary: 'Readiness: database, migrations, Temporal', tag: 'health', access: 'public',
+    method: 'get',
+    path: '/healthz',
+    operationId: 'liveness',
+    summary: 'Liveness',
+    tag: 'health',
+    access: 'public',
+    responses: { 200: { description: 'The process is up.', schema: 'Liveness' } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readiness',
+    summary: 'Readiness: database, migrations, Temporal',
+    tag: 'health',
+    access: 'public',
     responses: { 200: { description: 'Ready.', schema: 'Readiness' }, 503: { description: 'Not ready; each check says why.', schema: 'Readiness' } },
   },
-  { method: 'get', path: '/api/openapi.json', operationId: 'openapi', summary: 'This document', tag: 'meta', access: 'public', responses: { 200: { description: 'OpenAPI 3.1 document.', schema: null } } },
   {
-    method: 'get', path: '/metrics', operationId: 'metrics', summary: 'Prometheus metrics of the API process', tag: 'meta', access: 'public',
-    description: 'Prometheus text format: fleetprompt_* counters and histograms (see the README, Operations) and Node process metrics. No tenant or id in any label.',
+    method: 'get',
+    path: '/api/openapi.json',
+    operationId: 'openapi',
+    summary: 'This document',
+    tag: 'meta',
+    access: 'public',
+    responses: { 200: { description: 'OpenAPI 3.1 document.', schema: null } },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics of the API process',
+    tag: 'meta',
+    access: 'public',
+    description:
+      'Prometheus text format: fleetprompt_* counters and histograms (see the README, Operations) and Node process metrics. No tenant or id in any label.',
     responses: { 200: { description: 'text/plain; version=0.0.4', schema: null } },
   },
 
   // Sign-in
   {
-    method: 'post', path: '/api/auth/login', operationId: 'login', summary: 'Sign in (browser session)', tag: 'auth', access: 'public', body: ZLoginBody,
+    method: 'post',
+    path: '/api/auth/login',
+    operationId: 'login',
+    summary: 'Sign in (browser session)',
+    tag: 'auth',
+    access: 'public',
+    body: ZLoginBody,
     description: 'Sets the HttpOnly fp_session cookie and returns the CSRF token to send as x-csrf-token on state-changing requests. Same-origin only.',
-    responses: { 200: { description: 'Signed in.', schema: 'Session' }, ...E400, 401: err('Wrong email or password (INVALID_CREDENTIALS).'), 429: err('Too many failed attempts (RATE_LIMITED).') },
+    responses: {
+      200: { description: 'Signed in.', schema: 'Session' },
+      ...E400,
+      401: err('Wrong email or password (INVALID_CREDENTIALS).'),
+      429: err('Too many failed attempts (RATE_LIMITED).'),
+    },
   },
-  { method: 'get', path: '/api/auth/session', operationId: 'getSession', summary: 'The current session', tag: 'auth', access: 'signed-in', responses: { 200: { description: 'Signed in.', schema: 'Session' }, ...E401 } },
-  { method: 'post', path: '/api/auth/logout', operationId: 'logout', summary: 'Sign out', tag: 'auth', access: 'public', responses: { 204: { description: 'Signed out (also when no session).', schema: null }, ...E403 } },
+  {
+    method: 'get',
+    path: '/api/auth/session',
+    operationId: 'getSession',
+    summary: 'The current session',
+    tag: 'auth',
+    access: 'signed-in',
+    responses: { 200: { description: 'Signed in.', schema: 'Session' }, ...E401 },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    operationId: 'logout',
+    summary: 'Sign out',
+    tag: 'auth',
+    access: 'public',
+    responses: { 204: { description: 'Signed out (also when no session).', schema: null }, ...E403 },
+  },
 
   // Registry
-  { method: 'get', path: '/api/packages', operationId: 'listPackages', summary: 'The package registry', tag: 'packages', access: 'public', responses: { 200: { description: 'Every package version.', schema: 'PackageList' } } },
-  { method: 'get', path: '/api/packages/{slug}', operationId: 'getPackage', summary: 'A package (latest version) and its versions', tag: 'packages', access: 'public', responses: { 200: { description: 'The package.', schema: 'PackageDetail' }, 404: err('No such package (PACKAGE_NOT_FOUND).') } },
-  { method: 'get', path: '/api/packages/{slug}/example-digest', operationId: 'getExampleDigest', summary: 'An example of what the package posts (the digest package only)', tag: 'packages', access: 'public', responses: { 200: { description: 'The example digest.', schema: 'ExampleDigest' }, 404: err('No such package, or it has no example (PACKAGE_NOT_FOUND).') } },
+  {
+    method: 'get',
+    path: '/api/packages',
+    operationId: 'listPackages',
+    summary: 'The package registry',
+    tag: 'packages',
+    access: 'public',
+    responses: { 200: { description: 'Every package version.', schema: 'PackageList' } },
+  },
+  {
+    method: 'get',
+    path: '/api/packages/{slug}',
+    operationId: 'getPackage',
+    summary: 'A package (latest version) and its versions',
+    tag: 'packages',
+    access: 'public',
+    responses: { 200: { description: 'The package.', schema: 'PackageDetail' }, 404: err('No such package (PACKAGE_NOT_FOUND).') },
+  },
+  {
+    method: 'get',
+    path: '/api/packages/{slug}/example-digest',
+    operationId: 'getExampleDigest',
+    summary: 'An example of what the package posts (the digest package only)',
+    tag: 'packages',
+    access: 'public',
+    responses: { 200: { description: 'The example digest.', schema: 'ExampleDigest' }, 404: err('No such package, or it has no example (PACKAGE_NOT_FOUND).') },
+  },
 
   // API tokens
-  { method: 'post', path: `${T}/api-tokens`, operationId: 'createApiToken', summary: 'Create an API token (shown once)', tag: 'api-tokens', access: 'tenant-admin', body: ZCreateApiTokenBody, responses: { 201: { description: 'Created.', schema: 'ApiTokenCreated' }, ...tenantWrite } },
-  { method: 'get', path: `${T}/api-tokens`, operationId: 'listApiTokens', summary: 'API tokens (never the token or its hash)', tag: 'api-tokens', access: 'tenant-admin', responses: { 200: { description: 'Tokens.', schema: 'ApiTokenList' }, ...tenantWrite } },
-  { method: 'delete', path: `${T}/api-tokens/{id}`, operationId: 'revokeApiToken', summary: 'Revoke an API token', tag: 'api-tokens', access: 'tenant-admin', responses: { 200: { description: 'Revoked (idempotent).', schema: 'ApiToken' }, ...tenantWrite } },
+  {
+    method: 'post',
+    path: `${T}/api-tokens`,
+    operationId: 'createApiToken',
+    summary: 'Create an API token (shown once)',
+    tag: 'api-tokens',
+    access: 'tenant-admin',
+    body: ZCreateApiTokenBody,
+    responses: { 201: { description: 'Created.', schema: 'ApiTokenCreated' }, ...tenantWrite },
+  },
+  {
+    method: 'get',
+    path: `${T}/api-tokens`,
+    operationId: 'listApiTokens',
+    summary: 'API tokens (never the token or its hash)',
+    tag: 'api-tokens',
+    access: 'tenant-admin',
+    responses: { 200: { description: 'Tokens.', schema: 'ApiTokenList' }, ...tenantWrite },
+  },
+  {
+    method: 'delete',
+    path: `${T}/api-tokens/{id}`,
+    operationId: 'revokeApiToken',
+    summary: 'Revoke an API token',
+    tag: 'api-tokens',
+    access: 'tenant-admin',
+    responses: { 200: { description: 'Revoked (idempotent).', schema: 'ApiToken' }, ...tenantWrite },
+  },
 
   // The tenant's integrations (one Mattermost workspace per tenant)
-  { method: 'get', path: `${T}/integrations/mattermost`, operationId: 'getTenantMattermost', summary: "The tenant's Mattermost connection and the installations bound to it", tag: 'installations', access: 'tenant', responses: { 200: { description: 'The connection (masked) or null, and each installation that needs Mattermost with its channel and binding.', schema: 'TenantIntegration' }, ...tenantRead } },
   {
-    method: 'put', path: `${T}/integrations/mattermost`, operationId: 'connectTenantMattermost', summary: 'Connect (or reconnect) Mattermost once for the tenant', tag: 'installations', access: 'tenant-admin', body: ZConnectCredentialBody,
-    description: 'Verified, then encrypted. Installations that need Mattermost and have no working connection bind to it, each with its own channel.',
-    responses: { 200: { description: 'The connection and bindings.', schema: 'TenantIntegration' }, ...tenantWrite, 422: err('Mattermost did not accept the connection (CREDENTIAL_REJECTED).') },
+    method: 'get',
+    path: `${T}/integrations/mattermost`,
+    operationId: 'getTenantMattermost',
+    summary: "The tenant's Mattermost connection and the installations bound to it",
+    tag: 'installations',
+    access: 'tenant',
+    responses: {
+      200: {
+        description: 'The connection (masked) or null, and each installation that needs Mattermost with its channel and binding.',
+        schema: 'TenantIntegration',
+      },
+      ...tenantRead,
+    },
   },
-  { method: 'delete', path: `${T}/integrations/mattermost`, operationId: 'disconnectTenantMattermost', summary: "Revoke the tenant's Mattermost connection (the secret is destroyed)", tag: 'installations', access: 'tenant-admin', responses: { 204: { description: 'Revoked.', schema: null }, ...tenantWrite } },
+  {
+    method: 'put',
+    path: `${T}/integrations/mattermost`,
+    operationId: 'connectTenantMattermost',
+    summary: 'Connect (or reconnect) Mattermost once for the tenant',
+    tag: 'installations',
+    access: 'tenant-admin',
+    body: ZConnectCredentialBody,
+    description: 'Verified, then encrypted. Installations that need Mattermost and have no working connection bind to it, each with its own channel.',
+    responses: {
+      200: { description: 'The connection and bindings.', schema: 'TenantIntegration' },
+      ...tenantWrite,
+      422: err('Mattermost did not accept the connection (CREDENTIAL_REJECTED).'),
+    },
+  },
+  {
+    method: 'delete',
+    path: `${T}/integrations/mattermost`,
+    operationId: 'disconnectTenantMattermost',
+    summary: "Revoke the tenant's Mattermost connection (the secret is destroyed)",
+    tag: 'installations',
+    access: 'tenant-admin',
+    responses: { 204: { description: 'Revoked.', schema: null }, ...tenantWrite },
+  },
 
   // Installations
   {
-    method: 'post', path: `${T}/installations`, operationId: 'installPackage', summary: 'Install a package (package.install directive)', tag: 'installations', access: 'tenant-admin', body: ZInstallBody,
+    method: 'post',
+    path: `${T}/installations`,
+    operationId: 'installPackage',
+    summary: 'Install a package (package.install directive)',
+    tag: 'installations',
+    access: 'tenant-admin',
+    body: ZInstallBody,
     description: 'Idempotent: the same package, version and config give the same directive and installation (a double click installs once).',
-    responses: { 202: { description: 'Accepted; poll the installation.', schema: 'DirectiveAccepted', headers: { Location: 'The installation.' } }, ...tenantWrite, 409: err('Installed with another version or config (INSTALLATION_EXISTS).') },
+    responses: {
+      202: { description: 'Accepted; poll the installation.', schema: 'DirectiveAccepted', headers: { Location: 'The installation.' } },
+      ...tenantWrite,
+      409: err('Installed with another version or config (INSTALLATION_EXISTS).'),
+    },
   },
-  { method: 'get', path: `${T}/installations`, operationId: 'listInstallations', summary: 'Installations', tag: 'installations', access: 'tenant', responses: { 200: { description: 'Installations, newest first.', schema: 'InstallationList' }, ...tenantRead } },
-  { method: 'get', path: INST, operationId: 'getInstallation', summary: 'An installation', tag: 'installations', access: 'tenant', responses: { 200: { description: 'The installation.', schema: 'Installation' }, ...tenantRead } },
   {
-    method: 'post', path: `${INST}/upgrade`, operationId: 'upgradePackage', summary: 'Upgrade to another version (package.upgrade directive)', tag: 'installations', access: 'tenant-admin', body: ZUpgradeBody,
-    description: 'Migrates the config by the migration the package declares and re-provisions. Idempotency key dir:pkg_upgrade:{tenant}:{slug}:{from}:{to}: repeated requests give one directive. A downgrade is refused unless the package declares it.',
-    responses: { 202: { description: 'Accepted; poll the directive.', schema: 'DirectiveAccepted', headers: { Location: 'The directive.' } }, ...tenantWrite, 409: err('Not installed, already at that version, another upgrade in progress, or no declared path (INVALID_STATE).') },
+    method: 'get',
+    path: `${T}/installations`,
+    operationId: 'listInstallations',
+    summary: 'Installations',
+    tag: 'installations',
+    access: 'tenant',
+    responses: { 200: { description: 'Installations, newest first.', schema: 'InstallationList' }, ...tenantRead },
   },
-  { method: 'delete', path: INST, operationId: 'uninstallPackage', summary: 'Uninstall (package.uninstall directive)', tag: 'installations', access: 'tenant-admin', responses: { 202: { description: 'Accepted.', schema: 'DirectiveAccepted' }, ...tenantWrite } },
+  {
+    method: 'get',
+    path: INST,
+    operationId: 'getInstallation',
+    summary: 'An installation',
+    tag: 'installations',
+    access: 'tenant',
+    responses: { 200: { description: 'The installation.', schema: 'Installation' }, ...tenantRead },
+  },
+  {
+    method: 'post',
+    path: `${INST}/upgrade`,
+    operationId: 'upgradePackage',
+    summary: 'Upgrade to another version (package.upgrade directive)',
+    tag: 'installations',
+    access: 'tenant-admin',
+    body: ZUpgradeBody,
+    description:
+      'Migrates the config by the migration the package declares and re-provisions. Idempotency key dir:pkg_upgrade:{tenant}:{slug}:{from}:{to}: repeated requests give one directive. A downgrade is refused unless the package declares it.',
+    responses: {
+      202: { description: 'Accepted; poll the directive.', schema: 'DirectiveAccepted', headers: { Location: 'The directive.' } },
+      ...tenantWrite,
+      409: err('Not installed, already at that version, another upgrade in progress, or no declared path (INVALID_STATE).'),
+    },
+  },
+  {
+    method: 'delete',
+    path: INST,
+    operationId: 'uninstallPackage',
+    summary: 'Uninstall (package.uninstall directive)',
+    tag: 'installations',
+    access: 'tenant-admin',
+    responses: { 202: { description: 'Accepted.', schema: 'DirectiveAccepted' }, ...tenantWrite },
+  },
 
   // The digest installation
-  { method: 'get', path: `${INST}/credential`, operationId: 'getCredential', summary: 'The Mattermost connection (masked metadata only)', tag: 'digest', access: 'tenant', responses: { 200: { description: 'The connection, or null.', schema: 'CredentialState' }, ...tenantRead } },
   {
-    method: 'put', path: `${INST}/credential`, operationId: 'connectMattermost', summary: 'Connect or Reconnect Mattermost (webhook or personal access token)', tag: 'digest', access: 'tenant-admin', body: ZConnectCredentialBody,
-    description: 'Verifies the secret first (a test post, a dry run, or GET /users/me) and stores it encrypted. A secret that fails verification is not stored.',
-    responses: { 200: { description: 'Connected.', schema: 'CredentialConnected' }, ...tenantWrite, 422: err('Mattermost did not accept it (CREDENTIAL_REJECTED; details.kind and details.hint say why and what to do).') },
+    method: 'get',
+    path: `${INST}/credential`,
+    operationId: 'getCredential',
+    summary: 'The Mattermost connection (masked metadata only)',
+    tag: 'digest',
+    access: 'tenant',
+    responses: { 200: { description: 'The connection, or null.', schema: 'CredentialState' }, ...tenantRead },
   },
-  { method: 'delete', path: `${INST}/credential`, operationId: 'disconnectMattermost', summary: 'Disconnect Mattermost', tag: 'digest', access: 'tenant-admin', responses: { 204: { description: 'Disconnected.', schema: null }, ...tenantWrite } },
-  { method: 'put', path: `${INST}/config`, operationId: 'updateConfig', summary: 'Change channel, schedule, time zone, options, enabled', tag: 'digest', access: 'tenant-admin', body: ZConfigBody, responses: { 200: { description: 'Saved; the schedule follows.', schema: 'ConfigUpdated' }, ...tenantWrite, 409: err('Not installed yet (INVALID_STATE).') } },
-  { method: 'get', path: `${INST}/schedule`, operationId: 'getSchedule', summary: 'The digest schedule and its next runs', tag: 'digest', access: 'tenant', responses: { 200: { description: 'The schedule, or null.', schema: 'ScheduleState' }, ...tenantRead } },
   {
-    method: 'get', path: `${INST}/digest-preview`, operationId: 'getDigestPreview', summary: 'Replay: the digest of a past window, re-generated as a preview (never posted)', tag: 'digest', access: 'tenant',
+    method: 'put',
+    path: `${INST}/credential`,
+    operationId: 'connectMattermost',
+    summary: 'Connect or Reconnect Mattermost (webhook or personal access token)',
+    tag: 'digest',
+    access: 'tenant-admin',
+    body: ZConnectCredentialBody,
+    description:
+      'Verifies the secret first (a test post, a dry run, or GET /users/me) and stores it encrypted. A secret that fails verification is not stored.',
+    responses: {
+      200: { description: 'Connected.', schema: 'CredentialConnected' },
+      ...tenantWrite,
+      422: err('Mattermost did not accept it (CREDENTIAL_REJECTED; details.kind and details.hint say why and what to do).'),
+    },
+  },
+  {
+    method: 'delete',
+    path: `${INST}/credential`,
+    operationId: 'disconnectMattermost',
+    summary: 'Disconnect Mattermost',
+    tag: 'digest',
+    access: 'tenant-admin',
+    responses: { 204: { description: 'Disconnected.', schema: null }, ...tenantWrite },
+  },
+  {
+    method: 'put',
+    path: `${INST}/config`,
+    operationId: 'updateConfig',
+    summary: 'Change channel, schedule, time zone, options, enabled',
+    tag: 'digest',
+    access: 'tenant-admin',
+    body: ZConfigBody,
+    responses: {
+      200: { description: 'Saved; the schedule follows.', schema: 'ConfigUpdated' },
+      ...tenantWrite,
+      409: err('Not installed yet (INVALID_STATE).'),
+    },
+  },
+  {
+    method: 'get',
+    path: `${INST}/schedule`,
+    operationId: 'getSchedule',
+    summary: 'The digest schedule and its next runs',
+    tag: 'digest',
+    access: 'tenant',
+    responses: { 200: { description: 'The schedule, or null.', schema: 'ScheduleState' }, ...tenantRead },
+  },
+  {
+    method: 'get',
+    path: `${INST}/digest-preview`,
+    operationId: 'getDigestPreview',
+    summary: 'Replay: the digest of a past window, re-generated as a preview (never posted)',
+    tag: 'digest',
+    access: 'tenant',
     query: ZDigestPreviewQuery,
-    description: 'Window: local_date (a scheduled digest), execution_id (a past run), or window_end [+ window_start]; none = the latest scheduled window. Must lie inside signal retention (SIGNAL_RETENTION_DAYS). Writes nothing.',
+    description:
+      'Window: local_date (a scheduled digest), execution_id (a past run), or window_end [+ window_start]; none = the latest scheduled window. Must lie inside signal retention (SIGNAL_RETENTION_DAYS). Writes nothing.',
     responses: { 200: { description: 'The preview.', schema: 'DigestPreview' }, ...tenantRead },
   },
   {
-    method: 'post', path: `${INST}/digest-preview`, operationId: 'previewDigestSettings', summary: 'Preview: the digest with unsaved settings, exactly as a run would post it (never posted)', tag: 'digest', access: 'tenant',
+    method: 'post',
+    path: `${INST}/digest-preview`,
+    operationId: 'previewDigestSettings',
+    summary: 'Preview: the digest with unsaved settings, exactly as a run would post it (never posted)',
+    tag: 'digest',
+    access: 'tenant',
     body: ZDigestPreviewBody,
-    description: 'The same window choice as the replay, plus `config`: unsaved settings merged over the saved ones and validated like PUT /config (400 VALIDATION_FAILED with per-field details). With no window: the last 24 hours up to now, as Run now would post them. Writes nothing.',
+    description:
+      'The same window choice as the replay, plus `config`: unsaved settings merged over the saved ones and validated like PUT /config (400 VALIDATION_FAILED with per-field details). With no window: the last 24 hours up to now, as Run now would post them. Writes nothing.',
     responses: { 200: { description: 'The preview, with the sender overrides.', schema: 'DigestPreview' }, ...tenantWrite },
   },
-  { method: 'get', path: `${T}/integrations/llm`, operationId: 'getLlmConnection', summary: 'The tenant’s own LLM key for the digest summary (masked), or null', tag: 'digest', access: 'tenant', responses: { 200: { description: 'The connection, or null.', schema: 'CredentialState' }, ...tenantRead } },
   {
-    method: 'put', path: `${T}/integrations/llm`, operationId: 'connectLlm', summary: 'Connect or replace the tenant’s own OpenAI-compatible LLM key', tag: 'digest', access: 'tenant-admin', body: ZConnectLlmBody,
-    description: 'Checks the base URL with the outbound guard and the key with GET {base_url}/models (no tokens spent), then stores key and base URL encrypted. A refused key is not stored. Prices (USD per 1000 tokens) default to the platform’s for the model; a model without a price is never called.',
-    responses: { 200: { description: 'Connected.', schema: 'CredentialState' }, ...tenantWrite, 422: err('The provider did not accept it (CREDENTIAL_REJECTED; details.kind says why).') },
+    method: 'get',
+    path: `${T}/integrations/llm`,
+    operationId: 'getLlmConnection',
+    summary: 'The tenant’s own LLM key for the digest summary (masked), or null',
+    tag: 'digest',
+    access: 'tenant',
+    responses: { 200: { description: 'The connection, or null.', schema: 'CredentialState' }, ...tenantRead },
   },
-  { method: 'delete', path: `${T}/integrations/llm`, operationId: 'disconnectLlm', summary: 'Disconnect the tenant’s own LLM key (the secret is destroyed)', tag: 'digest', access: 'tenant-admin', responses: { 204: { description: 'Disconnected.', schema: null }, ...tenantWrite } },
-  { method: 'get', path: `${INST}/llm`, operationId: 'getLlmStatus', summary: 'The LLM summary: provider availability (or why not), model, spend against the monthly budget', tag: 'digest', access: 'tenant', responses: { 200: { description: 'Status.', schema: 'LlmStatus' }, ...tenantRead } },
-  { method: 'get', path: `${INST}/health`, operationId: 'getInstallationHealth', summary: 'Status, last error with its hint, last post, next runs, Run now quota', tag: 'digest', access: 'tenant', responses: { 200: { description: 'Health.', schema: 'InstallationHealth' }, ...tenantRead } },
   {
-    method: 'post', path: `${INST}/runs`, operationId: 'runNow', summary: 'Run now (limited per tenant per hour)', tag: 'digest', access: 'tenant-admin',
+    method: 'put',
+    path: `${T}/integrations/llm`,
+    operationId: 'connectLlm',
+    summary: 'Connect or replace the tenant’s own OpenAI-compatible LLM key',
+    tag: 'digest',
+    access: 'tenant-admin',
+    body: ZConnectLlmBody,
+    description:
+      'Checks the base URL with the outbound guard and the key with GET {base_url}/models (no tokens spent), then stores key and base URL encrypted. A refused key is not stored. Prices (USD per 1000 tokens) default to the platform’s for the model; a model without a price is never called.',
+    responses: {
+      200: { description: 'Connected.', schema: 'CredentialState' },
+      ...tenantWrite,
+      422: err('The provider did not accept it (CREDENTIAL_REJECTED; details.kind says why).'),
+    },
+  },
+  {
+    method: 'delete',
+    path: `${T}/integrations/llm`,
+    operationId: 'disconnectLlm',
+    summary: 'Disconnect the tenant’s own LLM key (the secret is destroyed)',
+    tag: 'digest',
+    access: 'tenant-admin',
+    responses: { 204: { description: 'Disconnected.', schema: null }, ...tenantWrite },
+  },
+  {
+    method: 'get',
+    path: `${INST}/llm`,
+    operationId: 'getLlmStatus',
+    summary: 'The LLM summary: provider availability (or why not), model, spend against the monthly budget',
+    tag: 'digest',
+    access: 'tenant',
+    responses: { 200: { description: 'Status.', schema: 'LlmStatus' }, ...tenantRead },
+  },
+  {
+    method: 'get',
+    path: `${INST}/health`,
+    operationId: 'getInstallationHealth',
+    summary: 'Status, last error with its hint, last post, next runs, Run now quota',
+    tag: 'digest',
+    access: 'tenant',
+    responses: { 200: { description: 'Health.', schema: 'InstallationHealth' }, ...tenantRead },
+  },
+  {
+    method: 'post',
+    path: `${INST}/runs`,
+    operationId: 'runNow',
+    summary: 'Run now (limited per tenant per hour)',
+    tag: 'digest',
+    access: 'tenant-admin',
     responses: { 202: { description: 'Started.', schema: 'RunAccepted' }, ...tenantWrite, ...E429, 422: err('Mattermost is not connected (NOT_CONFIGURED).') },
   },
 
   // Directives, executions
-  { method: 'get', path: `${T}/directives`, operationId: 'listDirectives', summary: 'Directive history', tag: 'history', access: 'tenant', query: ZDirectiveListQuery, responses: { 200: { description: 'Newest first.', schema: 'DirectiveList' }, ...tenantRead } },
-  { method: 'get', path: `${T}/directives/{id}`, operationId: 'getDirective', summary: 'A directive with its signals', tag: 'history', access: 'tenant', responses: { 200: { description: 'The directive.', schema: 'DirectiveDetail' }, ...tenantRead } },
-  { method: 'get', path: `${T}/executions`, operationId: 'listExecutions', summary: 'Digest runs', tag: 'history', access: 'tenant', query: ZExecutionListQuery, responses: { 200: { description: 'Newest first.', schema: 'ExecutionList' }, ...tenantRead } },
-  { method: 'get', path: `${T}/executions/{id}/message`, operationId: 'getRunMessage', summary: 'The digest message of a run: as posted, and the full digest', tag: 'history', access: 'tenant', responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead } },
-  { method: 'get', path: `${T}/digests`, operationId: 'findDigestMessage', summary: 'The latest digest message of a correlation id (what the truncation pointer opens)', tag: 'history', access: 'tenant', query: ZDigestMessageQuery, responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead } },
-  { method: 'get', path: `${T}/executions/{id}`, operationId: 'getExecution', summary: 'A run with its logs', tag: 'history', access: 'tenant', responses: { 200: { description: 'The run.', schema: 'ExecutionDetail' }, ...tenantRead } },
   {
-    method: 'post', path: `${T}/executions/{id}/retry`, operationId: 'retryRun', summary: 'Retry a failed run (never posts twice)', tag: 'history', access: 'tenant-admin',
-    responses: { 202: { description: 'Started.', schema: 'RunAccepted' }, ...tenantWrite, ...E429, 409: err('Only a failed run can be retried (INVALID_STATE).') },
+    method: 'get',
+    path: `${T}/directives`,
+    operationId: 'listDirectives',
+    summary: 'Directive history',
+    tag: 'history',
+    access: 'tenant',
+    query: ZDirectiveListQuery,
+    responses: { 200: { description: 'Newest first.', schema: 'DirectiveList' }, ...tenantRead },
+  },
+  {
+    method: 'get',
+    path: `${T}/directives/{id}`,
+    operationId: 'getDirective',
+    summary: 'A directive with its signals',
+    tag: 'history',
+    access: 'tenant',
+    responses: { 200: { description: 'The directive.', schema: 'DirectiveDetail' }, ...tenantRead },
+  },
+  {
+    method: 'get',
+    path: `${T}/executions`,
+    operationId: 'listExecutions',
+    summary: 'Digest runs',
+    tag: 'history',
+    access: 'tenant',
+    query: ZExecutionListQuery,
+    responses: { 200: { description: 'Newest first.', schema: 'ExecutionList' }, ...tenantRead },
+  },
+  {
+    method: 'get',
+    path: `${T}/executions/{id}/message`,
+    operationId: 'getRunMessage',
+    summary: 'The digest message of a run: as posted, and the full digest',
+    tag: 'history',
+    access: 'tenant',
+    responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead },
+  },
+  {
+    method: 'get',
+    path: `${T}/digests`,
+    operationId: 'findDigestMessage',
+    summary: 'The latest digest message of a correlation id (what the truncation pointer opens)',
+    tag: 'history',
+    access: 'tenant',
+    query: ZDigestMessageQuery,
+    responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead },
+  },
+  {
+    method: 'get',
+    path: `${T}/executions/{id}`,
+    operationId: 'getExecution',
+    summary: 'A run with its logs',
+    tag: 'history',
+    access: 'tenant',
+    responses: { 200: { description: 'The run.', schema: 'ExecutionDetail' }, ...tenantRead },
+  },
+  {
+    method: 'post',
+    path: `${T}/executions/{id}/retry`,
+    operationId: 'retryRun',
+    summary: 'Retry a failed run (never posts twice)',
+    tag: 'history',
+    access: 'tenant-admin',
+    responses: {
+      202: { description: 'Started.', schema: 'RunAccepted' },
+      ...tenantWrite,
+      ...E429,
+      409: err('Only a failed run can be retried (INVALID_STATE).'),
+    },
   },
 
   // Signals
   {
-    method: 'post', path: `${T}/signals`, operationId: 'ingestSignals', summary: `Report agent.execution.* and workflow.run.* signals (batch of up to ${MAX_INGEST_BATCH})`, tag: 'signals', access: 'tenant-admin', body: ZIngestBody,
+    method: 'post',
+    path: `${T}/signals`,
+    operationId: 'ingestSignals',
+    summary: `Report agent.execution.* and workflow.run.* signals (batch of up to ${MAX_INGEST_BATCH})`,
+    tag: 'signals',
+    access: 'tenant-admin',
+    body: ZIngestBody,
     description:
       'For a tenant’s own systems, with an owner or admin API token. All-or-nothing: one invalid signal refuses the batch (details name signals.<i>.<field>). ' +
       'Idempotent by dedupe_key: a key seen before counts as a duplicate. Stored with source "ingest:<source>" and dedupe key "ingest:<dedupe_key>". Body up to 1 MiB.',
     responses: { 200: { description: 'Stored.', schema: 'IngestResult' }, ...tenantWrite, 413: err('The body is over 1 MiB (PAYLOAD_TOO_LARGE).') },
   },
-  { method: 'get', path: `${T}/signals`, operationId: 'listSignals', summary: 'Signals, newest first, with filters', tag: 'signals', access: 'tenant', query: ZSignalListQuery, responses: { 200: { description: 'A page of signals.', schema: 'SignalList' }, ...tenantRead } },
-  { method: 'get', path: `${T}/timeline`, operationId: 'getTenantTemporalSearch', summary: 'The Temporal Web UI search for every workflow of this tenant', tag: 'signals', access: 'tenant', responses: { 200: { description: 'The query and its link.', schema: 'TenantTemporalSearch' }, ...tenantRead } },
   {
-    method: 'get', path: `${T}/timeline/{correlationId}`, operationId: 'getTimeline', summary: 'What happened: directives, runs, logs and signals of one correlation id, in time order', tag: 'signals', access: 'tenant',
+    method: 'get',
+    path: `${T}/signals`,
+    operationId: 'listSignals',
+    summary: 'Signals, newest first, with filters',
+    tag: 'signals',
+    access: 'tenant',
+    query: ZSignalListQuery,
+    responses: { 200: { description: 'A page of signals.', schema: 'SignalList' }, ...tenantRead },
+  },
+  {
+    method: 'get',
+    path: `${T}/timeline`,
+    operationId: 'getTenantTemporalSearch',
+    summary: 'The Temporal Web UI search for every workflow of this tenant',
+    tag: 'signals',
+    access: 'tenant',
+    responses: { 200: { description: 'The query and its link.', schema: 'TenantTemporalSearch' }, ...tenantRead },
+  },
+  {
+    method: 'get',
+    path: `${T}/timeline/{correlationId}`,
+    operationId: 'getTimeline',
+    summary: 'What happened: directives, runs, logs and signals of one correlation id, in time order',
+    tag: 'signals',
+    access: 'tenant',
     responses: { 200: { description: 'The timeline (empty when nothing was recorded under this id).', schema: 'Timeline' }, ...tenantRead },
   },
 ];
@@ -201,7 +588,9 @@ function tidy(node: unknown): unknown {
 function componentSchemas(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(RESPONSE_SCHEMAS)) registry.add(schema, { id });
-  const out = z.toJSONSchema(registry, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Record<string, unknown>> };
+  const out = z.toJSONSchema(registry, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }) as {
+    schemas: Record<string, Record<string, unknown>>;
+  };
   const schemas: Record<string, unknown> = {};
   for (const [id, s] of Object.entries(out.schemas)) {
     const { $schema: _drop, $id: _id, ...rest } = s;
@@ -270,7 +659,12 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       securitySchemes: {
         bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token (fpk_…), bound to one tenant and role.' },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'fp_session', description: 'The browser session from POST /api/auth/login.' },
-        csrfToken: { type: 'apiKey', in: 'header', name: 'x-csrf-token', description: 'The session’s csrf_token; required with the cookie on POST, PUT and DELETE.' },
+        csrfToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-csrf-token',
+          description: 'The session’s csrf_token; required with the cookie on POST, PUT and DELETE.',
+        },
       },
     },
   };

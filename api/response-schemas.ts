@@ -24,7 +24,9 @@ export const ZPackage = z.strictObject({
   description: z.string(),
   category: z.string(),
   publisher: z.string(),
-  manifest: ZJsonObject.describe('The package manifest: identity, changelog, provides, consumes, emits, required_integrations, upgrades_from, and config_schema (JSON Schema generated from the zod config schema).'),
+  manifest: ZJsonObject.describe(
+    'The package manifest: identity, changelog, provides, consumes, emits, required_integrations, upgrades_from, and config_schema (JSON Schema generated from the zod config schema).',
+  ),
 });
 export const ZPackageDetail = z.strictObject({
   ...ZPackage.shape,
@@ -33,7 +35,9 @@ export const ZPackageDetail = z.strictObject({
 });
 export const ZPackageList = z.strictObject({ items: z.array(ZPackage) });
 
-export const ZApplyState = z.enum(['applied', 'being_applied']).describe('"being_applied" while Temporal does not yet reflect the saved desired state (the reconciler applies it, also after an outage).');
+export const ZApplyState = z
+  .enum(['applied', 'being_applied'])
+  .describe('"being_applied" while Temporal does not yet reflect the saved desired state (the reconciler applies it, also after an outage).');
 
 export const ZInstallation = z.strictObject({
   id: z.uuid(),
@@ -91,7 +95,11 @@ export const ZDirectiveDetail = z.strictObject({ ...ZDirective.shape, signals: z
 export const ZSignalList = z.strictObject({ items: z.array(ZSignal), next_cursor: z.string().nullable() });
 
 export const ZCredential = z.strictObject({
-  state: z.enum(['connected', 'refused_once', 'invalid', 'disconnected']).describe('From evidence: refused_once = Mattermost refused it once and it is being checked again; invalid = refused twice, a minute apart; disconnected = by a person (Disconnect or uninstall).'),
+  state: z
+    .enum(['connected', 'refused_once', 'invalid', 'disconnected'])
+    .describe(
+      'From evidence: refused_once = Mattermost refused it once and it is being checked again; invalid = refused twice, a minute apart; disconnected = by a person (Disconnect or uninstall).',
+    ),
   disconnected_at: ZDateOrNull,
   disconnected_by: z.strictObject({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
   disconnect_reason: z.enum(['user_disconnected', 'uninstalled']).nullable(),
@@ -101,8 +109,15 @@ export const ZCredential = z.strictObject({
   provider: z.string(),
   kind: z.enum(['webhook', 'pat', 'api_key']),
   host: z.string(),
-  fingerprint: z.string().nullable().describe('A short keyed hash of the secret (per tenant, with a server key), to tell two secrets apart; not reversible, and not comparable across tenants. Null for a credential stored before fingerprints were keyed, until `npm run keys:rotate` or a Reconnect computes it.'),
-  metadata: ZJsonObject.describe('Masked, non-secret facts (e.g. masked_url, team, username; for an LLM key: base_url, model, masked_key, prices). Never the webhook URL, token or API key.'),
+  fingerprint: z
+    .string()
+    .nullable()
+    .describe(
+      'A short keyed hash of the secret (per tenant, with a server key), to tell two secrets apart; not reversible, and not comparable across tenants. Null for a credential stored before fingerprints were keyed, until `npm run keys:rotate` or a Reconnect computes it.',
+    ),
+  metadata: ZJsonObject.describe(
+    'Masked, non-secret facts (e.g. masked_url, team, username; for an LLM key: base_url, model, masked_key, prices). Never the webhook URL, token or API key.',
+  ),
   status: z.enum(['connected', 'invalid', 'revoked']),
   last_verified_at: ZDateOrNull,
   last_error: z.string().nullable(),
@@ -113,7 +128,13 @@ export const ZQuota = z.strictObject({ limit: z.number().int(), used: z.number()
 
 export const ZNextRun = z.strictObject({ at: z.string(), local: z.string(), utc_offset: z.string() });
 export const ZSchedule = z
-  .strictObject({ schedule_id: z.string(), paused: z.boolean(), schedule_time: z.string().nullable(), timezone: z.string().nullable(), next_runs: z.array(ZNextRun) })
+  .strictObject({
+    schedule_id: z.string(),
+    paused: z.boolean(),
+    schedule_time: z.string().nullable(),
+    timezone: z.string().nullable(),
+    next_runs: z.array(ZNextRun),
+  })
   .nullable();
 
 export const ZExecutionLog = z.strictObject({ at: ZDate, level: z.string(), message: z.string(), data: z.unknown(), correlation_id: z.string() });
@@ -148,7 +169,9 @@ export const ZDirectiveAccepted = z.strictObject({ created: z.boolean(), install
 export const ZCredentialState = z.strictObject({ credential: ZCredential.nullable() });
 export const ZTenantIntegration = z.strictObject({
   connection: ZCredential.nullable().describe("The tenant's Mattermost connection (masked metadata only)."),
-  bindings: z.array(z.strictObject({ installation_id: z.uuid(), package_slug: z.string(), channel: z.string().nullable(), bound_to: z.enum(['tenant', 'own', 'none']) })),
+  bindings: z.array(
+    z.strictObject({ installation_id: z.uuid(), package_slug: z.string(), channel: z.string().nullable(), bound_to: z.enum(['tenant', 'own', 'none']) }),
+  ),
   bound_now: z.array(z.uuid()).optional().describe('Installations bound by this request.'),
   reconnect: z.boolean().optional(),
 });
@@ -165,7 +188,11 @@ export const ZInstallationHealth = z.strictObject({
   last_error_kind: z.string().nullable(),
   last_error_code: z.string().nullable().describe('The Mattermost error code behind the last error, when known.'),
   hint: z.string().nullable(),
-  next_runs: z.array(ZNextRun).describe('Exactly the firings that will post (Temporal\'s own next action times with the digest rules applied); empty while a change is being applied or when the digest has no schedule.'),
+  next_runs: z
+    .array(ZNextRun)
+    .describe(
+      "Exactly the firings that will post (Temporal's own next action times with the digest rules applied); empty while a change is being applied or when the digest has no schedule.",
+    ),
   next_runs_known: z.boolean().describe('False when Temporal could not be asked, or a change is still being applied.'),
   schedule_exists: z.boolean().nullable().describe('Whether the daily Schedule exists in Temporal (null: Temporal unreachable).'),
   schedule_paused: z.boolean().nullable(),
@@ -190,7 +217,14 @@ export const ZApiToken = z.strictObject({
   created_at: ZDate,
 });
 export const ZApiTokenList = z.strictObject({ items: z.array(ZApiToken) });
-export const ZApiTokenCreated = z.strictObject({ id: z.uuid(), name: z.string(), role: ZRole, token: z.string().describe('Shown once.'), created_at: ZDate, expires_at: ZDateOrNull });
+export const ZApiTokenCreated = z.strictObject({
+  id: z.uuid(),
+  name: z.string(),
+  role: ZRole,
+  token: z.string().describe('Shown once.'),
+  created_at: ZDate,
+  expires_at: ZDateOrNull,
+});
 
 export const ZTimelineEvent = z.strictObject({
   at: ZDate,
@@ -210,9 +244,17 @@ export const ZTimeline = z.strictObject({
   directives: z.array(ZDirective),
   executions: z.array(z.strictObject({ ...ZExecution.shape, logs: z.array(ZExecutionLog) })),
   signals: z.array(ZSignal),
-  workflows: z.array(
-    z.strictObject({ kind: z.enum(['directive', 'execution']), ref_id: z.string(), workflow_id: z.string(), run_id: z.string().nullable(), temporal_url: z.string().nullable() }),
-  ).describe('The Temporal workflows behind this correlation id, with Web UI links.'),
+  workflows: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['directive', 'execution']),
+        ref_id: z.string(),
+        workflow_id: z.string(),
+        run_id: z.string().nullable(),
+        temporal_url: z.string().nullable(),
+      }),
+    )
+    .describe('The Temporal workflows behind this correlation id, with Web UI links.'),
   temporal_search_url: z.string().nullable().describe('Temporal Web UI: every workflow whose CorrelationId search attribute is this id.'),
 });
 

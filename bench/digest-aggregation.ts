@@ -59,7 +59,9 @@ async function main() {
 
     const total = small + large + othersTotal;
     const end = new Date();
-    progress(`loading ${total.toLocaleString('en')} signals (${small.toLocaleString('en')} + ${large.toLocaleString('en')} + ${othersTotal.toLocaleString('en')} of ${otherTenants} others) over ${days} days`);
+    progress(
+      `loading ${total.toLocaleString('en')} signals (${small.toLocaleString('en')} + ${large.toLocaleString('en')} + ${othersTotal.toLocaleString('en')} of ${otherTenants} others) over ${days} days`,
+    );
     await tuneForBulkLoad(stack.admin);
     const load = await loadSignals(stack.admin, {
       slots: slotTable({ id: tenantSmall.id, n: small }, { id: tenantLarge.id, n: large }, others, othersTotal),
@@ -69,7 +71,11 @@ async function main() {
       rebuildIndexes: total >= 1_000_000,
     });
     progress(`loaded in ${load.insertS.toFixed(0)} s, indexes ${load.indexS.toFixed(0)} s, vacuum analyze ${load.analyzeS.toFixed(0)} s`);
-    const size = (await stack.admin.query<{ table: string; indexes: string }>(`select pg_size_pretty(pg_table_size('signals')) as table, pg_size_pretty(pg_indexes_size('signals')) as indexes`)).rows[0];
+    const size = (
+      await stack.admin.query<{ table: string; indexes: string }>(
+        `select pg_size_pretty(pg_table_size('signals')) as table, pg_size_pretty(pg_indexes_size('signals')) as indexes`,
+      )
+    ).rows[0];
 
     const windowEnd = end;
     const windowStart = new Date(end.getTime() - 86_400_000);
@@ -83,7 +89,8 @@ async function main() {
       const stats = await run();
       const firstMs = elapsedMs(t0);
       const rawStats = await runRaw();
-      if (JSON.stringify(rawStats) !== JSON.stringify(stats)) throw new Error(`bench: the rollup aggregation differs from the raw scan: ${JSON.stringify(stats)} vs ${JSON.stringify(rawStats)}`);
+      if (JSON.stringify(rawStats) !== JSON.stringify(stats))
+        throw new Error(`bench: the rollup aggregation differs from the raw scan: ${JSON.stringify(stats)} vs ${JSON.stringify(rawStats)}`);
       for (let i = 0; i < 3; i++) await run();
       // Interleaved, so both see the same machine load.
       const times: number[] = [];
@@ -119,7 +126,9 @@ async function main() {
       progress(`round ${r}/${rounds}: measuring the large tenant`);
       const l1 = await measure(tenantLarge, large);
       byRound.push({ small: s1, large: l1 });
-      progress(`round ${r}: small p50 ${s1.ms.p50} / p95 ${s1.ms.p95} ms, large p50 ${l1.ms.p50} / p95 ${l1.ms.p95} ms (raw scan large p95 ${l1.raw_scan_ms.p95} ms); load ${os.loadavg()[0].toFixed(1)}`);
+      progress(
+        `round ${r}: small p50 ${s1.ms.p50} / p95 ${s1.ms.p95} ms, large p50 ${l1.ms.p50} / p95 ${l1.ms.p95} ms (raw scan large p95 ${l1.raw_scan_ms.p95} ms); load ${os.loadavg()[0].toFixed(1)}`,
+      );
     }
     // The round whose large-tenant p95 is the median stands for the run.
     const medianRound = [...byRound].sort((a, b) => a.large.ms.p95 - b.large.ms.p95)[Math.floor((byRound.length - 1) / 2)];
@@ -153,7 +162,10 @@ async function main() {
         size_ratio: Math.round(sizeRatio * 100) / 100,
         p50_ratio: Math.round(timeRatio * 100) / 100,
         growth_exponent: Math.round(exponent * 100) / 100,
-        raw_scan: { p50_ratio: Math.round((atLarge.raw_scan_ms.p50 / atSmall.raw_scan_ms.p50) * 100) / 100, large_p95_over_rollups: Math.round((atLarge.raw_scan_ms.p95 / atLarge.ms.p95) * 10) / 10 },
+        raw_scan: {
+          p50_ratio: Math.round((atLarge.raw_scan_ms.p50 / atSmall.raw_scan_ms.p50) * 100) / 100,
+          large_p95_over_rollups: Math.round((atLarge.raw_scan_ms.p95 / atLarge.ms.p95) * 10) / 10,
+        },
         target: { p95_ms_at_large: 10, p50_ratio: 1.5, met: atLarge.ms.p95 <= 10 && timeRatio <= 1.5 },
       },
       [
@@ -168,7 +180,9 @@ async function main() {
     );
     const hold = intSetting('hold_seconds', 0, 0);
     if (hold > 0) {
-      progress(`holding the stack for ${hold} s: psql '${stack.migrationUrl}' / app role '${stack.appDbUrl}'; tenants small=${tenantSmall.id} large=${tenantLarge.id}`);
+      progress(
+        `holding the stack for ${hold} s: psql '${stack.migrationUrl}' / app role '${stack.appDbUrl}'; tenants small=${tenantSmall.id} large=${tenantLarge.id}`,
+      );
       await new Promise((r) => setTimeout(r, hold * 1000));
     }
   } finally {

@@ -11,7 +11,16 @@
 // exactly one posted row; any tenant with 0 or 2+ is listed and the benchmark fails.
 import { DIGEST_PACKAGE_SLUG } from '../lib/packages/manifest';
 import { digestScheduledWorkflowId, digestScheduleId } from '../lib/temporal/contract';
-import { createBenchTenant, installAndConnect, openBenchStack, processCpuMs, processMemoryMb, resetPeakRss, waitUntil, type BenchTenant } from './lib/bench-stack';
+import {
+  createBenchTenant,
+  installAndConnect,
+  openBenchStack,
+  processCpuMs,
+  processMemoryMb,
+  resetPeakRss,
+  waitUntil,
+  type BenchTenant,
+} from './lib/bench-stack';
 import { distribution, fmt, intSetting, machine, mapLimit, now, progress, report, runBench, setting, sleep } from './lib/measure';
 import { loadSignals } from './lib/signal-load';
 
@@ -40,16 +49,27 @@ async function main() {
     const scheduleTime = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
     progress(`setting up ${tenants} tenants (install through the API, connect a webhook, schedule at ${scheduleTime} UTC)`);
     const setupStart = Date.now();
-    const made: { tenant: BenchTenant; installationId: string; hookId: string }[] = await mapLimit(Array.from({ length: tenants }), setupConcurrency, async (_x, i) => {
-      const tenant = await createBenchTenant(stack, 'fan');
-      const { installationId, hookUrl } = await installAndConnect(stack, tenant, { config: { timezone: 'UTC', schedule_time: scheduleTime } });
-      if ((i + 1) % (tenants > 1000 ? 500 : 50) === 0) progress(`  ${i + 1} tenants ready`);
-      return { tenant, installationId, hookId: hookUrl.slice(hookUrl.lastIndexOf('/') + 1) };
-    });
+    const made: { tenant: BenchTenant; installationId: string; hookId: string }[] = await mapLimit(
+      Array.from({ length: tenants }),
+      setupConcurrency,
+      async (_x, i) => {
+        const tenant = await createBenchTenant(stack, 'fan');
+        const { installationId, hookUrl } = await installAndConnect(stack, tenant, { config: { timezone: 'UTC', schedule_time: scheduleTime } });
+        if ((i + 1) % (tenants > 1000 ? 500 : 50) === 0) progress(`  ${i + 1} tenants ready`);
+        return { tenant, installationId, hookId: hookUrl.slice(hookUrl.lastIndexOf('/') + 1) };
+      },
+    );
     const setupS = (Date.now() - setupStart) / 1000;
     await loadSignals(stack.admin, { slots: made.map((m) => m.tenant.id), total: tenants * signalsPerTenant, days: 30, end: new Date() });
     await stack.admin.query('analyze signals');
-    const scheduled = Number((await stack.admin.query<{ n: string }>(`select count(*) as n from installations where package_slug = $1 and status = 'installed' and schedule_id is not null`, [DIGEST_PACKAGE_SLUG])).rows[0].n);
+    const scheduled = Number(
+      (
+        await stack.admin.query<{ n: string }>(
+          `select count(*) as n from installations where package_slug = $1 and status = 'installed' and schedule_id is not null`,
+          [DIGEST_PACKAGE_SLUG],
+        )
+      ).rows[0].n,
+    );
     if (scheduled !== tenants) throw new Error(`bench: ${scheduled} of ${tenants} installations have a schedule`);
     progress(`setup took ${setupS.toFixed(0)} s; ${scheduled} schedules; ${(tenants * signalsPerTenant).toLocaleString('en')} signals loaded`);
 
@@ -113,7 +133,11 @@ async function main() {
     const perTenantPosts = (await stack.admin.query<{ n: string }>(`select count(*) as n from outbound_messages where status = 'posted'`)).rows[0].n;
     // Exactly once per tenant: one post at its webhook, one posted ledger row for its installation.
     const ledger = new Map(
-      (await stack.admin.query<{ tenant_id: string; n: string }>(`select tenant_id, count(*) as n from outbound_messages where status = 'posted' group by tenant_id`)).rows.map((r) => [r.tenant_id, Number(r.n)]),
+      (
+        await stack.admin.query<{ tenant_id: string; n: string }>(
+          `select tenant_id, count(*) as n from outbound_messages where status = 'posted' group by tenant_id`,
+        )
+      ).rows.map((r) => [r.tenant_id, Number(r.n)]),
     );
     const notOnce = made
       .map((m) => ({ tenant: m.tenant.slug, posts: postsByHook.get(m.hookId) ?? 0, ledger: ledger.get(m.tenant.id) ?? 0 }))
@@ -141,9 +165,16 @@ async function main() {
       await waitUntil(async () => arrivals.length >= before + tenants, 15 * 60_000, `all ${tenants} direct-start messages`, 50);
       const directMs = Math.max(...arrivals.slice(before).map((a) => Number(a - d0) / 1e6));
       const startedRows = (
-        await stack.admin.query<{ created: number }>(`select extract(epoch from created_at) * 1000 - $1::float8 as created from executions where trigger = 'scheduled' and created_at >= to_timestamp($1::float8 / 1000)`, [d0Wall])
+        await stack.admin.query<{ created: number }>(
+          `select extract(epoch from created_at) * 1000 - $1::float8 as created from executions where trigger = 'scheduled' and created_at >= to_timestamp($1::float8 / 1000)`,
+          [d0Wall],
+        )
       ).rows;
-      direct = { all_messages_ms: Math.round(directMs), digests_per_s: Math.round((tenants / (directMs / 1000)) * 10) / 10, run_started_ms: distribution(startedRows.map((r) => Number(r.created))) };
+      direct = {
+        all_messages_ms: Math.round(directMs),
+        digests_per_s: Math.round((tenants / (directMs / 1000)) * 10) / 10,
+        run_started_ms: distribution(startedRows.map((r) => Number(r.created))),
+      };
       progress(`direct start: all ${tenants} messages after ${(directMs / 1000).toFixed(1)} s → ${direct.digests_per_s} digests/s`);
     }
     const lifetime = processMemoryMb(pid);
@@ -176,7 +207,12 @@ async function main() {
           lifetime_hwm_mb: lifetime.hwmMb,
           env: workerEnv,
         },
-        target: { digests_per_s: 50, worker_rss_idle_mb: 200, worker_rss_peak_mb: 300, met: rate >= 50 && idle.rssMb <= 200 && sampledPeak <= 300 && (!hwmReset || peak.hwmMb <= 300) },
+        target: {
+          digests_per_s: 50,
+          worker_rss_idle_mb: 200,
+          worker_rss_peak_mb: 300,
+          met: rate >= 50 && idle.rssMb <= 200 && sampledPeak <= 300 && (!hwmReset || peak.hwmMb <= 300),
+        },
       },
       [
         `${tenants} schedules triggered at once (${triggeredMs.toFixed(0)} ms to trigger them all)`,
@@ -184,10 +220,18 @@ async function main() {
         `arrival offsets: ${fmt(distribution(offsets))}`,
         `runs: ${JSON.stringify(runs)}; ledger rows posted: ${perTenantPosts}; exactly once per tenant: ${exactlyOnce ? 'yes' : `NO (${notOnce.length} tenants, e.g. ${JSON.stringify(notOnce.slice(0, 3))})`}`,
         `after the trigger: runs started p50 ${stages.run_started_ms.p50} / max ${stages.run_started_ms.max} ms; posted p50 ${stages.posted_ms.p50} / max ${stages.posted_ms.max} ms`,
-        ...(direct ? [`diagnostic, the same runs started directly (no Schedule): all after ${(direct.all_messages_ms / 1000).toFixed(1)} s → ${direct.digests_per_s} digests/s`] : []),
+        ...(direct
+          ? [
+              `diagnostic, the same runs started directly (no Schedule): all after ${(direct.all_messages_ms / 1000).toFixed(1)} s → ${direct.digests_per_s} digests/s`,
+            ]
+          : []),
         `CPU per digest (user + system, from /proc): ${JSON.stringify(cpuPerDigestBy)} ms; wall time per digest ${Math.round(allMs / tenants)} ms on ${machine().nproc} cores`,
         `worker RSS: idle ${idle.rssMb} MB, peak during fan-out ${hwmReset ? `${peak.hwmMb} MB (VmHWM)` : `${sampledPeak} MB (sampled)`}, sampled peak ${sampledPeak} MB`,
-        ...(pids.length > 1 || stack.apiPids.length > 0 ? [`processes: ${pids.length} workers (peaks ${peakEach.join(' / ')} MB, sampled total ${sampledPeakTotal} MB), ${stack.apiPids.length || 'in-process'} API`] : []),
+        ...(pids.length > 1 || stack.apiPids.length > 0
+          ? [
+              `processes: ${pids.length} workers (peaks ${peakEach.join(' / ')} MB, sampled total ${sampledPeakTotal} MB), ${stack.apiPids.length || 'in-process'} API`,
+            ]
+          : []),
         `targets ≥ 50 digests/s, worker RSS ≤ 200 MB idle / ≤ 300 MB peak: ${rate >= 50 && idle.rssMb <= 200 && sampledPeak <= 300 ? 'met' : 'MISSED'}`,
       ],
     );

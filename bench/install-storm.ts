@@ -21,12 +21,24 @@ async function storm(stack: BenchStack, requests: { tenant: BenchTenant }[], nam
   const apiCpuMsPerRequest = Math.round((processCpuMs(process.pid) - cpu0) / requests.length);
   if (profiler) await profiler.stop(path.join(setting('profile_dir')!, `install-storm-${name}.cpuprofile`));
   const statuses = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
-  return { ms: distribution(results.map((r) => r.ms)), statuses, created: results.filter((r) => r.body?.created === true).length, api_cpu_ms_per_request: apiCpuMsPerRequest };
+  return {
+    ms: distribution(results.map((r) => r.ms)),
+    statuses,
+    created: results.filter((r) => r.body?.created === true).length,
+    api_cpu_ms_per_request: apiCpuMsPerRequest,
+  };
 }
 
 async function counts(stack: BenchStack, tenantIds: string[]) {
   await waitUntil(
-    async () => Number((await stack.admin.query<{ n: string }>(`select count(*) as n from installations where tenant_id = any($1::uuid[]) and status = 'installed'`, [tenantIds])).rows[0].n) >= tenantIds.length,
+    async () =>
+      Number(
+        (
+          await stack.admin.query<{ n: string }>(`select count(*) as n from installations where tenant_id = any($1::uuid[]) and status = 'installed'`, [
+            tenantIds,
+          ])
+        ).rows[0].n,
+      ) >= tenantIds.length,
     180_000,
     'every installation installed',
     100,
@@ -60,15 +72,26 @@ async function main() {
     const distinct = await mapLimit(Array.from({ length: concurrency }), 10, () => createBenchTenant(stack, 'dist'));
 
     progress(`${concurrency} identical installs at once`);
-    const identical = await storm(stack, Array.from({ length: concurrency }, () => ({ tenant: same })), 'identical');
+    const identical = await storm(
+      stack,
+      Array.from({ length: concurrency }, () => ({ tenant: same })),
+      'identical',
+    );
     const identicalCounts = await counts(stack, [same.id]);
 
     progress(`${concurrency} distinct installs at once`);
     // CPU of every part of the stack from the storm until every installation is installed: the
     // whole cost of one install (API request, directive workflow, activities, Temporal, Postgres).
     const cpu0 = stack.cpuMs();
-    const different = await storm(stack, distinct.map((tenant) => ({ tenant })), 'distinct');
-    const distinctCounts = await counts(stack, distinct.map((t) => t.id));
+    const different = await storm(
+      stack,
+      distinct.map((tenant) => ({ tenant })),
+      'distinct',
+    );
+    const distinctCounts = await counts(
+      stack,
+      distinct.map((t) => t.id),
+    );
     const cpu1 = stack.cpuMs();
     const cpuPerInstall = Object.fromEntries((Object.keys(cpu1) as (keyof typeof cpu1)[]).map((k) => [k, Math.round((cpu1[k] - cpu0[k]) / concurrency)]));
 

@@ -94,7 +94,13 @@ async function main() {
       const t0 = now();
       const end = new Date();
       const stats = await withTenant(stack.db.db, tenant.id, (tx) =>
-        collectDigestStats(tx, { tenantId: tenant.id, tenantName: tenant.slug, timezone: 'UTC', windowStart: new Date(end.getTime() - 86_400_000), windowEnd: end }),
+        collectDigestStats(tx, {
+          tenantId: tenant.id,
+          tenantName: tenant.slug,
+          timezone: 'UTC',
+          windowStart: new Date(end.getTime() - 86_400_000),
+          windowEnd: end,
+        }),
       );
       const aggMs = elapsedMs(t0);
       const digest = formatDigest(stats, { maxLines: 40, includeCostEstimates: true });

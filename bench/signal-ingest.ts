@@ -6,7 +6,14 @@
 import { createBenchTenant, openBenchStack } from './lib/bench-stack';
 import { distribution, fmt, intSetting, now, progress, report, runBench } from './lib/measure';
 
-const TYPES = ['agent.execution.started', 'agent.execution.completed', 'agent.execution.completed', 'workflow.run.started', 'workflow.run.completed', 'agent.execution.failed'];
+const TYPES = [
+  'agent.execution.started',
+  'agent.execution.completed',
+  'agent.execution.completed',
+  'workflow.run.started',
+  'workflow.run.completed',
+  'agent.execution.failed',
+];
 
 /** One batch as the JSON text a client sends (built by hand: cheap, so the client stays light). */
 function batchBody(batchNo: number, size: number, occurredAt: string): string {
@@ -14,8 +21,12 @@ function batchBody(batchNo: number, size: number, occurredAt: string): string {
   for (let i = 0; i < size; i++) {
     const n = batchNo * size + i;
     const type = TYPES[n % TYPES.length];
-    const payload = type.endsWith('.failed') ? `{"error_kind":"timeout","error":"step ${n % 97} timed out"}` : `{"cost_usd":${(n % 1000) / 20000},"duration_ms":${n % 5000},"agent":"support-bot"}`;
-    items.push(`{"type":"${type}","occurred_at":"${occurredAt}","dedupe_key":"bench-${batchNo}-${i}","correlation_id":"run-${Math.floor(n / 4)}","subject":"agent:${n % 50}","source":"bench-reporter","payload":${payload}}`);
+    const payload = type.endsWith('.failed')
+      ? `{"error_kind":"timeout","error":"step ${n % 97} timed out"}`
+      : `{"cost_usd":${(n % 1000) / 20000},"duration_ms":${n % 5000},"agent":"support-bot"}`;
+    items.push(
+      `{"type":"${type}","occurred_at":"${occurredAt}","dedupe_key":"bench-${batchNo}-${i}","correlation_id":"run-${Math.floor(n / 4)}","subject":"agent:${n % 50}","source":"bench-reporter","payload":${payload}}`,
+    );
   }
   return `{"signals":[${items.join(',')}]}`;
 }
@@ -32,7 +43,8 @@ async function main() {
     const token = tenant.tokens.admin;
     const probe = await stack.http('POST', url, token, batchBody(2_000_000, 1, new Date().toISOString()));
     if (probe.status === 404) throw new Error(`bench: POST ${url} does not exist (404): the ingest API is not there yet`);
-    if (probe.status !== 200 && probe.status !== 201 && probe.status !== 202) throw new Error(`bench: ingest answered ${probe.status} ${JSON.stringify(probe.body)}`);
+    if (probe.status !== 200 && probe.status !== 201 && probe.status !== 202)
+      throw new Error(`bench: ingest answered ${probe.status} ${JSON.stringify(probe.body)}`);
     // Warm-up: a few batches, not counted.
     for (let i = 0; i < 5; i++) await stack.http('POST', url, token, batchBody(1_000_000 + i, batch, new Date().toISOString()));
     const before = Number((await stack.admin.query<{ n: string }>(`select count(*) as n from signals where tenant_id = $1`, [tenant.id])).rows[0].n);
@@ -64,7 +76,11 @@ async function main() {
     const cpuUsPerSignal = (part: 'bench' | 'postgres', rowsWritten: number) => Math.round(((cpu1[part] - cpu0[part]) * 1000) / Math.max(1, rowsWritten));
     const rows = Number((await stack.admin.query<{ n: string }>(`select count(*) as n from signals where tenant_id = $1`, [tenant.id])).rows[0].n) - before;
     const rate = rows / elapsedS;
-    const size = (await stack.admin.query<{ table: string; indexes: string }>(`select pg_size_pretty(pg_table_size('signals')) as table, pg_size_pretty(pg_indexes_size('signals')) as indexes`)).rows[0];
+    const size = (
+      await stack.admin.query<{ table: string; indexes: string }>(
+        `select pg_size_pretty(pg_table_size('signals')) as table, pg_size_pretty(pg_indexes_size('signals')) as indexes`,
+      )
+    ).rows[0];
     const lat = distribution(latencies);
     report(
       'signal-ingest',

@@ -30,17 +30,23 @@ async function main() {
   try {
     const measured = await createBenchTenant(stack, 'purge');
     const others = (
-      await stack.admin.query<{ id: string }>(`insert into tenants (id, slug, name) select gen_random_uuid(), 'purge-other-' || i, 'Other ' || i from generate_series(1, 99) i returning id`)
+      await stack.admin.query<{ id: string }>(
+        `insert into tenants (id, slug, name) select gen_random_uuid(), 'purge-other-' || i, 'Other ' || i from generate_series(1, 99) i returning id`,
+      )
     ).rows.map((r) => r.id);
     const slots = [measured.id, ...others];
     const nowAt = new Date();
     await tuneForBulkLoad(stack.admin);
-    progress(`loading ${oldRows.toLocaleString('en')} old signals (31–61 days) and ${recentRows.toLocaleString('en')} recent ones over ${slots.length} tenants`);
+    progress(
+      `loading ${oldRows.toLocaleString('en')} old signals (31–61 days) and ${recentRows.toLocaleString('en')} recent ones over ${slots.length} tenants`,
+    );
     const rebuildIndexes = oldRows + recentRows >= 500_000;
     const loadOld = await loadSignals(stack.admin, { slots, total: oldRows, days: 30, end: new Date(nowAt.getTime() - 31 * DAY), rebuildIndexes });
     const loadRecent = await loadSignals(stack.admin, { slots, total: recentRows, days: 30, end: new Date(nowAt.getTime() - 60_000), rebuildIndexes });
     progress(`loaded in ${(loadOld.insertS + loadRecent.insertS).toFixed(0)} s (+ indexes ${(loadOld.indexS + loadRecent.indexS).toFixed(0)} s)`);
-    const sizeBefore = (await stack.admin.query<{ t: string; i: string }>(`select pg_size_pretty(pg_table_size('signals')) t, pg_size_pretty(pg_indexes_size('signals')) i`)).rows[0];
+    const sizeBefore = (
+      await stack.admin.query<{ t: string; i: string }>(`select pg_size_pretty(pg_table_size('signals')) t, pg_size_pretty(pg_indexes_size('signals')) i`)
+    ).rows[0];
 
     const db = stack.db.db;
     const before = new Date(Date.now() - retentionDays * DAY);
@@ -53,7 +59,9 @@ async function main() {
       let n = 0;
       while (purging) {
         const t = now();
-        await withTenant(db, measured.id, (tx) => emitSignal(tx, { tenantId: measured.id, type: SIGNAL_TYPES.agentExecutionCompleted, source: 'bench.purge', payload: { n: n++ } }));
+        await withTenant(db, measured.id, (tx) =>
+          emitSignal(tx, { tenantId: measured.id, type: SIGNAL_TYPES.agentExecutionCompleted, source: 'bench.purge', payload: { n: n++ } }),
+        );
         insertMs.push(elapsedMs(t));
       }
     })();
@@ -61,7 +69,13 @@ async function main() {
       while (purging) {
         const t = now();
         await withTenant(db, measured.id, (tx) =>
-          collectDigestStats(tx, { tenantId: measured.id, tenantName: 'bench', timezone: 'UTC', windowStart: new Date(Date.now() - DAY), windowEnd: new Date() }),
+          collectDigestStats(tx, {
+            tenantId: measured.id,
+            tenantName: 'bench',
+            timezone: 'UTC',
+            windowStart: new Date(Date.now() - DAY),
+            windowEnd: new Date(),
+          }),
         );
         readMs.push(elapsedMs(t));
         await sleep(5);
@@ -76,7 +90,9 @@ async function main() {
     let lockWaitSamples = 0;
     const sampler = (async () => {
       while (purging) {
-        const r = await stack.admin.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and pid <> pg_backend_pid()`);
+        const r = await stack.admin.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+        );
         samples++;
         if (r.rows[0].n > 0) lockWaitSamples++;
         await sleep(10);
@@ -101,8 +117,15 @@ async function main() {
     await Promise.all([writer, reader, sampler]);
     const busyS = batchMs.reduce((s, v) => s + v, 0) / 1000;
 
-    const left = (await stack.admin.query<{ old: string; recent: string }>(`select count(*) filter (where occurred_at < $1) old, count(*) filter (where occurred_at >= $1) recent from signals`, [before])).rows[0];
-    const sizeAfter = (await stack.admin.query<{ t: string; i: string }>(`select pg_size_pretty(pg_table_size('signals')) t, pg_size_pretty(pg_indexes_size('signals')) i`)).rows[0];
+    const left = (
+      await stack.admin.query<{ old: string; recent: string }>(
+        `select count(*) filter (where occurred_at < $1) old, count(*) filter (where occurred_at >= $1) recent from signals`,
+        [before],
+      )
+    ).rows[0];
+    const sizeAfter = (
+      await stack.admin.query<{ t: string; i: string }>(`select pg_size_pretty(pg_table_size('signals')) t, pg_size_pretty(pg_indexes_size('signals')) i`)
+    ).rows[0];
     const batches = distribution(batchMs);
     const inserts = distribution(insertMs);
     const reads = distribution(readMs);

@@ -5,15 +5,16 @@ import { DEFAULT_TASK_QUEUE } from './temporal/contract/task-queue';
 import { DEFAULT_STALE_CLAIM_MS, MIN_STALE_CLAIM_MS } from './temporal/contract/timeouts';
 import { ModelPricesError, parseModelPrices } from './llm/model-prices';
 
-const ZBool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const ZBool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const ZPort = z.coerce.number().int().min(1).max(65535);
 
-const ZCsv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const ZCsv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 export const ZConfig = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -49,7 +50,10 @@ export const ZConfig = z.object({
   // behind an untrusted edge: any client could then choose its address.
   TRUST_PROXY: z
     .string()
-    .regex(/^(false|true|\d{1,2}|((loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)\s*,?\s*)+)$/, 'expected false, true, a hop count, or a comma list of proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)')
+    .regex(
+      /^(false|true|\d{1,2}|((loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)\s*,?\s*)+)$/,
+      'expected false, true, a hop count, or a comma list of proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)',
+    )
     .default('false'),
   // The session cookie's Secure flag. Unset: on when PUBLIC_URL is https:// or NODE_ENV=production.
   SESSION_COOKIE_SECURE: ZBool.optional(),
@@ -126,7 +130,10 @@ export function trustProxySetting(value: string): boolean | number | string[] {
   if (value === 'false') return false;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** Secure session cookies: SESSION_COOKIE_SECURE, else PUBLIC_URL is https, else production. */
@@ -152,9 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TConfig {
   }
   const parsed = ZConfig.safeParse(candidate);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   return Object.freeze(parsed.data);
 }

@@ -5,10 +5,7 @@ import { digestPackage } from './mattermost_daily_ops_digest';
 import { failureAlertsPackage } from './mattermost_failure_alerts';
 import type { PackageModule } from './module';
 
-export const PACKAGE_MODULES: readonly PackageModule[] = [
-  digestPackage,
-  failureAlertsPackage,
-];
+export const PACKAGE_MODULES: readonly PackageModule[] = [digestPackage, failureAlertsPackage];
 
 export function defaultPackageCatalog(modules: readonly PackageModule[] = PACKAGE_MODULES): PackageCatalog {
   return createPackageCatalog(modules.map((m) => m.definition));

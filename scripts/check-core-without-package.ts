@@ -24,7 +24,9 @@ function main() {
   const tests = process.argv.slice(3).length ? process.argv.slice(3) : DEFAULT_TESTS;
 
   const mentions = execFileSync('git', ['grep', '-l', slug, 'HEAD', '--', '.', `:!packages/${slug}`], { cwd: ROOT, encoding: 'utf8' })
-    .split('\n').filter(Boolean).map((l) => l.replace(/^HEAD:/, ''));
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/^HEAD:/, ''));
   console.log(`files outside packages/${slug}/ that name it:\n${mentions.map((m) => `  ${m}`).join('\n')}`);
 
   const dir = mkdtempSync(path.join(os.tmpdir(), `fleetprompt-without-${slug}-`));
@@ -35,7 +37,9 @@ function main() {
     rmSync(path.join(dir, 'packages', slug), { recursive: true, force: true });
     for (const list of REGISTRY_LISTS) {
       const file = path.join(dir, list);
-      const kept = readFileSync(file, 'utf8').split('\n').filter((line) => !line.includes(`./${slug}`) && !new RegExp(`^\\s*${camel(slug)}Package,?$`).test(line));
+      const kept = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => !line.includes(`./${slug}`) && !new RegExp(`^\\s*${camel(slug)}Package,?$`).test(line));
       writeFileSync(file, kept.join('\n'));
     }
     execFileSync(process.execPath, ['scripts/prisma-generate.js'], { cwd: dir, stdio: 'ignore' });

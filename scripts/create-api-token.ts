@@ -10,7 +10,8 @@ async function main() {
   if (!slug || !['owner', 'admin', 'member'].includes(role)) throw new Error('usage: npm run token:create -- <tenant-slug> [owner|admin|member] [name]');
   const config = loadConfig();
   // With the embedded stack running, npm start's database is reachable on EMBEDDED_PG_PORT.
-  const url = config.DATABASE_URL ?? (await enableAppLogin(`postgresql://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/fleetprompt`, 'fleetprompt-dev'));
+  const url =
+    config.DATABASE_URL ?? (await enableAppLogin(`postgresql://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/fleetprompt`, 'fleetprompt-dev'));
   const { db, close } = createDb({ url, max: 1 });
   try {
     const tenant = await db.tenant.findUnique({ where: { slug } });

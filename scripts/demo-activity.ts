@@ -47,12 +47,15 @@ async function withToken<T>(tenantSlug: string, fn: (token: string) => Promise<T
   if (process.env.FLEETPROMPT_TOKEN) return fn(process.env.FLEETPROMPT_TOKEN);
   const config = loadConfig();
   // With the embedded stack running, npm start's database is reachable on EMBEDDED_PG_PORT.
-  const url = config.DATABASE_URL ?? (await enableAppLogin(`postgresql://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/fleetprompt`, 'fleetprompt-dev'));
+  const url =
+    config.DATABASE_URL ?? (await enableAppLogin(`postgresql://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/fleetprompt`, 'fleetprompt-dev'));
   const { db, close } = createDb({ url, max: 1 });
   try {
     const tenant = await db.tenant.findUnique({ where: { slug: tenantSlug } });
     if (!tenant) throw new Error(`no tenant "${tenantSlug}" (is npm start running and seeded?)`);
-    const created = await withTenant(db, tenant.id, (tx) => createApiToken(tx, { tenantId: tenant.id, name: 'demo-activity', role: 'admin', createdByUserId: null }));
+    const created = await withTenant(db, tenant.id, (tx) =>
+      createApiToken(tx, { tenantId: tenant.id, name: 'demo-activity', role: 'admin', createdByUserId: null }),
+    );
     try {
       return await fn(created.token);
     } finally {
@@ -101,7 +104,9 @@ async function main() {
   await withToken(args.tenant, async (token) => {
     const { signals, summary } = generateActivity({ runs: args.runs, hours: args.hours });
     const result = await post(args, token, signals);
-    console.log(`Posted ${signals.length} signals to "${args.tenant}" (${result.accepted} new, ${result.duplicates} duplicates): ${describe(summary)} over the last ${args.hours} h.`);
+    console.log(
+      `Posted ${signals.length} signals to "${args.tenant}" (${result.accepted} new, ${result.duplicates} duplicates): ${describe(summary)} over the last ${args.hours} h.`,
+    );
     console.log(`See them at ${args.url}/admin, or Run now on the digest's installation page.`);
     if (args.every <= 0) return;
 

@@ -26,13 +26,18 @@ async function main() {
     throw new Error('With ENCRYPTION_KEYS set, add the new key there yourself (npm run -s keys:generate -- <kid> prints one).');
   }
   const keyring = parseKeyring(spec, config.ENCRYPTION_ACTIVE_KEY_ID);
-  const url = config.DATABASE_URL ?? (await enableAppLogin(`postgresql://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/fleetprompt`, 'fleetprompt-dev'));
+  const url =
+    config.DATABASE_URL ?? (await enableAppLogin(`postgresql://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/fleetprompt`, 'fleetprompt-dev'));
   const { db, close } = createDb({ url, max: 2 });
   try {
     const report = await rotateCredentialKeys(db, keyring);
-    console.log(`active key ${keyring.activeKeyId}: re-encrypted ${report.reencrypted} credential(s), ${report.alreadyCurrent} already current, ${report.fingerprinted} fingerprint(s) computed, across ${report.tenants} tenant(s)`);
+    console.log(
+      `active key ${keyring.activeKeyId}: re-encrypted ${report.reencrypted} credential(s), ${report.alreadyCurrent} already current, ${report.fingerprinted} fingerprint(s) computed, across ${report.tenants} tenant(s)`,
+    );
     if (report.unreadable.length > 0) {
-      console.error(`${report.unreadable.length} credential(s) could not be decrypted with this keyring (their key is missing): ${report.unreadable.join(', ')}`);
+      console.error(
+        `${report.unreadable.length} credential(s) could not be decrypted with this keyring (their key is missing): ${report.unreadable.join(', ')}`,
+      );
       process.exitCode = 2;
     }
   } finally {

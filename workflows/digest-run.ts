@@ -2,7 +2,14 @@
 // retry. Identity, window and dedupe key come from the nominal scheduled time, never the clock.
 import { ApplicationFailure, isCancellation, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { CorrelationIdKey, nominalTimeFromWorkflowId, POST_ATTEMPT_TIMEOUT_MS, ScheduledStartTimeKey, type DigestRunInput, type DigestRunResult } from '../lib/temporal/contract';
+import {
+  CorrelationIdKey,
+  nominalTimeFromWorkflowId,
+  POST_ATTEMPT_TIMEOUT_MS,
+  ScheduledStartTimeKey,
+  type DigestRunInput,
+  type DigestRunResult,
+} from '../lib/temporal/contract';
 import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_TOTAL_TIMEOUT_MS } from '../lib/llm/summary-policy';
 import { toSafeFailure } from '../lib/temporal/failure';
 import { cancelledFailure, runCleanup } from './cleanup';
@@ -39,7 +46,13 @@ const posting = proxyActivities<Activities>({
   startToCloseTimeout: POST_ATTEMPT_TIMEOUT_MS,
   // Six attempts and their backoff fit well inside; a Retry-After or an in-flight claim may stretch it.
   scheduleToCloseTimeout: '20 minutes',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '60 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['auth', 'validation'] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '60 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: ['auth', 'validation'],
+  },
 });
 
 /** The schedule's nominal time: the search attribute, else the `-<RFC 3339>` suffix of the id. */
@@ -51,7 +64,12 @@ function nominalTime(workflowId: string): string | undefined {
 
 export async function digestRunWorkflow(input: DigestRunInput): Promise<DigestRunResult> {
   const { workflowId, runId } = workflowInfo();
-  const ctx = await bookkeeping.beginDigestRun({ ...input, workflowId, runId, nominalTime: input.trigger === 'scheduled' ? nominalTime(workflowId) : undefined });
+  const ctx = await bookkeeping.beginDigestRun({
+    ...input,
+    workflowId,
+    runId,
+    nominalTime: input.trigger === 'scheduled' ? nominalTime(workflowId) : undefined,
+  });
   upsertSearchAttributes([{ key: CorrelationIdKey, value: ctx.correlationId }]);
 
   if (ctx.skip) {
@@ -59,7 +77,13 @@ export async function digestRunWorkflow(input: DigestRunInput): Promise<DigestRu
     return { status: 'skipped' };
   }
   if (ctx.blocked) {
-    await bookkeeping.finishDigestRun({ tenantId: ctx.tenantId, executionId: ctx.executionId, status: 'failed', errorKind: ctx.blocked.kind, message: ctx.blocked.message });
+    await bookkeeping.finishDigestRun({
+      tenantId: ctx.tenantId,
+      executionId: ctx.executionId,
+      status: 'failed',
+      errorKind: ctx.blocked.kind,
+      message: ctx.blocked.message,
+    });
     throw ApplicationFailure.nonRetryable(ctx.blocked.message, ctx.blocked.kind);
   }
   try {
@@ -86,11 +110,13 @@ export async function digestRunWorkflow(input: DigestRunInput): Promise<DigestRu
     return { status: outcome === 'posted' ? 'succeeded' : 'skipped' };
   } catch (err) {
     const cancelled = isCancellation(err);
-    const failure = cancelled
-      ? cancelledFailure('The digest run')
-      : toSafeFailure(err, 'The digest run failed after several attempts.');
-    const message = cancelled ? `${failure.message} If it was posting, Mattermost may or may not have the digest: check the channel; Retry re-posts it.` : failure.message;
-    await runCleanup(() => bookkeeping.finishDigestRun({ tenantId: ctx.tenantId, executionId: ctx.executionId, status: 'failed', errorKind: failure.kind, message }));
+    const failure = cancelled ? cancelledFailure('The digest run') : toSafeFailure(err, 'The digest run failed after several attempts.');
+    const message = cancelled
+      ? `${failure.message} If it was posting, Mattermost may or may not have the digest: check the channel; Retry re-posts it.`
+      : failure.message;
+    await runCleanup(() =>
+      bookkeeping.finishDigestRun({ tenantId: ctx.tenantId, executionId: ctx.executionId, status: 'failed', errorKind: failure.kind, message }),
+    );
     if (cancelled) throw err;
     throw ApplicationFailure.nonRetryable(failure.message, failure.kind);
   }

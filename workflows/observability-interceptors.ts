@@ -36,7 +36,13 @@ class TelemetryInbound implements WorkflowInboundCallsInterceptor {
     const started = workflowInfo().runStartTime.getTime();
     const trigger = (input.args[0] as { trigger?: unknown } | undefined)?.trigger;
     const report = (outcome: string, errorKind?: string) =>
-      telemetry.workflowFinished({ outcome, errorKind, durationMs: Date.now() - started, trigger: typeof trigger === 'string' ? trigger : undefined, ...searchAttributeContext() });
+      telemetry.workflowFinished({
+        outcome,
+        errorKind,
+        durationMs: Date.now() - started,
+        trigger: typeof trigger === 'string' ? trigger : undefined,
+        ...searchAttributeContext(),
+      });
     try {
       const result = await next(input);
       report(outcomeOf(result));
@@ -61,12 +67,14 @@ const GAVE_UP = new Set(['MAXIMUM_ATTEMPTS_REACHED', 'TIMEOUT']);
 
 class LogContextOutbound implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
-    return next({ ...input, headers: { ...input.headers, [LOG_CONTEXT_HEADER]: defaultPayloadConverter.toPayload(searchAttributeContext()) } }).catch((err: unknown) => {
-      if (err instanceof ActivityFailure && GAVE_UP.has(String(err.retryState))) {
-        telemetry.activityRetriesExhausted({ activityType: input.activityType, retryState: String(err.retryState) });
-      }
-      throw err;
-    });
+    return next({ ...input, headers: { ...input.headers, [LOG_CONTEXT_HEADER]: defaultPayloadConverter.toPayload(searchAttributeContext()) } }).catch(
+      (err: unknown) => {
+        if (err instanceof ActivityFailure && GAVE_UP.has(String(err.retryState))) {
+          telemetry.activityRetriesExhausted({ activityType: input.activityType, retryState: String(err.retryState) });
+        }
+        throw err;
+      },
+    );
   }
 }
 

@@ -10,7 +10,13 @@ import { cancelledFailure, isCancellation, runCleanup } from './cleanup';
 const steps = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['validation', 'auth'] },
+  retry: {
+    initialInterval: '500 ms',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['validation', 'auth'],
+  },
 });
 
 // Recording the outcome rides out a database restart, but gives up after half an hour: the

@@ -2,7 +2,6 @@
 // dedupe key — for a scheduled run all derived from the nominal time), record that it was
 // requested, and decide whether it may post at all.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Prisma } from '../../lib/db/generated/client';
 import { withTenant } from '../../lib/db/with-tenant';
 import { DIGEST_EXECUTION_KIND } from '../../lib/executions/execution-kind';
 import { appendExecutionLog } from '../../lib/executions/execution-log';
@@ -51,19 +50,38 @@ export function createBeginDigestRun(deps: ActivityDeps) {
             windowStart: identity.windowStart,
             windowEnd: identity.windowEnd,
             digestDate: identity.localDate,
-            summary: { local_date: identity.localDate, nominal_time: input.nominalTime, entry: identity.entry, ...(identity.skip ? { rule_skip: identity.skip } : {}) } as Prisma.InputJsonObject,
+            summary: {
+              local_date: identity.localDate,
+              nominal_time: input.nominalTime,
+              entry: identity.entry,
+              ...(identity.skip ? { rule_skip: identity.skip } : {}),
+            },
           },
         });
       }
-      const ctx: DigestRunContext = { tenantId: input.tenantId, installationId: installation.id, executionId: execution.id, correlationId: execution.correlationId, dedupeKey: execution.dedupeKey! };
+      const ctx: DigestRunContext = {
+        tenantId: input.tenantId,
+        installationId: installation.id,
+        executionId: execution.id,
+        correlationId: execution.correlationId,
+        dedupeKey: execution.dedupeKey!,
+      };
       if (config.include_llm_summary && summarySupported(installation.packageVersion)) ctx.llmSummary = true;
       // Closed by the API before any workflow began: the start call failed (Temporal unreachable)
       // and the user was told nothing was posted. A start that reached the server anyway (its
       // answer was lost) must keep that promise: it ends without posting or emitting anything.
       if (execution.status === 'failed' && !execution.startedAt) return { ...ctx, skip: { reason: 'closed_before_start' } };
       if (execution.status === 'pending') {
-        await tx.execution.update({ where: { id: execution.id }, data: { status: 'running', startedAt: new Date(), runId: input.runId, workflowId: input.workflowId } });
-        await appendExecutionLog(tx, { ...ctx, level: 'info', message: `Digest run started (${input.trigger})`, data: { window_start: execution.windowStart.toISOString(), window_end: execution.windowEnd.toISOString(), workflow_id: input.workflowId } });
+        await tx.execution.update({
+          where: { id: execution.id },
+          data: { status: 'running', startedAt: new Date(), runId: input.runId, workflowId: input.workflowId },
+        });
+        await appendExecutionLog(tx, {
+          ...ctx,
+          level: 'info',
+          message: `Digest run started (${input.trigger})`,
+          data: { window_start: execution.windowStart.toISOString(), window_end: execution.windowEnd.toISOString(), workflow_id: input.workflowId },
+        });
       }
       await emitSignal(tx, {
         tenantId: input.tenantId,
@@ -73,19 +91,33 @@ export function createBeginDigestRun(deps: ActivityDeps) {
         correlationId: execution.correlationId,
         causationId: execution.id,
         dedupeKey: `${execution.id}:digest.requested`,
-        payload: { execution_id: execution.id, installation_id: installation.id, trigger: input.trigger, window_start: execution.windowStart.toISOString(), window_end: execution.windowEnd.toISOString() },
+        payload: {
+          execution_id: execution.id,
+          installation_id: installation.id,
+          trigger: input.trigger,
+          window_start: execution.windowStart.toISOString(),
+          window_end: execution.windowEnd.toISOString(),
+        },
       });
 
       // Decided once, when the firing was first seen (the digest rules, lib/schedule/scheduled-firing.ts).
       const ruleSkip = (execution.summary as { rule_skip?: string } | null)?.rule_skip;
       if (input.trigger === 'scheduled' && ruleSkip) {
-        const why = ruleSkip === 'already_reported' ? 'A scheduled digest already reported this local date (or a later one)' : 'This time was configured after it had passed today; the next digest is on the next date';
+        const why =
+          ruleSkip === 'already_reported'
+            ? 'A scheduled digest already reported this local date (or a later one)'
+            : 'This time was configured after it had passed today; the next digest is on the next date';
         await appendExecutionLog(tx, { ...ctx, level: 'info', message: `${why}; nothing to post` });
         return { ...ctx, skip: { reason: ruleSkip } };
       }
       const posted = await tx.outboundMessage.findUnique({ where: { tenantId_dedupeKey: { tenantId: input.tenantId, dedupeKey: ctx.dedupeKey } } });
       if (posted?.status === 'posted') {
-        await appendExecutionLog(tx, { ...ctx, level: 'info', message: 'This digest was already posted; nothing to do', data: { posted_at: posted.postedAt?.toISOString() ?? null } });
+        await appendExecutionLog(tx, {
+          ...ctx,
+          level: 'info',
+          message: 'This digest was already posted; nothing to do',
+          data: { posted_at: posted.postedAt?.toISOString() ?? null },
+        });
         return { ...ctx, skip: { reason: 'already_posted' } };
       }
       // Turned off, but the schedule fired anyway (it could not be paused: Temporal was unreachable
@@ -95,8 +127,10 @@ export function createBeginDigestRun(deps: ActivityDeps) {
         return { ...ctx, skip: { reason: 'disabled' } };
       }
       // Recorded (not thrown) so the execution row commits and the run ends visibly failed.
-      if (installation.status !== 'installed') return { ...ctx, blocked: { kind: 'validation', message: `The installation is ${installation.status}, not installed.` } };
-      if (!installation.credentialId) return { ...ctx, blocked: { kind: 'validation', message: 'Mattermost is not connected for this installation. Connect it, then Retry.' } };
+      if (installation.status !== 'installed')
+        return { ...ctx, blocked: { kind: 'validation', message: `The installation is ${installation.status}, not installed.` } };
+      if (!installation.credentialId)
+        return { ...ctx, blocked: { kind: 'validation', message: 'Mattermost is not connected for this installation. Connect it, then Retry.' } };
       return ctx;
     });
   };

@@ -24,14 +24,40 @@ export function createGenerateDigest(deps: ActivityDeps) {
         tx.execution.findUniqueOrThrow({ where: { id: ctx.executionId } }),
       ]);
       const config = storedDigestConfig(installation.config);
-      const stats = await collectDigestStats(tx, { tenantId: ctx.tenantId, tenantName: tenant.name, timezone: config.timezone, windowStart: execution.windowStart, windowEnd: execution.windowEnd });
+      const stats = await collectDigestStats(tx, {
+        tenantId: ctx.tenantId,
+        tenantName: tenant.name,
+        timezone: config.timezone,
+        windowStart: execution.windowStart,
+        windowEnd: execution.windowEnd,
+      });
       const summary = ctx.llmSummary ? await storedSummary(tx, ctx) : null;
-      const rendered = renderDigest(stats, config, { publicUrl: deps.publicUrl, correlationId: ctx.correlationId }, summary ? summaryLines(summary.outcome, summary.text) : []);
+      const rendered = renderDigest(
+        stats,
+        config,
+        { publicUrl: deps.publicUrl, correlationId: ctx.correlationId },
+        summary ? summaryLines(summary.outcome, summary.text) : [],
+      );
       const digest = rendered.posted;
       const contentHash = rendered.contentHash;
-      const facts = { total_signals: stats.totalSignals, failures: stats.failures.length, line_count: digest.lineCount, truncated: digest.truncated, content_hash: contentHash.slice(0, 16) };
+      const facts = {
+        total_signals: stats.totalSignals,
+        failures: stats.failures.length,
+        line_count: digest.lineCount,
+        truncated: digest.truncated,
+        content_hash: contentHash.slice(0, 16),
+      };
       // One row per run (an activity retry rewrites the same row).
-      const message = { text: digest.text, fullText: rendered.full.text, truncated: digest.truncated, lineCount: digest.lineCount, contentHash, username: rendered.username, iconUrl: rendered.iconUrl, channel: rendered.channel };
+      const message = {
+        text: digest.text,
+        fullText: rendered.full.text,
+        truncated: digest.truncated,
+        lineCount: digest.lineCount,
+        contentHash,
+        username: rendered.username,
+        iconUrl: rendered.iconUrl,
+        channel: rendered.channel,
+      };
       await tx.digestMessage.upsert({
         where: { executionId: ctx.executionId },
         create: { tenantId: ctx.tenantId, executionId: ctx.executionId, installationId: ctx.installationId, correlationId: ctx.correlationId, ...message },
@@ -60,10 +86,23 @@ export function createGenerateDigest(deps: ActivityDeps) {
  */
 async function storedSummary(tx: Tx, ctx: DigestRunContext): Promise<{ outcome: SummaryOutcome; text: string | null; facts: SummaryFacts }> {
   await tx.llmSummary.createMany({
-    data: [{ tenantId: ctx.tenantId, installationId: ctx.installationId, executionId: ctx.executionId, dedupeKey: ctx.dedupeKey, status: 'done', outcome: 'failed', completedAt: new Date() }],
+    data: [
+      {
+        tenantId: ctx.tenantId,
+        installationId: ctx.installationId,
+        executionId: ctx.executionId,
+        dedupeKey: ctx.dedupeKey,
+        status: 'done',
+        outcome: 'failed',
+        completedAt: new Date(),
+      },
+    ],
     skipDuplicates: true,
   });
-  await tx.llmSummary.updateMany({ where: { tenantId: ctx.tenantId, dedupeKey: ctx.dedupeKey, status: 'pending' }, data: { status: 'done', outcome: 'failed', text: null, claimedAt: null, completedAt: new Date() } });
+  await tx.llmSummary.updateMany({
+    where: { tenantId: ctx.tenantId, dedupeKey: ctx.dedupeKey, status: 'pending' },
+    data: { status: 'done', outcome: 'failed', text: null, claimedAt: null, completedAt: new Date() },
+  });
   const row = await tx.llmSummary.findUniqueOrThrow({ where: { tenantId_dedupeKey: { tenantId: ctx.tenantId, dedupeKey: ctx.dedupeKey } } });
   const outcome = isSummaryOutcome(row.outcome) ? row.outcome : 'failed';
   return { outcome, text: outcome === 'ok' ? row.text : null, facts: summaryFacts(row) };

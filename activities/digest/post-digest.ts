@@ -54,12 +54,19 @@ function destinationOf(secret: TCredentialSecret, config: TDigestConfig): string
  */
 function failure(err: MattermostError, retry: boolean): never {
   const kind = err.outcomeUnknown && !retry ? 'unknown' : err.kind;
-  throw ApplicationFailure.create({ message: err.message, type: kind, nonRetryable: !retry, nextRetryDelay: retry && err.retryAfterMs ? err.retryAfterMs : undefined, details: [{ code: err.code, status: err.status ?? null }] });
+  throw ApplicationFailure.create({
+    message: err.message,
+    type: kind,
+    nonRetryable: !retry,
+    nextRetryDelay: retry && err.retryAfterMs ? err.retryAfterMs : undefined,
+    details: [{ code: err.code, status: err.status ?? null }],
+  });
 }
 
 export function createPostDigest(deps: ActivityDeps) {
   const requireClient = (): MattermostClient => {
-    if (!deps.mattermost || !deps.keyring) throw ApplicationFailure.nonRetryable('This worker cannot post digests (no Mattermost client or keyring configured).', 'validation');
+    if (!deps.mattermost || !deps.keyring)
+      throw ApplicationFailure.nonRetryable('This worker cannot post digests (no Mattermost client or keyring configured).', 'validation');
     return deps.mattermost;
   };
 
@@ -69,13 +76,30 @@ export function createPostDigest(deps: ActivityDeps) {
     // Evidence that the credential works: clears refusals; an `invalid` one is `connected` again.
     const inst = await tx.installation.findUniqueOrThrow({ where: { id: ctx.installationId } });
     if (inst.credentialId && (await recordAccepted(tx, { credentialId: inst.credentialId }))) {
-      await changeInstallation(tx, { tenantId: ctx.tenantId, installationId: ctx.installationId, actor: { kind: 'system', source: 'mattermost' }, change: 'credential.accepted', details: { how } });
+      await changeInstallation(tx, {
+        tenantId: ctx.tenantId,
+        installationId: ctx.installationId,
+        actor: { kind: 'system', source: 'mattermost' },
+        change: 'credential.accepted',
+        details: { how },
+      });
     }
     await appendExecutionLog(tx, { ...ctx, level: 'info', message: `Message posted to Mattermost (${how})`, data: { attempts } });
-    const common = { tenantId: ctx.tenantId, source: 'fleetprompt.digest', subject: `installation:${ctx.installationId}`, correlationId: ctx.correlationId, causationId: ctx.executionId };
+    const common = {
+      tenantId: ctx.tenantId,
+      source: 'fleetprompt.digest',
+      subject: `installation:${ctx.installationId}`,
+      correlationId: ctx.correlationId,
+      causationId: ctx.executionId,
+    };
     await emitSignals(tx, [
       { ...common, type: SIGNAL_TYPES.messagePosted, dedupeKey: `${ctx.dedupeKey}:posted`, payload: { execution_id: ctx.executionId, attempts, how } },
-      { ...common, type: SIGNAL_TYPES.valueDigestPosted, dedupeKey: `${ctx.dedupeKey}:value`, payload: { installation_id: ctx.installationId, posted_at: new Date().toISOString() } },
+      {
+        ...common,
+        type: SIGNAL_TYPES.valueDigestPosted,
+        dedupeKey: `${ctx.dedupeKey}:value`,
+        payload: { installation_id: ctx.installationId, posted_at: new Date().toISOString() },
+      },
     ]);
   }
 
@@ -93,7 +117,10 @@ export function createPostDigest(deps: ActivityDeps) {
         return;
       } catch (err) {
         if (Date.now() + delay > deadline) throw err;
-        deps.logger.warn({ tenantId: ctx.tenantId, executionId: ctx.executionId, correlationId: ctx.correlationId, err: err instanceof Error ? err.name : 'error' }, 'could not record the post outcome yet; retrying');
+        deps.logger.warn(
+          { tenantId: ctx.tenantId, executionId: ctx.executionId, correlationId: ctx.correlationId, err: err instanceof Error ? err.name : 'error' },
+          'could not record the post outcome yet; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -120,7 +147,14 @@ export function createPostDigest(deps: ActivityDeps) {
     const findOwnPost = async (firstAttemptAt: Date) => {
       if (target.kind !== 'pat' || !target.team || !config.channel) return null;
       channelId ??= await client.resolveChannelId(target.baseUrl, target.token, target.team, config.channel);
-      return client.findPostByMarker(target.baseUrl, target.token, channelId, DEDUPE_MARKER_PROP, props[DEDUPE_MARKER_PROP], firstAttemptAt.getTime() - MARKER_SEARCH_SKEW_MS);
+      return client.findPostByMarker(
+        target.baseUrl,
+        target.token,
+        channelId,
+        DEDUPE_MARKER_PROP,
+        props[DEDUPE_MARKER_PROP],
+        firstAttemptAt.getTime() - MARKER_SEARCH_SKEW_MS,
+      );
     };
 
     // Mattermost refused the credential (its own answer): evidence, not yet a verdict. The first
@@ -130,20 +164,40 @@ export function createPostDigest(deps: ActivityDeps) {
       const code = refusalCode(err)!;
       const confirmMs = deps.refusalConfirmMs ?? REFUSAL_CONFIRM_MS;
       const verdict = await withTenant(deps.db, ctx.tenantId, async (tx) => {
-        const v = await recordRefusal(tx, { tenantId: ctx.tenantId, credentialId: installation.credentialId!, code, correlationId: ctx.correlationId, confirmMs });
+        const v = await recordRefusal(tx, {
+          tenantId: ctx.tenantId,
+          credentialId: installation.credentialId!,
+          code,
+          correlationId: ctx.correlationId,
+          confirmMs,
+        });
         if (v === 'invalid') {
-          await changeInstallation(tx, { tenantId: ctx.tenantId, installationId: ctx.installationId, actor: { kind: 'system', source: 'mattermost' }, change: 'credential.refused', details: { code, where } });
+          await changeInstallation(tx, {
+            tenantId: ctx.tenantId,
+            installationId: ctx.installationId,
+            actor: { kind: 'system', source: 'mattermost' },
+            change: 'credential.refused',
+            details: { code, where },
+          });
         }
         await appendExecutionLog(tx, {
           ...ctx,
           level: v === 'invalid' ? 'error' : 'warn',
-          message: v === 'invalid' ? `Mattermost refused the credential at the ${where} (confirmed): ${err.message}` : `Mattermost refused the credential at the ${where}; trying once more before marking it invalid: ${err.message}`,
+          message:
+            v === 'invalid'
+              ? `Mattermost refused the credential at the ${where} (confirmed): ${err.message}`
+              : `Mattermost refused the credential at the ${where}; trying once more before marking it invalid: ${err.message}`,
           data: { kind: err.kind, code: err.code, status: err.status ?? null, error_id: err.errorId ?? null, verdict: v },
         });
         return v;
       });
       if (verdict === 'invalid' || verdict === 'not_connected') failure(err, false);
-      throw ApplicationFailure.create({ message: err.message, type: 'auth_unconfirmed', nextRetryDelay: confirmMs + 1_000, details: [{ code: err.code, status: err.status ?? null }] });
+      throw ApplicationFailure.create({
+        message: err.message,
+        type: 'auth_unconfirmed',
+        nextRetryDelay: confirmMs + 1_000,
+        details: [{ code: err.code, status: err.status ?? null }],
+      });
     };
 
     // Resolved before the claim: a failed read must never make the ledger's outcome unknown.
@@ -153,7 +207,14 @@ export function createPostDigest(deps: ActivityDeps) {
       } catch (err) {
         if (!isMattermostError(err)) throw err;
         if (refusalCode(err)) await onRefusal(err, 'channel lookup');
-        await withTenant(deps.db, ctx.tenantId, (tx) => appendExecutionLog(tx, { ...ctx, level: err.retryable ? 'warn' : 'error', message: `Mattermost channel lookup failed: ${err.message}`, data: { kind: err.kind, code: err.code, status: err.status ?? null } }));
+        await withTenant(deps.db, ctx.tenantId, (tx) =>
+          appendExecutionLog(tx, {
+            ...ctx,
+            level: err.retryable ? 'warn' : 'error',
+            message: `Mattermost channel lookup failed: ${err.message}`,
+            data: { kind: err.kind, code: err.code, status: err.status ?? null },
+          }),
+        );
         failure(err, err.retryable || err.outcomeUnknown);
       }
     }
@@ -161,14 +222,25 @@ export function createPostDigest(deps: ActivityDeps) {
     // Never shorter than this attempt may live: a live poster must not be taken for a dead one.
     const attemptMs = attemptTimeoutMs();
     const staleAfterMs = Math.max(deps.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs(attemptMs));
-    const claimInput = { tenantId: ctx.tenantId, executionId: ctx.executionId, provider: 'mattermost', destination: destinationOf(secret, config), dedupeKey: ctx.dedupeKey, contentHash: digest.contentHash, staleAfterMs };
+    const claimInput = {
+      tenantId: ctx.tenantId,
+      executionId: ctx.executionId,
+      provider: 'mattermost',
+      destination: destinationOf(secret, config),
+      dedupeKey: ctx.dedupeKey,
+      contentHash: digest.contentHash,
+      staleAfterMs,
+    };
     // A token can always look for its own post, so even a user's Retry (which accepts an unknown
     // outcome) searches first: only a webhook's Retry re-posts on the user's word alone.
     const canSearch = target.kind === 'pat' && Boolean(target.team) && Boolean(config.channel);
-    let claim = await withTenant(deps.db, ctx.tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: canSearch ? false : input.acceptUnknownOutcome }));
+    let claim = await withTenant(deps.db, ctx.tenantId, (tx) =>
+      claimOutboundMessage(tx, { ...claimInput, acceptUnknown: canSearch ? false : input.acceptUnknownOutcome }),
+    );
     // Nothing to post. If an earlier attempt of this same run posted it (its completion never
     // reached Temporal, e.g. the server restarted), the run did post: say so.
-    if (claim.state === 'already_posted') return { outcome: 'already_posted', attempts: claim.message.attempts, postedByThisRun: claim.message.executionId === ctx.executionId };
+    if (claim.state === 'already_posted')
+      return { outcome: 'already_posted', attempts: claim.message.attempts, postedByThisRun: claim.message.executionId === ctx.executionId };
     if (claim.state === 'in_flight') {
       // A claim younger than one attempt may belong to a live poster: check again soon (the
       // policy's backoff). An older one belongs to an attempt Temporal has timed out: come back
@@ -178,21 +250,41 @@ export function createPostDigest(deps: ActivityDeps) {
       throw ApplicationFailure.create({ message: 'Another attempt is posting this digest right now.', type: 'in_flight', nextRetryDelay });
     }
     if (claim.state === 'unknown') {
-      const found = await findOwnPost(claim.message.createdAt).catch((err) => (isMattermostError(err) ? failure(err, err.retryable) : Promise.reject(err)));
+      const found = await findOwnPost(claim.message.createdAt).catch((err: unknown) => {
+        if (isMattermostError(err)) failure(err, err.retryable);
+        throw err;
+      });
       if (found) {
-        await withTenant(deps.db, ctx.tenantId, (tx) => recordPosted(tx, ctx, claim.message.id, claim.message.attempts, 'found by marker after an unknown outcome'));
+        await withTenant(deps.db, ctx.tenantId, (tx) =>
+          recordPosted(tx, ctx, claim.message.id, claim.message.attempts, 'found by marker after an unknown outcome'),
+        );
         return { outcome: 'posted', attempts: claim.message.attempts };
       }
       if (!canSearch) {
-        await withTenant(deps.db, ctx.tenantId, (tx) => appendExecutionLog(tx, { ...ctx, level: 'error', message: 'Outcome unknown: the request was sent but no answer came. Not re-posting, to avoid a duplicate.' }));
-        throw ApplicationFailure.nonRetryable('Mattermost may or may not have posted this digest (the request was sent, no answer came). Check the channel; Retry re-posts it.', 'unknown');
+        await withTenant(deps.db, ctx.tenantId, (tx) =>
+          appendExecutionLog(tx, {
+            ...ctx,
+            level: 'error',
+            message: 'Outcome unknown: the request was sent but no answer came. Not re-posting, to avoid a duplicate.',
+          }),
+        );
+        throw ApplicationFailure.nonRetryable(
+          'Mattermost may or may not have posted this digest (the request was sent, no answer came). Check the channel; Retry re-posts it.',
+          'unknown',
+        );
       }
       claim = await withTenant(deps.db, ctx.tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: true }));
       if (claim.state !== 'claimed') throw ApplicationFailure.retryable('The digest is being posted by another attempt.', 'in_flight');
     }
 
     const message = claim.message;
-    const request: PostRequest = { text: digest.text, channel: config.channel, username: config.post_as_username ?? undefined, iconUrl: config.post_icon_url ?? undefined, props };
+    const request: PostRequest = {
+      text: digest.text,
+      channel: config.channel,
+      username: config.post_as_username ?? undefined,
+      iconUrl: config.post_icon_url ?? undefined,
+      props,
+    };
     try {
       if (target.kind === 'webhook') {
         await client.postViaWebhook(target, request);
@@ -209,7 +301,19 @@ export function createPostDigest(deps: ActivityDeps) {
       await recordOutcome(ctx, async (tx) => {
         if (err.outcomeUnknown) await markOutboundUnknown(tx, message.id);
         else await markOutboundFailed(tx, message.id, err.kind);
-        await appendExecutionLog(tx, { ...ctx, level: err.retryable ? 'warn' : 'error', message: `Mattermost post failed: ${err.message}`, data: { kind: err.kind, code: err.code, status: err.status ?? null, outcome_unknown: err.outcomeUnknown, attempt: message.attempts, retry_after_ms: err.retryAfterMs ?? null } });
+        await appendExecutionLog(tx, {
+          ...ctx,
+          level: err.retryable ? 'warn' : 'error',
+          message: `Mattermost post failed: ${err.message}`,
+          data: {
+            kind: err.kind,
+            code: err.code,
+            status: err.status ?? null,
+            outcome_unknown: err.outcomeUnknown,
+            attempt: message.attempts,
+            retry_after_ms: err.retryAfterMs ?? null,
+          },
+        });
       });
       if (refusalCode(err) && installation.credentialId) await onRefusal(err, 'post');
       // An unknown outcome with a token is settled on the next attempt by the marker search.

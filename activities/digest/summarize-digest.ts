@@ -33,7 +33,13 @@ import type { DigestRunContext, SummaryFacts } from './digest-run-types';
 const CLAIM_FRESH_MS = SUMMARY_ATTEMPT_TIMEOUT_MS + 1_000;
 
 export function summaryFacts(row: Pick<LlmSummary, 'outcome' | 'model' | 'promptTokens' | 'completionTokens' | 'costUsd'>): SummaryFacts {
-  return { outcome: row.outcome ?? 'failed', model: row.model, prompt_tokens: row.promptTokens, completion_tokens: row.completionTokens, cost_usd: Number(row.costUsd) };
+  return {
+    outcome: row.outcome ?? 'failed',
+    model: row.model,
+    prompt_tokens: row.promptTokens,
+    completion_tokens: row.completionTokens,
+    cost_usd: Number(row.costUsd),
+  };
 }
 
 type Claim = { state: 'settled'; row: LlmSummary } | { state: 'busy'; row: LlmSummary } | { state: 'claimed'; row: LlmSummary };
@@ -48,7 +54,10 @@ async function claimSummary(tx: Tx, ctx: DigestRunContext, freshForMs: number): 
   const row = await tx.llmSummary.findUniqueOrThrow({ where: { id: locked.id } });
   if (row.status === 'done') return { state: 'settled', row };
   if (row.claimedAt && Date.now() - row.claimedAt.getTime() < freshForMs) return { state: 'busy', row };
-  const claimed = await tx.llmSummary.update({ where: { id: row.id }, data: { claimedAt: new Date(), attempts: { increment: 1 }, executionId: ctx.executionId } });
+  const claimed = await tx.llmSummary.update({
+    where: { id: row.id },
+    data: { claimedAt: new Date(), attempts: { increment: 1 }, executionId: ctx.executionId },
+  });
   return { state: 'claimed', row: claimed };
 }
 
@@ -70,7 +79,11 @@ export function createSummarizeDigest(deps: ActivityDeps) {
   }
 
   /** Settles the row (unless generateDigest already gave up on it: then only the bill is added). */
-  async function settle(ctx: DigestRunContext, rowId: string, input: { outcome: SummaryOutcome; text?: string | null; provider?: LlmProvider | null; usage?: SummaryUsage; durationMs?: number }): Promise<SummaryFacts> {
+  async function settle(
+    ctx: DigestRunContext,
+    rowId: string,
+    input: { outcome: SummaryOutcome; text?: string | null; provider?: LlmProvider | null; usage?: SummaryUsage; durationMs?: number },
+  ): Promise<SummaryFacts> {
     const usage = input.usage ?? { promptTokens: 0, completionTokens: 0, estimated: false };
     const cost = input.provider?.price && input.usage ? costUsd(input.provider.price, usage) : 0;
     return withTenant(deps.db, ctx.tenantId, async (tx) => {
@@ -90,11 +103,19 @@ export function createSummarizeDigest(deps: ActivityDeps) {
       };
       const updated = await tx.llmSummary.updateMany({ where: { id: rowId, status: 'pending' }, data });
       if (updated.count === 0 && cost > 0) {
-        await tx.llmSummary.update({ where: { id: rowId }, data: { promptTokens: { increment: usage.promptTokens }, completionTokens: { increment: usage.completionTokens }, costUsd: { increment: cost } } });
+        await tx.llmSummary.update({
+          where: { id: rowId },
+          data: { promptTokens: { increment: usage.promptTokens }, completionTokens: { increment: usage.completionTokens }, costUsd: { increment: cost } },
+        });
       }
       // The tenant's own key was refused: mark it, so the installation page asks for a new one.
       if (input.outcome === 'auth' && input.provider?.source === 'tenant' && input.provider.credentialId) {
-        await revokeCredential(tx, { tenantId: ctx.tenantId, credentialId: input.provider.credentialId, reason: 'rejected_by_server', correlationId: ctx.correlationId });
+        await revokeCredential(tx, {
+          tenantId: ctx.tenantId,
+          credentialId: input.provider.credentialId,
+          reason: 'rejected_by_server',
+          correlationId: ctx.correlationId,
+        });
       }
       const row = await tx.llmSummary.findUniqueOrThrow({ where: { id: rowId } });
       const facts = summaryFacts(row);
@@ -104,8 +125,23 @@ export function createSummarizeDigest(deps: ActivityDeps) {
         message: input.outcome === 'ok' ? 'LLM summary generated' : `No LLM summary: ${input.outcome}`,
         data: { ...facts, source: row.providerSource, usage_estimated: row.usageEstimated, duration_ms: row.durationMs },
       });
-      recordLlmSummary({ outcome: input.outcome, source: input.provider?.source ?? null, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, costUsd: cost });
-      deps.logger.info({ tenantId: ctx.tenantId, executionId: ctx.executionId, correlationId: ctx.correlationId, ...facts, host: input.provider ? describeProvider(input.provider).host : null }, 'digest summary settled');
+      recordLlmSummary({
+        outcome: input.outcome,
+        source: input.provider?.source ?? null,
+        promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
+        costUsd: cost,
+      });
+      deps.logger.info(
+        {
+          tenantId: ctx.tenantId,
+          executionId: ctx.executionId,
+          correlationId: ctx.correlationId,
+          ...facts,
+          host: input.provider ? describeProvider(input.provider).host : null,
+        },
+        'digest summary settled',
+      );
       return facts;
     });
   }
@@ -117,7 +153,11 @@ export function createSummarizeDigest(deps: ActivityDeps) {
     if (claim.state === 'settled') return summaryFacts(claim.row);
     if (claim.state === 'busy') {
       const age = Date.now() - (claim.row.claimedAt?.getTime() ?? Date.now());
-      throw ApplicationFailure.create({ message: 'Another attempt is generating this summary.', type: 'in_flight', nextRetryDelay: Math.max(1_000, CLAIM_FRESH_MS - age) });
+      throw ApplicationFailure.create({
+        message: 'Another attempt is generating this summary.',
+        type: 'in_flight',
+        nextRetryDelay: Math.max(1_000, CLAIM_FRESH_MS - age),
+      });
     }
     const rowId = claim.row.id;
 
@@ -131,7 +171,13 @@ export function createSummarizeDigest(deps: ActivityDeps) {
         tx.execution.findUniqueOrThrow({ where: { id: ctx.executionId } }),
       ]);
       const config = storedDigestConfig(installation.config);
-      const stats = await collectDigestStats(tx, { tenantId: ctx.tenantId, tenantName: tenant.name, timezone: config.timezone, windowStart: execution.windowStart, windowEnd: execution.windowEnd });
+      const stats = await collectDigestStats(tx, {
+        tenantId: ctx.tenantId,
+        tenantName: tenant.name,
+        timezone: config.timezone,
+        windowStart: execution.windowStart,
+        windowEnd: execution.windowEnd,
+      });
       const messages = buildSummaryPrompt(stats);
       const promptTokenEstimate = estimatePromptTokens(messages);
       // One tenant's budget checks run one at a time; each reserves its worst case on its own row.
@@ -162,8 +208,14 @@ export function createSummarizeDigest(deps: ActivityDeps) {
     const waitMs = result.retryAfterMs ?? 0;
     if (result.retryable && attempt < SUMMARY_MAX_ATTEMPTS && waitMs <= SUMMARY_MAX_RETRY_WAIT_MS) {
       // Release the claim and the reservation; the next attempt starts over.
-      await withTenant(deps.db, ctx.tenantId, (tx) => tx.llmSummary.updateMany({ where: { id: rowId, status: 'pending' }, data: { claimedAt: null, costUsd: 0 } }));
-      throw ApplicationFailure.create({ message: `The LLM provider failed (${result.kind}${result.status ? ` ${result.status}` : ''}); retrying.`, type: `llm_${result.kind}`, nextRetryDelay: waitMs > 0 ? waitMs : undefined });
+      await withTenant(deps.db, ctx.tenantId, (tx) =>
+        tx.llmSummary.updateMany({ where: { id: rowId, status: 'pending' }, data: { claimedAt: null, costUsd: 0 } }),
+      );
+      throw ApplicationFailure.create({
+        message: `The LLM provider failed (${result.kind}${result.status ? ` ${result.status}` : ''}); retrying.`,
+        type: `llm_${result.kind}`,
+        nextRetryDelay: waitMs > 0 ? waitMs : undefined,
+      });
     }
     return settle(ctx, rowId, { outcome: result.kind, provider, usage: result.usage, durationMs });
   };

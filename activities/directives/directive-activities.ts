@@ -27,7 +27,7 @@ async function loadDirective(tx: Tx, directiveId: string) {
   if (!directive) throw ApplicationFailure.nonRetryable(`Directive ${directiveId} not found`, 'validation');
   if (!isDirectiveType(directive.type)) throw ApplicationFailure.nonRetryable(`Unknown directive type ${directive.type}`, 'validation');
   const params = directive.params as unknown as DirectiveParams;
-  return { ...directive, type: directive.type as DirectiveType, params };
+  return { ...directive, type: directive.type, params };
 }
 
 interface DirectiveParams {
@@ -45,15 +45,36 @@ function permanent<T>(fn: () => T): T {
     return fn();
   } catch (err) {
     if (isAppError(err)) throw ApplicationFailure.nonRetryable(err.message, 'validation');
-    if (err instanceof Error && err.name === 'ZodError') throw ApplicationFailure.nonRetryable('The stored config does not fit the package version.', 'validation');
+    if (err instanceof Error && err.name === 'ZodError')
+      throw ApplicationFailure.nonRetryable('The stored config does not fit the package version.', 'validation');
     throw err;
   }
 }
 
-async function emitLifecycle(tx: Tx, d: Awaited<ReturnType<typeof loadDirective>>, phase: 'started' | 'completed' | 'failed', extra: Record<string, unknown> = {}) {
+async function emitLifecycle(
+  tx: Tx,
+  d: Awaited<ReturnType<typeof loadDirective>>,
+  phase: 'started' | 'completed' | 'failed',
+  extra: Record<string, unknown> = {},
+) {
   const upgrade = d.params.from_version ? { from_version: d.params.from_version, to_version: d.params.to_version } : {};
-  const payload = { directive_id: d.id, directive_type: d.type, installation_id: d.params.installation_id, package_slug: d.params.package_slug, version: d.params.version, ...upgrade, ...extra };
-  const common = { tenantId: d.tenantId, correlationId: d.correlationId, causationId: d.id, source: SOURCE, subject: `installation:${d.params.installation_id}`, payload };
+  const payload = {
+    directive_id: d.id,
+    directive_type: d.type,
+    installation_id: d.params.installation_id,
+    package_slug: d.params.package_slug,
+    version: d.params.version,
+    ...upgrade,
+    ...extra,
+  };
+  const common = {
+    tenantId: d.tenantId,
+    correlationId: d.correlationId,
+    causationId: d.id,
+    source: SOURCE,
+    subject: `installation:${d.params.installation_id}`,
+    payload,
+  };
   await emitSignals(tx, [
     { ...common, type: PACKAGE_LIFECYCLE[d.type][phase], dedupeKey: `${d.id}:package.${phase}` },
     { ...common, type: DIRECTIVE_LIFECYCLE[phase], dedupeKey: `${d.id}:directive.${phase}` },
@@ -68,9 +89,14 @@ export function createDirectiveActivities(deps: ActivityDeps) {
   // The lifecycle is part of the desired state: apply it to Temporal now if possible; the
   // worker's reconciler loop applies it otherwise.
   const reconcileSoon = async (tenantId: string, installationId: string) => {
-    await deps.schedules?.reconcile({ tenantId, installationId }).catch((err: unknown) =>
-      deps.logger.warn({ tenantId, installationId, err: err instanceof Error ? err.message : String(err) }, 'schedule not reconciled yet; the reconciler loop will'),
-    );
+    await deps.schedules
+      ?.reconcile({ tenantId, installationId })
+      .catch((err: unknown) =>
+        deps.logger.warn(
+          { tenantId, installationId, err: err instanceof Error ? err.message : String(err) },
+          'schedule not reconciled yet; the reconciler loop will',
+        ),
+      );
   };
   const { db } = deps;
   const modules = deps.packages ?? PACKAGE_MODULES;
@@ -131,9 +157,19 @@ export function createDirectiveActivities(deps: ActivityDeps) {
           // An upgrade leaves the installation running at its current version until it completes.
           if (d.type !== 'package.upgrade') {
             const status = d.type === 'package.uninstall' ? 'uninstalling' : 'installing';
-            await changeInstallation(tx, { tenantId: ref.tenantId, installationId: d.params.installation_id, actor: actorOf(d), change: `lifecycle.${status}`, details: { directive_id: d.id } }, async () => {
-              await tx.installation.update({ where: { id: d.params.installation_id }, data: { status } });
-            });
+            await changeInstallation(
+              tx,
+              {
+                tenantId: ref.tenantId,
+                installationId: d.params.installation_id,
+                actor: actorOf(d),
+                change: `lifecycle.${status}`,
+                details: { directive_id: d.id },
+              },
+              async () => {
+                await tx.installation.update({ where: { id: d.params.installation_id }, data: { status } });
+              },
+            );
           }
         }
         await emitLifecycle(tx, d, 'started');
@@ -145,7 +181,8 @@ export function createDirectiveActivities(deps: ActivityDeps) {
       const { d, config } = await withTenant(db, ref.tenantId, async (tx) => {
         const directive = await loadDirective(tx, ref.directiveId);
         const pkg = await tx.package.findUnique({ where: { slug_version: { slug: directive.params.package_slug, version: directive.params.version } } });
-        if (!pkg) throw ApplicationFailure.nonRetryable(`Package ${directive.params.package_slug}@${directive.params.version} is not in the registry`, 'validation');
+        if (!pkg)
+          throw ApplicationFailure.nonRetryable(`Package ${directive.params.package_slug}@${directive.params.version} is not in the registry`, 'validation');
         return { d: directive, config: await writeInstallation(tx, ref, directive) };
       });
       // The package's own provisioning steps (after the core's, outside the transaction).
@@ -173,9 +210,25 @@ export function createDirectiveActivities(deps: ActivityDeps) {
           await tx.installation.update({ where: { id: installationId }, data: { credentialId: null } });
           return;
         }
-        await changeInstallation(tx, { tenantId: ref.tenantId, installationId, actor: actorOf(d), change: 'credential.disconnected', details: { reason: 'uninstalled', directive_id: d.id } }, async () => {
-          await revokeCredential(tx, { tenantId: ref.tenantId, credentialId: installation.credentialId!, reason: 'uninstalled', userId: d.actorUserId, correlationId: d.correlationId });
-        });
+        await changeInstallation(
+          tx,
+          {
+            tenantId: ref.tenantId,
+            installationId,
+            actor: actorOf(d),
+            change: 'credential.disconnected',
+            details: { reason: 'uninstalled', directive_id: d.id },
+          },
+          async () => {
+            await revokeCredential(tx, {
+              tenantId: ref.tenantId,
+              credentialId: installation.credentialId!,
+              reason: 'uninstalled',
+              userId: d.actorUserId,
+              correlationId: d.correlationId,
+            });
+          },
+        );
       });
       // The package's own steps; for the digest: its schedule goes now (uninstalling wants none).
       await findPackageModule(d.params.package_slug, modules)?.deprovision?.(deps, { tenantId: ref.tenantId, installationId });
@@ -188,17 +241,27 @@ export function createDirectiveActivities(deps: ActivityDeps) {
           const now = new Date();
           await tx.directive.update({ where: { id: d.id }, data: { status: 'completed', completedAt: now, error: null, errorKind: null } });
           const status = d.type === 'package.uninstall' ? 'uninstalled' : 'installed';
-          await changeInstallation(tx, { tenantId: ref.tenantId, installationId: d.params.installation_id, actor: actorOf(d), change: `lifecycle.${status}`, details: { directive_id: d.id, type: d.type } }, async () => {
-            await tx.installation.update({
-              where: { id: d.params.installation_id },
-              data:
-                d.type === 'package.uninstall'
-                  ? { status: 'uninstalled' }
-                  : d.type === 'package.upgrade'
-                    ? { status: 'installed' }
-                    : { status: 'installed', installedAt: now, lastError: null, lastErrorKind: null },
-            });
-          });
+          await changeInstallation(
+            tx,
+            {
+              tenantId: ref.tenantId,
+              installationId: d.params.installation_id,
+              actor: actorOf(d),
+              change: `lifecycle.${status}`,
+              details: { directive_id: d.id, type: d.type },
+            },
+            async () => {
+              await tx.installation.update({
+                where: { id: d.params.installation_id },
+                data:
+                  d.type === 'package.uninstall'
+                    ? { status: 'uninstalled' }
+                    : d.type === 'package.upgrade'
+                      ? { status: 'installed' }
+                      : { status: 'installed', installedAt: now, lastError: null, lastErrorKind: null },
+              });
+            },
+          );
         }
         await emitLifecycle(tx, d, 'completed');
       });
@@ -213,12 +276,25 @@ export function createDirectiveActivities(deps: ActivityDeps) {
           await tx.directive.update({ where: { id: d.id }, data: { status: 'failed', completedAt: new Date(), error: ref.message, errorKind: ref.kind } });
           // A failed upgrade changed nothing (the migration and the version move commit together):
           // the installation keeps running at its old version.
-          await changeInstallation(tx, { tenantId: ref.tenantId, installationId: d.params.installation_id, actor: actorOf(d), change: d.type === 'package.upgrade' ? 'lifecycle.upgrade_failed' : 'lifecycle.failed', details: { directive_id: d.id, error_kind: ref.kind } }, async () => {
-            await tx.installation.update({
-              where: { id: d.params.installation_id },
-              data: d.type === 'package.upgrade' ? { lastError: `Upgrade to ${d.params.version} failed: ${ref.message}`, lastErrorKind: ref.kind } : { status: 'failed', lastError: ref.message, lastErrorKind: ref.kind },
-            });
-          });
+          await changeInstallation(
+            tx,
+            {
+              tenantId: ref.tenantId,
+              installationId: d.params.installation_id,
+              actor: actorOf(d),
+              change: d.type === 'package.upgrade' ? 'lifecycle.upgrade_failed' : 'lifecycle.failed',
+              details: { directive_id: d.id, error_kind: ref.kind },
+            },
+            async () => {
+              await tx.installation.update({
+                where: { id: d.params.installation_id },
+                data:
+                  d.type === 'package.upgrade'
+                    ? { lastError: `Upgrade to ${d.params.version} failed: ${ref.message}`, lastErrorKind: ref.kind }
+                    : { status: 'failed', lastError: ref.message, lastErrorKind: ref.kind },
+              });
+            },
+          );
         }
         await emitLifecycle(tx, d, 'failed', { error_kind: ref.kind, error: ref.message });
         return d;

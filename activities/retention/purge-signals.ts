@@ -59,7 +59,7 @@ export function createPurgeSignals(deps: ActivityDeps) {
     // Once the signals are done, the digest messages of the same cutoff (far fewer: one per run).
     let digestMessages = 0;
     if (result.done) {
-      for (let n = input.batchSize; n === input.batchSize; ) {
+      for (let n = input.batchSize; n === input.batchSize;) {
         n = await purgeDigestMessageBatch(deps.db, before, input.batchSize);
         digestMessages += n;
         ctx.heartbeat({ deleted: result.deleted, batches: result.batches, digestMessages });

@@ -42,7 +42,10 @@ export function authenticate(db: Db) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const verdict = match ? await verifyApiToken(db, match[1]) : null;
       if (!verdict?.ok) {
-        const message = verdict?.reason === 'expired' ? `The bearer token expired at ${verdict.expiredAt!.toISOString()}; create a new one.` : 'The bearer token is invalid or revoked.';
+        const message =
+          verdict?.reason === 'expired'
+            ? `The bearer token expired at ${verdict.expiredAt!.toISOString()}; create a new one.`
+            : 'The bearer token is invalid or revoked.';
         return next(new AppError('UNAUTHENTICATED', message));
       }
       res.locals.identity = verdict.principal;

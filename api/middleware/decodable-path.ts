@@ -16,6 +16,10 @@ export function isDecodablePath(path: string): boolean {
 export function rejectUndecodablePath() {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (isDecodablePath(req.path)) return next();
-    next(new AppError('VALIDATION_FAILED', 'The URL path is not valid: a percent-encoded sequence does not decode.', { details: [{ path: '(path)', message: 'bad percent-encoding' }] }));
+    next(
+      new AppError('VALIDATION_FAILED', 'The URL path is not valid: a percent-encoded sequence does not decode.', {
+        details: [{ path: '(path)', message: 'bad percent-encoding' }],
+      }),
+    );
   };
 }

@@ -40,22 +40,38 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const appError = isAppError(err) ? err : (fromBodyParser(err as BodyParserError) ?? fromFramework(err as BodyParserError));
     if (appError) {
       if (appError.headers) res.set(appError.headers);
-      res.status(appError.status).json({ error: { code: appError.code, message: appError.message, ...(appError.details !== undefined ? { details: appError.details } : {}) } });
+      res
+        .status(appError.status)
+        .json({ error: { code: appError.code, message: appError.message, ...(appError.details !== undefined ? { details: appError.details } : {}) } });
       return;
     }
     if (isDatabaseUnavailable(err)) {
       // Down, restarting or out of connections: the transaction did not commit; repeat later.
       logger.warn({ method: req.method, path: req.path }, 'database unavailable');
-      res.status(503).set('Retry-After', '5').json({ error: { code: 'DEPENDENCY_UNAVAILABLE', message: 'The database is unavailable right now. Try again in a few seconds.' } });
+      res
+        .status(503)
+        .set('Retry-After', '5')
+        .json({ error: { code: 'DEPENDENCY_UNAVAILABLE', message: 'The database is unavailable right now. Try again in a few seconds.' } });
       return;
     }
     if (isTemporalUnavailable(err)) {
       // The change could not be completed (e.g. a schedule not updated); repeating it is safe.
       logger.warn({ method: req.method, path: req.path }, 'temporal unavailable');
-      res.status(503).set('Retry-After', '10').json({ error: { code: 'DEPENDENCY_UNAVAILABLE', message: 'The workflow service is unreachable right now, so this could not be completed. Try again in a moment.' } });
+      res
+        .status(503)
+        .set('Retry-After', '10')
+        .json({
+          error: {
+            code: 'DEPENDENCY_UNAVAILABLE',
+            message: 'The workflow service is unreachable right now, so this could not be completed. Try again in a moment.',
+          },
+        });
       return;
     }
-    logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), method: req.method, path: req.path }, 'unhandled error');
+    logger.error(
+      { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), method: req.method, path: req.path },
+      'unhandled error',
+    );
     res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong on our side. The error was logged.' } });
   };
 }

@@ -11,7 +11,8 @@ export interface SecurityHeaderSettings {
 }
 
 export function securityHeaders(settings: SecurityHeaderSettings = {}) {
-  const hsts = settings.hstsMaxAgeSeconds && settings.hstsMaxAgeSeconds > 0 ? `max-age=${Math.floor(settings.hstsMaxAgeSeconds)}; includeSubDomains` : undefined;
+  const hsts =
+    settings.hstsMaxAgeSeconds && settings.hstsMaxAgeSeconds > 0 ? `max-age=${Math.floor(settings.hstsMaxAgeSeconds)}; includeSubDomains` : undefined;
   return (_req: Request, res: Response, next: NextFunction) => {
     res.set('X-Content-Type-Options', 'nosniff');
     if (hsts) res.set('Strict-Transport-Security', hsts);

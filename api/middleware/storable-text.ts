@@ -11,6 +11,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 
+// eslint-disable-next-line no-control-regex -- NUL is what Postgres text cannot store
 const UNSTORABLE = /\u0000|\p{Cs}/u;
 
 export interface UnstorableFinding {
@@ -40,7 +41,10 @@ export function findUnstorableText(value: unknown, root: string): UnstorableFind
 }
 
 function refusal(found: UnstorableFinding): AppError {
-  const message = found.reason === 'proto_key' ? 'has the key "__proto__", which cannot be stored' : 'contains a NUL character (\\u0000) or an unpaired UTF-16 surrogate, which cannot be stored';
+  const message =
+    found.reason === 'proto_key'
+      ? 'has the key "__proto__", which cannot be stored'
+      : 'contains a NUL character (\\u0000) or an unpaired UTF-16 surrogate, which cannot be stored';
   return new AppError('VALIDATION_FAILED', `The request is invalid: ${found.path} ${message}.`, { details: [{ path: found.path, message }] });
 }
 
@@ -51,7 +55,11 @@ export function rejectUnstorableText() {
       try {
         decoded = decodeURIComponent(segment);
       } catch {
-        return next(new AppError('VALIDATION_FAILED', 'The URL path is not valid: a percent-encoded sequence does not decode.', { details: [{ path: '(path)', message: 'bad percent-encoding' }] }));
+        return next(
+          new AppError('VALIDATION_FAILED', 'The URL path is not valid: a percent-encoded sequence does not decode.', {
+            details: [{ path: '(path)', message: 'bad percent-encoding' }],
+          }),
+        );
       }
       if (UNSTORABLE.test(decoded)) return next(refusal({ path: '(path)', reason: 'text' }));
     }

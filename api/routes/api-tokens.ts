@@ -36,7 +36,13 @@ export function apiTokensRouter(deps: Pick<AppDeps, 'db'>): Router {
       throw new AppError('FORBIDDEN', `The ${principal.role} role cannot create ${body.role} tokens.`);
     }
     const created = await withTenant(deps.db, tenant.id, (tx) =>
-      createApiToken(tx, { tenantId: tenant.id, name: body.name, role: body.role, createdByUserId: principal.userId, expiresAt: body.expires_at ? new Date(body.expires_at) : null }),
+      createApiToken(tx, {
+        tenantId: tenant.id,
+        name: body.name,
+        role: body.role,
+        createdByUserId: principal.userId,
+        expiresAt: body.expires_at ? new Date(body.expires_at) : null,
+      }),
     );
     res
       .status(201)

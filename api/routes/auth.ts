@@ -35,7 +35,9 @@ export function authRouter(deps: Pick<AppDeps, 'db' | 'auth'>): Router {
     const attempt = { email: body.email, address: req.ip };
     const verdict = await limiter.attempt(attempt);
     if (verdict.limited) {
-      throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts. Try again later.', { headers: { 'Retry-After': String(verdict.retryAfterSeconds) } });
+      throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts. Try again later.', {
+        headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
+      });
     }
     const user = await verifyCredentials(deps.db, body.email, body.password);
     if (!user) throw new AppError('INVALID_CREDENTIALS', 'The email or password is wrong.');

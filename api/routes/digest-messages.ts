@@ -56,7 +56,11 @@ export function digestMessagesRouter(deps: Pick<AppDeps, 'db' | 'signalRetention
   const byCorrelation = Router({ mergeParams: true });
   byCorrelation.get('/', async (req, res) => {
     const q = parseInput(ZDigestMessageQuery, req.query, 'query');
-    await send(res, (tenantId) => withTenant(deps.db, tenantId, (tx) => tx.digestMessage.findFirst({ where: { correlationId: q.correlation_id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] })));
+    await send(res, (tenantId) =>
+      withTenant(deps.db, tenantId, (tx) =>
+        tx.digestMessage.findFirst({ where: { correlationId: q.correlation_id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      ),
+    );
   });
   return { byExecution, byCorrelation };
 }

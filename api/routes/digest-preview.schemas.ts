@@ -26,14 +26,23 @@ export const ZDigestPreviewQuery = z
     window_end: ZInstant.optional().describe('End of an explicit window (exclusive; not in the future).'),
   })
   .strict()
-  .refine((q) => [q.local_date, q.execution_id, q.window_end].filter(Boolean).length <= 1, { message: 'give at most one of local_date, execution_id, window_end', path: ['local_date'] })
+  .refine((q) => [q.local_date, q.execution_id, q.window_end].filter(Boolean).length <= 1, {
+    message: 'give at most one of local_date, execution_id, window_end',
+    path: ['local_date'],
+  })
   .refine((q) => !q.window_start || q.window_end, { message: 'needs window_end too', path: ['window_start'] });
 
 export type TDigestPreviewQuery = z.infer<typeof ZDigestPreviewQuery>;
 
 /** POST: the same window choice, plus unsaved settings to preview with (any subset of the config). */
 export const ZDigestPreviewBody = z
-  .object({ ...ZWindowFields, config: z.record(z.string(), z.unknown()).optional().describe('Unsaved settings, merged over the saved ones and validated like PUT /config.') })
+  .object({
+    ...ZWindowFields,
+    config: z.record(z.string(), z.unknown()).optional().describe('Unsaved settings, merged over the saved ones and validated like PUT /config.'),
+  })
   .strict()
-  .refine((q) => [q.local_date, q.execution_id, q.window_end].filter(Boolean).length <= 1, { message: 'give at most one of local_date, execution_id, window_end', path: ['local_date'] })
+  .refine((q) => [q.local_date, q.execution_id, q.window_end].filter(Boolean).length <= 1, {
+    message: 'give at most one of local_date, execution_id, window_end',
+    path: ['local_date'],
+  })
   .refine((q) => !q.window_start || q.window_end, { message: 'needs window_end too', path: ['window_start'] });

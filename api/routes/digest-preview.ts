@@ -26,10 +26,18 @@ export function digestPreviewRouter(deps: Pick<AppDeps, 'db' | 'auth' | 'signalR
 
   // No window given: GET replays the latest scheduled window; POST (the settings preview) shows
   // the last 24 hours up to now, as Run now would post them.
-  async function preview(rawId: unknown, q: TDigestPreviewQuery, config: Record<string, unknown> | undefined, res: Response, fallback: 'latest' | 'last_24h' = 'latest') {
+  async function preview(
+    rawId: unknown,
+    q: TDigestPreviewQuery,
+    config: Record<string, unknown> | undefined,
+    res: Response,
+    fallback: 'latest' | 'last_24h' = 'latest',
+  ) {
     const id = parseInput(ZIdParam, rawId, 'installation id');
     if (q.local_date && !isLocalDate(q.local_date)) {
-      throw new AppError('VALIDATION_FAILED', 'The query is invalid: local_date: is not a calendar date.', { details: [{ path: 'local_date', message: 'is not a calendar date' }] });
+      throw new AppError('VALIDATION_FAILED', 'The query is invalid: local_date: is not a calendar date.', {
+        details: [{ path: 'local_date', message: 'is not a calendar date' }],
+      });
     }
     const window: PreviewWindow = q.local_date
       ? { kind: 'local_date', localDate: q.local_date }

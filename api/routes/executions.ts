@@ -30,7 +30,14 @@ export function executionsRouter(deps: AppDeps): Router {
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: q.limit + 1,
       });
-      return { rows: found, codes: await failureCodes(tx, tenant.id, found.filter((e) => e.status === 'failed').map((e) => e.id)) };
+      return {
+        rows: found,
+        codes: await failureCodes(
+          tx,
+          tenant.id,
+          found.filter((e) => e.status === 'failed').map((e) => e.id),
+        ),
+      };
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
@@ -56,7 +63,10 @@ export function executionsRouter(deps: AppDeps): Router {
     parseInput(ZEmptyBody, req.body ?? {}, 'retry request');
     const tenant = tenantOf(res);
     const { execution, quota } = await requestRetry(deps, { tenantId: tenant.id, executionId: id });
-    res.status(202).location(`/api/tenants/${tenant.slug}/executions/${execution.id}`).json({ execution: presentExecution(execution, deps), run_quota: presentQuota(quota) });
+    res
+      .status(202)
+      .location(`/api/tenants/${tenant.slug}/executions/${execution.id}`)
+      .json({ execution: presentExecution(execution, deps), run_quota: presentQuota(quota) });
   });
 
   return router;

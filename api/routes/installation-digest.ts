@@ -43,20 +43,28 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
       await deps.schedules.reconcile({ tenantId, installationId });
       return await deps.schedules.describe({ tenantId, installationId });
     } catch (err) {
-      deps.logger.warn({ tenantId, installationId, err: err instanceof Error ? err.message : String(err) }, 'installation state saved; Temporal not updated yet (the reconciler will)');
+      deps.logger.warn(
+        { tenantId, installationId, err: err instanceof Error ? err.message : String(err) },
+        'installation state saved; Temporal not updated yet (the reconciler will)',
+      );
       return null;
     }
   };
-  const reload = (tenantId: string, installationId: string) => withTenant(deps.db, tenantId, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }));
+  const reload = (tenantId: string, installationId: string) =>
+    withTenant(deps.db, tenantId, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }));
   const credentialView = async (tenantId: string, credential: IntegrationCredential | null) => {
     if (!credential) return null;
-    const by = credential.disconnectedByUserId ? await deps.db.user.findUnique({ where: { id: credential.disconnectedByUserId }, select: { id: true, name: true, email: true } }) : null;
+    const by = credential.disconnectedByUserId
+      ? await deps.db.user.findUnique({ where: { id: credential.disconnectedByUserId }, select: { id: true, name: true, email: true } })
+      : null;
     return presentCredential(credential, by);
   };
 
   router.get('/credential', async (req, res) => {
     const { tenant, installation } = await load(res, idOf(req.params));
-    const credential = installation.credentialId ? await withTenant(deps.db, tenant.id, (tx) => tx.integrationCredential.findUnique({ where: { id: installation.credentialId! } })) : null;
+    const credential = installation.credentialId
+      ? await withTenant(deps.db, tenant.id, (tx) => tx.integrationCredential.findUnique({ where: { id: installation.credentialId! } }))
+      : null;
     res.json({ credential: await credentialView(tenant.id, credential) });
   });
 
@@ -75,9 +83,18 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
     if (!installation.credentialId) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this installation.');
     const actor = actorOf(res);
     await withTenant(deps.db, tenant.id, (tx) =>
-      changeInstallation(tx, { tenantId: tenant.id, installationId: installation.id, actor, change: 'credential.disconnected', details: { reason: 'user_disconnected' } }, async () => {
-        await revokeCredential(tx, { tenantId: tenant.id, credentialId: installation.credentialId!, reason: 'user_disconnected', userId: actor.kind === 'user' ? actor.userId : null });
-      }),
+      changeInstallation(
+        tx,
+        { tenantId: tenant.id, installationId: installation.id, actor, change: 'credential.disconnected', details: { reason: 'user_disconnected' } },
+        async () => {
+          await revokeCredential(tx, {
+            tenantId: tenant.id,
+            credentialId: installation.credentialId!,
+            reason: 'user_disconnected',
+            userId: actor.kind === 'user' ? actor.userId : null,
+          });
+        },
+      ),
     );
     await applyNow(tenant.id, installation.id);
     res.status(204).end();
@@ -86,14 +103,22 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
   router.put('/config', admin, async (req, res) => {
     const patch = parseInput(ZConfigBody, req.body ?? {}, 'config');
     const { tenant, installation } = await load(res, idOf(req.params));
-    if (installation.status !== 'installed') throw new AppError('INVALID_STATE', `The installation is ${installation.status}; configure it once it is installed.`);
+    if (installation.status !== 'installed')
+      throw new AppError('INVALID_STATE', `The installation is ${installation.status}; configure it once it is installed.`);
     // Validated by the installation's own version of the package's schema.
     const { packageSlug, packageVersion } = installation;
-    const merged = deps.packages.parseConfig(packageSlug, packageVersion, { ...deps.packages.storedConfig(packageSlug, packageVersion, installation.config), ...patch });
+    const merged = deps.packages.parseConfig(packageSlug, packageVersion, {
+      ...deps.packages.storedConfig(packageSlug, packageVersion, installation.config),
+      ...patch,
+    });
     await withTenant(deps.db, tenant.id, (tx) =>
-      changeInstallation(tx, { tenantId: tenant.id, installationId: installation.id, actor: actorOf(res), change: 'config.updated', details: { fields: Object.keys(patch) } }, async () => {
-        await tx.installation.update({ where: { id: installation.id }, data: { config: merged as Prisma.InputJsonObject } });
-      }),
+      changeInstallation(
+        tx,
+        { tenantId: tenant.id, installationId: installation.id, actor: actorOf(res), change: 'config.updated', details: { fields: Object.keys(patch) } },
+        async () => {
+          await tx.installation.update({ where: { id: installation.id }, data: { config: merged as Prisma.InputJsonObject } });
+        },
+      ),
     );
     const schedule = await applyNow(tenant.id, installation.id);
     const updated = await reload(tenant.id, installation.id);
@@ -102,7 +127,10 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
 
   router.get('/schedule', async (req, res) => {
     const { tenant, installation } = await load(res, idOf(req.params));
-    res.json({ schedule: presentSchedule(await deps.schedules.describe({ tenantId: tenant.id, installationId: installation.id })), apply_state: applyState(installation) });
+    res.json({
+      schedule: presentSchedule(await deps.schedules.describe({ tenantId: tenant.id, installationId: installation.id })),
+      apply_state: applyState(installation),
+    });
   });
 
   router.get('/health', async (req, res) => {
@@ -112,7 +140,9 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
       deps.schedules.describe({ tenantId: tenant.id, installationId: installation.id }).catch(() => undefined),
       // The code behind the last error (a run's final failure), for the code-specific hint.
       installation.lastErrorKind ? withTenant(deps.db, tenant.id, (tx) => lastFailureCode(tx, tenant.id, installation.id)) : Promise.resolve(null),
-      installation.credentialId ? withTenant(deps.db, tenant.id, (tx) => tx.integrationCredential.findUnique({ where: { id: installation.credentialId! } })) : null,
+      installation.credentialId
+        ? withTenant(deps.db, tenant.id, (tx) => tx.integrationCredential.findUnique({ where: { id: installation.credentialId! } }))
+        : null,
     ]);
     const applied = applyState(installation) === 'applied';
     res.json({
@@ -143,7 +173,10 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
     parseInput(ZEmptyBody, req.body ?? {}, 'run request');
     const tenant = tenantOf(res);
     const { execution, quota } = await requestManualRun(deps, { tenantId: tenant.id, installationId });
-    res.status(202).location(`/api/tenants/${tenant.slug}/executions/${execution.id}`).json({ execution: presentExecution(execution, deps), run_quota: presentQuota(quota) });
+    res
+      .status(202)
+      .location(`/api/tenants/${tenant.slug}/executions/${execution.id}`)
+      .json({ execution: presentExecution(execution, deps), run_quota: presentQuota(quota) });
   });
 
   return router;

@@ -17,7 +17,12 @@ export function installationLlmRouter(deps: AppDeps): Router {
     const llm = await withTenant(deps.db, tenant.id, async (tx) => {
       const installation = await tx.installation.findUnique({ where: { id } });
       if (!installation) throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
-      return readLlmStatus(tx, { tenantId: tenant.id, packageVersion: installation.packageVersion, installationConfig: installation.config, platform: deps.llm });
+      return readLlmStatus(tx, {
+        tenantId: tenant.id,
+        packageVersion: installation.packageVersion,
+        installationConfig: installation.config,
+        platform: deps.llm,
+      });
     });
     res.json({ llm });
   });

@@ -3,7 +3,10 @@ import { z } from 'zod';
 export const ZInstallBody = z
   .object({
     package_slug: z.string().min(1).max(64),
-    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 1.0.0').optional(),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, 'must be a version like 1.0.0')
+      .optional(),
     config: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();

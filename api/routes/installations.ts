@@ -55,7 +55,9 @@ export function installationsRouter(deps: ComposedAppDeps): Router {
     const tenant = tenantOf(res);
     const principal = principalOf(res);
     const result = await requestUninstall(deps, { tenant, actor: { userId: principal.userId, role: principal.role }, installationId: id });
-    res.status(202).json({ created: result.created, installation: presentInstallation(result.installation), directive: presentDirective(result.directive, links) });
+    res
+      .status(202)
+      .json({ created: result.created, installation: presentInstallation(result.installation), directive: presentDirective(result.directive, links) });
   });
 
   router.post('/:id/upgrade', requireRole('owner', 'admin'), async (req, res) => {
@@ -63,7 +65,12 @@ export function installationsRouter(deps: ComposedAppDeps): Router {
     const body = parseInput(ZUpgradeBody, req.body ?? {}, 'upgrade request');
     const tenant = tenantOf(res);
     const principal = principalOf(res);
-    const result = await requestUpgrade(deps, { tenant, actor: { userId: principal.userId, role: principal.role }, installationId: id, toVersion: body.version });
+    const result = await requestUpgrade(deps, {
+      tenant,
+      actor: { userId: principal.userId, role: principal.role },
+      installationId: id,
+      toVersion: body.version,
+    });
     res
       .status(202)
       .location(`/api/tenants/${tenant.slug}/directives/${result.directive.id}`)

@@ -21,11 +21,15 @@ export function integrationsRouter(deps: ComposedAppDeps): Router {
       const credential = link ? await tx.integrationCredential.findUnique({ where: { id: link.credentialId } }) : null;
       const installations = await tx.installation.findMany({ where: { status: { not: 'uninstalled' } }, orderBy: { createdAt: 'asc' } });
       const bindings = installations
-        .filter((i) => deps.packages.find(i.packageSlug)?.versions.some((v) => v.version === i.packageVersion && v.requiredIntegrations.some((r) => r.provider === MATTERMOST_PROVIDER)))
+        .filter((i) =>
+          deps.packages
+            .find(i.packageSlug)
+            ?.versions.some((v) => v.version === i.packageVersion && v.requiredIntegrations.some((r) => r.provider === MATTERMOST_PROVIDER)),
+        )
         .map((i) => ({
           installation_id: i.id,
           package_slug: i.packageSlug,
-          channel: typeof (i.config as { channel?: unknown })?.channel === 'string' ? ((i.config as { channel: string }).channel) : null,
+          channel: typeof (i.config as { channel?: unknown })?.channel === 'string' ? (i.config as { channel: string }).channel : null,
           bound_to: i.credentialId === null ? 'none' : i.credentialId === credential?.id ? 'tenant' : 'own',
         }));
       return { connection: credential ? presentCredential(credential) : null, bindings };
@@ -46,7 +50,9 @@ export function integrationsRouter(deps: ComposedAppDeps): Router {
 
   router.delete('/mattermost', admin, async (_req, res) => {
     const tenant = tenantOf(res);
-    const link = await withTenant(deps.db, tenant.id, (tx) => tx.tenantIntegration.findUnique({ where: { tenantId_provider: { tenantId: tenant.id, provider: MATTERMOST_PROVIDER } } }));
+    const link = await withTenant(deps.db, tenant.id, (tx) =>
+      tx.tenantIntegration.findUnique({ where: { tenantId_provider: { tenantId: tenant.id, provider: MATTERMOST_PROVIDER } } }),
+    );
     if (!link) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this organisation.');
     await withTenant(deps.db, tenant.id, (tx) => revokeCredential(tx, { tenantId: tenant.id, credentialId: link.credentialId, reason: 'user_revoked' }));
     res.status(204).end();

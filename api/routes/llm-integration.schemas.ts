@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-const ZPricePer1k = z.number().min(0, 'must be a price in USD per 1000 tokens, 0 or more').max(1000, 'must be a price in USD per 1000 tokens, at most 1000').nullable().optional();
+const ZPricePer1k = z
+  .number()
+  .min(0, 'must be a price in USD per 1000 tokens, 0 or more')
+  .max(1000, 'must be a price in USD per 1000 tokens, at most 1000')
+  .nullable()
+  .optional();
 
 /** A tenant's own OpenAI-compatible endpoint, key and model for the digest summary. */
 export const ZConnectLlmBody = z
@@ -12,4 +17,7 @@ export const ZConnectLlmBody = z
     output_per_1k: ZPricePer1k,
   })
   .strict()
-  .refine((b) => (b.input_per_1k == null) === (b.output_per_1k == null), { message: 'give both input_per_1k and output_per_1k, or neither (then the platform’s price for the model applies)', path: ['output_per_1k'] });
+  .refine((b) => (b.input_per_1k == null) === (b.output_per_1k == null), {
+    message: 'give both input_per_1k and output_per_1k, or neither (then the platform’s price for the model applies)',
+    path: ['output_per_1k'],
+  });

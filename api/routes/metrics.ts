@@ -6,7 +6,10 @@ import { METRICS_CONTENT_TYPE, metricsText } from '../../lib/metrics/registry';
 export function metricsRouter(): Router {
   const router = Router();
   router.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', METRICS_CONTENT_TYPE).set('Cache-Control', 'no-store').send(await metricsText());
+    res
+      .set('Content-Type', METRICS_CONTENT_TYPE)
+      .set('Cache-Control', 'no-store')
+      .send(await metricsText());
   });
   return router;
 }

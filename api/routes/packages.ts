@@ -11,7 +11,9 @@ export function packagesRouter(deps: AppDeps): Router {
   const router = Router();
   router.get('/', async (_req, res) => {
     // Newest version first within a slug (semver order: "1.10.0" after "1.9.0").
-    const packages = (await deps.db.package.findMany({ orderBy: [{ slug: 'asc' }] })).sort((a, b) => (a.slug === b.slug ? compareVersions(b.version, a.version) : a.slug < b.slug ? -1 : 1));
+    const packages = (await deps.db.package.findMany({ orderBy: [{ slug: 'asc' }] })).sort((a, b) =>
+      a.slug === b.slug ? compareVersions(b.version, a.version) : a.slug < b.slug ? -1 : 1,
+    );
     res.json({ items: packages.map(presentPackage) });
   });
   router.get('/:slug', async (req, res) => {
@@ -21,14 +23,20 @@ export function packagesRouter(deps: AppDeps): Router {
       ...presentPackage(versions[0]),
       versions: versions.map((v) => v.version),
       // What each version changed, newest first (the "update available" panel shows these).
-      changelog: versions.map((v) => ({ version: v.version, changes: ((v.manifest as { changelog?: string[] }).changelog ?? []) })),
+      changelog: versions.map((v) => ({ version: v.version, changes: (v.manifest as { changelog?: string[] }).changelog ?? [] })),
     });
   });
   // The package page's example: what the digest package posts, from a made-up typical day.
-  router.get('/:slug/example-digest', async (req, res) => {
+  router.get('/:slug/example-digest', (req, res) => {
     if (req.params.slug !== DIGEST_PACKAGE_SLUG) throw new AppError('PACKAGE_NOT_FOUND', `The package "${req.params.slug}" has no example digest.`);
     const example = exampleDigest();
-    res.json({ text: example.posted.text, line_count: example.posted.lineCount, truncated: example.posted.truncated, username: example.username, icon_url: example.iconUrl });
+    res.json({
+      text: example.posted.text,
+      line_count: example.posted.lineCount,
+      truncated: example.posted.truncated,
+      username: example.username,
+      icon_url: example.iconUrl,
+    });
   });
   return router;
 }

@@ -77,15 +77,25 @@ export const ZSignalListQuery = z
     correlation_id: z.string().min(1).max(300).optional(),
     subject: z.string().min(1).max(300).optional().describe('Exact subject, e.g. "installation:<id>".'),
     source: z.string().min(1).max(120).optional(),
-    from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone' }).optional().describe('Only signals that occurred at or after this instant.'),
-    to: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone' }).optional().describe('Only signals that occurred before this instant.'),
+    from: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone' })
+      .optional()
+      .describe('Only signals that occurred at or after this instant.'),
+    to: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone' })
+      .optional()
+      .describe('Only signals that occurred before this instant.'),
     order: z.enum(['asc', 'desc']).default('desc').describe('"asc" replays oldest first; "desc" (default) shows newest first.'),
     format: z
       .enum(['json', 'ndjson'])
       .default('json')
       .describe('"ndjson" streams every matching signal (one JSON object per line, in order) instead of one page; limit is then the read batch size.'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(400).optional().describe('next_cursor of the previous page. Pages share the first page’s snapshot: signals recorded later never shift or repeat a page.'),
+    cursor: z
+      .string()
+      .max(400)
+      .optional()
+      .describe('next_cursor of the previous page. Pages share the first page’s snapshot: signals recorded later never shift or repeat a page.'),
   })
   .strict()
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] });

@@ -31,7 +31,15 @@ export function signalsRouter(deps: Pick<ComposedAppDeps, 'db' | 'packages' | 'p
     const defaultSource = principal.kind === 'token' ? `token:${principal.tokenId}` : `user:${principal.userId}`;
     const result = await ingestSignals(deps.db, { tenantId: tenant.id, items: body.signals, defaultSource });
     // Committed: wake the event-driven packages that want these (failure alerts). Best effort, counts only.
-    await notifySignalTriggers({ db: deps.db, packages: deps.packages, signaller: deps.packageSignaller, logger: deps.logger }, tenant.id, body.signals.map((s) => ({ type: s.type, source: `${INGEST_SOURCE_PREFIX}${s.source ?? defaultSource}`, occurredAt: s.occurred_at ? new Date(s.occurred_at) : undefined })));
+    await notifySignalTriggers(
+      { db: deps.db, packages: deps.packages, signaller: deps.packageSignaller, logger: deps.logger },
+      tenant.id,
+      body.signals.map((s) => ({
+        type: s.type,
+        source: `${INGEST_SOURCE_PREFIX}${s.source ?? defaultSource}`,
+        occurredAt: s.occurred_at ? new Date(s.occurred_at) : undefined,
+      })),
+    );
     res.status(200).json(result);
   });
 

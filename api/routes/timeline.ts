@@ -55,7 +55,11 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
       const logs = executions.length
         ? await tx.executionLog.findMany({ where: { executionId: { in: executions.map((e) => e.id) } }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take })
         : [];
-      const codes = await failureCodes(tx, tenant.id, executions.filter((e) => e.status === 'failed').map((e) => e.id));
+      const codes = await failureCodes(
+        tx,
+        tenant.id,
+        executions.filter((e) => e.status === 'failed').map((e) => e.id),
+      );
       return { directives, executions, signals, logs, codes };
     });
     const truncated = [found.directives, found.executions, found.signals, found.logs].some((rows) => rows.length > TIMELINE_LIMIT);
@@ -80,14 +84,34 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
         temporal_url: d.temporal_url,
       })),
       // Directive and run lifecycle: started and ended, each at its own time.
-      ...directives.flatMap((d) => [
-        ...(d.started_at ? [{ at: d.started_at, title: `Directive ${d.type} started`, status: 'running', level: null }] : []),
-        ...(d.completed_at ? [{ at: d.completed_at, title: `Directive ${d.type} ${d.status}`, status: d.status, level: d.status === 'failed' ? 'error' : null }] : []),
-      ].map((x) => ({ ...x, kind: 'directive' as const, ref_id: d.id, execution_id: null, data: { workflow_id: d.workflow_id, run_id: d.run_id }, temporal_url: d.temporal_url }))),
-      ...executions.flatMap((e) => [
-        ...(e.started_at ? [{ at: e.started_at, title: 'Run started', status: 'running', level: null }] : []),
-        ...(e.finished_at ? [{ at: e.finished_at, title: `Run ${e.status}`, status: e.status, level: e.status === 'failed' ? 'error' : null }] : []),
-      ].map((x) => ({ ...x, kind: 'execution' as const, ref_id: e.id, execution_id: e.id, data: { workflow_id: e.workflow_id, run_id: e.run_id }, temporal_url: e.temporal_url }))),
+      ...directives.flatMap((d) =>
+        [
+          ...(d.started_at ? [{ at: d.started_at, title: `Directive ${d.type} started`, status: 'running', level: null }] : []),
+          ...(d.completed_at
+            ? [{ at: d.completed_at, title: `Directive ${d.type} ${d.status}`, status: d.status, level: d.status === 'failed' ? 'error' : null }]
+            : []),
+        ].map((x) => ({
+          ...x,
+          kind: 'directive' as const,
+          ref_id: d.id,
+          execution_id: null,
+          data: { workflow_id: d.workflow_id, run_id: d.run_id },
+          temporal_url: d.temporal_url,
+        })),
+      ),
+      ...executions.flatMap((e) =>
+        [
+          ...(e.started_at ? [{ at: e.started_at, title: 'Run started', status: 'running', level: null }] : []),
+          ...(e.finished_at ? [{ at: e.finished_at, title: `Run ${e.status}`, status: e.status, level: e.status === 'failed' ? 'error' : null }] : []),
+        ].map((x) => ({
+          ...x,
+          kind: 'execution' as const,
+          ref_id: e.id,
+          execution_id: e.id,
+          data: { workflow_id: e.workflow_id, run_id: e.run_id },
+          temporal_url: e.temporal_url,
+        })),
+      ),
       ...executions.map((e) => ({
         at: e.created_at,
         kind: 'execution' as const,
@@ -128,7 +152,9 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
     // every workflow carrying the CorrelationId search attribute.
     const workflows = [
       ...directives.map((d) => ({ kind: 'directive' as const, ref_id: d.id, workflow_id: d.workflow_id, run_id: d.run_id, temporal_url: d.temporal_url })),
-      ...executions.filter((e) => e.workflow_id).map((e) => ({ kind: 'execution' as const, ref_id: e.id, workflow_id: e.workflow_id as string, run_id: e.run_id, temporal_url: e.temporal_url })),
+      ...executions
+        .filter((e) => e.workflow_id)
+        .map((e) => ({ kind: 'execution' as const, ref_id: e.id, workflow_id: e.workflow_id as string, run_id: e.run_id, temporal_url: e.temporal_url })),
     ];
     const temporal_search_url = deps.temporalUiUrl ? correlationSearchUrl(deps.temporalUiUrl, deps.namespace, correlationId) : null;
     res.json({ correlation_id: correlationId, truncated, events, directives, executions, signals, workflows, temporal_search_url });

@@ -34,7 +34,11 @@ const SECURITY_HEADERS = {
 };
 
 function sendPage(res: Response, file: string, status = 200) {
-  res.status(status).set(SECURITY_HEADERS).set('Cache-Control', 'no-cache').sendFile(path.join(UI_DIR, 'pages', file));
+  res
+    .status(status)
+    .set(SECURITY_HEADERS)
+    .set('Cache-Control', 'no-cache')
+    .sendFile(path.join(UI_DIR, 'pages', file));
 }
 
 export function uiRouter(): Router {
@@ -45,7 +49,7 @@ export function uiRouter(): Router {
       index: false,
       fallthrough: true,
       setHeaders: (res) => {
-        setRouteLabel(res as unknown as Response, '/assets/:file');
+        setRouteLabel(res, '/assets/:file');
         res.setHeader('Cache-Control', 'no-cache');
         res.setHeader('X-Content-Type-Options', 'nosniff');
       },

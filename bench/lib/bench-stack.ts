@@ -26,7 +26,14 @@ import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
 import { scheduleControl } from '../../lib/runtime/digest-runtime';
 import { lazyTemporal } from '../../lib/temporal/lazy-temporal';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../scripts/dev-stack/postgres';
-import { NO_TEMPORAL_CLI_MESSAGE, PROJECT_ROOT, resolveTemporalCli, startTemporalDevServer, stopChild, type TemporalDevServerHandle } from '../../scripts/dev-stack/temporal';
+import {
+  NO_TEMPORAL_CLI_MESSAGE,
+  PROJECT_ROOT,
+  resolveTemporalCli,
+  startTemporalDevServer,
+  stopChild,
+  type TemporalDevServerHandle,
+} from '../../scripts/dev-stack/temporal';
 import { startFakeMattermost, type FakeMattermost } from '../../test/fakes/mattermost-server';
 import { createTestTenant, type TestTenant } from '../../test/helpers/db';
 import { buildWorker, loadWorkflowBundle } from '../../worker';
@@ -63,12 +70,14 @@ type ChildMode = 'tsx' | 'prebuilt' | 'compiled';
 function childMode(): ChildMode {
   const mode = process.env.BENCH_WORKER_MODE ?? 'tsx';
   if (mode !== 'tsx' && mode !== 'prebuilt' && mode !== 'compiled') throw new Error(`bench: BENCH_WORKER_MODE=${mode}: use tsx, prebuilt or compiled`);
-  if (mode !== 'tsx' && !existsSync(path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js'))) throw new Error(`bench: BENCH_WORKER_MODE=${mode} needs dist/: run \`npm run build\` first`);
+  if (mode !== 'tsx' && !existsSync(path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js')))
+    throw new Error(`bench: BENCH_WORKER_MODE=${mode} needs dist/: run \`npm run build\` first`);
   return mode;
 }
 
 export interface HttpResult {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- benchmarks read whatever JSON the API answers
   body: any;
   ms: number;
 }
@@ -115,7 +124,11 @@ async function waitForPollers(temporal: TemporalHandle, taskQueue: string, child
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const child of children) if (child.exitCode !== null) throw new Error(`bench: a worker exited during start-up (code ${child.exitCode})`);
-    const res = await temporal.connection.workflowService.describeTaskQueue({ namespace: temporal.namespace, taskQueue: { name: taskQueue, kind: 1 }, taskQueueType: 1 });
+    const res = await temporal.connection.workflowService.describeTaskQueue({
+      namespace: temporal.namespace,
+      taskQueue: { name: taskQueue, kind: 1 },
+      taskQueueType: 1,
+    });
     if ((res.pollers?.length ?? 0) >= Math.max(1, children.length)) return;
     if (Date.now() > deadline) throw new Error('bench: the worker did not poll its task queue in time');
     await sleep(200);
@@ -129,7 +142,11 @@ function spawnChild(what: 'worker' | 'api', label: string, env: NodeJS.ProcessEn
   const mode = childMode();
   const script = what === 'worker' ? 'worker' : path.join('api', 'server');
   const args = mode === 'compiled' ? [path.join(PROJECT_ROOT, 'dist', `${script}.js`)] : ['--require', 'tsx/cjs', path.join(PROJECT_ROOT, `${script}.ts`)];
-  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: PROJECT_ROOT, env: { ...env, NODE_ENV: mode === 'tsx' ? 'development' : 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...env, NODE_ENV: mode === 'tsx' ? 'development' : 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) process.stderr.write(`[${label}] ${line}\n`);
   };
@@ -152,9 +169,8 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
     else progress(`kept ${root}`);
   };
   try {
-    let pg: EmbeddedPostgresHandle | undefined;
-    pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'postgres', 'data'), port: await freePort() });
-    stops.push(() => pg!.stop());
+    const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir: path.join(root, 'postgres', 'data'), port: await freePort() });
+    stops.push(() => pg.stop());
     await migrate(pg.url);
     const appDbUrl = await enableAppLogin(pg.url, `bench-${randomBytes(6).toString('hex')}`);
     const admin = new PgClient({ connectionString: pg.url });
@@ -172,7 +188,13 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
       if (!cliPath) throw new Error(NO_TEMPORAL_CLI_MESSAGE);
       temporalServer = await startTemporalDevServer({ cliPath, port: await freePort() });
       stops.push(() => temporalServer!.stop());
-      temporal = await connectTemporal({ TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined });
+      temporal = await connectTemporal({
+        TEMPORAL_ADDRESS: temporalServer.address,
+        TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        TEMPORAL_TLS: false,
+        TEMPORAL_API_KEY: undefined,
+      });
       stops.push(() => temporal!.close());
     }
 
@@ -185,7 +207,18 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
     const db = createDb({ url: appDbUrl });
     stops.push(() => db.close());
     const apiTemporal = temporalServer
-      ? lazyTemporal(() => connectTemporal({ TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined }, { connectTimeoutMs: 3_000 }))
+      ? lazyTemporal(() =>
+          connectTemporal(
+            {
+              TEMPORAL_ADDRESS: temporalServer.address,
+              TEMPORAL_NAMESPACE: 'default',
+              TEMPORAL_TASK_QUEUE: taskQueue,
+              TEMPORAL_TLS: false,
+              TEMPORAL_API_KEY: undefined,
+            },
+            { connectTimeoutMs: 3_000 },
+          ),
+        )
       : undefined;
     if (apiTemporal) stops.push(() => apiTemporal.close());
     const getTemporal = async () => {
@@ -198,7 +231,7 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
       starter: { start: async (d) => startDirectiveWorkflow(await getTemporal(), d) },
       namespace: 'default',
       temporalUiUrl: temporalServer?.uiUrl,
-      pendingMigrations: () => pendingMigrations(pg!.url),
+      pendingMigrations: () => pendingMigrations(pg.url),
       temporalReachable: async () => (apiTemporal ? apiTemporal.reachable() : false),
       keyring,
       mattermost,
@@ -260,7 +293,7 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
           namespace: 'default',
           taskQueue,
           workflowBundle: await loadWorkflowBundle(),
-          deps: { db: workerDb.db, logger, keyring, mattermost, schedules: scheduleControl(workerDb.db, async () => temporal!), publicUrl: apiUrl },
+          deps: { db: workerDb.db, logger, keyring, mattermost, schedules: scheduleControl(workerDb.db, async () => temporal), publicUrl: apiUrl },
         });
         const running = worker.run();
         stops.push(async () => {
@@ -332,7 +365,9 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
 
-    progress(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (api ${apiUrls.length ? `${apiUrls.length} processes ${apiUrls.join(' ')}` : apiUrl}, worker ${mode}${workerPids.length ? ` × ${workerPids.length}, pids ${workerPids.join(' ')}` : ''}, ${childMode()})`);
+    progress(
+      `stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (api ${apiUrls.length ? `${apiUrls.length} processes ${apiUrls.join(' ')}` : apiUrl}, worker ${mode}${workerPids.length ? ` × ${workerPids.length}, pids ${workerPids.join(' ')}` : ''}, ${childMode()})`,
+    );
     const postmasterPid = Number(readFileSync(path.join(root, 'postgres', 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
     const cpuMs = () => {
       const safe = (pid: number | undefined) => {
@@ -361,7 +396,25 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
         bench: safe(process.pid),
       };
     };
-    return { root, migrationUrl: pg.url, appDbUrl, admin, db, temporal, taskQueue, fake, apiUrl, keyringSpec, workerPid: workerPids[0], workerPids, apiPids, apiUrls, cpuMs, http, close };
+    return {
+      root,
+      migrationUrl: pg.url,
+      appDbUrl,
+      admin,
+      db,
+      temporal,
+      taskQueue,
+      fake,
+      apiUrl,
+      keyringSpec,
+      workerPid: workerPids[0],
+      workerPids,
+      apiPids,
+      apiUrls,
+      cpuMs,
+      http,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

@@ -26,7 +26,13 @@ export async function explainDigestAggregation(appDbUrl: string, input: { tenant
         return [];
       },
     } as unknown as Tx;
-    await collectDigestStats(tx, { tenantId: input.tenantId, tenantName: 'bench', timezone: 'UTC', windowStart: input.windowStart, windowEnd: input.windowEnd });
+    await collectDigestStats(tx, {
+      tenantId: input.tenantId,
+      tenantName: 'bench',
+      timezone: 'UTC',
+      windowStart: input.windowStart,
+      windowEnd: input.windowEnd,
+    });
     await client.query('commit');
   } finally {
     await client.end();

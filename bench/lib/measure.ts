@@ -67,7 +67,13 @@ export function machine(): { nproc: number; cpu: string; ram_gb: number; node: s
     /* not Linux */
   }
   // The load average says how much else ran on the machine (these figures are wall-clock times).
-  return { nproc: os.availableParallelism(), cpu, ram_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, load_avg_1m: Math.round(os.loadavg()[0] * 10) / 10 };
+  return {
+    nproc: os.availableParallelism(),
+    cpu,
+    ram_gb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    load_avg_1m: Math.round(os.loadavg()[0] * 10) / 10,
+  };
 }
 
 /** One JSON line on stdout (the figures), then the human summary on stderr. */

@@ -66,7 +66,11 @@ export async function loadSignals(admin: Client, plan: SignalLoad): Promise<{ in
   await admin.query(`set max_parallel_maintenance_workers = 2`);
   let saved: { indexname: string; indexdef: string }[] = [];
   if (plan.rebuildIndexes) {
-    saved = (await admin.query<{ indexname: string; indexdef: string }>(`select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = 'signals'`)).rows;
+    saved = (
+      await admin.query<{ indexname: string; indexdef: string }>(
+        `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = 'signals'`,
+      )
+    ).rows;
     await admin.query('alter table signals drop constraint if exists signals_pkey');
     for (const ix of saved) if (ix.indexname !== 'signals_pkey') await admin.query(`drop index if exists "${ix.indexname}"`);
   }
@@ -74,7 +78,8 @@ export async function loadSignals(admin: Client, plan: SignalLoad): Promise<{ in
   for (let lo = 0; lo < plan.total; lo += chunk) {
     const hi = Math.min(plan.total, lo + chunk) - 1;
     await admin.query(INSERT, [plan.slots, plan.slots.length, lo, hi, TYPES_BY_PERCENT, start.toISOString(), step]);
-    if (plan.total > chunk) progress(`  loaded ${(hi + 1).toLocaleString('en')} / ${plan.total.toLocaleString('en')} signals (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    if (plan.total > chunk)
+      progress(`  loaded ${(hi + 1).toLocaleString('en')} / ${plan.total.toLocaleString('en')} signals (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   const insertS = (Date.now() - t0) / 1000;
   const t1 = Date.now();

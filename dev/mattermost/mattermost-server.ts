@@ -1,5 +1,5 @@
 // A Mattermost-compatible HTTP server for tests and for `npm start`'s local sink. It behaves as
-// /work/shared/reference/mattermost-contract.md describes (incoming webhooks, the REST calls
+// docs/mattermost-contract.md describes (incoming webhooks, the REST calls
 // the client makes, AppError bodies, limits, two server generations) and can fail on demand:
 // 5xx, 429, slow answers (the post IS recorded), dropped connections after the request was
 // read (the post IS recorded), invalid hook, redirect.
@@ -203,14 +203,20 @@ export async function startFakeMattermost(options: { port?: number; host?: strin
   const takeFailure = (kind: 'hooks' | 'api', req: FakeRequest): QueuedFailure | undefined => {
     const now = Date.now();
     failures = failures.filter((f) => f.remaining > 0 && (f.until === undefined || f.until > now));
-    const failure = failures.find((f) => (f.route === 'all' || f.route === kind) && (!f.options.method || f.options.method === req.method) && (!f.options.path || f.options.path === req.path));
+    const failure = failures.find(
+      (f) =>
+        (f.route === 'all' || f.route === kind) && (!f.options.method || f.options.method === req.method) && (!f.options.path || f.options.path === req.path),
+    );
     if (failure) failure.remaining--;
     return failure;
   };
 
   const route = (req: FakeRequest): FakeResponse => {
     if (settings.serverGeneration === 'B' && req.rawUrl.length > 2048) {
-      return appErrorResponse({ id: 'basic_security_check.url.too_long_error', message: 'URL is too long.', status: 414 }, { developerMode: settings.enableDeveloper, versionId: versionId(settings) });
+      return appErrorResponse(
+        { id: 'basic_security_check.url.too_long_error', message: 'URL is too long.', status: 414 },
+        { developerMode: settings.enableDeveloper, versionId: versionId(settings) },
+      );
     }
     const hook = /^\/hooks\/([A-Za-z0-9]+)$/.exec(req.path);
     if (hook && req.method === 'POST') return handleIncomingWebhook(ctx, req, hook[1]);
@@ -248,7 +254,11 @@ export async function startFakeMattermost(options: { port?: number; host?: strin
           status === 500 && hookId
             ? settings.serverGeneration === 'A'
               ? { id: 'api.post.create_webhook_post.creating.app_error', message: 'Error creating post', status }
-              : { id: 'web.incoming_webhook.general.app_error', message: `Failed to handle the payload of media type application/json for incoming webhook ${hookId}.`, status }
+              : {
+                  id: 'web.incoming_webhook.general.app_error',
+                  message: `Failed to handle the payload of media type application/json for incoming webhook ${hookId}.`,
+                  status,
+                }
             : status === 503
               ? { id: 'api.context.server_busy.app_error', message: 'Server is busy, non-critical services are temporarily unavailable.', status }
               : { id: '', message: 'Internal Server Error', status };
@@ -257,11 +267,19 @@ export async function startFakeMattermost(options: { port?: number; host?: strin
       case 'invalid-hook': {
         const hookId = /^\/hooks\/([A-Za-z0-9]+)$/.exec(req.path)?.[1] ?? '';
         if (kind === 'api') {
-          return appErrorResponse({ id: 'api.context.session_expired.app_error', message: 'Invalid or expired session, please login again.', status: 401 }, { developerMode: settings.enableDeveloper, versionId: versionId(settings) });
+          return appErrorResponse(
+            { id: 'api.context.session_expired.app_error', message: 'Invalid or expired session, please login again.', status: 401 },
+            { developerMode: settings.enableDeveloper, versionId: versionId(settings) },
+          );
         }
-        const spec = settings.serverGeneration === 'A'
-          ? { id: 'web.incoming_webhook.invalid.app_error', message: 'Invalid webhook.', status: 400 }
-          : { id: 'web.incoming_webhook.general.app_error', message: `Failed to handle the payload of media type application/json for incoming webhook ${hookId}.`, status: 400 };
+        const spec =
+          settings.serverGeneration === 'A'
+            ? { id: 'web.incoming_webhook.invalid.app_error', message: 'Invalid webhook.', status: 400 }
+            : {
+                id: 'web.incoming_webhook.general.app_error',
+                message: `Failed to handle the payload of media type application/json for incoming webhook ${hookId}.`,
+                status: 400,
+              };
         return appErrorResponse(spec, { developerMode: settings.enableDeveloper, versionId: versionId(settings) });
       }
       case 'redirect':
@@ -429,7 +447,19 @@ export async function startFakeMattermost(options: { port?: number; host?: strin
       if (!channel) throw new Error(`fake Mattermost: no channel named ${channelName}`);
       for (let i = 0; i < count; i++) {
         const at = world.now();
-        world.posts.push({ id: newId(), createAt: at, updateAt: at, deleteAt: 0, userId: alice.id, channelId: channel.id, message: `chatter ${i}`, type: '', props: {}, pendingPostId: '', via: 'api' });
+        world.posts.push({
+          id: newId(),
+          createAt: at,
+          updateAt: at,
+          deleteAt: 0,
+          userId: alice.id,
+          channelId: channel.id,
+          message: `chatter ${i}`,
+          type: '',
+          props: {},
+          pendingPostId: '',
+          via: 'api',
+        });
       }
     },
     revokeToken(token) {
@@ -442,7 +472,13 @@ export async function startFakeMattermost(options: { port?: number; host?: strin
       failures.push({ mode, remaining: count, route: opts.route ?? (mode === 'invalid-hook' ? 'hooks' : 'all'), options: opts });
     },
     failFor(ms, mode, opts = {}) {
-      failures.push({ mode, remaining: Number.POSITIVE_INFINITY, until: Date.now() + ms, route: opts.route ?? (mode === 'invalid-hook' ? 'hooks' : 'all'), options: opts });
+      failures.push({
+        mode,
+        remaining: Number.POSITIVE_INFINITY,
+        until: Date.now() + ms,
+        route: opts.route ?? (mode === 'invalid-hook' ? 'hooks' : 'all'),
+        options: opts,
+      });
     },
     onReceived(listener) {
       listeners.add(listener);

@@ -41,7 +41,11 @@ export async function startMattermostSink(options: SinkOptions = {}): Promise<Ru
   const log = options.log ?? ((line: string) => console.log(line));
   const fake = await startFakeMattermost({ port: options.port ?? 8065, host: options.host ?? '127.0.0.1' });
   if (options.generation) fake.settings.serverGeneration = options.generation;
-  const hookId = fake.createHook({ channel: options.channel ?? 'town-square', id: options.hookId ?? DEFAULT_SINK_HOOK_ID, displayName: 'FleetPrompt (local sink)' });
+  const hookId = fake.createHook({
+    channel: options.channel ?? 'town-square',
+    id: options.hookId ?? DEFAULT_SINK_HOOK_ID,
+    displayName: 'FleetPrompt (local sink)',
+  });
   const hookUrl = fake.hookUrl(hookId);
   const unsubscribe = fake.onReceived((post) => log(describeReceivedPost(post)));
   return {
@@ -99,7 +103,9 @@ async function main(): Promise<void> {
   console.log(`Fake Mattermost listening on ${fake.url} (team "${fake.team.name}", user "${fake.user.username}")`);
   console.log(`Incoming webhook URL (posts to #${options.channel ?? 'town-square'}): ${sink.hookUrl}`);
   // One machine-readable line for scripts that start the sink.
-  console.log(`MATTERMOST_SINK_READY ${JSON.stringify({ url: fake.url, hookUrl: sink.hookUrl, team: fake.team.name, channel: options.channel ?? 'town-square' })}`);
+  console.log(
+    `MATTERMOST_SINK_READY ${JSON.stringify({ url: fake.url, hookUrl: sink.hookUrl, team: fake.team.name, channel: options.channel ?? 'town-square' })}`,
+  );
 
   let stopping = false;
   const stop = (): void => {

@@ -19,7 +19,14 @@ export async function createApiToken(
 ): Promise<{ id: string; token: string; name: string; role: Role; createdAt: Date; expiresAt: Date | null }> {
   const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const row = await tx.apiToken.create({
-    data: { tenantId: input.tenantId, name: input.name, role: input.role, tokenHash: hashToken(token), createdByUserId: input.createdByUserId, expiresAt: input.expiresAt ?? null },
+    data: {
+      tenantId: input.tenantId,
+      name: input.name,
+      role: input.role,
+      tokenHash: hashToken(token),
+      createdByUserId: input.createdByUserId,
+      expiresAt: input.expiresAt ?? null,
+    },
   });
   return { id: row.id, token, name: row.name, role: row.role, createdAt: row.createdAt, expiresAt: row.expiresAt };
 }

@@ -70,10 +70,16 @@ export function createLoginRateLimiter(db: Db, options: Partial<LoginRateLimits>
       const now = new Date(clock());
       await purgeEnded(now);
       const keys = loginRateKeys(input);
-      const limitOf: Record<string, number> = { [keys.pair]: limits.perAccountAndAddress, [keys.account]: limits.perAccount, [keys.address]: limits.perAddress };
+      const limitOf: Record<string, number> = {
+        [keys.pair]: limits.perAccountAndAddress,
+        [keys.account]: limits.perAccount,
+        [keys.address]: limits.perAddress,
+      };
       const windowEndsAt = new Date(now.getTime() + limits.windowMs);
       // Sorted keys: concurrent upserts lock the rows in the same order (no deadlock).
-      const values = Object.keys(limitOf).sort().map((k) => Prisma.sql`(${k}, 1, ${windowEndsAt})`);
+      const values = Object.keys(limitOf)
+        .sort()
+        .map((k) => Prisma.sql`(${k}, 1, ${windowEndsAt})`);
       const rows = await db.$queryRaw<{ key: string; attempts: number; window_ends_at: Date }[]>`
         insert into login_throttles as t (key, attempts, window_ends_at)
         values ${Prisma.join(values)}

@@ -28,8 +28,7 @@ export interface CredentialDeps {
 }
 
 export type ConnectInput =
-  | { kind: 'webhook'; webhook_url: string; verify: 'test_post' | 'dry_run' }
-  | { kind: 'pat'; base_url: string; token: string; team?: string | null };
+  { kind: 'webhook'; webhook_url: string; verify: 'test_post' | 'dry_run' } | { kind: 'pat'; base_url: string; token: string; team?: string | null };
 
 /** Prisma's Bytes fields want a Uint8Array over a plain ArrayBuffer. */
 export function bytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
@@ -46,13 +45,20 @@ function rejected(err: unknown): AppError {
     // Same codes as classifyTransportError gives the test_post path for the same guard error.
     const blocked = (err as OutboundBlockedError).code;
     const code = blocked === 'DNS_FAILED' || blocked === 'URL_INVALID' ? blocked : 'URL_NOT_ALLOWED';
-    return new AppError('CREDENTIAL_REJECTED', (err as Error).message, { details: { kind: 'validation', mattermost_code: code, hint: failureHint('validation', code) } });
+    return new AppError('CREDENTIAL_REJECTED', (err as Error).message, {
+      details: { kind: 'validation', mattermost_code: code, hint: failureHint('validation', code) },
+    });
   }
   return new AppError('CREDENTIAL_REJECTED', 'The connection could not be verified.', { details: { kind: 'unknown', hint: failureHint('unknown') } });
 }
 
 /** Verifies a secret with Mattermost (webhook: test post or dry run; token: /users/me and the channel, if any). */
-export async function verifyConnection(deps: CredentialDeps, secret: TCredentialSecret, input: ConnectInput, channel: string | null): Promise<Record<string, string | null>> {
+export async function verifyConnection(
+  deps: CredentialDeps,
+  secret: TCredentialSecret,
+  input: ConnectInput,
+  channel: string | null,
+): Promise<Record<string, string | null>> {
   try {
     if (secret.kind === 'webhook') {
       assertWebhookUrlShape(secret.webhook_url);
@@ -79,7 +85,13 @@ export async function verifyConnection(deps: CredentialDeps, secret: TCredential
 
 export async function connectCredential(
   deps: CredentialDeps,
-  input: { tenantId: string; installationId: string; connect: ConnectInput; /** The channel to verify with (the package's config); default: the digest config's. */ channel?: string | null; actor?: ChangeActor },
+  input: {
+    tenantId: string;
+    installationId: string;
+    connect: ConnectInput;
+    /** The channel to verify with (the package's config); default: the digest config's. */ channel?: string | null;
+    actor?: ChangeActor;
+  },
 ): Promise<IntegrationCredential> {
   const { tenantId, installationId, connect } = input;
   const actor: ChangeActor = input.actor ?? { kind: 'system', source: 'api' };
@@ -140,7 +152,11 @@ export async function connectCredential(
     const nextConfig = { ...stored, mattermost_credential_id: credentialId };
     await tx.installation.update({
       where: { id: installationId },
-      data: { credentialId, config: nextConfig as unknown as Prisma.InputJsonObject, ...(current.lastErrorKind === 'auth' ? { lastError: null, lastErrorKind: null } : {}) },
+      data: {
+        credentialId,
+        config: nextConfig,
+        ...(current.lastErrorKind === 'auth' ? { lastError: null, lastErrorKind: null } : {}),
+      },
     });
     await emitSignal(tx, {
       tenantId,
@@ -148,7 +164,15 @@ export async function connectCredential(
       source: 'fleetprompt.api',
       subject: `installation:${installationId}`,
       correlationId: `credential:${credentialId}`,
-      payload: { credential_id: credentialId, installation_id: installationId, kind: secret.kind, host: facts.host, fingerprint: facts.fingerprint, reconnect: Boolean(existing), verified_by: verification.verified_by ?? null },
+      payload: {
+        credential_id: credentialId,
+        installation_id: installationId,
+        kind: secret.kind,
+        host: facts.host,
+        fingerprint: facts.fingerprint,
+        reconnect: Boolean(existing),
+        verified_by: verification.verified_by ?? null,
+      },
     });
     return credential;
   }

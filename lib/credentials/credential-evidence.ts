@@ -25,7 +25,10 @@ export function refusalCode(err: MattermostError): string | null {
 export type RefusalVerdict = 'first_refusal' | 'awaiting_confirmation' | 'invalid' | 'not_connected';
 
 /** Records one refusal. `invalid` when this one confirms an earlier one. */
-export async function recordRefusal(tx: Tx, input: { tenantId: string; credentialId: string; code: string; correlationId?: string; confirmMs?: number; now?: Date }): Promise<RefusalVerdict> {
+export async function recordRefusal(
+  tx: Tx,
+  input: { tenantId: string; credentialId: string; code: string; correlationId?: string; confirmMs?: number; now?: Date },
+): Promise<RefusalVerdict> {
   const now = input.now ?? new Date();
   const row = await tx.integrationCredential.findUnique({ where: { id: input.credentialId } });
   if (!row || row.status === 'revoked') return 'not_connected';
@@ -35,7 +38,12 @@ export async function recordRefusal(tx: Tx, input: { tenantId: string; credentia
   if (first && now.getTime() - first.getTime() >= confirmMs) {
     await tx.integrationCredential.update({
       where: { id: row.id },
-      data: { status: 'invalid', refusalCount: row.refusalCount + 1, lastRefusalCode: input.code, lastError: `Mattermost refused this credential (${input.code}) at ${first.toISOString()} and again at ${now.toISOString()}.` },
+      data: {
+        status: 'invalid',
+        refusalCount: row.refusalCount + 1,
+        lastRefusalCode: input.code,
+        lastError: `Mattermost refused this credential (${input.code}) at ${first.toISOString()} and again at ${now.toISOString()}.`,
+      },
     });
     await emitSignal(tx, {
       tenantId: input.tenantId,
@@ -50,7 +58,12 @@ export async function recordRefusal(tx: Tx, input: { tenantId: string; credentia
   }
   await tx.integrationCredential.update({
     where: { id: row.id },
-    data: { refusalCount: row.refusalCount + 1, firstRefusedAt: first ?? now, lastRefusalCode: input.code, lastError: `Mattermost refused this credential once (${input.code}); checking again before marking it invalid.` },
+    data: {
+      refusalCount: row.refusalCount + 1,
+      firstRefusedAt: first ?? now,
+      lastRefusalCode: input.code,
+      lastError: `Mattermost refused this credential once (${input.code}); checking again before marking it invalid.`,
+    },
   });
   return first ? 'awaiting_confirmation' : 'first_refusal';
 }

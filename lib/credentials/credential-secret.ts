@@ -18,7 +18,9 @@ export function toTarget(secret: TCredentialSecret): MattermostTarget {
 /** The values that must be scrubbed from any text once this secret is in memory. */
 export function secretValues(secret: TCredentialSecret): string[] {
   // The hook id is the path segment after /hooks/ (a query or fragment is not part of it).
-  return secret.kind === 'webhook' ? [secret.webhook_url, /\/hooks\/([A-Za-z0-9]+)\/?(?:[?#].*)?$/.exec(secret.webhook_url)?.[1] ?? secret.webhook_url.split('/').pop() ?? ''] : [secret.token];
+  return secret.kind === 'webhook'
+    ? [secret.webhook_url, /\/hooks\/([A-Za-z0-9]+)\/?(?:[?#].*)?$/.exec(secret.webhook_url)?.[1] ?? secret.webhook_url.split('/').pop() ?? '']
+    : [secret.token];
 }
 
 export interface CredentialFacts {
@@ -37,5 +39,9 @@ export function credentialFacts(secret: TCredentialSecret, key: FingerprintKey, 
   if (secret.kind === 'webhook') {
     return { host: describeHost(secret.webhook_url) ?? 'unknown', fingerprint, metadata: { masked_url: maskWebhookUrl(secret.webhook_url), ...extra } };
   }
-  return { host: describeHost(secret.base_url) ?? 'unknown', fingerprint, metadata: { base_url: new URL(secret.base_url).origin, team: secret.team, ...extra } };
+  return {
+    host: describeHost(secret.base_url) ?? 'unknown',
+    fingerprint,
+    metadata: { base_url: new URL(secret.base_url).origin, team: secret.team, ...extra },
+  };
 }

@@ -14,7 +14,8 @@ const BY_CODE: Record<string, string> = {
   URL_INVALID: 'Copy the webhook URL again from Mattermost: Integrations > Incoming Webhooks.',
   DNS_FAILED: 'The Mattermost host name does not resolve. Check the URL.',
   // lib/executions/failure-codes.ts: an unclassified failure before any post was attempted.
-  NOTHING_POSTED: 'This run stopped before its digest was sent: nothing was posted to Mattermost. Retry it; if it fails again, open the digest preview for its window to see the error.',
+  NOTHING_POSTED:
+    'This run stopped before its digest was sent: nothing was posted to Mattermost. Retry it; if it fails again, open the digest preview for its window to see the error.',
 };
 
 const BY_KIND: Record<FailureKind, string> = {
@@ -35,7 +36,7 @@ const ENDED_BY_KIND: Partial<Record<FailureKind, string>> = {
  * The advice for a failure kind, or for a specific Mattermost code when one is known. `ended`:
  * the failure is a run's final outcome (the runs list, health), so no hint promises a retry.
  */
-export function failureHint(kind: FailureKind | string | null | undefined, code?: string | null, options: { ended?: boolean } = {}): string | null {
+export function failureHint(kind: FailureKind | (string & {}) | null | undefined, code?: string | null, options: { ended?: boolean } = {}): string | null {
   // Own keys only: a code or kind such as "constructor" must not return an Object.prototype member.
   if (code && Object.hasOwn(BY_CODE, code)) return BY_CODE[code];
   if (!kind) return null;

@@ -13,7 +13,11 @@ export async function loadCredentialSecret(tx: Tx, keyring: Keyring, credentialI
   const row = await tx.integrationCredential.findUnique({ where: { id: credentialId } });
   if (!row) throw new AppError('CREDENTIAL_NOT_FOUND', 'The Mattermost credential no longer exists; connect Mattermost again.');
   if (row.status === 'revoked') throw new AppError('NOT_CONFIGURED', 'The Mattermost credential was revoked; connect Mattermost again.');
-  const plaintext = decryptSecret(keyring, { ciphertext: Buffer.from(row.ciphertext), nonce: Buffer.from(row.nonce), authTag: Buffer.from(row.authTag), keyId: row.keyId }, { tenantId: row.tenantId, credentialId: row.id });
+  const plaintext = decryptSecret(
+    keyring,
+    { ciphertext: Buffer.from(row.ciphertext), nonce: Buffer.from(row.nonce), authTag: Buffer.from(row.authTag), keyId: row.keyId },
+    { tenantId: row.tenantId, credentialId: row.id },
+  );
   const secret: TCredentialSecret = ZCredentialSecret.parse(JSON.parse(plaintext));
   rememberSecrets(secretValues(secret));
   return { row, secret };

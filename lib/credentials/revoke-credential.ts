@@ -11,7 +11,13 @@ export type DisconnectReason = 'user_disconnected' | 'uninstalled';
 
 export async function revokeCredential(
   tx: Tx,
-  input: { tenantId: string; credentialId: string; reason: DisconnectReason | 'user_revoked' | 'rejected_by_server'; userId?: string | null; correlationId?: string },
+  input: {
+    tenantId: string;
+    credentialId: string;
+    reason: DisconnectReason | 'user_revoked' | 'rejected_by_server';
+    userId?: string | null;
+    correlationId?: string;
+  },
 ): Promise<boolean> {
   const row = await tx.integrationCredential.findUnique({ where: { id: input.credentialId } });
   const byServer = input.reason === 'rejected_by_server';

@@ -22,7 +22,7 @@ export interface RotationReport {
 /** The secret value a stored credential's fingerprint is over, whatever its provider. */
 function fingerprintSourceOf(plaintext: string): string | null {
   const secret = JSON.parse(plaintext) as Record<string, unknown>;
-  for (const field of ['webhook_url', 'token', 'api_key']) if (typeof secret[field] === 'string') return secret[field] as string;
+  for (const field of ['webhook_url', 'token', 'api_key']) if (typeof secret[field] === 'string') return secret[field];
   return null;
 }
 
@@ -53,7 +53,13 @@ export async function rotateCredentialKeys(db: Db, keyring: Keyring): Promise<Ro
         const fingerprint = source === null ? null : secretFingerprint(source, { keyring, keyId: next.keyId, tenantId });
         await tx.integrationCredential.update({
           where: { id: row.id },
-          data: { ciphertext: new Uint8Array(next.ciphertext), nonce: new Uint8Array(next.nonce), authTag: new Uint8Array(next.authTag), keyId: next.keyId, fingerprint },
+          data: {
+            ciphertext: new Uint8Array(next.ciphertext),
+            nonce: new Uint8Array(next.nonce),
+            authTag: new Uint8Array(next.authTag),
+            keyId: next.keyId,
+            fingerprint,
+          },
         });
         if (current) report.alreadyCurrent++;
         else report.reencrypted++;

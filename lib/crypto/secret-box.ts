@@ -47,10 +47,7 @@ export function isSecretDecryptError(err: unknown): err is SecretDecryptError {
 // Each id is URI-encoded so "a:b"+"c" and "a"+"b:c" cannot produce the same associated data.
 export function associatedData({ tenantId, credentialId }: SecretBinding): Buffer {
   if (!tenantId || !credentialId) throw new TypeError('tenantId and credentialId are required');
-  return Buffer.from(
-    `fleetprompt:credential:v1:${encodeURIComponent(tenantId)}:${encodeURIComponent(credentialId)}`,
-    'utf8',
-  );
+  return Buffer.from(`fleetprompt:credential:v1:${encodeURIComponent(tenantId)}:${encodeURIComponent(credentialId)}`, 'utf8');
 }
 
 export function encryptSecret(keyring: Keyring, plaintext: string, binding: SecretBinding): SealedSecret {

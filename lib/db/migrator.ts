@@ -43,7 +43,10 @@ export class MigrationError extends Error {
 
 export async function readMigrations(dir = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -113,10 +116,11 @@ export async function migrate(databaseUrl: string, dir = DEFAULT_MIGRATIONS_DIR)
         continue;
       }
       const id = randomUUID();
-      await client.query(
-        `insert into "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) values ($1, $2, $3, now(), 0)`,
-        [id, file.checksum, file.name],
-      );
+      await client.query(`insert into "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) values ($1, $2, $3, now(), 0)`, [
+        id,
+        file.checksum,
+        file.name,
+      ]);
       try {
         await client.query('BEGIN');
         await client.query(file.sql);
@@ -127,10 +131,7 @@ export async function migrate(databaseUrl: string, dir = DEFAULT_MIGRATIONS_DIR)
         await client.query(`update "_prisma_migrations" set logs = $2 where id = $1`, [id, message]);
         throw new MigrationError(`Migration ${file.name} failed: ${message}`);
       }
-      await client.query(
-        `update "_prisma_migrations" set finished_at = now(), applied_steps_count = 1 where id = $1`,
-        [id],
-      );
+      await client.query(`update "_prisma_migrations" set finished_at = now(), applied_steps_count = 1 where id = $1`, [id]);
       result.applied.push(file.name);
     }
     return result;

@@ -12,7 +12,8 @@ const SQLSTATE = /^(08...|57P0[123]|53300)$/;
 // Prisma's P2028 when no connection came free within the transaction's maxWait: overloaded.
 const NO_CONNECTION_IN_TIME = /Unable to start a transaction in the given time/;
 // node-postgres's own messages for a connection lost mid-query (they carry no code).
-const PG_MESSAGES = /^(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect)$/;
+const PG_MESSAGES =
+  /^(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect)$/;
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;

@@ -10,7 +10,10 @@ export async function withTenantPg<T>(pool: Pool, tenantId: string, fn: (client:
   try {
     await client.query('begin');
     // As withTenant's timeout: a statement stuck behind a lock fails instead of holding the connection.
-    await client.query(`select set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)`, [tenantId, String(options.timeoutMs ?? 15_000)]);
+    await client.query(`select set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)`, [
+      tenantId,
+      String(options.timeoutMs ?? 15_000),
+    ]);
     const result = await fn(client);
     await client.query('commit');
     return result;

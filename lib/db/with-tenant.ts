@@ -6,12 +6,7 @@ import type { Prisma } from './generated/client';
 
 export type Tx = Prisma.TransactionClient;
 
-export async function withTenant<T>(
-  db: Db,
-  tenantId: string,
-  fn: (tx: Tx) => Promise<T>,
-  options: { timeoutMs?: number } = {},
-): Promise<T> {
+export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
   return db.$transaction(
     async (tx) => {
       await tx.$executeRaw`select set_config('app.tenant_id', ${tenantId}, true)`;

@@ -22,7 +22,14 @@ import { splitRollupWindow } from './rollup-window';
 export const MAX_COST_TOTAL = 1e12;
 
 const CONSUMED = `(type like 'package.%' or type like 'directive.%' or type like 'agent.execution.%' or type like 'workflow.run.%')`;
-const FAILED_TYPES = ['package.install.failed', 'package.uninstall.failed', 'package.upgrade.failed', 'directive.failed', 'agent.execution.failed', 'workflow.run.failed'];
+const FAILED_TYPES = [
+  'package.install.failed',
+  'package.uninstall.failed',
+  'package.upgrade.failed',
+  'directive.failed',
+  'agent.execution.failed',
+  'workflow.run.failed',
+];
 /** Only catalogue types are ever written (emitSignals and the ingest schema), so this is every agent.execution.* type. */
 const AGENT_EXECUTION_TYPES = Object.values(SIGNAL_TYPES).filter((t) => t.startsWith('agent.execution.'));
 /** The tenant's window signals of the types in $4, one index range per type ("offset 0" keeps the
@@ -58,7 +65,8 @@ export async function collectDigestStats(
        from (${ROLLUP_HOURS} union all ${RAW_EDGES}) x
       where ${CONSUMED}
       group by grouping sets ((type), ())`,
-    ...edges, AGENT_EXECUTION_TYPES,
+    ...edges,
+    AGENT_EXECUTION_TYPES,
   );
   const counts = byType.filter((row) => !row.total) as { type: string; n: number }[];
   const failures = await tx.$queryRawUnsafe<{ type: string; subject: string | null; occurred_at: Date; error_kind: string | null; message: string | null }[]>(
@@ -67,7 +75,10 @@ export async function collectDigestStats(
             left(coalesce(s.payload->>'error', s.payload->>'message'), 300) as message
        from ${OF_TYPES} order by occurred_at desc, id desc limit 20) s
       order by s.occurred_at desc, s.id desc limit 20`,
-    tenantId, windowStart, windowEnd, FAILED_TYPES,
+    tenantId,
+    windowStart,
+    windowEnd,
+    FAILED_TYPES,
   );
   // The top error kinds, and failure counts by error kind and source (the type's first segment),
   // from one scan of the rollups and edges (the CTE is materialized: read once, grouped twice).
@@ -76,7 +87,8 @@ export async function collectDigestStats(
      (select false as by_source, error_kind, '' as source, sum(n)::float8 as n from x group by 2 order by 4 desc, 2 limit 5)
      union all
      (select true, error_kind, split_part(type, '.', 1), sum(n)::float8 from x group by 2, 3 order by 4 desc, 2, 3 limit 20)`,
-    ...edges, FAILED_TYPES,
+    ...edges,
+    FAILED_TYPES,
   );
   const topErrors = errorGroups.filter((g) => !g.by_source);
   const errorSources = errorGroups.filter((g) => g.by_source);

@@ -67,11 +67,6 @@ void schemaMatchesInterface;
 /** True when anything at all happened in the window (signals about earlier digests aside). */
 export function hasActivity(stats: DigestStats): boolean {
   const { installs, directives, executions, workflowRuns } = stats;
-  const counts = [
-    ...Object.values(installs),
-    ...Object.values(directives),
-    ...Object.values(executions),
-    ...(workflowRuns ? Object.values(workflowRuns) : []),
-  ];
+  const counts = [...Object.values(installs), ...Object.values(directives), ...Object.values(executions), ...(workflowRuns ? Object.values(workflowRuns) : [])];
   return counts.some((n) => n > 0) || stats.failures.length > 0 || stats.topErrors.length > 0;
 }

@@ -97,7 +97,11 @@ export function formatDigest(stats: DigestStats, options: FormatDigestOptions): 
   for (const [i, f] of failures.entries()) {
     const full = fullItems[i];
     const short = failureLine(f, zone, false);
-    const next = fits(assemble([...shown, full], errors, countLines, [], pointer)) ? full : fits(assemble([...shown, short], errors, countLines, [], pointer)) ? short : null;
+    const next = fits(assemble([...shown, full], errors, countLines, [], pointer))
+      ? full
+      : fits(assemble([...shown, short], errors, countLines, [], pointer))
+        ? short
+        : null;
     if (!next) break;
     shown.push(next);
   }
@@ -200,9 +204,7 @@ function costSection(cost: DigestStats['cost']): Section | null {
 
 function pointerLine(adminUrl: string | undefined): string {
   const url = safeAdminUrl(adminUrl);
-  return url
-    ? `_…truncated; see the full digest in FleetPrompt:_ ${url}`
-    : '_…truncated; see the full digest in FleetPrompt._';
+  return url ? `_…truncated; see the full digest in FleetPrompt:_ ${url}` : '_…truncated; see the full digest in FleetPrompt._';
 }
 
 // Our own link, but still checked: http(s) only, no spaces, no hook URL, bounded length.

@@ -51,7 +51,8 @@ function invalid(path: string, message: string): AppError {
 function withUnsaved(stored: TDigestConfig, patch: Record<string, unknown> | undefined): TDigestConfig {
   if (!patch) return stored;
   const merged = ZDigestConfig.safeParse({ ...stored, ...patch, mattermost_credential_id: stored.mattermost_credential_id });
-  if (!merged.success) throw new AppError('VALIDATION_FAILED', 'Some settings need fixing before they can be previewed.', { details: formatZodIssues(merged.error) });
+  if (!merged.success)
+    throw new AppError('VALIDATION_FAILED', 'Some settings need fixing before they can be previewed.', { details: formatZodIssues(merged.error) });
   return merged.data;
 }
 
@@ -90,13 +91,23 @@ export async function previewDigest(
     } else {
       // A scheduled digest's window: the local date's [HH:MM of the day before, HH:MM).
       const nominal = w.kind === 'local_date' ? localTimeToInstant(w.localDate, config.schedule_time, config.timezone) : now;
-      const identity = digestRunIdentity({ nominal, scheduleTime: config.schedule_time, timezone: config.timezone, tenantId: input.tenantId, installationId: installation.id, channel: config.channel });
+      const identity = digestRunIdentity({
+        nominal,
+        scheduleTime: config.schedule_time,
+        timezone: config.timezone,
+        tenantId: input.tenantId,
+        installationId: installation.id,
+        channel: config.channel,
+      });
       ({ windowStart, windowEnd, localDate, correlationId } = identity);
     }
     if (!(windowStart < windowEnd)) throw invalid('window_start', 'must be before window_end');
     if (windowEnd > now) throw invalid('window_end', 'must not be in the future: a preview replays a past window');
     if (windowStart < oldestAvailable) {
-      throw invalid('window_start', `is outside signal retention (${input.retentionDays} days): signals before ${oldestAvailable.toISOString()} have been purged`);
+      throw invalid(
+        'window_start',
+        `is outside signal retention (${input.retentionDays} days): signals before ${oldestAvailable.toISOString()} have been purged`,
+      );
     }
 
     const stats = await collectDigestStats(tx, { tenantId: input.tenantId, tenantName: tenant.name, timezone: config.timezone, windowStart, windowEnd });

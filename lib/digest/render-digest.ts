@@ -28,9 +28,20 @@ export function fullDigestUrl(publicUrl: string | undefined, correlationId: stri
  * `lead`: already-safe lines under the header (the run's LLM summary or its one-line note); they
  * come on top of max_lines, and Mattermost's length budget covers them.
  */
-export function renderDigest(stats: DigestStats, config: TDigestConfig, links: { publicUrl?: string; correlationId?: string | null }, lead: readonly string[] = []): RenderedDigest {
+export function renderDigest(
+  stats: DigestStats,
+  config: TDigestConfig,
+  links: { publicUrl?: string; correlationId?: string | null },
+  lead: readonly string[] = [],
+): RenderedDigest {
   const adminUrl = fullDigestUrl(links.publicUrl, links.correlationId);
-  const options = { maxLines: config.max_lines + lead.length, includeCostEstimates: config.include_cost_estimates, adminUrl, runeBudget: Math.min(12_000, MATTERMOST_MESSAGE_RUNE_LIMIT), lead };
+  const options = {
+    maxLines: config.max_lines + lead.length,
+    includeCostEstimates: config.include_cost_estimates,
+    adminUrl,
+    runeBudget: Math.min(12_000, MATTERMOST_MESSAGE_RUNE_LIMIT),
+    lead,
+  };
   const posted = formatDigest(stats, options);
   const full = posted.truncated ? formatDigest(stats, { ...options, untruncated: true }) : posted;
   return {

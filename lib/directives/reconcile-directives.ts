@@ -5,9 +5,14 @@ import { withTenant } from '../db/with-tenant';
 import type { Logger } from '../log/logger';
 import type { DirectiveStarter } from './directive-starter';
 
-export async function reconcileRequestedDirectives(deps: { db: Db; starter: DirectiveStarter; logger: Logger }, options: { olderThanMs?: number; limit?: number } = {}): Promise<number> {
+export async function reconcileRequestedDirectives(
+  deps: { db: Db; starter: DirectiveStarter; logger: Logger },
+  options: { olderThanMs?: number; limit?: number } = {},
+): Promise<number> {
   const olderThan = new Date(Date.now() - (options.olderThanMs ?? 5_000));
-  const stale = await deps.db.$queryRaw<{ id: string; tenant_id: string }[]>`select id, tenant_id from app_stale_requested_directives(${olderThan}, ${options.limit ?? 100})`;
+  const stale = await deps.db.$queryRaw<
+    { id: string; tenant_id: string }[]
+  >`select id, tenant_id from app_stale_requested_directives(${olderThan}, ${options.limit ?? 100})`;
   let started = 0;
   for (const row of stale) {
     const d = await withTenant(deps.db, row.tenant_id, (tx) => tx.directive.findUnique({ where: { id: row.id } }));

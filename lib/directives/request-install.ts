@@ -50,8 +50,23 @@ async function recordRequestedSignals(tx: Tx, d: Directive, installation: Instal
   const type = d.type as DirectiveType;
   const params = d.params as { version?: string; from_version?: string; to_version?: string };
   const upgrade = params.from_version ? { from_version: params.from_version, to_version: params.to_version } : {};
-  const payload = { directive_id: d.id, directive_type: type, installation_id: installation.id, package_slug: installation.packageSlug, version: params.version ?? installation.packageVersion, ...upgrade, actor_role: d.actorRole };
-  const common = { tenantId: d.tenantId, correlationId: d.correlationId, causationId: d.id, source: SOURCE, subject: `installation:${installation.id}`, payload };
+  const payload = {
+    directive_id: d.id,
+    directive_type: type,
+    installation_id: installation.id,
+    package_slug: installation.packageSlug,
+    version: params.version ?? installation.packageVersion,
+    ...upgrade,
+    actor_role: d.actorRole,
+  };
+  const common = {
+    tenantId: d.tenantId,
+    correlationId: d.correlationId,
+    causationId: d.id,
+    source: SOURCE,
+    subject: `installation:${installation.id}`,
+    payload,
+  };
   await emitSignals(tx, [
     { ...common, type: PACKAGE_LIFECYCLE[type].requested, dedupeKey: `${d.id}:package.requested` },
     { ...common, type: DIRECTIVE_LIFECYCLE.requested, dedupeKey: `${d.id}:directive.requested` },
@@ -71,7 +86,15 @@ export async function recordDirective(
     data: {
       tenantId: installation.tenantId,
       type,
-      params: { package_slug: installation.packageSlug, version: installation.packageVersion, installation_id: installation.id, ...input.extraParams, actor_user_id: actor.userId, actor_role: actor.role, correlation_id: key },
+      params: {
+        package_slug: installation.packageSlug,
+        version: installation.packageVersion,
+        installation_id: installation.id,
+        ...input.extraParams,
+        actor_user_id: actor.userId,
+        actor_role: actor.role,
+        correlation_id: key,
+      },
       idempotencyKey: key,
       actorUserId: actor.userId,
       actorRole: actor.role,
@@ -98,7 +121,10 @@ export async function startRecordedDirective(deps: DirectiveDeps, tenant: Tenant
       tenantSlug: tenant.slug,
     });
   } catch (err) {
-    deps.logger.warn({ tenantId: d.tenantId, directiveId: d.id, correlationId: d.correlationId, err: err instanceof Error ? err.message : String(err) }, 'Temporal unreachable; directive left requested for the reconciler');
+    deps.logger.warn(
+      { tenantId: d.tenantId, directiveId: d.id, correlationId: d.correlationId, err: err instanceof Error ? err.message : String(err) },
+      'Temporal unreachable; directive left requested for the reconciler',
+    );
   }
 }
 
@@ -183,13 +209,28 @@ async function requestInstallOnce(
 
     const key = withGeneration(baseKey, previous.length + 1);
     const existing = installation;
-    const created = existing ? null : await tx.installation.create({ data: { tenantId: tenant.id, packageSlug, packageVersion: version, status: 'requested', config } });
+    const created = existing
+      ? null
+      : await tx.installation.create({ data: { tenantId: tenant.id, packageSlug, packageVersion: version, status: 'requested', config } });
     const installationId = existing?.id ?? created!.id;
-    await changeInstallation(tx, { tenantId: tenant.id, installationId, actor: { kind: 'user', userId: actor.userId, role: actor.role }, change: 'lifecycle.requested', details: { version } }, async () => {
-      if (existing) {
-        await tx.installation.update({ where: { id: existing.id }, data: { status: 'requested', packageVersion: version, config, lastError: null, lastErrorKind: null } });
-      }
-    });
+    await changeInstallation(
+      tx,
+      {
+        tenantId: tenant.id,
+        installationId,
+        actor: { kind: 'user', userId: actor.userId, role: actor.role },
+        change: 'lifecycle.requested',
+        details: { version },
+      },
+      async () => {
+        if (existing) {
+          await tx.installation.update({
+            where: { id: existing.id },
+            data: { status: 'requested', packageVersion: version, config, lastError: null, lastErrorKind: null },
+          });
+        }
+      },
+    );
     installation = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
 
     const directive = await recordDirective(tx, { type: 'package.install', key, actor, installation, extraParams: { config } });

@@ -6,9 +6,20 @@
 import { withTenant } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
 import { upgradeDirectiveKey, withGeneration } from '../temporal/contract';
-import { type Actor, type DirectiveDeps, type DirectiveResult, type TenantRef, lockPackageForTenant, recordDirective, startRecordedDirective } from './request-install';
+import {
+  type Actor,
+  type DirectiveDeps,
+  type DirectiveResult,
+  type TenantRef,
+  lockPackageForTenant,
+  recordDirective,
+  startRecordedDirective,
+} from './request-install';
 
-export async function requestUpgrade(deps: DirectiveDeps, input: { tenant: TenantRef; actor: Actor; installationId: string; toVersion: string }): Promise<DirectiveResult> {
+export async function requestUpgrade(
+  deps: DirectiveDeps,
+  input: { tenant: TenantRef; actor: Actor; installationId: string; toVersion: string },
+): Promise<DirectiveResult> {
   const { tenant, actor, toVersion } = input;
   const result = await withTenant(deps.db, tenant.id, async (tx): Promise<DirectiveResult> => {
     const found = await tx.installation.findUnique({ where: { id: input.installationId } });
@@ -24,15 +35,24 @@ export async function requestUpgrade(deps: DirectiveDeps, input: { tenant: Tenan
     if (inFlight) {
       const params = inFlight.params as { to_version?: string };
       if (params.to_version === toVersion) return { directive: inFlight, installation, created: false };
-      throw new AppError('INVALID_STATE', `An upgrade to ${params.to_version} is already in progress; wait for it to finish.`, { details: { directive_id: inFlight.id } });
+      throw new AppError('INVALID_STATE', `An upgrade to ${params.to_version} is already in progress; wait for it to finish.`, {
+        details: { directive_id: inFlight.id },
+      });
     }
     // The same request again once that upgrade completed (a late duplicate click): the same answer.
     const latest = upgrades[0];
-    if (latest && latest.status === 'completed' && installation.packageVersion === toVersion && (latest.params as { to_version?: string }).to_version === toVersion) {
+    if (
+      latest &&
+      latest.status === 'completed' &&
+      installation.packageVersion === toVersion &&
+      (latest.params as { to_version?: string }).to_version === toVersion
+    ) {
       return { directive: latest, installation, created: false };
     }
     if (installation.status !== 'installed') {
-      throw new AppError('INVALID_STATE', `The installation is ${installation.status}; only an installed package can be upgraded.`, { details: { status: installation.status } });
+      throw new AppError('INVALID_STATE', `The installation is ${installation.status}; only an installed package can be upgraded.`, {
+        details: { status: installation.status },
+      });
     }
     const fromVersion = installation.packageVersion;
     // Refuses an unknown version (404), the same version, and a downgrade the package does not declare (409).

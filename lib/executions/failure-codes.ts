@@ -36,7 +36,11 @@ export async function failureCodes(tx: Tx, tenantId: string, executionIds: strin
 
 /** The code of the installation's latest failed run, if it logged one. */
 export async function lastFailureCode(tx: Tx, tenantId: string, installationId: string): Promise<string | null> {
-  const latest = await tx.execution.findFirst({ where: { installationId, status: 'failed' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true } });
+  const latest = await tx.execution.findFirst({
+    where: { installationId, status: 'failed' },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { id: true },
+  });
   if (!latest) return null;
   return (await failureCodes(tx, tenantId, [latest.id])).get(latest.id) ?? null;
 }

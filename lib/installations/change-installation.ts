@@ -39,7 +39,11 @@ export async function changeInstallation(tx: Tx, input: InstallationChangeInput,
   const wantedAfter = wantedSchedule(after.installation, after.credential);
   // The moment the schedule, with this time and zone, became wanted: a catch-up firing never
   // posts for a date whose HH:MM had passed by then (lib/schedule/scheduled-firing.ts).
-  const effectiveSince = !wantedAfter ? null : wantedBefore && sameSchedule(wantedBefore, wantedAfter) ? (after.installation.scheduleEffectiveSince ?? null) : new Date();
+  const effectiveSince = !wantedAfter
+    ? null
+    : wantedBefore && sameSchedule(wantedBefore, wantedAfter)
+      ? (after.installation.scheduleEffectiveSince ?? null)
+      : new Date();
   const version = after.installation.desiredVersion + 1;
   await tx.installation.update({ where: { id: input.installationId }, data: { desiredVersion: version, scheduleEffectiveSince: effectiveSince } });
   const actor = input.actor;
@@ -52,7 +56,11 @@ export async function changeInstallation(tx: Tx, input: InstallationChangeInput,
       actorUserId: actor.kind === 'user' ? actor.userId : null,
       actorRole: actor.kind === 'user' ? actor.role : null,
       change: input.change,
-      details: { ...(input.details ?? {}), ...(actor.kind === 'system' ? { source: actor.source } : {}), schedule_wanted: wantedAfter ? `${wantedAfter.scheduleTime} ${wantedAfter.timezone}` : null },
+      details: {
+        ...(input.details ?? {}),
+        ...(actor.kind === 'system' ? { source: actor.source } : {}),
+        schedule_wanted: wantedAfter ? `${wantedAfter.scheduleTime} ${wantedAfter.timezone}` : null,
+      },
     },
   });
   return version;

@@ -38,7 +38,13 @@ export async function reconcileInstallation(deps: ReconcileDeps, input: { tenant
       const wanted = wantedSchedule(installation, credential);
       let scheduleId: string | null = null;
       if (wanted) {
-        scheduleId = await upsertDigestSchedule(deps.temporal, { tenantId: tenant.id, tenantSlug: tenant.slug, installationId: installation.id, taskQueue: deps.taskQueue, ...wanted });
+        scheduleId = await upsertDigestSchedule(deps.temporal, {
+          tenantId: tenant.id,
+          tenantSlug: tenant.slug,
+          installationId: installation.id,
+          taskQueue: deps.taskQueue,
+          ...wanted,
+        });
       } else {
         await deleteDigestSchedule(deps.temporal, installation.id);
       }
@@ -51,7 +57,10 @@ export async function reconcileInstallation(deps: ReconcileDeps, input: { tenant
 }
 
 /** The schedule as Temporal describes it, with the next runs that will post (digest rules applied). */
-export async function describeInstallationSchedule(deps: Pick<ReconcileDeps, 'db' | 'temporal'>, input: { tenantId: string; installationId: string }): Promise<DigestScheduleState | null> {
+export async function describeInstallationSchedule(
+  deps: Pick<ReconcileDeps, 'db' | 'temporal'>,
+  input: { tenantId: string; installationId: string },
+): Promise<DigestScheduleState | null> {
   const facts = await withTenant(deps.db, input.tenantId, async (tx) => {
     const installation = await tx.installation.findUniqueOrThrow({ where: { id: input.installationId } });
     return { lastReportedEnd: await lastReportedScheduledEnd(tx, installation.id), effectiveSince: installation.scheduleEffectiveSince };

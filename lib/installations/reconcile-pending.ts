@@ -13,7 +13,10 @@ export async function reconcilePendingInstallations(deps: ReconcileDeps & { logg
       await reconcileInstallation(deps, { tenantId: row.tenant_id, installationId: row.id });
       applied++;
     } catch (err) {
-      deps.logger.warn({ tenantId: row.tenant_id, installationId: row.id, err: err instanceof Error ? err.message : String(err) }, 'could not apply the installation state to Temporal yet');
+      deps.logger.warn(
+        { tenantId: row.tenant_id, installationId: row.id, err: err instanceof Error ? err.message : String(err) },
+        'could not apply the installation state to Temporal yet',
+      );
       if (isTemporalUnavailable(err)) break; // still down: the next round tries again
     }
   }
@@ -21,7 +24,10 @@ export async function reconcilePendingInstallations(deps: ReconcileDeps & { logg
 }
 
 /** Runs a round every `intervalMs` (and once at start) until stopped. */
-export function startInstallationReconciler(deps: { db: Db; logger: Logger; getTemporal: () => Promise<{ client: ReconcileDeps['temporal']; taskQueue: string }> }, intervalMs: number): { stop(): Promise<void>; round(): Promise<number> } {
+export function startInstallationReconciler(
+  deps: { db: Db; logger: Logger; getTemporal: () => Promise<{ client: ReconcileDeps['temporal']; taskQueue: string }> },
+  intervalMs: number,
+): { stop(): Promise<void>; round(): Promise<number> } {
   let running: Promise<number> | null = null;
   const round = () => {
     running ??= (async () => {

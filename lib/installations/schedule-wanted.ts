@@ -11,7 +11,10 @@ export interface WantedSchedule {
   timezone: string;
 }
 
-export function wantedSchedule(installation: Pick<Installation, 'status' | 'config' | 'credentialId'>, credential: Pick<IntegrationCredential, 'id' | 'status'> | null): WantedSchedule | null {
+export function wantedSchedule(
+  installation: Pick<Installation, 'status' | 'config' | 'credentialId'>,
+  credential: Pick<IntegrationCredential, 'id' | 'status'> | null,
+): WantedSchedule | null {
   if (installation.status !== 'installed') return null;
   if (!installation.credentialId || !credential || credential.id !== installation.credentialId || credential.status !== 'connected') return null;
   let config: ReturnType<typeof storedDigestConfig>;

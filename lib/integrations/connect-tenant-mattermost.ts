@@ -33,7 +33,16 @@ export async function bindUnconnectedInstallations(tx: Tx, packages: PackageCata
     const current = inst.credentialId ? await tx.integrationCredential.findUnique({ where: { id: inst.credentialId }, select: { status: true } }) : null;
     if (current && current.status !== 'revoked') continue; // a working connection of its own: kept
     const stored = inst.config && typeof inst.config === 'object' && !Array.isArray(inst.config) ? (inst.config as Record<string, unknown>) : {};
-    await tx.installation.update({ where: { id: inst.id }, data: { credentialId, config: { ...stored, ...('mattermost_credential_id' in stored || inst.credentialId ? { mattermost_credential_id: credentialId } : {}) } as Prisma.InputJsonObject } });
+    await tx.installation.update({
+      where: { id: inst.id },
+      data: {
+        credentialId,
+        config: {
+          ...stored,
+          ...('mattermost_credential_id' in stored || inst.credentialId ? { mattermost_credential_id: credentialId } : {}),
+        },
+      },
+    });
     bound.push(inst.id);
   }
   return bound;
@@ -72,7 +81,9 @@ export async function connectTenantMattermost(
       lastError: null,
     };
     const row = existing ? await tx.integrationCredential.findUnique({ where: { id: credentialId } }) : null;
-    const credential = row ? await tx.integrationCredential.update({ where: { id: credentialId }, data }) : await tx.integrationCredential.create({ data: { id: credentialId, tenantId, ...data } });
+    const credential = row
+      ? await tx.integrationCredential.update({ where: { id: credentialId }, data })
+      : await tx.integrationCredential.create({ data: { id: credentialId, tenantId, ...data } });
     if (!existing) await tx.tenantIntegration.create({ data: { tenantId, provider: MATTERMOST_PROVIDER, credentialId } });
     const bound = await bindUnconnectedInstallations(tx, deps.packages, credentialId);
     await emitSignal(tx, {
@@ -81,7 +92,16 @@ export async function connectTenantMattermost(
       source: 'fleetprompt.api',
       subject: `tenant:${tenantId}`,
       correlationId: `credential:${credentialId}`,
-      payload: { credential_id: credentialId, scope: 'tenant', kind: secret.kind, host: facts.host, fingerprint: facts.fingerprint, reconnect: Boolean(row), verified_by: verification.verified_by ?? null, bound_installations: bound.length },
+      payload: {
+        credential_id: credentialId,
+        scope: 'tenant',
+        kind: secret.kind,
+        host: facts.host,
+        fingerprint: facts.fingerprint,
+        reconnect: Boolean(row),
+        verified_by: verification.verified_by ?? null,
+        bound_installations: bound.length,
+      },
     });
     return { credential, bound, reconnect: Boolean(row) };
   });

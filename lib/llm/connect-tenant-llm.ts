@@ -46,7 +46,14 @@ async function verify(secret: TLlmSecret, model: string, deps: ConnectLlmDeps): 
     throw rejected('validation', (err as Error).message, { code: (err as { code?: string }).code ?? 'URL_INVALID' });
   }
   const timeoutMs = deps.timeoutMs ?? 10_000;
-  const client = new OpenAI({ apiKey: secret.api_key, baseURL: secret.base_url, timeout: timeoutMs, maxRetries: 0, logLevel: 'off', fetch: guardedFetch({ allowedHosts: deps.allowedHosts, timeoutMs }) });
+  const client = new OpenAI({
+    apiKey: secret.api_key,
+    baseURL: secret.base_url,
+    timeout: timeoutMs,
+    maxRetries: 0,
+    logLevel: 'off',
+    fetch: guardedFetch({ allowedHosts: deps.allowedHosts, timeoutMs }),
+  });
   try {
     const ids: string[] = [];
     for await (const m of client.models.list()) {
@@ -55,10 +62,14 @@ async function verify(secret: TLlmSecret, model: string, deps: ConnectLlmDeps): 
     }
     return { verified_by: 'models', model_listed: ids.includes(model) };
   } catch (err) {
-    if (err instanceof OpenAI.APIError && (err.status === 401 || err.status === 403)) throw rejected('auth', 'The LLM provider refused this API key. Check the key (and that it belongs to this endpoint), then connect again.', { status: err.status });
+    if (err instanceof OpenAI.APIError && (err.status === 401 || err.status === 403))
+      throw rejected('auth', 'The LLM provider refused this API key. Check the key (and that it belongs to this endpoint), then connect again.', {
+        status: err.status,
+      });
     // Some OpenAI-compatible servers (Azure deployments, minimal proxies) have no model list.
     if (err instanceof OpenAI.APIError && (err.status === 404 || err.status === 405)) return { verified_by: 'none', model_listed: null };
-    if (err instanceof OpenAI.APIError && err.status !== undefined) throw rejected('unknown', `The LLM endpoint answered HTTP ${err.status}. Check the base URL (it usually ends in /v1).`, { status: err.status });
+    if (err instanceof OpenAI.APIError && err.status !== undefined)
+      throw rejected('unknown', `The LLM endpoint answered HTTP ${err.status}. Check the base URL (it usually ends in /v1).`, { status: err.status });
     throw rejected('network', 'The LLM endpoint could not be reached. Check the base URL and that it is reachable from FleetPrompt.');
   }
 }
@@ -82,7 +93,10 @@ export async function connectTenantLlm(deps: ConnectLlmDeps, input: { tenantId: 
   return withTenant(deps.db, tenantId, async (tx) => {
     // One LLM connection per tenant: connects are serialised, and a reconnect updates the row.
     await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${`llm-credential:${tenantId}`}))`;
-    const existing = await tx.integrationCredential.findFirst({ where: { provider: LLM_PROVIDER, status: { not: 'revoked' } }, orderBy: { updatedAt: 'desc' } });
+    const existing = await tx.integrationCredential.findFirst({
+      where: { provider: LLM_PROVIDER, status: { not: 'revoked' } },
+      orderBy: { updatedAt: 'desc' },
+    });
     const credentialId = existing?.id ?? randomUUID();
     const sealed = encryptSecret(deps.keyring, JSON.stringify(secret), { tenantId, credentialId });
     const data = {
@@ -108,7 +122,16 @@ export async function connectTenantLlm(deps: ConnectLlmDeps, input: { tenantId: 
       source: 'fleetprompt.api',
       subject: `tenant:${tenantId}`,
       correlationId: `credential:${credentialId}`,
-      payload: { credential_id: credentialId, provider: LLM_PROVIDER, kind: 'api_key', host: url.host, fingerprint: data.fingerprint, model: connect.model, reconnect: Boolean(existing), verified_by: verification.verified_by },
+      payload: {
+        credential_id: credentialId,
+        provider: LLM_PROVIDER,
+        kind: 'api_key',
+        host: url.host,
+        fingerprint: data.fingerprint,
+        model: connect.model,
+        reconnect: Boolean(existing),
+        verified_by: verification.verified_by,
+      },
     });
     return credential;
   });

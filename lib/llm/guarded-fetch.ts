@@ -18,13 +18,29 @@ export function guardedFetch(options: { allowedHosts: readonly string[]; timeout
     new Headers(init?.headers).forEach((value, name) => {
       headers[name] = value;
     });
-    const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
+    const body = requestBodyText(init?.body);
     const signal = init?.signal;
     if (signal?.aborted) throw abortError();
-    const exchange = httpRequest({ method: init?.method ?? 'GET', url, headers, body, timeoutMs: options.timeoutMs, allowedHosts: options.allowedHosts, maxResponseBytes: MAX_ANSWER_BYTES });
+    const exchange = httpRequest({
+      method: init?.method ?? 'GET',
+      url,
+      headers,
+      body,
+      timeoutMs: options.timeoutMs,
+      allowedHosts: options.allowedHosts,
+      maxResponseBytes: MAX_ANSWER_BYTES,
+    });
     const aborted = new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(abortError()), { once: true }));
     const res = await Promise.race([exchange, aborted]);
     const status = res.status >= 200 && res.status <= 599 ? res.status : 502;
     return new Response(NULL_BODY_STATUS.has(status) ? null : res.body, { status, headers: res.headers });
   };
+}
+
+/** The OpenAI SDK sends JSON text; anything else (streams, blobs, forms) is refused, not mangled. */
+function requestBodyText(body: RequestInit['body']): string | undefined {
+  if (body === null || body === undefined) return undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  throw new TypeError('The LLM request body must be text (JSON).');
 }

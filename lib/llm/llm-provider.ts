@@ -33,14 +33,27 @@ export interface PlatformLlm {
 
 type LlmConfig = Pick<
   TConfig,
-  'LLM_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL' | 'LLM_MODEL_PRICES' | 'LLM_MONTHLY_BUDGET_USD' | 'LLM_MAX_TOKENS_PER_RUN' | 'LLM_TIMEOUT_MS' | 'OUTBOUND_ALLOWED_HOSTS'
+  | 'LLM_BASE_URL'
+  | 'LLM_API_KEY'
+  | 'LLM_MODEL'
+  | 'LLM_MODEL_PRICES'
+  | 'LLM_MONTHLY_BUDGET_USD'
+  | 'LLM_MAX_TOKENS_PER_RUN'
+  | 'LLM_TIMEOUT_MS'
+  | 'OUTBOUND_ALLOWED_HOSTS'
 >;
 
 export function platformLlmFromConfig(config: LlmConfig): PlatformLlm {
   const prices = parseModelPrices(config.LLM_MODEL_PRICES);
   const provider: LlmProvider | null =
     config.LLM_BASE_URL && config.LLM_MODEL
-      ? { source: 'platform', baseUrl: config.LLM_BASE_URL.replace(/\/+$/, ''), model: config.LLM_MODEL, apiKey: config.LLM_API_KEY ?? null, price: prices.get(config.LLM_MODEL) ?? null }
+      ? {
+          source: 'platform',
+          baseUrl: config.LLM_BASE_URL.replace(/\/+$/, ''),
+          model: config.LLM_MODEL,
+          apiKey: config.LLM_API_KEY ?? null,
+          price: prices.get(config.LLM_MODEL) ?? null,
+        }
       : null;
   return Object.freeze({
     provider,

@@ -36,7 +36,10 @@ function describeTenantRow(row: NonNullable<Awaited<ReturnType<typeof findTenant
   return { source: 'tenant' as const, host, model: meta.data.model, priced };
 }
 
-export async function readLlmStatus(tx: Tx, input: { tenantId: string; packageVersion: string; installationConfig: unknown; platform: PlatformLlm | undefined }): Promise<LlmStatus> {
+export async function readLlmStatus(
+  tx: Tx,
+  input: { tenantId: string; packageVersion: string; installationConfig: unknown; platform: PlatformLlm | undefined },
+): Promise<LlmStatus> {
   const caps = summaryCaps(input.installationConfig, input.platform);
   const now = new Date();
   const own = await findTenantLlmCredential(tx);
@@ -44,7 +47,8 @@ export async function readLlmStatus(tx: Tx, input: { tenantId: string; packageVe
   const platform: LlmProvider | null = input.platform?.provider ?? null;
   const facts = ownFacts ?? (platform ? describeProvider(platform) : null);
   let reason: string | null = null;
-  if (!summarySupported(input.packageVersion)) reason = `The LLM summary comes with version ${LLM_SUMMARY_SINCE_VERSION} of this package; update the installation to use it.`;
+  if (!summarySupported(input.packageVersion))
+    reason = `The LLM summary comes with version ${LLM_SUMMARY_SINCE_VERSION} of this package; update the installation to use it.`;
   else if (!facts) reason = own && own.status === 'invalid' ? 'The tenant’s LLM key was refused by its provider; connect a new key.' : NO_PROVIDER_REASON;
   else if (!facts.priced) reason = `The model ${facts.model} has no configured price (LLM_MODEL_PRICES), so its cost could not be capped.`;
   return {

@@ -29,7 +29,10 @@ export function parseModelPrices(spec: string): ModelPrices {
     const eq = entry.lastIndexOf('=');
     if (eq <= 0) return void problems.push(`${where}: expected "model=input/output" (USD per 1000 tokens)`);
     const model = entry.slice(0, eq).trim();
-    const [input, output, extra] = entry.slice(eq + 1).split('/').map((p) => p.trim());
+    const [input, output, extra] = entry
+      .slice(eq + 1)
+      .split('/')
+      .map((p) => p.trim());
     if (extra !== undefined || !input || !output || !PRICE.test(input) || !PRICE.test(output)) {
       return void problems.push(`${where} (${model.slice(0, 80)}): prices must be two non-negative decimals "input/output"`);
     }

@@ -2,23 +2,14 @@
 // endpoint, classified into a result that never throws and never carries the provider's own
 // error text (a 401 from OpenAI quotes part of the key). The SDK's retries are off: the summary
 // activity's retry policy decides, honouring Retry-After.
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { z } from 'zod';
 import { guardedFetch } from './guarded-fetch';
 import type { LlmProvider } from './llm-provider';
 import type { ChatMessage } from './summary-prompt';
 
 export type SummaryFailureKind =
-  | 'auth'
-  | 'rate_limit'
-  | 'server_error'
-  | 'timeout'
-  | 'network'
-  | 'blocked'
-  | 'bad_request'
-  | 'invalid_response'
-  | 'empty'
-  | 'refusal';
+  'auth' | 'rate_limit' | 'server_error' | 'timeout' | 'network' | 'blocked' | 'bad_request' | 'invalid_response' | 'empty' | 'refusal';
 
 export interface SummaryUsage {
   promptTokens: number;
@@ -72,11 +63,13 @@ function classifyError(err: unknown): Extract<SummaryCallResult, { ok: false }> 
     return { ok: false, kind: 'network', retryable: true };
   }
   if (err instanceof OpenAI.APIError) {
-    const status = err.status;
+    const apiError = err as APIError;
+    const status = apiError.status;
     if (status === 401 || status === 403) return { ok: false, kind: 'auth', retryable: false, status };
-    if (status === 429) return { ok: false, kind: 'rate_limit', retryable: true, status, retryAfterMs: retryAfterMs(err.headers) };
+    if (status === 429) return { ok: false, kind: 'rate_limit', retryable: true, status, retryAfterMs: retryAfterMs(apiError.headers) };
     if (status === 408) return { ok: false, kind: 'timeout', retryable: true, status };
-    if (status !== undefined && status >= 500) return { ok: false, kind: 'server_error', retryable: true, status, retryAfterMs: retryAfterMs(err.headers) };
+    if (status !== undefined && status >= 500)
+      return { ok: false, kind: 'server_error', retryable: true, status, retryAfterMs: retryAfterMs(apiError.headers) };
     if (status !== undefined && status >= 300 && status < 400) return { ok: false, kind: 'blocked', retryable: false, status };
     return { ok: false, kind: 'bad_request', retryable: false, status };
   }
@@ -99,7 +92,10 @@ export async function requestSummary(provider: LlmProvider, messages: readonly C
     timeout: options.timeoutMs,
     maxRetries: 0,
     logLevel: 'off',
-    fetch: guardedFetch({ allowedHosts: provider.source === 'platform' ? [...options.allowedHosts, hostOf(provider.baseUrl)] : options.allowedHosts, timeoutMs: options.timeoutMs }),
+    fetch: guardedFetch({
+      allowedHosts: provider.source === 'platform' ? [...options.allowedHosts, hostOf(provider.baseUrl)] : options.allowedHosts,
+      timeoutMs: options.timeoutMs,
+    }),
   });
   const body = { model: provider.model, messages: messages.map((m) => ({ role: m.role, content: m.content })), stream: false as const };
   let raw: unknown;

@@ -13,9 +13,7 @@ export interface SummaryCaps {
   maxTokensPerRun: number;
 }
 
-export type SummaryPlan =
-  | { go: true; maxCompletionTokens: number; worstCaseCostUsd: number }
-  | { go: false; outcome: 'budget_exceeded' | 'token_limit' };
+export type SummaryPlan = { go: true; maxCompletionTokens: number; worstCaseCostUsd: number } | { go: false; outcome: 'budget_exceeded' | 'token_limit' };
 
 export function planSummaryCall(input: { promptTokenEstimate: number; price: ModelPrice; caps: SummaryCaps; spentUsd: number }): SummaryPlan {
   const room = input.caps.maxTokensPerRun - input.promptTokenEstimate;

@@ -13,8 +13,22 @@ export type SummaryOutcome =
   | SummaryFailureKind;
 
 export const SUMMARY_OUTCOMES: readonly SummaryOutcome[] = [
-  'ok', 'budget_exceeded', 'token_limit', 'not_configured', 'unpriced_model', 'failed',
-  'auth', 'rate_limit', 'server_error', 'timeout', 'network', 'blocked', 'bad_request', 'invalid_response', 'empty', 'refusal',
+  'ok',
+  'budget_exceeded',
+  'token_limit',
+  'not_configured',
+  'unpriced_model',
+  'failed',
+  'auth',
+  'rate_limit',
+  'server_error',
+  'timeout',
+  'network',
+  'blocked',
+  'bad_request',
+  'invalid_response',
+  'empty',
+  'refusal',
 ];
 
 const REASONS: Record<Exclude<SummaryOutcome, 'ok'>, string> = {
@@ -40,7 +54,7 @@ export const SUMMARY_HEADING = '##### Summary (AI-generated from the figures bel
 /** The digest lines for a stored summary: its heading and lines, or the one-line note. */
 export function summaryLines(outcome: SummaryOutcome, text: string | null): string[] {
   if (outcome === 'ok' && text) return [SUMMARY_HEADING, ...text.split('\n')];
-  const reason = outcome === 'ok' ? REASONS.empty : REASONS[outcome] ?? REASONS.failed;
+  const reason = outcome === 'ok' ? REASONS.empty : (REASONS[outcome] ?? REASONS.failed);
   return [`_No AI summary this time: ${reason}. The digest below is complete._`];
 }
 

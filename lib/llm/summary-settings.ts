@@ -17,7 +17,7 @@ export const DEFAULT_MAX_TOKENS_PER_RUN = 4_000;
 
 export function summaryCaps(rawConfig: unknown, platform: Pick<PlatformLlm, 'monthlyBudgetUsd' | 'maxTokensPerRun'> | undefined): SummaryCaps {
   const config = (rawConfig && typeof rawConfig === 'object' ? rawConfig : {}) as Record<string, unknown>;
-  const own = (key: string) => (typeof config[key] === 'number' && Number.isFinite(config[key]) && (config[key] as number) >= 0 ? (config[key] as number) : null);
+  const own = (key: string) => (typeof config[key] === 'number' && Number.isFinite(config[key]) && config[key] >= 0 ? config[key] : null);
   return {
     monthlyBudgetUsd: own('llm_monthly_budget_usd') ?? platform?.monthlyBudgetUsd ?? DEFAULT_MONTHLY_BUDGET_USD,
     maxTokensPerRun: own('llm_max_tokens_per_run') ?? platform?.maxTokensPerRun ?? DEFAULT_MAX_TOKENS_PER_RUN,

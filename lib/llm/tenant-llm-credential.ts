@@ -38,10 +38,21 @@ export function findTenantLlmCredential(tx: Tx): Promise<IntegrationCredential |
 
 /** Decrypts inside the calling process only; the key is registered with the log scrubber. */
 export function tenantProvider(row: IntegrationCredential, keyring: Keyring, platform: PlatformLlm | undefined): LlmProvider {
-  const plaintext = decryptSecret(keyring, { ciphertext: Buffer.from(row.ciphertext), nonce: Buffer.from(row.nonce), authTag: Buffer.from(row.authTag), keyId: row.keyId }, { tenantId: row.tenantId, credentialId: row.id });
+  const plaintext = decryptSecret(
+    keyring,
+    { ciphertext: Buffer.from(row.ciphertext), nonce: Buffer.from(row.nonce), authTag: Buffer.from(row.authTag), keyId: row.keyId },
+    { tenantId: row.tenantId, credentialId: row.id },
+  );
   const secret = ZLlmSecret.parse(JSON.parse(plaintext));
   rememberSecrets([secret.api_key]); // scrubbed from the logs and errors of the work holding it
   const meta = ZLlmMetadata.parse(row.metadata);
   const own = meta.input_per_1k !== null && meta.output_per_1k !== null ? { inputPer1k: meta.input_per_1k, outputPer1k: meta.output_per_1k } : null;
-  return { source: 'tenant', baseUrl: secret.base_url, model: meta.model, apiKey: secret.api_key, price: own ?? platform?.prices.get(meta.model) ?? null, credentialId: row.id };
+  return {
+    source: 'tenant',
+    baseUrl: secret.base_url,
+    model: meta.model,
+    apiKey: secret.api_key,
+    price: own ?? platform?.prices.get(meta.model) ?? null,
+    credentialId: row.id,
+  };
 }

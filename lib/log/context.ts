@@ -17,7 +17,17 @@ export interface LogContext {
   activityType?: string;
 }
 
-export const LOG_CONTEXT_KEYS = ['requestId', 'tenantId', 'correlationId', 'workflowId', 'runId', 'executionId', 'installationId', 'directiveId', 'activityType'] as const;
+export const LOG_CONTEXT_KEYS = [
+  'requestId',
+  'tenantId',
+  'correlationId',
+  'workflowId',
+  'runId',
+  'executionId',
+  'installationId',
+  'directiveId',
+  'activityType',
+] as const;
 
 /** The store is mutable: later steps of the same work add what they learn (e.g. the tenant). */
 interface Store {

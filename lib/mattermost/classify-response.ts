@@ -50,16 +50,8 @@ const BAD_PAYLOAD_IDS = new Set([
   'api.post.create_post.root_id.app_error',
 ]);
 const TOO_LONG_IDS = new Set(['model.post.is_valid.msg.app_error', 'model.post.is_valid.message_length.app_error']);
-const TOO_LARGE_IDS = new Set([
-  WEBHOOK_ERROR_IDS.splitPropsLength,
-  'model.post.is_valid.props.app_error',
-  'api.context.request_body_too_large.app_error',
-]);
-const CHANNEL_MISSING_IDS = new Set<string>([
-  WEBHOOK_ERROR_IDS.channel,
-  'app.channel.get.existing.app_error',
-  'app.channel.get_by_name.missing.app_error',
-]);
+const TOO_LARGE_IDS = new Set([WEBHOOK_ERROR_IDS.splitPropsLength, 'model.post.is_valid.props.app_error', 'api.context.request_body_too_large.app_error']);
+const CHANNEL_MISSING_IDS = new Set<string>([WEBHOOK_ERROR_IDS.channel, 'app.channel.get.existing.app_error', 'app.channel.get_by_name.missing.app_error']);
 const POST_PENDING_ID = 'api.post.deduplicate_create_post.pending';
 
 export function isSuccessResponse(res: ResponseFacts, operation: MattermostOperation): boolean {
@@ -113,7 +105,11 @@ export function classifyResponse(res: ResponseFacts, ctx: ClassifyContext): Matt
     case 401:
       return op === 'webhook'
         ? make('auth', 'FORBIDDEN', 'Something in front of Mattermost asked for credentials; webhooks need none. Check the URL.')
-        : make('auth', 'TOKEN_INVALID', 'Mattermost rejected the access token: it is wrong, revoked or expired, its user is deactivated, or personal access tokens are disabled on the server. Create a new token and reconnect.');
+        : make(
+            'auth',
+            'TOKEN_INVALID',
+            'Mattermost rejected the access token: it is wrong, revoked or expired, its user is deactivated, or personal access tokens are disabled on the server. Create a new token and reconnect.',
+          );
     case 403:
       return classify403(errorId, op, ctx.channelOverride === true, make);
     case 404:
@@ -130,7 +126,11 @@ export function classifyResponse(res: ResponseFacts, ctx: ClassifyContext): Matt
         retryAfterMs: retryAfterFromHeaders(res.headers, ctx.nowMs),
       });
     case 501:
-      return make('validation', 'WEBHOOKS_DISABLED', 'Incoming webhooks are disabled on this Mattermost server. Ask its administrator to enable them (System Console > Integrations).');
+      return make(
+        'validation',
+        'WEBHOOKS_DISABLED',
+        'Incoming webhooks are disabled on this Mattermost server. Ask its administrator to enable them (System Console > Integrations).',
+      );
     case 503:
       // docs/mattermost-contract.md §8: the server created nothing, so this is safe to retry.
       return make('network', 'SERVER_UNAVAILABLE', 'Mattermost is temporarily unavailable; nothing was posted.', {
@@ -145,7 +145,11 @@ export function classifyResponse(res: ResponseFacts, ctx: ClassifyContext): Matt
       // server/channels/app/post.go): that post may well appear. The outcome is unknown, not failed:
       // the next attempt first looks for our post, then re-sends the same pending_post_id, which
       // returns the saved post for 30 s after it lands instead of creating a second one.
-      return make('unknown', 'POST_IN_FLIGHT', 'An earlier attempt to create this post is still being saved by Mattermost.', { retryable: true, outcomeUnknown: true, retryAfterMs: 5_000 });
+      return make('unknown', 'POST_IN_FLIGHT', 'An earlier attempt to create this post is still being saved by Mattermost.', {
+        retryable: true,
+        outcomeUnknown: true,
+        retryAfterMs: 5_000,
+      });
     }
     if (!mayHavePosted) {
       return make('network', 'SERVER_ERROR', 'Mattermost failed to answer the request.', { retryable: true });
@@ -158,37 +162,53 @@ export function classifyResponse(res: ResponseFacts, ctx: ClassifyContext): Matt
       // fails after saving only on a cache write error (a Redis cache, not the default) or
       // when sanitising the saved post's metadata; our single-part, reply-less digest hits neither.
       // So this answer proves nothing was posted: retry it automatically.
-      return make('network', 'SERVER_ERROR_NOT_POSTED', 'Mattermost failed to create the post (its own error answer); nothing was posted, so it is retried.', { retryable: true });
+      return make('network', 'SERVER_ERROR_NOT_POSTED', 'Mattermost failed to create the post (its own error answer); nothing was posted, so it is retried.', {
+        retryable: true,
+      });
     }
     // A proxy's 502/504 or bare 500 (the request may have reached Mattermost and posted), a
     // REST 500: the post may exist. Not blindly retryable (a token settles it by its marker).
-    return make('unknown', 'SERVER_ERROR', 'Something between FleetPrompt and Mattermost (or Mattermost itself) failed while the post was being created; it may or may not have been created.', { outcomeUnknown: true });
+    return make(
+      'unknown',
+      'SERVER_ERROR',
+      'Something between FleetPrompt and Mattermost (or Mattermost itself) failed while the post was being created; it may or may not have been created.',
+      { outcomeUnknown: true },
+    );
   }
 
   return make('validation', 'BAD_REQUEST', 'Mattermost refused the request.');
 }
 
-type Make = (
-  kind: FailureKind,
-  code: MattermostErrorCode,
-  message: string,
-  extra?: { retryable?: boolean; outcomeUnknown?: boolean },
-) => MattermostError;
+type Make = (kind: FailureKind, code: MattermostErrorCode, message: string, extra?: { retryable?: boolean; outcomeUnknown?: boolean }) => MattermostError;
 
 function classify400(errorId: string | undefined, op: MattermostOperation, make: Make): MattermostError {
   if (errorId === WEBHOOK_ERROR_IDS.invalidHook) {
-    return make('auth', 'INVALID_WEBHOOK', 'Mattermost does not know this webhook: it was deleted (or its channel archived) or the URL is incomplete. Create a new incoming webhook and reconnect.');
+    return make(
+      'auth',
+      'INVALID_WEBHOOK',
+      'Mattermost does not know this webhook: it was deleted (or its channel archived) or the URL is incomplete. Create a new incoming webhook and reconnect.',
+    );
   }
   if (errorId === WEBHOOK_ERROR_IDS.general && op === 'webhook') {
     // Newer servers hide the cause. Our client never sends the other 400 causes (it sends
     // non-empty text, valid JSON, no type/priority, small props), so an unknown hook is by far
     // the likeliest. Treat as auth: reconnecting with a valid webhook is the fix.
-    return make('auth', 'INVALID_WEBHOOK', 'Mattermost rejected the webhook: most likely it was deleted or the URL is incomplete (or the payload was refused). Create a new incoming webhook and reconnect.');
+    return make(
+      'auth',
+      'INVALID_WEBHOOK',
+      'Mattermost rejected the webhook: most likely it was deleted or the URL is incomplete (or the payload was refused). Create a new incoming webhook and reconnect.',
+    );
   }
   if (errorId === WEBHOOK_ERROR_IDS.text) return make('validation', 'EMPTY_TEXT', 'Mattermost refused an empty message.');
   if (errorId === WEBHOOK_ERROR_IDS.user) return make('validation', 'CHANNEL_NOT_FOUND', 'The user named in the channel override (@name) does not exist.');
-  if (errorId === 'api.post.create_post.can_not_post_to_deleted.error') return make('validation', 'CHANNEL_ARCHIVED', 'The channel is archived. Choose another channel.');
-  if (errorId === 'api.context.invalid_url_param.app_error') return make('validation', 'BAD_REQUEST', 'Mattermost refused the team or channel name. Use the name from the channel URL (lowercase letters, digits, "-" and "_"), not its display name.');
+  if (errorId === 'api.post.create_post.can_not_post_to_deleted.error')
+    return make('validation', 'CHANNEL_ARCHIVED', 'The channel is archived. Choose another channel.');
+  if (errorId === 'api.context.invalid_url_param.app_error')
+    return make(
+      'validation',
+      'BAD_REQUEST',
+      'Mattermost refused the team or channel name. Use the name from the channel URL (lowercase letters, digits, "-" and "_"), not its display name.',
+    );
   if (errorId && TOO_LONG_IDS.has(errorId)) return make('validation', 'MESSAGE_TOO_LONG', 'The message is longer than the server allows. Shorten it.');
   if (errorId && TOO_LARGE_IDS.has(errorId)) return make('validation', 'PAYLOAD_TOO_LARGE', 'The message properties are too large for the server.');
   if (errorId && BAD_PAYLOAD_IDS.has(errorId)) return make('validation', 'BAD_PAYLOAD', 'Mattermost could not read the message payload.');
@@ -199,10 +219,18 @@ function classify403(errorId: string | undefined, op: MattermostOperation, chann
   if (errorId === WEBHOOK_ERROR_IDS.channelLocked || (op === 'webhook' && errorId === WEBHOOK_ERROR_IDS.general && channelOverride)) {
     // A wrapped 403 with an override is almost always the lock (the other causes, creator
     // missing or no access to a private channel, apply with or without an override).
-    return make('validation', 'CHANNEL_LOCKED', 'The webhook is locked to its own channel (or its creator cannot post to the requested one). Remove the channel override or use a webhook for that channel.');
+    return make(
+      'validation',
+      'CHANNEL_LOCKED',
+      'The webhook is locked to its own channel (or its creator cannot post to the requested one). Remove the channel override or use a webhook for that channel.',
+    );
   }
   if (op === 'webhook') {
-    return make('auth', 'FORBIDDEN', "The webhook's creator may not post to its channel (deactivated, or not a member of the private channel). Create a new webhook as a member of the channel.");
+    return make(
+      'auth',
+      'FORBIDDEN',
+      "The webhook's creator may not post to its channel (deactivated, or not a member of the private channel). Create a new webhook as a member of the channel.",
+    );
   }
   if (errorId === 'api.post.post_priority.priority_post_not_allowed_for_user.request_error') {
     return make('validation', 'BAD_REQUEST', 'Message priority is not allowed for this user.');
@@ -213,11 +241,20 @@ function classify403(errorId: string | undefined, op: MattermostOperation, chann
 }
 
 function classify404(errorId: string | undefined, op: MattermostOperation, make: Make): MattermostError {
-  if (errorId === 'app.team.get_by_name.missing.app_error') return make('validation', 'TEAM_NOT_FOUND', 'The team was not found. Use the team name from its URL.');
+  if (errorId === 'app.team.get_by_name.missing.app_error')
+    return make('validation', 'TEAM_NOT_FOUND', 'The team was not found. Use the team name from its URL.');
   if ((errorId && CHANNEL_MISSING_IDS.has(errorId)) || (op === 'webhook' && errorId === WEBHOOK_ERROR_IDS.general)) {
-    return make('validation', 'CHANNEL_NOT_FOUND', 'The channel was not found (or is archived, or is private and not visible). Use the channel name from its URL.');
+    return make(
+      'validation',
+      'CHANNEL_NOT_FOUND',
+      'The channel was not found (or is archived, or is private and not visible). Use the channel name from its URL.',
+    );
   }
-  return make('validation', 'NOT_FOUND', op === 'webhook'
-    ? 'The webhook URL does not exist on that server. Check the URL copied from Mattermost.'
-    : 'Mattermost has no such API endpoint. Check the server URL (it should be the address you open Mattermost at).');
+  return make(
+    'validation',
+    'NOT_FOUND',
+    op === 'webhook'
+      ? 'The webhook URL does not exist on that server. Check the URL copied from Mattermost.'
+      : 'Mattermost has no such API endpoint. Check the server URL (it should be the address you open Mattermost at).',
+  );
 }

@@ -14,16 +14,14 @@ export interface CreatePostOptions extends MattermostCallOptions {
 }
 
 /** `req.channel`, `username` and `iconUrl` are webhook-only and ignored here. */
-export async function createPost(
-  baseUrl: string,
-  token: string,
-  channelId: string,
-  req: PostRequest,
-  opts: CreatePostOptions,
-): Promise<MattermostPost> {
+export async function createPost(baseUrl: string, token: string, channelId: string, req: PostRequest, opts: CreatePostOptions): Promise<MattermostPost> {
   assertPostableText(req.text);
   if (!/^[a-z0-9]{26}$/.test(channelId)) {
-    throw new MattermostError({ kind: 'validation', code: 'BAD_REQUEST', message: 'The channel id is not a Mattermost id; resolve the channel by name first.' });
+    throw new MattermostError({
+      kind: 'validation',
+      code: 'BAD_REQUEST',
+      message: 'The channel id is not a Mattermost id; resolve the channel by name first.',
+    });
   }
   const body: Record<string, unknown> = { channel_id: channelId, message: req.text };
   if (req.props && Object.keys(req.props).length > 0) body.props = req.props;

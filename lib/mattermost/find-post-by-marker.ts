@@ -59,7 +59,15 @@ export async function findPostByMarker(
   // New posts arriving meanwhile only shift older ones to later pages (seen twice, never skipped).
   for (let page = 0; page < MAX_PAGES; page++) {
     const listed = await callMattermostApi(
-      { baseUrl, token, method: 'GET', path: `/channels/${channelId}/posts`, query: { page: String(page), per_page: String(PAGE_SIZE) }, operation: 'read', maxResponseBytes: 8 * 1024 * 1024 },
+      {
+        baseUrl,
+        token,
+        method: 'GET',
+        path: `/channels/${channelId}/posts`,
+        query: { page: String(page), per_page: String(PAGE_SIZE) },
+        operation: 'read',
+        maxResponseBytes: 8 * 1024 * 1024,
+      },
       ZPostList,
       opts,
     );

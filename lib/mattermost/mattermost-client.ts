@@ -15,21 +15,8 @@ export interface MattermostClient {
   verifyToken(baseUrl: string, token: string): Promise<MattermostUser>;
   resolveChannelId(baseUrl: string, token: string, team: string, channel: string): Promise<string>;
   verifyChannelMember(baseUrl: string, token: string, channelId: string): Promise<void>;
-  createPost(
-    baseUrl: string,
-    token: string,
-    channelId: string,
-    req: PostRequest,
-    options?: Pick<CreatePostOptions, 'pendingPostId'>,
-  ): Promise<MattermostPost>;
-  findPostByMarker(
-    baseUrl: string,
-    token: string,
-    channelId: string,
-    markerKey: string,
-    markerValue: string,
-    sinceMs: number,
-  ): Promise<MattermostPost | null>;
+  createPost(baseUrl: string, token: string, channelId: string, req: PostRequest, options?: Pick<CreatePostOptions, 'pendingPostId'>): Promise<MattermostPost>;
+  findPostByMarker(baseUrl: string, token: string, channelId: string, markerKey: string, markerValue: string, sinceMs: number): Promise<MattermostPost | null>;
 }
 
 export type MattermostClientOptions = MattermostCallOptions;

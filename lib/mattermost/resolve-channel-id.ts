@@ -20,13 +20,7 @@ function invalidName(what: 'team' | 'channel'): MattermostError {
   });
 }
 
-export async function resolveChannelId(
-  baseUrl: string,
-  token: string,
-  team: string,
-  channel: string,
-  opts: MattermostCallOptions,
-): Promise<string> {
+export async function resolveChannelId(baseUrl: string, token: string, team: string, channel: string, opts: MattermostCallOptions): Promise<string> {
   const channelName = channel.startsWith('#') ? channel.slice(1) : channel;
   if (!TEAM_NAME.test(team) || team.length > 64) throw invalidName('team');
   if (!CHANNEL_NAME.test(channelName) || channelName.length > 64) throw invalidName('channel');

@@ -40,7 +40,11 @@ export function apiUrl(baseUrl: string, path: string, query?: Record<string, str
 function assertTokenShape(token: string): void {
   // A token with whitespace or control characters would break the header (or smuggle another).
   if (typeof token !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(token)) {
-    throw new MattermostError({ kind: 'auth', code: 'TOKEN_INVALID', message: 'The access token is empty or malformed. Paste the token exactly as Mattermost showed it.' });
+    throw new MattermostError({
+      kind: 'auth',
+      code: 'TOKEN_INVALID',
+      message: 'The access token is empty or malformed. Paste the token exactly as Mattermost showed it.',
+    });
   }
 }
 

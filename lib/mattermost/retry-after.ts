@@ -17,10 +17,7 @@ export function parseRetryAfter(value: string | undefined, nowMs: number = Date.
 }
 
 /** Retry-After first, then X-RateLimit-Reset; undefined when neither is usable. */
-export function retryAfterFromHeaders(
-  headers: Record<string, string | undefined>,
-  nowMs: number = Date.now(),
-): number | undefined {
+export function retryAfterFromHeaders(headers: Record<string, string | undefined>, nowMs: number = Date.now()): number | undefined {
   const fromRetryAfter = parseRetryAfter(headers['retry-after'], nowMs);
   if (fromRetryAfter !== undefined) return fromRetryAfter;
   const reset = headers['x-ratelimit-reset']?.trim();

@@ -14,7 +14,13 @@ export async function verifyChannelMember(baseUrl: string, token: string, channe
     await callMattermostApi({ baseUrl, token, method: 'GET', path: `/channels/${encodeURIComponent(channelId)}/members/me`, operation: 'read' }, ZMember, opts);
   } catch (err) {
     if (isMattermostError(err) && (err.status === 404 || err.status === 403) && err.errorId) {
-      throw new MattermostError({ kind: 'validation', code: 'NOT_CHANNEL_MEMBER', status: err.status, errorId: err.errorId, message: "The token's user is not a member of the channel, so it cannot post there. Add the user to the channel, then connect again." });
+      throw new MattermostError({
+        kind: 'validation',
+        code: 'NOT_CHANNEL_MEMBER',
+        status: err.status,
+        errorId: err.errorId,
+        message: "The token's user is not a member of the channel, so it cannot post there. Add the user to the channel, then connect again.",
+      });
     }
     throw err;
   }

@@ -39,7 +39,7 @@ export function routeTemplate(baseUrl: string, routePath: string, params: Record
     .split('/')
     .map((segment, i) => {
       if (i === 0 || segment === '') return segment;
-      let decoded = segment;
+      let decoded: string;
       try {
         decoded = decodeURIComponent(segment);
       } catch {

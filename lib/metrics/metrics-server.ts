@@ -24,7 +24,12 @@ export function remoteMetrics(url: string, timeoutMs = 2_000): () => Promise<str
   };
 }
 
-export async function startMetricsServer(options: { host: string; port: number; logger: Logger; extra?: Array<() => Promise<string>> }): Promise<MetricsServer | null> {
+export async function startMetricsServer(options: {
+  host: string;
+  port: number;
+  logger: Logger;
+  extra?: Array<() => Promise<string>>;
+}): Promise<MetricsServer | null> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: GET /metrics\n');
@@ -33,7 +38,9 @@ export async function startMetricsServer(options: { host: string; port: number; 
     void (async () => {
       try {
         const parts = [await metricsText(), ...(await Promise.all((options.extra ?? []).map((f) => f())))];
-        res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' }).end(parts.map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join(''));
+        res
+          .writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' })
+          .end(parts.map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join(''));
       } catch (err) {
         options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'metrics collection failed');
         res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics collection failed\n');

@@ -4,16 +4,7 @@
 import { inPrefix, parseIPv4, parseIPv6 } from './ip-address';
 
 export type BlockedAddressReason =
-  | 'metadata'
-  | 'loopback'
-  | 'private'
-  | 'link-local'
-  | 'unique-local'
-  | 'carrier-grade-nat'
-  | 'this-network'
-  | 'multicast'
-  | 'reserved'
-  | 'unparseable';
+  'metadata' | 'loopback' | 'private' | 'link-local' | 'unique-local' | 'carrier-grade-nat' | 'this-network' | 'multicast' | 'reserved' | 'unparseable';
 
 type Rule = { network: Uint8Array; prefix: number; reason: BlockedAddressReason };
 

@@ -60,9 +60,7 @@ function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
 }
 
 function timeoutError(origin: string | undefined, timeoutMs: number, requestSent: boolean): OutboundRequestError {
-  const what = requestSent
-    ? 'the request was sent, so the server may have processed it'
-    : 'nothing was sent';
+  const what = requestSent ? 'the request was sent, so the server may have processed it' : 'nothing was sent';
   return new OutboundRequestError(
     'TIMEOUT',
     `No complete answer from ${origin ?? 'the server'} within ${timeoutMs} ms; ${what}.`,
@@ -78,9 +76,7 @@ function transportError(err: unknown, origin: string, requestSent: boolean): Out
   if (!requestSent) {
     const tls = errno !== undefined && TLS_ERRNO.test(errno);
     const code: OutboundRequestCode = tls ? 'TLS_FAILED' : 'CONNECT_FAILED';
-    const fix = tls
-      ? 'Check that the server has a valid certificate for this host name.'
-      : 'Check the host, the port and that the server is running.';
+    const fix = tls ? 'Check that the server has a valid certificate for this host name.' : 'Check the host, the port and that the server is running.';
     return new OutboundRequestError(code, `Could not send the request to ${origin}${detail}; nothing was sent. ${fix}`, false, false, origin, errno);
   }
   const code: OutboundRequestCode = errno?.startsWith('HPE_') ? 'INVALID_RESPONSE' : 'CONNECTION_LOST';
@@ -94,11 +90,7 @@ function transportError(err: unknown, origin: string, requestSent: boolean): Out
   );
 }
 
-function exchange(
-  target: SafeOutboundTarget,
-  options: HttpRequestOptions,
-  remainingMs: number,
-): Promise<HttpResponse> {
+function exchange(target: SafeOutboundTarget, options: HttpRequestOptions, remainingMs: number): Promise<HttpResponse> {
   const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
   const headers: Record<string, string> = { ...options.headers };
   if (body !== undefined) headers['content-length'] = String(body.length);
@@ -137,7 +129,16 @@ function exchange(
       // e.g. ERR_INVALID_CHAR for a header value with a newline; the message may quote it.
       clearTimeout(timer);
       settled = true;
-      reject(new OutboundRequestError('REQUEST_INVALID', `The request to ${target.origin} could not be built (${safeErrno(err) ?? 'invalid request'}); nothing was sent.`, false, false, target.origin, safeErrno(err)));
+      reject(
+        new OutboundRequestError(
+          'REQUEST_INVALID',
+          `The request to ${target.origin} could not be built (${safeErrno(err) ?? 'invalid request'}); nothing was sent.`,
+          false,
+          false,
+          target.origin,
+          safeErrno(err),
+        ),
+      );
       return;
     }
 
@@ -197,10 +198,7 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
   let target: SafeOutboundTarget;
   try {
     // DNS cannot be cancelled, but the caller's deadline still holds.
-    target = await Promise.race([
-      assertSafeOutboundUrl(options.url, { allowedHosts: options.allowedHosts, resolve: options.resolve }),
-      deadline,
-    ]);
+    target = await Promise.race([assertSafeOutboundUrl(options.url, { allowedHosts: options.allowedHosts, resolve: options.resolve }), deadline]);
   } finally {
     clearTimeout(timer);
   }

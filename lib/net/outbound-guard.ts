@@ -49,7 +49,14 @@ export function isAllowListed(url: URL, allowedHosts: readonly string[]): boolea
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   const port = effectivePort(url);
   const candidates = new Set([host, bare, `${host}:${port}`, `[${bare}]:${port}`]);
-  return allowedHosts.some((entry) => candidates.has(entry.trim().toLowerCase().replace(/\.(?=:|$)/, '')));
+  return allowedHosts.some((entry) =>
+    candidates.has(
+      entry
+        .trim()
+        .toLowerCase()
+        .replace(/\.(?=:|$)/, ''),
+    ),
+  );
 }
 
 function parseUrl(raw: string): URL {
@@ -57,10 +64,7 @@ function parseUrl(raw: string): URL {
     return new URL(raw);
   } catch {
     // Never echo the input: it may be a webhook URL with its key.
-    throw new OutboundBlockedError(
-      'URL_INVALID',
-      'The URL is not valid. Enter a full URL that starts with https:// (or http://).',
-    );
+    throw new OutboundBlockedError('URL_INVALID', 'The URL is not valid. Enter a full URL that starts with https:// (or http://).');
   }
 }
 
@@ -68,10 +72,7 @@ function parseUrl(raw: string): URL {
  * Checks a user-supplied URL before the server calls it. Throws OutboundBlockedError with a
  * stable code; on success returns the address that was checked, to be used for the connection.
  */
-export async function assertSafeOutboundUrl(
-  rawUrl: string,
-  options: OutboundGuardOptions,
-): Promise<SafeOutboundTarget> {
+export async function assertSafeOutboundUrl(rawUrl: string, options: OutboundGuardOptions): Promise<SafeOutboundTarget> {
   const url = parseUrl(rawUrl);
   if (!ALLOWED_SCHEMES.has(url.protocol)) {
     throw new OutboundBlockedError(
@@ -81,11 +82,7 @@ export async function assertSafeOutboundUrl(
   }
   const origin = urlOrigin(url);
   if (url.username || url.password) {
-    throw new OutboundBlockedError(
-      'URL_INVALID',
-      `The URL for ${origin} contains a user name or password; remove the "user:password@" part.`,
-      origin,
-    );
+    throw new OutboundBlockedError('URL_INVALID', `The URL for ${origin} contains a user name or password; remove the "user:password@" part.`, origin);
   }
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!hostname) {

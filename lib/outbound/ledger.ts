@@ -27,7 +27,16 @@ export interface ClaimInput {
 
 export async function claimOutboundMessage(tx: Tx, input: ClaimInput): Promise<ClaimResult> {
   await tx.outboundMessage.createMany({
-    data: [{ tenantId: input.tenantId, executionId: input.executionId, provider: input.provider, destination: input.destination, dedupeKey: input.dedupeKey, contentHash: input.contentHash }],
+    data: [
+      {
+        tenantId: input.tenantId,
+        executionId: input.executionId,
+        provider: input.provider,
+        destination: input.destination,
+        dedupeKey: input.dedupeKey,
+        contentHash: input.contentHash,
+      },
+    ],
     skipDuplicates: true,
   });
   const [locked] = await tx.$queryRaw<{ id: string }[]>`

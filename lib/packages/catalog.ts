@@ -82,7 +82,7 @@ export function createPackageCatalog(definitions: readonly PackageDefinition[]):
       return Object.fromEntries(Object.entries(parsed).filter(([key]) => key in sent));
     },
     parseConfig: (slug, v, config) => validate(version(slug, v).configSchema, config, 'The config is invalid.', []),
-    storedConfig: (slug, v, raw) => version(slug, v).configSchema.parse(asRecord(raw)) as ConfigRecord,
+    storedConfig: (slug, v, raw) => version(slug, v).configSchema.parse(asRecord(raw)),
     upgradePlan(slug, fromVersion, toVersion) {
       const from = version(slug, fromVersion);
       const to = version(slug, toVersion);
@@ -92,11 +92,17 @@ export function createPackageCatalog(definitions: readonly PackageDefinition[]):
       const direct = to.migrations?.[fromVersion];
       if (direct) return { from, to, downgrade, steps: [{ from: fromVersion, to: toVersion, migrate: direct }] };
       if (downgrade) {
-        throw new AppError('INVALID_STATE', `${slug} does not support going back from ${fromVersion} to ${toVersion}: the package declares no downgrade to that version.`, {
-          details: { from_version: fromVersion, to_version: toVersion, reason: 'downgrade_not_declared' },
-        });
+        throw new AppError(
+          'INVALID_STATE',
+          `${slug} does not support going back from ${fromVersion} to ${toVersion}: the package declares no downgrade to that version.`,
+          {
+            details: { from_version: fromVersion, to_version: toVersion, reason: 'downgrade_not_declared' },
+          },
+        );
       }
-      const path = get(slug).versions.filter((x) => compareVersions(x.version, fromVersion) > 0 && compareVersions(x.version, toVersion) <= 0).sort((a, b) => compareVersions(a.version, b.version));
+      const path = get(slug)
+        .versions.filter((x) => compareVersions(x.version, fromVersion) > 0 && compareVersions(x.version, toVersion) <= 0)
+        .sort((a, b) => compareVersions(a.version, b.version));
       const steps: UpgradePlan['steps'] = [];
       let at = fromVersion;
       for (const step of path) {
@@ -119,7 +125,7 @@ export function createPackageCatalog(definitions: readonly PackageDefinition[]):
 export function migrateConfig(plan: UpgradePlan, stored: ConfigRecord): ConfigRecord {
   let config = stored;
   for (const step of plan.steps) config = step.migrate(config);
-  return plan.to.configSchema.parse(config) as ConfigRecord;
+  return plan.to.configSchema.parse(config);
 }
 
 /** The version's declared defaults (what an install with no config gets). */

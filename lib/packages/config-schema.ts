@@ -17,7 +17,7 @@ export function configSchemaWithDefaults(fields: z.ZodRawShape, defaults: Config
 
 /** The JSON Schema the manifest publishes: what a client may send (defaults make fields optional). */
 export function configJsonSchema(schema: z.ZodObject): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 }
 
 /** The defaults a version's schema declares (parse of an empty config, minus required fields). */

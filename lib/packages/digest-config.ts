@@ -1,4 +1,4 @@
-// The digest installation's configuration (spec §6), parsed by zod at every boundary.
+// The digest installation's configuration, parsed by zod at every boundary.
 // Stored without secrets: the Mattermost credential is referenced by id only.
 import { z } from 'zod';
 import { ZScheduleTime, ZTimezone } from '../schedule/schedule-schemas';

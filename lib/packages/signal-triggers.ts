@@ -61,7 +61,10 @@ export async function notifySignalTriggers(deps: NotifyDeps, tenantId: string, s
   let notified = 0;
   try {
     const installations = await withTenant(deps.db, tenantId, (tx) =>
-      tx.installation.findMany({ where: { status: 'installed', packageSlug: { in: triggers.map((t) => t.slug) } }, select: { id: true, packageSlug: true, packageVersion: true, config: true } }),
+      tx.installation.findMany({
+        where: { status: 'installed', packageSlug: { in: triggers.map((t) => t.slug) } },
+        select: { id: true, packageSlug: true, packageVersion: true, config: true },
+      }),
     );
     for (const inst of installations) {
       const { trigger } = triggers.find((t) => t.slug === inst.packageSlug)!;
@@ -80,7 +83,10 @@ export async function notifySignalTriggers(deps: NotifyDeps, tenantId: string, s
         });
         notified++;
       } catch (err) {
-        deps.logger.warn({ tenantId, installationId: inst.id, err: err instanceof Error ? err.message : String(err) }, 'could not notify a package workflow; it catches up on the next notice');
+        deps.logger.warn(
+          { tenantId, installationId: inst.id, err: err instanceof Error ? err.message : String(err) },
+          'could not notify a package workflow; it catches up on the next notice',
+        );
       }
     }
   } catch (err) {

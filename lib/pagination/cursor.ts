@@ -16,7 +16,9 @@ export function decodeCursor(raw: string): Cursor {
   // A date PostgreSQL cannot hold (JavaScript's reach far exceeds it) would fail the query as a 500.
   const year = createdAt.getUTCFullYear();
   if (!id || Number.isNaN(createdAt.getTime()) || year < 1 || year > 9999 || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new AppError('VALIDATION_FAILED', 'The cursor is not valid; use next_cursor from a previous page.', { details: [{ path: 'cursor', message: 'invalid cursor' }] });
+    throw new AppError('VALIDATION_FAILED', 'The cursor is not valid; use next_cursor from a previous page.', {
+      details: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
   }
   return { createdAt, id };
 }

@@ -2,7 +2,7 @@
 // workflow. If Temporal cannot be reached the execution is closed as failed, visibly.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
-import type { Execution, Prisma } from '../db/generated/client';
+import type { Execution } from '../db/generated/client';
 import { withTenant } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../log/logger';
@@ -26,11 +26,30 @@ async function startOrClose(deps: RunDeps, execution: Execution, input: DigestRu
   try {
     await deps.runStarter.start({ workflowId: execution.workflowId!, correlationId: execution.correlationId, input });
   } catch (err) {
-    deps.logger.warn({ tenantId: execution.tenantId, executionId: execution.id, correlationId: execution.correlationId, err: err instanceof Error ? err.message : String(err) }, 'could not start digest run');
-    await withTenant(deps.db, execution.tenantId, (tx) =>
-      tx.execution.update({ where: { id: execution.id }, data: { status: 'failed', errorKind: 'network', finishedAt: new Date(), summary: { error: 'The workflow service was unreachable; nothing was posted. Try again shortly.' } } }),
+    deps.logger.warn(
+      {
+        tenantId: execution.tenantId,
+        executionId: execution.id,
+        correlationId: execution.correlationId,
+        err: err instanceof Error ? err.message : String(err),
+      },
+      'could not start digest run',
     );
-    throw new AppError('DEPENDENCY_UNAVAILABLE', 'The run could not be started because the workflow service is unreachable. Nothing was posted; try again shortly.');
+    await withTenant(deps.db, execution.tenantId, (tx) =>
+      tx.execution.update({
+        where: { id: execution.id },
+        data: {
+          status: 'failed',
+          errorKind: 'network',
+          finishedAt: new Date(),
+          summary: { error: 'The workflow service was unreachable; nothing was posted. Try again shortly.' },
+        },
+      }),
+    );
+    throw new AppError(
+      'DEPENDENCY_UNAVAILABLE',
+      'The run could not be started because the workflow service is unreachable. Nothing was posted; try again shortly.',
+    );
   }
 }
 
@@ -91,11 +110,17 @@ export async function requestRetry(deps: RunDeps, input: { tenantId: string; exe
         windowEnd: original.windowEnd,
         digestDate: original.digestDate,
         retryOfExecutionId: original.id,
-        summary: { retry_of: original.id } as Prisma.InputJsonObject,
+        summary: { retry_of: original.id },
       },
     });
     return { execution: created, quota: taken };
   });
-  await startOrClose(deps, execution, { tenantId: input.tenantId, installationId: execution.installationId, trigger: 'retry', executionId: execution.id, acceptUnknownOutcome: true });
+  await startOrClose(deps, execution, {
+    tenantId: input.tenantId,
+    installationId: execution.installationId,
+    trigger: 'retry',
+    executionId: execution.id,
+    acceptUnknownOutcome: true,
+  });
   return { execution, quota };
 }

@@ -35,10 +35,14 @@ export async function takeRunQuota(tx: Tx, tenantId: string, limit: number): Pro
   const quota = await readRunQuota(tx, tenantId, limit);
   if (quota.remaining <= 0) {
     const retryAfter = Math.max(1, Math.ceil(((quota.resetsAt?.getTime() ?? Date.now() + HOUR_MS) - Date.now()) / 1000));
-    throw new AppError('RATE_LIMITED', `Run now is limited to ${limit} runs per hour for this organisation. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`, {
-      headers: { 'Retry-After': String(retryAfter) },
-      details: { limit, retry_after_seconds: retryAfter },
-    });
+    throw new AppError(
+      'RATE_LIMITED',
+      `Run now is limited to ${limit} runs per hour for this organisation. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
+      {
+        headers: { 'Retry-After': String(retryAfter) },
+        details: { limit, retry_after_seconds: retryAfter },
+      },
+    );
   }
   return { ...quota, used: quota.used + 1, remaining: quota.remaining - 1 };
 }

@@ -8,7 +8,11 @@ export async function seedRegistry(db: Db, packages: PackageCatalog): Promise<nu
   const manifests = packages.manifests();
   for (const m of manifests) {
     const data = { name: m.name, description: m.description, category: m.category, publisher: m.publisher, manifest: m as unknown as Prisma.InputJsonObject };
-    await db.package.upsert({ where: { slug_version: { slug: m.slug, version: m.version } }, create: { slug: m.slug, version: m.version, ...data }, update: data });
+    await db.package.upsert({
+      where: { slug_version: { slug: m.slug, version: m.version } },
+      create: { slug: m.slug, version: m.version, ...data },
+      update: data,
+    });
   }
   return manifests.length;
 }

@@ -66,7 +66,14 @@ export async function ingestSignals(db: Db, input: { tenantId: string; items: In
     }
   });
   if (issues.length > 0) {
-    throw new AppError('VALIDATION_FAILED', `The signal batch is invalid: ${issues.slice(0, 5).map((x) => `${x.path}: ${x.message}`).join('; ')}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}. Nothing was stored.`, { details: issues });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `The signal batch is invalid: ${issues
+        .slice(0, 5)
+        .map((x) => `${x.path}: ${x.message}`)
+        .join('; ')}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}. Nothing was stored.`,
+      { details: issues },
+    );
   }
   rows.sort(byDedupeKey);
   // Straight through pg when the client has a pool (createDb): Prisma's raw-query layer cost more

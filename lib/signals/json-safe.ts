@@ -12,7 +12,7 @@ function refuse(path: string, problem: string): never {
 }
 
 function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
@@ -25,11 +25,11 @@ function check(value: unknown, path: string, depth: number, seen: Set<object>): 
       if (!Number.isFinite(value)) refuse(path, `is ${value}; only finite numbers are JSON`);
       return;
     case 'undefined':
-      refuse(path, 'is undefined; use null or leave the key out');
+      return refuse(path, 'is undefined; use null or leave the key out');
     case 'function':
-      refuse(path, 'is a function');
+      return refuse(path, 'is a function');
     case 'symbol':
-      refuse(path, 'is a symbol');
+      return refuse(path, 'is a symbol');
     case 'bigint':
       refuse(path, 'is a BigInt; send it as a string');
   }

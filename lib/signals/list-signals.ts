@@ -44,7 +44,7 @@ export function decodeSignalCursor(raw: string, order: SignalOrder): SignalCurso
   const invalid = (message: string) => new AppError('VALIDATION_FAILED', `The cursor is not valid: ${message}.`, { details: [{ path: 'cursor', message }] });
   let parsed: { v?: unknown; t?: unknown; i?: unknown; a?: unknown; o?: unknown };
   try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as typeof parsed;
   } catch {
     throw invalid('use next_cursor from a previous page');
   }
@@ -79,7 +79,12 @@ export interface SignalPage {
 }
 
 /** One page; `next` is null on the last. */
-export async function listSignalsPage(db: Db, tenantId: string, filter: SignalFilter, page: { limit: number; cursor?: SignalCursor; now?: Date }): Promise<SignalPage> {
+export async function listSignalsPage(
+  db: Db,
+  tenantId: string,
+  filter: SignalFilter,
+  page: { limit: number; cursor?: SignalCursor; now?: Date },
+): Promise<SignalPage> {
   const { rows, asOf } = await withTenant(db, tenantId, async (tx) => {
     // The snapshot instant comes from the database clock, the same clock that sets created_at.
     const asOf = page.cursor?.asOf ?? page.now ?? (await tx.$queryRaw<{ now: Date }[]>`select clock_timestamp() as now`)[0].now;
@@ -96,7 +101,12 @@ export async function listSignalsPage(db: Db, tenantId: string, filter: SignalFi
 }
 
 /** Every matching signal of one snapshot, page by page (for streaming replay). */
-export async function* iterateSignals(db: Db, tenantId: string, filter: SignalFilter, options: { pageSize?: number; cursor?: SignalCursor } = {}): AsyncGenerator<Signal> {
+export async function* iterateSignals(
+  db: Db,
+  tenantId: string,
+  filter: SignalFilter,
+  options: { pageSize?: number; cursor?: SignalCursor } = {},
+): AsyncGenerator<Signal> {
   let cursor = options.cursor;
   let asOf: Date | undefined;
   for (;;) {

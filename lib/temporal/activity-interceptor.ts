@@ -78,27 +78,35 @@ class ObservedActivity implements ActivityInboundCallsInterceptor {
     });
     // Each attempt its own secret scope (a credential it decrypts is scrubbed from its logs and
     // from the error it fails with, before that error leaves for Temporal).
-    return runWithSecretScope(() => runWithLogContext(context, async () => {
-      const started = process.hrtime.bigint();
-      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-      try {
-        const result = await next(input);
-        if (info.activityType === 'postDigest') {
-          const outcome = (result as { outcome?: string } | undefined)?.outcome === 'already_posted' ? 'already_posted' : 'posted';
-          recordMattermostPost({ outcome, seconds: seconds() });
+    return runWithSecretScope(() =>
+      runWithLogContext(context, async () => {
+        const started = process.hrtime.bigint();
+        const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+        try {
+          const result = await next(input);
+          if (info.activityType === 'postDigest') {
+            const outcome = (result as { outcome?: string } | undefined)?.outcome === 'already_posted' ? 'already_posted' : 'posted';
+            recordMattermostPost({ outcome, seconds: seconds() });
+          }
+          this.logger.debug({ attempt: info.attempt, durationMs: Math.round(seconds() * 1000) }, 'activity completed');
+          return result;
+        } catch (err) {
+          const errorKind = (err as { type?: unknown })?.type;
+          if (info.activityType === 'postDigest')
+            recordMattermostPost({ outcome: 'failed', errorKind: typeof errorKind === 'string' ? errorKind : undefined, seconds: seconds() });
+          this.logger.warn(
+            {
+              attempt: info.attempt,
+              durationMs: Math.round(seconds() * 1000),
+              errorKind: typeof errorKind === 'string' ? errorKind : null,
+              err: err instanceof Error ? err.message : String(err),
+            },
+            'activity attempt failed',
+          );
+          throw scrubErrorMessages(err);
         }
-        this.logger.debug({ attempt: info.attempt, durationMs: Math.round(seconds() * 1000) }, 'activity completed');
-        return result;
-      } catch (err) {
-        const errorKind = (err as { type?: unknown })?.type;
-        if (info.activityType === 'postDigest') recordMattermostPost({ outcome: 'failed', errorKind: typeof errorKind === 'string' ? errorKind : undefined, seconds: seconds() });
-        this.logger.warn(
-          { attempt: info.attempt, durationMs: Math.round(seconds() * 1000), errorKind: typeof errorKind === 'string' ? errorKind : null, err: err instanceof Error ? err.message : String(err) },
-          'activity attempt failed',
-        );
-        throw scrubErrorMessages(err);
-      }
-    }));
+      }),
+    );
   }
 }
 

@@ -95,7 +95,8 @@ export async function describeDigestSchedule(client: Client, installationId: str
       scheduleTime,
       timezone,
       // The firings that will post, from Temporal's own list (10 ahead: 5 days of 2 entries).
-      nextRuns: timezone && scheduleTime && facts ? nextRunsDisplay(d.info.nextActionTimes, timezone, { rules: { scheduleTime, timezone, ...facts } }).slice(0, 3) : [],
+      nextRuns:
+        timezone && scheduleTime && facts ? nextRunsDisplay(d.info.nextActionTimes, timezone, { rules: { scheduleTime, timezone, ...facts } }).slice(0, 3) : [],
     };
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) return null;

@@ -1,7 +1,13 @@
 // The daily signal-retention Schedule: one per namespace and task queue, created or updated by
 // every worker at start (idempotent). An update changes only spec, action and policies — a pause
 // an operator set stays set.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleOptionsStartWorkflowAction,
+} from '@temporalio/client';
 import { signalRetentionScheduleId, signalRetentionWorkflow, signalRetentionWorkflowId, type SignalRetentionInput } from './contract';
 
 /** 03:17 UTC: away from the top of the hour, when the digest schedules fire. */
@@ -18,7 +24,11 @@ export interface RetentionScheduleSettings {
 }
 
 function options(s: RetentionScheduleSettings) {
-  const args: SignalRetentionInput = { retentionDays: s.retentionDays, ...(s.batchSize ? { batchSize: s.batchSize } : {}), ...(s.pauseMs !== undefined ? { pauseMs: s.pauseMs } : {}) };
+  const args: SignalRetentionInput = {
+    retentionDays: s.retentionDays,
+    ...(s.batchSize ? { batchSize: s.batchSize } : {}),
+    ...(s.pauseMs !== undefined ? { pauseMs: s.pauseMs } : {}),
+  };
   return {
     spec: { calendars: [{ hour: RETENTION_HOUR_UTC, minute: RETENTION_MINUTE_UTC, comment: 'daily signal retention' }], timezone: 'UTC' },
     action: {
@@ -38,7 +48,12 @@ function options(s: RetentionScheduleSettings) {
 export async function ensureSignalRetentionSchedule(client: Client, s: RetentionScheduleSettings): Promise<string> {
   const scheduleId = s.scheduleId ?? signalRetentionScheduleId(s.taskQueue);
   try {
-    await client.schedule.create({ scheduleId, ...options(s), state: { note: 'created by the worker' }, memo: { purpose: 'signal retention', retentionDays: s.retentionDays } });
+    await client.schedule.create({
+      scheduleId,
+      ...options(s),
+      state: { note: 'created by the worker' },
+      memo: { purpose: 'signal retention', retentionDays: s.retentionDays },
+    });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await client.schedule.getHandle(scheduleId).update((prev: ScheduleDescription) => ({ ...prev, ...options(s), state: prev.state }));

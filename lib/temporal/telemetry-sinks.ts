@@ -17,9 +17,24 @@ export function telemetrySinks(logger: Logger): InjectedSinks<TelemetrySinks> {
           } else if (info.workflowType === WORKFLOW_TYPES.packageDirective && (finished.outcome === 'completed' || finished.outcome === 'failed')) {
             recordDirectiveFinished({ workflowId: info.workflowId, outcome: finished.outcome, seconds });
           }
-          const known = { ...contextFromWorkflowId(info.workflowId), ...Object.fromEntries(Object.entries({ tenantId: finished.tenantId, correlationId: finished.correlationId, installationId: finished.installationId }).filter(([, v]) => v)) };
+          const known = {
+            ...contextFromWorkflowId(info.workflowId),
+            ...Object.fromEntries(
+              Object.entries({ tenantId: finished.tenantId, correlationId: finished.correlationId, installationId: finished.installationId }).filter(
+                ([, v]) => v,
+              ),
+            ),
+          };
           logger.info(
-            { ...known, workflowId: info.workflowId, runId: info.runId, workflowType: info.workflowType, outcome: finished.outcome, errorKind: finished.errorKind ?? null, durationMs: finished.durationMs },
+            {
+              ...known,
+              workflowId: info.workflowId,
+              runId: info.runId,
+              workflowType: info.workflowType,
+              outcome: finished.outcome,
+              errorKind: finished.errorKind ?? null,
+              durationMs: finished.durationMs,
+            },
             'workflow finished',
           );
         },
@@ -29,7 +44,14 @@ export function telemetrySinks(logger: Logger): InjectedSinks<TelemetrySinks> {
         fn(info, input) {
           recordActivityRetriesExhausted({ workflowType: info.workflowType, activityType: input.activityType, retryState: input.retryState });
           logger.warn(
-            { ...contextFromWorkflowId(info.workflowId), workflowId: info.workflowId, runId: info.runId, workflowType: info.workflowType, activityType: input.activityType, retryState: input.retryState },
+            {
+              ...contextFromWorkflowId(info.workflowId),
+              workflowId: info.workflowId,
+              runId: info.runId,
+              workflowType: info.workflowType,
+              activityType: input.activityType,
+              retryState: input.retryState,
+            },
             'activity gave up: retries or its overall time bound exhausted',
           );
         },

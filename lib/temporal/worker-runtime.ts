@@ -13,7 +13,10 @@ export interface InstalledRuntime {
 }
 
 export function installWorkerRuntime(options: { logger: Logger; sdkMetricsPort: number }): InstalledRuntime {
-  const base = { logger: temporalLogger(options.logger), telemetryOptions: { logging: { filter: { core: 'WARN' as const, other: 'ERROR' as const }, forward: {} } } };
+  const base = {
+    logger: temporalLogger(options.logger),
+    telemetryOptions: { logging: { filter: { core: 'WARN' as const, other: 'ERROR' as const }, forward: {} } },
+  };
   if (options.sdkMetricsPort > 0) {
     const bindAddress = `127.0.0.1:${options.sdkMetricsPort}`;
     try {

@@ -20,7 +20,10 @@ export const DIGEST_CONFIG_1_0_0 = configSchemaWithDefaults(
       .string()
       .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, ".", "_" or "-"')
       .nullable(),
-    post_icon_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).nullable(),
+    post_icon_url: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(2048)
+      .nullable(),
   },
   {
     mattermost_credential_id: null,

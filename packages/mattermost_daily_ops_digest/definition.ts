@@ -9,8 +9,12 @@ export const DIGEST_SLUG = 'mattermost_daily_ops_digest';
 
 const common: Omit<PackageVersionDefinition, 'version' | 'changelog' | 'configSchema' | 'migrations'> = {
   provides: {
-    workflow_templates: [{ key: 'daily_ops_digest', name: 'Daily ops digest', description: 'Collects the last 24 h of signals, formats a digest and posts it to Mattermost.' }],
-    agent_templates: [{ key: 'digest_generator', name: 'Digest generator', description: 'Deterministic digest formatting; optional LLM summary (off by default).' }],
+    workflow_templates: [
+      { key: 'daily_ops_digest', name: 'Daily ops digest', description: 'Collects the last 24 h of signals, formats a digest and posts it to Mattermost.' },
+    ],
+    agent_templates: [
+      { key: 'digest_generator', name: 'Digest generator', description: 'Deterministic digest formatting; optional LLM summary (off by default).' },
+    ],
   },
   consumes: ['package.*', 'directive.*', 'agent.execution.*', 'workflow.run.*'],
   emits: [SIGNAL_TYPES.digestRequested, SIGNAL_TYPES.digestGenerated, SIGNAL_TYPES.messagePosted, SIGNAL_TYPES.messageFailed, SIGNAL_TYPES.valueDigestPosted],
@@ -21,12 +25,18 @@ export const digestDefinition: PackageDefinition = {
   identity: {
     slug: DIGEST_SLUG,
     name: 'Mattermost Daily Ops Digest',
-    description: 'A daily (and on-demand) digest of your FleetPrompt activity — installs, directives, executions, top errors and approximate cost — posted to a Mattermost channel.',
+    description:
+      'A daily (and on-demand) digest of your FleetPrompt activity — installs, directives, executions, top errors and approximate cost — posted to a Mattermost channel.',
     category: 'operations',
     publisher: 'FleetPrompt',
   },
   versions: [
-    { ...common, version: '1.0.0', changelog: ['First release: the daily digest, Run now, retries and the exactly-once posting ledger.'], configSchema: DIGEST_CONFIG_1_0_0 },
+    {
+      ...common,
+      version: '1.0.0',
+      changelog: ['First release: the daily digest, Run now, retries and the exactly-once posting ledger.'],
+      configSchema: DIGEST_CONFIG_1_0_0,
+    },
     {
       ...common,
       version: '1.1.0',

@@ -9,7 +9,8 @@ export const failureAlertsDefinition: PackageDefinition = {
   identity: {
     slug: FAILURE_ALERTS_SLUG,
     name: 'Mattermost Failure Alerts',
-    description: 'Near-real-time alerts in a Mattermost channel when agent executions, workflow runs, installs or directives fail — grouped into one message per window, throttled per hour, quiet at night if you like.',
+    description:
+      'Near-real-time alerts in a Mattermost channel when agent executions, workflow runs, installs or directives fail — grouped into one message per window, throttled per hour, quiet at night if you like.',
     category: 'operations',
     publisher: 'FleetPrompt',
   },
@@ -19,7 +20,9 @@ export const failureAlertsDefinition: PackageDefinition = {
       changelog: ['First release: coalesced failure alerts with an hourly limit, quiet hours and filters by type and source.'],
       configSchema: FAILURE_ALERTS_CONFIG_1_0_0,
       provides: {
-        workflow_templates: [{ key: 'failure_alerts', name: 'Failure alerts', description: 'Groups failure signals into one alert per window and posts it to Mattermost.' }],
+        workflow_templates: [
+          { key: 'failure_alerts', name: 'Failure alerts', description: 'Groups failure signals into one alert per window and posts it to Mattermost.' },
+        ],
         agent_templates: [],
       },
       consumes: [...ALERTABLE_SIGNAL_TYPES],

@@ -32,7 +32,9 @@ export function failureAlertsRouter(deps: ComposedAppDeps): Router {
 
   router.get('/credential', async (req, res) => {
     const { tenant, installation } = await load(res, req.params);
-    const credential = installation.credentialId ? await withTenant(deps.db, tenant.id, (tx) => tx.integrationCredential.findUnique({ where: { id: installation.credentialId! } })) : null;
+    const credential = installation.credentialId
+      ? await withTenant(deps.db, tenant.id, (tx) => tx.integrationCredential.findUnique({ where: { id: installation.credentialId! } }))
+      : null;
     res.json({ credential: credential ? presentCredential(credential) : null });
   });
 
@@ -47,29 +49,47 @@ export function failureAlertsRouter(deps: ComposedAppDeps): Router {
   router.delete('/credential', admin, async (req, res) => {
     const { tenant, installation } = await load(res, req.params);
     if (!installation.credentialId) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this installation.');
-    await withTenant(deps.db, tenant.id, (tx) => revokeCredential(tx, { tenantId: tenant.id, credentialId: installation.credentialId!, reason: 'user_revoked' }));
+    await withTenant(deps.db, tenant.id, (tx) =>
+      revokeCredential(tx, { tenantId: tenant.id, credentialId: installation.credentialId!, reason: 'user_revoked' }),
+    );
     res.status(204).end();
   });
 
   router.put('/config', admin, async (req, res) => {
-    const body = req.body ?? {};
+    const body = (req.body ?? {}) as Record<string, unknown>;
     // Only the fields sent (the schema's defaults would otherwise fill in the rest).
     const patch = Object.fromEntries(Object.entries(parseInput(ZAlertsConfigBody, body, 'config')).filter(([key]) => key in body));
     const { tenant, installation } = await load(res, req.params);
-    if (installation.status !== 'installed') throw new AppError('INVALID_STATE', `The installation is ${installation.status}; configure it once it is installed.`);
+    if (installation.status !== 'installed')
+      throw new AppError('INVALID_STATE', `The installation is ${installation.status}; configure it once it is installed.`);
     const merged = deps.packages.parseConfig(installation.packageSlug, installation.packageVersion, { ...storedAlertsConfig(installation.config), ...patch });
-    const updated = await withTenant(deps.db, tenant.id, (tx) => tx.installation.update({ where: { id: installation.id }, data: { config: merged as Prisma.InputJsonObject } }));
+    const updated = await withTenant(deps.db, tenant.id, (tx) =>
+      tx.installation.update({ where: { id: installation.id }, data: { config: merged as Prisma.InputJsonObject } }),
+    );
     // Wake the installation's workflow so a held alert is planned again with the new settings.
     const input = { tenantId: tenant.id, installationId: installation.id };
     await deps.packageSignaller
-      ?.signalWithStart({ workflowType: FAILURE_ALERT_WORKFLOW_TYPE, workflowId: failureAlertWorkflowId(input), signalName: FAILURES_ARRIVED_SIGNAL, input, notice: { count: 0, latestAt: new Date().toISOString() } })
-      .catch((err) => deps.logger.warn({ tenantId: tenant.id, installationId: installation.id, err: err instanceof Error ? err.message : String(err) }, 'could not wake the alert workflow after a config change'));
+      ?.signalWithStart({
+        workflowType: FAILURE_ALERT_WORKFLOW_TYPE,
+        workflowId: failureAlertWorkflowId(input),
+        signalName: FAILURES_ARRIVED_SIGNAL,
+        input,
+        notice: { count: 0, latestAt: new Date().toISOString() },
+      })
+      .catch((err) =>
+        deps.logger.warn(
+          { tenantId: tenant.id, installationId: installation.id, err: err instanceof Error ? err.message : String(err) },
+          'could not wake the alert workflow after a config change',
+        ),
+      );
     res.json({ installation: presentInstallation(updated), schedule: null });
   });
 
   router.get('/health', async (req, res) => {
     const { tenant, installation } = await load(res, req.params);
-    const lastAlert = await withTenant(deps.db, tenant.id, (tx) => tx.execution.findFirst({ where: { installationId: installation.id, kind: ALERT_EXECUTION_KIND }, orderBy: { createdAt: 'desc' } }));
+    const lastAlert = await withTenant(deps.db, tenant.id, (tx) =>
+      tx.execution.findFirst({ where: { installationId: installation.id, kind: ALERT_EXECUTION_KIND }, orderBy: { createdAt: 'desc' } }),
+    );
     res.json({
       status: installation.status,
       last_successful_post_at: installation.lastSuccessfulPostAt,
@@ -80,7 +100,15 @@ export function failureAlertsRouter(deps: ComposedAppDeps): Router {
       next_runs: [],
       schedule_paused: null,
       run_quota: null,
-      last_alert: lastAlert ? { execution_id: lastAlert.id, status: lastAlert.status, window_start: lastAlert.windowStart, window_end: lastAlert.windowEnd, finished_at: lastAlert.finishedAt } : null,
+      last_alert: lastAlert
+        ? {
+            execution_id: lastAlert.id,
+            status: lastAlert.status,
+            window_start: lastAlert.windowStart,
+            window_end: lastAlert.windowEnd,
+            finished_at: lastAlert.finishedAt,
+          }
+        : null,
     });
   });
 

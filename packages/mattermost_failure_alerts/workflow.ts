@@ -28,7 +28,13 @@ const bookkeeping = proxyActivities<FailureAlertActivities>({
 // looking for its own post).
 const posting = proxyActivities<FailureAlertActivities>({
   startToCloseTimeout: POST_ATTEMPT_TIMEOUT_MS,
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '60 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['auth', 'validation'] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '60 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: ['auth', 'validation'],
+  },
 });
 
 export async function failureAlertWorkflow(input: FailureAlertInput): Promise<FailureAlertResult> {
@@ -70,7 +76,13 @@ export async function failureAlertWorkflow(input: FailureAlertInput): Promise<Fa
         alerts++;
       } catch (err) {
         const failure = toSafeFailure(err, 'The alert could not be posted after several attempts.');
-        await bookkeeping.finishFailureAlert({ tenantId: ref.tenantId, executionId: opened.executionId, status: 'failed', errorKind: failure.kind, message: failure.message });
+        await bookkeeping.finishFailureAlert({
+          tenantId: ref.tenantId,
+          executionId: opened.executionId,
+          status: 'failed',
+          errorKind: failure.kind,
+          message: failure.message,
+        });
         // The failures of a failed alert go into the next one: keep going (auth/validation stop it).
         if (failure.kind === 'auth' || failure.kind === 'validation') throw ApplicationFailure.nonRetryable(failure.message, failure.kind);
       }

@@ -89,7 +89,13 @@ export function generateActivity(options: ActivityOptions): { signals: TIngestSi
       const tokensOut = failed ? between(0, 200) : between(200, 1_500);
       const cost = Math.round(((tokensIn * agent.inPrice + tokensOut * agent.outPrice) / 1_000_000) * 10_000) / 10_000;
       const c = { ...common, correlation_id: `agent-run:${runId}`, subject: `agent:${agent.name}` };
-      signals.push({ ...c, type: 'agent.execution.started', occurred_at: iso(startedAt), dedupe_key: `${runId}:started`, payload: { agent: agent.name, model: agent.model, run_id: runId } });
+      signals.push({
+        ...c,
+        type: 'agent.execution.started',
+        occurred_at: iso(startedAt),
+        dedupe_key: `${runId}:started`,
+        payload: { agent: agent.name, model: agent.model, run_id: runId },
+      });
       const outcome = failed ? pick(AGENT_FAILURES) : null;
       signals.push({
         ...c,
@@ -97,7 +103,16 @@ export function generateActivity(options: ActivityOptions): { signals: TIngestSi
         occurred_at: iso(finishedAt),
         dedupe_key: `${runId}:${failed ? 'failed' : 'completed'}`,
         causation_id: `${runId}:started`,
-        payload: { agent: agent.name, model: agent.model, run_id: runId, duration_ms: durationMs, tokens_in: tokensIn, tokens_out: tokensOut, cost_usd: cost, ...(outcome ?? {}) },
+        payload: {
+          agent: agent.name,
+          model: agent.model,
+          run_id: runId,
+          duration_ms: durationMs,
+          tokens_in: tokensIn,
+          tokens_out: tokensOut,
+          cost_usd: cost,
+          ...(outcome ?? {}),
+        },
       });
       summary.agentExecutions++;
       summary.costUsd += cost;
@@ -107,7 +122,13 @@ export function generateActivity(options: ActivityOptions): { signals: TIngestSi
       const failed = rand() < 0.1;
       const c = { ...common, correlation_id: `workflow-run:${runId}`, subject: `workflow:${wf.name}` };
       const outcome = failed ? pick(WORKFLOW_FAILURES) : null;
-      signals.push({ ...c, type: 'workflow.run.started', occurred_at: iso(startedAt), dedupe_key: `${runId}:started`, payload: { workflow: wf.name, run_id: runId, steps: wf.steps } });
+      signals.push({
+        ...c,
+        type: 'workflow.run.started',
+        occurred_at: iso(startedAt),
+        dedupe_key: `${runId}:started`,
+        payload: { workflow: wf.name, run_id: runId, steps: wf.steps },
+      });
       signals.push({
         ...c,
         type: failed ? 'workflow.run.failed' : 'workflow.run.completed',

@@ -17,12 +17,16 @@ export function postgresBinaries(): PostgresBinaries {
   try {
     entry = require.resolve(platformPackage);
   } catch {
-    throw new DevStackError(`The Postgres binaries for ${process.platform}-${process.arch} (${platformPackage}) are not installed. Run npm ci, or set DATABASE_URL to use an existing Postgres.`);
+    throw new DevStackError(
+      `The Postgres binaries for ${process.platform}-${process.arch} (${platformPackage}) are not installed. Run npm ci, or set DATABASE_URL to use an existing Postgres.`,
+    );
   }
   const bin = path.resolve(path.dirname(entry), '..', 'native', 'bin');
   const binaries = { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
   if (!existsSync(binaries.postgres)) {
-    throw new DevStackError(`${binaries.postgres} is missing: the package's install script did not run. Approve it (npm install-scripts approve ${platformPackage}) and run npm ci.`);
+    throw new DevStackError(
+      `${binaries.postgres} is missing: the package's install script did not run. Approve it (npm install-scripts approve ${platformPackage}) and run npm ci.`,
+    );
   }
   return binaries;
 }

@@ -14,7 +14,11 @@ export function isRoot(): boolean {
 }
 
 function idOf(flag: '-u' | '-g'): number {
-  return Number(execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
+  return Number(
+    execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim(),
+  );
 }
 
 /** The postgres user's ids, creating the user first if this machine has none. */

@@ -38,7 +38,11 @@ function explainFailure(log: string, dataDir: string, port: number): string {
   if (/could not bind|Address already in use/i.test(log)) {
     return `Port ${port} is already in use. Stop whatever uses it or set EMBEDDED_PG_PORT to a free port.`;
   }
-  if (/incompatible|PG_VERSION|could not (open|read|access)( the server configuration)? file|invalid checkpoint|corrupt|lock file .* already exists|not a database cluster directory/i.test(log)) {
+  if (
+    /incompatible|PG_VERSION|could not (open|read|access)( the server configuration)? file|invalid checkpoint|corrupt|lock file .* already exists|not a database cluster directory/i.test(
+      log,
+    )
+  ) {
     return (
       `The embedded Postgres data folder ${dataDir} is damaged or from another Postgres version. ` +
       `Move it aside (or delete it to start empty) and run again.\n  Postgres said: ${lastLines(log)}`
@@ -64,7 +68,12 @@ async function initialise(dataDir: string, password: string, runAs: RunAs | unde
       await giveTo(pwDir, runAs);
       await giveTo(pwFile, runAs);
     }
-    const child = run(initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'], runAs, onOutput);
+    const child = run(
+      initdb,
+      [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'],
+      runAs,
+      onOutput,
+    );
     const code = await new Promise<number | null>((resolve) => {
       child.once('error', () => resolve(-1));
       child.once('exit', (c) => resolve(c));
@@ -102,7 +111,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(dataDir, password, runAs, onOutput);
 
-  const child = run(binaries.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'], runAs, onOutput);
+  const child = run(
+    binaries.postgres,
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
+    runAs,
+    onOutput,
+  );
   // Never orphan the server if this process ends abruptly.
   const killOnExit = () => child.kill('SIGINT');
   process.once('exit', killOnExit);
@@ -154,7 +168,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   } catch (err) {
     await stop();
-    throw new DevStackError(`Embedded Postgres started but refused the connection: ${err instanceof Error ? err.message : String(err)}. If ${dataDir} was made with another password, move it aside.`);
+    throw new DevStackError(
+      `Embedded Postgres started but refused the connection: ${err instanceof Error ? err.message : String(err)}. If ${dataDir} was made with another password, move it aside.`,
+    );
   }
 
   return { url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`, port, process: child, stop };

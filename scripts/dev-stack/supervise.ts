@@ -45,7 +45,9 @@ export function supervise(name: string, start: () => ChildProcess, options: Supe
       failuresInARow = Date.now() - startedAt >= stableAfter ? 1 : failuresInARow + 1;
       const delay = Math.min(max, initial * 2 ** (failuresInARow - 1));
       restarts++;
-      log(`[supervisor] ${name} exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`}); restarting it in ${(delay / 1000).toFixed(1)} s (restart ${restarts}).`);
+      log(
+        `[supervisor] ${name} exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`}); restarting it in ${(delay / 1000).toFixed(1)} s (restart ${restarts}).`,
+      );
       timer = setTimeout(launch, delay);
     });
   };

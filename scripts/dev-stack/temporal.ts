@@ -160,4 +160,3 @@ export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<
     child.kill('SIGTERM');
   });
 }
-

@@ -116,7 +116,9 @@ describe('the digest, visible: every state on desktop and phone', () => {
       expect(await page.textContent('#next-runs-saved')).toContain('Temporal will post the next digests at');
 
       // The time-zone picker: searchable, canonical names with offsets.
-      const zones = await page.$$eval('#timezone-list option', (os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: (o as HTMLOptionElement).label })));
+      const zones = await page.$$eval('#timezone-list option', (os) =>
+        os.map((o) => ({ value: (o as HTMLOptionElement).value, label: (o as HTMLOptionElement).label })),
+      );
       const names = zones.map((z) => z.value);
       expect(names).toContain('Asia/Kolkata');
       expect(names).toContain('Europe/Kyiv');
@@ -152,10 +154,17 @@ describe('the digest, visible: every state on desktop and phone', () => {
       // A busy day, then Preview with unsaved sender overrides.
       const now = Date.now();
       await withTenant(s.handle.db, tenant.id, (tx) =>
-        emitSignals(tx, Array.from({ length: 30 }, (_, i) => ({
-          tenantId: tenant.id, type: SIGNAL_TYPES.agentExecutionFailed, source: 'test', subject: `agent-${i}`,
-          occurredAt: new Date(now - 60_000 * (i + 2)), payload: { error_kind: 'validation', error: `field ${i} is missing from the invoice payload` },
-        }))),
+        emitSignals(
+          tx,
+          Array.from({ length: 30 }, (_, i) => ({
+            tenantId: tenant.id,
+            type: SIGNAL_TYPES.agentExecutionFailed,
+            source: 'test',
+            subject: `agent-${i}`,
+            occurredAt: new Date(now - 60_000 * (i + 2)),
+            payload: { error_kind: 'validation', error: `field ${i} is missing from the invoice payload` },
+          })),
+        ),
       );
       await page.fill('#post_as_username', 'ops-bot');
       await page.fill('#post_icon_url', 'https://icons.example.com/bot.png');
@@ -222,7 +231,9 @@ describe('the digest, visible: every state on desktop and phone', () => {
       // The support view of the failed run: words, raw JSON behind a toggle, a waterfall, each
       // event's own status, names instead of UUIDs, a correct count, auto-refresh, the type
       // filter's suggestion and the tenant-wide Temporal link.
-      const failedRun = await withTenant(s.handle.db, tenant.id, (tx) => tx.execution.findFirstOrThrow({ where: { installationId, status: 'failed' }, orderBy: { createdAt: 'desc' } }));
+      const failedRun = await withTenant(s.handle.db, tenant.id, (tx) =>
+        tx.execution.findFirstOrThrow({ where: { installationId, status: 'failed' }, orderBy: { createdAt: 'desc' } }),
+      );
       await page.click(`tr[data-execution-id="${failedRun.id}"] >> text=What happened?`);
       await page.waitForURL(/\/admin\?correlation=/);
       await page.waitForSelector('#timeline-events li');
@@ -235,7 +246,9 @@ describe('the digest, visible: every state on desktop and phone', () => {
       expect(await page.textContent('#timeline-events')).toContain('The channel does not exist'); // the run's code-specific hint
       const requested = page.locator('#timeline-events > li', { hasText: 'Manual run requested' });
       expect(await requested.locator('.what .badge').textContent()).toBe('pending');
-      expect(await page.$$eval('#timeline-events .waterfall > span', (bars) => bars.map((b) => (b as HTMLElement).style.left)).then((l) => l.length)).toBe(items);
+      expect(await page.$$eval('#timeline-events .waterfall > span', (bars) => bars.map((b) => (b as HTMLElement).style.left)).then((l) => l.length)).toBe(
+        items,
+      );
       expect(await page.$$eval('#timeline-events details > summary', (ss) => ss.every((x) => x.textContent === 'Raw JSON'))).toBe(true);
       expect(await page.getAttribute('a.temporal-link >> nth=0', 'href')).toMatch(/query=TenantId%20%3D%20%22/);
       await page.fill('#type', 'mattermost');
@@ -245,7 +258,16 @@ describe('the digest, visible: every state on desktop and phone', () => {
       expect(await page.textContent('#signals-body')).toContain('Mattermost Daily Ops Digest');
       // Something new happens under this correlation id: the open timeline shows it by itself.
       await withTenant(s.handle.db, tenant.id, (tx) =>
-        emitSignals(tx, [{ tenantId: tenant.id, type: SIGNAL_TYPES.agentExecutionCompleted, source: 'test', correlationId: failedRun.correlationId, subject: `installation:${installationId}`, payload: {} }]),
+        emitSignals(tx, [
+          {
+            tenantId: tenant.id,
+            type: SIGNAL_TYPES.agentExecutionCompleted,
+            source: 'test',
+            correlationId: failedRun.correlationId,
+            subject: `installation:${installationId}`,
+            payload: {},
+          },
+        ]),
       );
       await page.waitForFunction((n) => document.querySelectorAll('#timeline-events > li').length === n + 1, items, { timeout: 15_000 });
       await check('support-view');
@@ -254,7 +276,10 @@ describe('the digest, visible: every state on desktop and phone', () => {
 
       // A long unbreakable error code must not push the phone page sideways.
       await withTenant(s.handle.db, tenant.id, (tx) =>
-        tx.installation.update({ where: { id: installationId }, data: { lastError: `Mattermost said ${'E_UNBREAKABLE_ERROR_CODE_'.repeat(8)}`, lastErrorKind: 'validation' } }),
+        tx.installation.update({
+          where: { id: installationId },
+          data: { lastError: `Mattermost said ${'E_UNBREAKABLE_ERROR_CODE_'.repeat(8)}`, lastErrorKind: 'validation' },
+        }),
       );
       await page.reload();
       await page.waitForSelector('#last-error-message');
@@ -292,7 +317,11 @@ describe('the digest, visible: every state on desktop and phone', () => {
       expect((await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }))).status).toBe('installed');
       page.once('dialog', (d) => void d.accept());
       await page.click('#uninstall-button');
-      await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }))).status === 'uninstalled', 30_000);
+      await waitFor(
+        async () =>
+          (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }))).status === 'uninstalled',
+        30_000,
+      );
       await page.waitForSelector('#page-message .callout.warn');
       await check('uninstalled');
       void DIGEST_PACKAGE_SLUG;

@@ -39,7 +39,9 @@ describe('browser journey: install → connect → run → break → reconnect �
 
   /** Nothing the page shows or holds in a field may contain a webhook secret. */
   async function expectNoSecret(page: Page, ...secrets: string[]) {
-    const seen = await page.evaluate(() => [document.documentElement.outerHTML, document.body.innerText, ...[...document.querySelectorAll('input')].map((i) => i.value)].join('\n'));
+    const seen = await page.evaluate(() =>
+      [document.documentElement.outerHTML, document.body.innerText, ...[...document.querySelectorAll('input')].map((i) => i.value)].join('\n'),
+    );
     for (const secret of secrets) expect(seen).not.toContain(secret);
   }
 
@@ -101,7 +103,9 @@ describe('browser journey: install → connect → run → break → reconnect �
     expect(installations.map((i) => i.id)).toEqual([installationId]);
     const steps = await page.$$eval('#lifecycle li', (lis) => lis.map((li) => `${li.getAttribute('data-signal')}:${li.className}`));
     expect(steps).toEqual(['package.install.requested:done', 'package.install.started:done', 'package.install.completed:done']);
-    expect(await page.getAttribute('#install-progress a.temporal-link', 'href')).toMatch(/^http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/dir%3Apkg_install/);
+    expect(await page.getAttribute('#install-progress a.temporal-link', 'href')).toMatch(
+      /^http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/dir%3Apkg_install/,
+    );
 
     step('to step 4');
     // 4. Connect Mattermost with a webhook and a test post.
@@ -133,7 +137,13 @@ describe('browser journey: install → connect → run → break → reconnect �
     await page.waitForSelector('#settings-message .callout.ok');
     expect(await page.textContent('#settings-message')).toMatch(/Next digest: [A-Z][a-z]{2} \d{1,2}, \d{4}, 07:30 \(Europe\/Berlin\)/);
     const saved = await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }));
-    expect(saved.config).toMatchObject({ channel: 'town-square', schedule_time: '07:30', timezone: 'Europe/Berlin', include_llm_summary: false, enabled: true });
+    expect(saved.config).toMatchObject({
+      channel: 'town-square',
+      schedule_time: '07:30',
+      timezone: 'Europe/Berlin',
+      include_llm_summary: false,
+      enabled: true,
+    });
     await page.waitForSelector('#next-runs li');
     await screenshot(page, '06-configured');
 

@@ -27,14 +27,15 @@ declare global {
 
 const mark = (where: string) => `window.__xss=(window.__xss||[]).concat('${where}')`;
 /** Payloads for free text (spaces allowed). */
-const TEXT = (where: string) => [
-  `<img src=x onerror="${mark(where)}">`,
-  `"><svg onload="${mark(where)}">`,
-  `</script><script>${mark(where)}</script>`,
-  `javascript:${mark(where)}`,
-  `<a href="javascript:${mark(where)}">x</a>`,
-  `{{constructor.constructor('${mark(where)}')()}}`,
-].join(' ');
+const TEXT = (where: string) =>
+  [
+    `<img src=x onerror="${mark(where)}">`,
+    `"><svg onload="${mark(where)}">`,
+    `</script><script>${mark(where)}</script>`,
+    `javascript:${mark(where)}`,
+    `<a href="javascript:${mark(where)}">x</a>`,
+    `{{constructor.constructor('${mark(where)}')()}}`,
+  ].join(' ');
 /** Fits a 300-character field (subject). */
 const SHORT = (where: string) => `<img src=x onerror="${mark(where)}"> "><svg onload="${mark(where)}"> <a href="javascript:${mark(where)}">x</a>`;
 /** For printable-ASCII-without-spaces ids. */
@@ -85,9 +86,23 @@ describe('hostile input in a real browser', () => {
             causation_id: ID('causation'),
             dedupe_key: ID('dedupe').slice(0, 200),
             source: 'probe',
-            payload: { error: TEXT('error'), error_kind: TEXT('error_kind'), message: TEXT('message'), [TEXT('key')]: TEXT('value'), nested: { html: TEXT('nested') }, list: [TEXT('list')] },
+            payload: {
+              error: TEXT('error'),
+              error_kind: TEXT('error_kind'),
+              message: TEXT('message'),
+              [TEXT('key')]: TEXT('value'),
+              nested: { html: TEXT('nested') },
+              list: [TEXT('list')],
+            },
           },
-          { type: 'agent.execution.started', occurred_at: new Date(t - 1000).toISOString(), subject: SHORT('subject2'), correlation_id: correlation, source: 'probe', payload: { agent: TEXT('agent') } },
+          {
+            type: 'agent.execution.started',
+            occurred_at: new Date(t - 1000).toISOString(),
+            subject: SHORT('subject2'),
+            correlation_id: correlation,
+            source: 'probe',
+            payload: { agent: TEXT('agent') },
+          },
         ],
       });
     expect([res.status, res.body.error]).toEqual([200, undefined]);
@@ -151,12 +166,16 @@ describe('hostile input in a real browser', () => {
     try {
       const page = await context.newPage();
       page.on('request', (r) => {
-        if (r.url().startsWith(target) && r.method() === 'POST') serverHits.push({ method: r.method(), path: new URL(r.url()).pathname, origin: r.headers().origin });
+        if (r.url().startsWith(target) && r.method() === 'POST')
+          serverHits.push({ method: r.method(), path: new URL(r.url()).pathname, origin: r.headers().origin });
       });
       await signIn(page, owner);
       await page.goto(evilUrl);
       await page.waitForFunction(() => (window as unknown as { done?: boolean }).done === true, undefined, { timeout: 15_000 });
-      await Promise.all([page.waitForNavigation({ timeout: 10_000 }).catch(() => undefined), page.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit())]);
+      await Promise.all([
+        page.waitForNavigation({ timeout: 10_000 }).catch(() => undefined),
+        page.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit()),
+      ]);
       // The attempts did reach the server (the test is not vacuous)...
       expect(serverHits.length).toBeGreaterThanOrEqual(4);
       // ...and changed nothing: no token, no installation, and the session still works.

@@ -35,7 +35,14 @@ describe('support view and read-only pages', () => {
     installationId = (
       await withTenant(handle.db, tenant.id, (tx) =>
         tx.installation.create({
-          data: { tenantId: tenant.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', installedAt: new Date(), config: { timezone: 'Europe/Berlin', schedule_time: '07:30' } },
+          data: {
+            tenantId: tenant.id,
+            packageSlug: DIGEST_PACKAGE_SLUG,
+            packageVersion: '1.0.0',
+            status: 'installed',
+            installedAt: new Date(),
+            config: { timezone: 'Europe/Berlin', schedule_time: '07:30' },
+          },
         }),
       )
     ).id;
@@ -46,9 +53,32 @@ describe('support view and read-only pages', () => {
       .set('authorization', `Bearer ${tenant.tokens.admin}`)
       .send({
         signals: [
-          { type: 'agent.execution.started', occurred_at: new Date(t).toISOString(), correlation_id: 'agent-run:r1', subject: 'agent:invoice-extractor', source: 'billing', dedupe_key: 'r1:started', payload: { agent: 'invoice-extractor' } },
-          { type: 'agent.execution.failed', occurred_at: new Date(t + 40_000).toISOString(), correlation_id: 'agent-run:r1', subject: 'agent:invoice-extractor', source: 'billing', dedupe_key: 'r1:failed', payload: { agent: 'invoice-extractor', error_kind: 'rate_limit', error: 'The model API answered 429.' } },
-          { type: 'workflow.run.completed', occurred_at: new Date(t + 60_000).toISOString(), correlation_id: 'workflow-run:w1', subject: 'workflow:nightly-crm-sync', source: 'crm', payload: { records: 1200 } },
+          {
+            type: 'agent.execution.started',
+            occurred_at: new Date(t).toISOString(),
+            correlation_id: 'agent-run:r1',
+            subject: 'agent:invoice-extractor',
+            source: 'billing',
+            dedupe_key: 'r1:started',
+            payload: { agent: 'invoice-extractor' },
+          },
+          {
+            type: 'agent.execution.failed',
+            occurred_at: new Date(t + 40_000).toISOString(),
+            correlation_id: 'agent-run:r1',
+            subject: 'agent:invoice-extractor',
+            source: 'billing',
+            dedupe_key: 'r1:failed',
+            payload: { agent: 'invoice-extractor', error_kind: 'rate_limit', error: 'The model API answered 429.' },
+          },
+          {
+            type: 'workflow.run.completed',
+            occurred_at: new Date(t + 60_000).toISOString(),
+            correlation_id: 'workflow-run:w1',
+            subject: 'workflow:nightly-crm-sync',
+            source: 'crm',
+            payload: { records: 1200 },
+          },
         ],
       })
       .expect(200);
@@ -113,7 +143,10 @@ describe('support view and read-only pages', () => {
 
     await page.click('#signals-body tbody tr:first-child button:has-text("Timeline")');
     await page.waitForSelector('#timeline-events li');
-    expect(await page.$$eval('#timeline-events li', (lis) => lis.map((li) => li.querySelector('code')?.textContent))).toEqual(['agent.execution.started', 'agent.execution.failed']);
+    expect(await page.$$eval('#timeline-events li', (lis) => lis.map((li) => li.querySelector('code')?.textContent))).toEqual([
+      'agent.execution.started',
+      'agent.execution.failed',
+    ]);
     expect(new URL(page.url()).searchParams.get('correlation')).toBe('agent-run:r1');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('timeline-title');
     expect(await accessibilityProblems(page)).toEqual([]);

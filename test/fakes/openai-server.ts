@@ -153,9 +153,19 @@ export async function startFakeOpenAi(options: { host?: string; port?: number } 
         const key = bearerOf();
         if (fake.apiKey !== null && key !== fake.apiKey) {
           const shown = key ? `${key.slice(0, 3)}*********${key.slice(-4)}` : '';
-          return send(401, errorBody(`Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key'));
+          return send(
+            401,
+            errorBody(
+              `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+              'invalid_request_error',
+              'invalid_api_key',
+            ),
+          );
         }
-        return send(200, JSON.stringify({ object: 'list', data: fake.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' })) }));
+        return send(
+          200,
+          JSON.stringify({ object: 'list', data: fake.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' })) }),
+        );
       }
       if (req.method !== 'POST' || path !== '/v1/chat/completions') {
         return send(404, errorBody(`Invalid URL (${req.method} ${path})`, 'invalid_request_error', null));
@@ -167,10 +177,14 @@ export async function startFakeOpenAi(options: { host?: string; port?: number } 
         return send(400, errorBody('We could not parse the JSON body of your request.', 'invalid_request_error', null));
       }
       const messages = Array.isArray(body.messages)
-        ? body.messages.map((m: { role?: unknown; content?: unknown }) => ({ role: String(m?.role ?? ''), content: typeof m?.content === 'string' ? m.content : '' }))
+        ? body.messages.map((m: { role?: unknown; content?: unknown }) => ({
+            role: typeof m?.role === 'string' ? m.role : '',
+            content: typeof m?.content === 'string' ? m.content : '',
+          }))
         : [];
       const model = typeof body.model === 'string' ? body.model : '';
-      const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : null;
+      const maxTokens =
+        typeof body.max_tokens === 'number' ? body.max_tokens : typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : null;
       const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
       const call: ReceivedChatCall = { model, messages, maxTokens, apiKey: bearer, answeredWith: 200 };
       calls.push(call);
@@ -186,11 +200,20 @@ export async function startFakeOpenAi(options: { host?: string; port?: number } 
         call.answeredWith = 401;
         // OpenAI quotes part of the key it refused: callers must not pass this text on.
         const shown = bearer ? `${bearer.slice(0, 3)}*********${bearer.slice(-4)}` : '';
-        return send(401, errorBody(`Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key'));
+        return send(
+          401,
+          errorBody(
+            `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+            'invalid_request_error',
+            'invalid_api_key',
+          ),
+        );
       }
       if (mode === '429') {
         call.answeredWith = 429;
-        return send(429, errorBody('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'), { 'retry-after': String(failure!.options.retryAfterSec ?? 1) });
+        return send(429, errorBody('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'), {
+          'retry-after': String(failure!.options.retryAfterSec ?? 1),
+        });
       }
       if (mode === '500' || mode === '503') {
         call.answeredWith = Number(mode);
@@ -211,7 +234,15 @@ export async function startFakeOpenAi(options: { host?: string; port?: number } 
       }
       if (fake.rejectMaxTokens && body.max_tokens !== undefined) {
         call.answeredWith = 400;
-        return send(400, errorBody("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'unsupported_parameter', 'max_tokens'));
+        return send(
+          400,
+          errorBody(
+            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+            'invalid_request_error',
+            'unsupported_parameter',
+            'max_tokens',
+          ),
+        );
       }
       respond();
 
@@ -224,8 +255,17 @@ export async function startFakeOpenAi(options: { host?: string; port?: number } 
           object: 'chat.completion',
           created: Math.floor(Date.now() / 1000),
           model,
-          choices: [{ index: 0, message: { role: 'assistant', content, refusal: mode === 'refusal' ? 'I can’t help with that.' : null }, logprobs: null, finish_reason: 'stop' }],
-          ...(mode === 'no-usage' ? {} : { usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens } }),
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content, refusal: mode === 'refusal' ? 'I can’t help with that.' : null },
+              logprobs: null,
+              finish_reason: 'stop',
+            },
+          ],
+          ...(mode === 'no-usage'
+            ? {}
+            : { usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens } }),
           system_fingerprint: 'fp_fake',
         };
         send(200, JSON.stringify(completion));

@@ -48,7 +48,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function accessibilityProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
-    const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 40)}"`;
+    const describe = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 40)}"`;
     const visible = (el: Element) => {
       const s = getComputedStyle(el);
       return s.visibility !== 'hidden' && s.display !== 'none' && (el as HTMLElement).getClientRects().length > 0 && !el.closest('[hidden]');
@@ -56,7 +57,11 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     const hiddenVisually = (el: Element) => Boolean(el.closest('.visually-hidden'));
     const name = (el: Element) =>
       (el.getAttribute('aria-label') ?? '').trim() ||
-      (el.getAttribute('aria-labelledby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim() ||
+      (el.getAttribute('aria-labelledby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' ')
+        .trim() ||
       (el.textContent ?? '').trim() ||
       (el.getAttribute('title') ?? '').trim();
 
@@ -149,7 +154,12 @@ export async function keyboardProblems(page: Page, stops = 12): Promise<{ proble
       if (!el || el === document.body) return null;
       const s = getComputedStyle(el);
       const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
-      return { what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent ?? el.getAttribute('aria-label') ?? '').trim().slice(0, 30)}"`, skip: el.classList.contains('skip-link'), outline, boxShadow: s.boxShadow !== 'none' };
+      return {
+        what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent ?? el.getAttribute('aria-label') ?? '').trim().slice(0, 30)}"`,
+        skip: el.classList.contains('skip-link'),
+        outline,
+        boxShadow: s.boxShadow !== 'none',
+      };
     });
     if (!info) break;
     visited.push(info.what);
@@ -179,7 +189,8 @@ export async function horizontalOverflow(page: Page): Promise<{ overflow: number
       for (const el of document.querySelectorAll('body *')) {
         if (el.closest('.visually-hidden')) continue;
         const right = el.getBoundingClientRect().left + el.scrollWidth;
-        if (right > window.innerWidth + 1) culprits.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${String(el.className).split(' ').join('.')} scrollRight=${Math.round(right)}`);
+        if (right > window.innerWidth + 1)
+          culprits.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${String(el.className).split(' ').join('.')} scrollRight=${Math.round(right)}`);
       }
     }
     return { overflow: Math.max(0, overflow), culprits: culprits.slice(-10) };

@@ -80,7 +80,10 @@ export function scanForCanaries(sources: readonly ScanSource[], canaries: readon
       for (const { encoding, needle } of variants) {
         const at = source.text.indexOf(needle);
         if (at < 0) continue;
-        const context = source.text.slice(Math.max(0, at - 60), at + needle.length + 60).split(needle).join('«canary»');
+        const context = source.text
+          .slice(Math.max(0, at - 60), at + needle.length + 60)
+          .split(needle)
+          .join('«canary»');
         hits.push({ canary: canary.name, source: source.name, encoding, context });
       }
     }

@@ -30,7 +30,13 @@ export interface DigestStack {
 export const TEST_REFUSAL_CONFIRM_MS = 1_000;
 
 export async function openDigestStack(
-  options: { logger?: Logger; appOverrides?: Parameters<typeof buildTestApp>[0]['overrides']; llm?: PlatformLlm; mattermostTimeoutMs?: number; activityOverrides?: Partial<ActivityDeps> } = {},
+  options: {
+    logger?: Logger;
+    appOverrides?: Parameters<typeof buildTestApp>[0]['overrides'];
+    llm?: PlatformLlm;
+    mattermostTimeoutMs?: number;
+    activityOverrides?: Partial<ActivityDeps>;
+  } = {},
 ): Promise<DigestStack> {
   const handle = testDb();
   const t = await openTestTemporal();
@@ -76,11 +82,20 @@ export async function installedTenant(
   options: { connect?: 'webhook' | 'pat' | false; channel?: string; config?: Record<string, unknown>; hookChannel?: string; version?: string } = {},
 ): Promise<{ tenant: TestTenant; installationId: string; hookUrl?: string }> {
   const tenant = await createTestTenant(s.handle, 'dg');
-  const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations`).set(auth(tenant)).send({ package_slug: DIGEST_PACKAGE_SLUG, version: options.version, config: options.config });
+  const res = await request(s.app)
+    .post(`/api/tenants/${tenant.slug}/installations`)
+    .set(auth(tenant))
+    .send({ package_slug: DIGEST_PACKAGE_SLUG, version: options.version, config: options.config });
   const installationId = res.body.installation.id as string;
-  await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed');
+  await waitFor(
+    async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed',
+  );
   if (options.channel !== undefined) {
-    await request(s.app).put(`/api/tenants/${tenant.slug}/installations/${installationId}/config`).set(auth(tenant)).send({ channel: options.channel }).expect(200);
+    await request(s.app)
+      .put(`/api/tenants/${tenant.slug}/installations/${installationId}/config`)
+      .set(auth(tenant))
+      .send({ channel: options.channel })
+      .expect(200);
   }
   let hookUrl: string | undefined;
   if (options.connect === 'pat') {
@@ -91,7 +106,11 @@ export async function installedTenant(
       .expect(200);
   } else if (options.connect !== false) {
     hookUrl = s.fake.hookUrl(s.fake.createHook({ channel: options.hookChannel ?? 'town-square' }));
-    await request(s.app).put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`).set(auth(tenant)).send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' }).expect(200);
+    await request(s.app)
+      .put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`)
+      .set(auth(tenant))
+      .send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' })
+      .expect(200);
   }
   return { tenant, installationId, hookUrl };
 }

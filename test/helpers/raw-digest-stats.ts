@@ -7,7 +7,14 @@ import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import type { DigestStats } from '../../lib/digest/digest-stats';
 
 const CONSUMED = `(type like 'package.%' or type like 'directive.%' or type like 'agent.execution.%' or type like 'workflow.run.%')`;
-const FAILED_TYPES = ['package.install.failed', 'package.uninstall.failed', 'package.upgrade.failed', 'directive.failed', 'agent.execution.failed', 'workflow.run.failed'];
+const FAILED_TYPES = [
+  'package.install.failed',
+  'package.uninstall.failed',
+  'package.upgrade.failed',
+  'directive.failed',
+  'agent.execution.failed',
+  'workflow.run.failed',
+];
 /** Only catalogue types are ever written (emitSignals and the ingest schema), so this is every agent.execution.* type. */
 const AGENT_EXECUTION_TYPES = Object.values(SIGNAL_TYPES).filter((t) => t.startsWith('agent.execution.'));
 /** The tenant's window signals of the types in $4, one index range per type ("offset 0" keeps the
@@ -25,7 +32,9 @@ export async function collectDigestStatsFromSignals(
     `select type, count(*)::int as n from signals
       where tenant_id = $1::uuid and occurred_at >= $2 and occurred_at < $3 and ${CONSUMED}
       group by type`,
-    tenantId, windowStart, windowEnd,
+    tenantId,
+    windowStart,
+    windowEnd,
   );
   const failures = await tx.$queryRawUnsafe<{ type: string; subject: string | null; occurred_at: Date; error_kind: string | null; message: string | null }[]>(
     `select s.type, s.subject, s.occurred_at,
@@ -33,25 +42,37 @@ export async function collectDigestStatsFromSignals(
             left(coalesce(s.payload->>'error', s.payload->>'message'), 300) as message
        from ${OF_TYPES} order by occurred_at desc, id desc limit 20) s
       order by s.occurred_at desc, s.id desc limit 20`,
-    tenantId, windowStart, windowEnd, FAILED_TYPES,
+    tenantId,
+    windowStart,
+    windowEnd,
+    FAILED_TYPES,
   );
   const topErrors = await tx.$queryRawUnsafe<{ error_kind: string; n: number }[]>(
     `select coalesce(s.payload->>'error_kind', s.payload->>'error_type', 'unknown') as error_kind, count(*)::int as n
        from ${OF_TYPES} offset 0) s
       group by 1 order by 2 desc, 1 limit 5`,
-    tenantId, windowStart, windowEnd, FAILED_TYPES,
+    tenantId,
+    windowStart,
+    windowEnd,
+    FAILED_TYPES,
   );
   const errorSources = await tx.$queryRawUnsafe<{ error_kind: string; source: string; n: number }[]>(
     `select coalesce(s.payload->>'error_kind', s.payload->>'error_type', 'unknown') as error_kind, split_part(s.type, '.', 1) as source, count(*)::int as n
        from ${OF_TYPES} offset 0) s
       group by 1, 2 order by 3 desc, 1, 2 limit 20`,
-    tenantId, windowStart, windowEnd, FAILED_TYPES,
+    tenantId,
+    windowStart,
+    windowEnd,
+    FAILED_TYPES,
   );
   const cost = await tx.$queryRawUnsafe<{ total: number | null; n: number }[]>(
     `select sum((s.payload->>'cost_usd')::numeric)::float8 as total, count(*)::int as n
        from ${OF_TYPES} offset 0) s
       where jsonb_typeof(s.payload->'cost_usd') = 'number'`,
-    tenantId, windowStart, windowEnd, AGENT_EXECUTION_TYPES,
+    tenantId,
+    windowStart,
+    windowEnd,
+    AGENT_EXECUTION_TYPES,
   );
 
   const c = (type: string) => counts.find((row) => row.type === type)?.n ?? 0;

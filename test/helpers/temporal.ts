@@ -1,7 +1,7 @@
 // Temporal helpers for integration tests: a client on the dev server started by global setup,
 // one workflow bundle per test file, and a worker per test on its own task queue.
 import { randomUUID } from 'node:crypto';
-import { NativeConnection, Runtime, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { connectTemporal, type TemporalHandle } from '../../client';
 import type { ActivityDeps } from '../../activities';
 import { buildWorker, loadWorkflowBundle } from '../../worker';
@@ -24,11 +24,17 @@ export interface TestTemporal {
 export async function openTestTemporal(): Promise<TestTemporal> {
   if (!runtimeInstalled) {
     // Keep the SDK's own SIGINT handling out of Jest's process and its logs quiet.
-    Runtime.install({ shutdownSignals: [], logger: new (require('@temporalio/worker').DefaultLogger)('ERROR') });
+    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   const taskQueue = `test-${randomUUID()}`;
-  const temporal = await connectTemporal({ TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined });
+  const temporal = await connectTemporal({
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_TLS: false,
+    TEMPORAL_API_KEY: undefined,
+  });
   const connection = await NativeConnection.connect({ address: temporalAddress() });
   const bundle = await loadWorkflowBundle();
   return {

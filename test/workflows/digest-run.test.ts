@@ -1,6 +1,5 @@
 // digestRunWorkflow, branch by branch, on stubbed activities (time-skipping test server).
-import type { Scenario } from './support/scenario';
 import { describeScenarios } from './support/describe-scenarios';
 import { digestRunScenarios } from './scenarios/digest-run';
 
-describeScenarios('digestRunWorkflow', digestRunScenarios as unknown as Scenario[]);
+describeScenarios('digestRunWorkflow', digestRunScenarios);

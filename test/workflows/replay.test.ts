@@ -32,7 +32,10 @@ describe('stored workflow histories', () => {
     expect(stored.length).toBeGreaterThan(0);
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, sinks, replayName: 'stored-histories' }, stored.map((h) => ({ workflowId: h.workflowId, history: h.history })))) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: bundle, sinks, replayName: 'stored-histories' },
+      stored.map((h) => ({ workflowId: h.workflowId, history: h.history })),
+    )) {
       replayed++;
       if (result.error) {
         const name = stored.find((h) => h.workflowId === result.workflowId)?.name ?? result.workflowId;

@@ -1,6 +1,5 @@
 // signalRetentionWorkflow, branch by branch, on stubbed activities (time-skipping test server).
-import type { Scenario } from './support/scenario';
 import { describeScenarios } from './support/describe-scenarios';
 import { signalRetentionScenarios } from './scenarios/signal-retention';
 
-describeScenarios('signalRetentionWorkflow', signalRetentionScenarios as unknown as Scenario[]);
+describeScenarios('signalRetentionWorkflow', signalRetentionScenarios);

@@ -42,7 +42,18 @@ const formatters = new Map();
 function formatter(zone, withYear) {
   const key = `${zone}|${withYear}`;
   if (!formatters.has(key)) {
-    formatters.set(key, new Intl.DateTimeFormat(LANG, { timeZone: zone, year: withYear ? 'numeric' : undefined, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
+    formatters.set(
+      key,
+      new Intl.DateTimeFormat(LANG, {
+        timeZone: zone,
+        year: withYear ? 'numeric' : undefined,
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+    );
   }
   return formatters.get(key);
 }
@@ -78,14 +89,33 @@ export function formatShort(iso, zone = MY_ZONE) {
 /** <time> with the date-time (or `short`), and "(3 minutes ago)" when asked. */
 export function timeEl(iso, { withRelative = false, short = false, zone = MY_ZONE } = {}) {
   if (!iso) return h('span', {}, 'never');
-  return h('time', { datetime: iso, title: formatDateTime(iso, zone) }, short ? formatShort(iso, zone) : formatDateTime(iso, zone), withRelative ? ` (${relative(iso)})` : '');
+  return h(
+    'time',
+    { datetime: iso, title: formatDateTime(iso, zone) },
+    short ? formatShort(iso, zone) : formatDateTime(iso, zone),
+    withRelative ? ` (${relative(iso)})` : '',
+  );
 }
 
 const TONES = {
-  installed: 'ok', succeeded: 'ok', completed: 'ok', connected: 'ok', posted: 'ok',
-  failed: 'err', invalid: 'err', revoked: 'err', error: 'err',
-  requested: 'info', installing: 'info', running: 'info', pending: 'info', uninstalling: 'info',
-  skipped: 'warn', warn: 'warn', paused: 'warn', uninstalled: 'neutral',
+  installed: 'ok',
+  succeeded: 'ok',
+  completed: 'ok',
+  connected: 'ok',
+  posted: 'ok',
+  failed: 'err',
+  invalid: 'err',
+  revoked: 'err',
+  error: 'err',
+  requested: 'info',
+  installing: 'info',
+  running: 'info',
+  pending: 'info',
+  uninstalling: 'info',
+  skipped: 'warn',
+  warn: 'warn',
+  paused: 'warn',
+  uninstalled: 'neutral',
 };
 
 export function badge(text, tone = TONES[text] ?? 'neutral') {
@@ -182,32 +212,57 @@ export function renderShell({ session, active }) {
         'div',
         { class: 'account' },
         session.memberships.length > 1
-          ? h('span', {}, h('label', { for: 'tenant-switch', class: 'visually-hidden' }, 'Organisation'),
-              h('select', {
-                id: 'tenant-switch',
-                onchange: (e) => {
-                  rememberTenant(e.target.value);
-                  location.assign('/marketplace');
+          ? h(
+              'span',
+              {},
+              h('label', { for: 'tenant-switch', class: 'visually-hidden' }, 'Organisation'),
+              h(
+                'select',
+                {
+                  id: 'tenant-switch',
+                  onchange: (e) => {
+                    rememberTenant(e.target.value);
+                    location.assign('/marketplace');
+                  },
                 },
-              }, session.memberships.map((m) => h('option', { value: m.tenant_slug, selected: m.tenant_slug === membership?.tenant_slug }, m.tenant_name))))
+                session.memberships.map((m) => h('option', { value: m.tenant_slug, selected: m.tenant_slug === membership?.tenant_slug }, m.tenant_name)),
+              ),
+            )
           : h('span', {}, membership?.tenant_name ?? ''),
         h('span', {}, `${session.user.name} (${membership?.role ?? 'no organisation'})`),
-        h('button', {
-          type: 'button',
-          class: 'btn-link',
-          onclick: async () => {
-            await logout().catch(() => undefined);
-            location.assign('/login');
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn-link',
+            onclick: async () => {
+              await logout().catch(() => undefined);
+              location.assign('/login');
+            },
           },
-        }, 'Sign out'),
+          'Sign out',
+        ),
       )
     : null;
   replace(
     header,
-    h('div', { class: 'bar' },
+    h(
+      'div',
+      { class: 'bar' },
       h('a', { class: 'brand', href: '/marketplace' }, 'FleetPrompt'),
-      session ? h('nav', { class: 'site-nav', 'aria-label': 'Main' }, h('ul', {}, nav.map(([label, href, key]) => h('li', {}, h('a', { href, 'aria-current': key === active ? 'page' : null }, label))))) : null,
-      account),
+      session
+        ? h(
+            'nav',
+            { class: 'site-nav', 'aria-label': 'Main' },
+            h(
+              'ul',
+              {},
+              nav.map(([label, href, key]) => h('li', {}, h('a', { href, 'aria-current': key === active ? 'page' : null }, label))),
+            ),
+          )
+        : null,
+      account,
+    ),
   );
   return { membership, canManage: canManage(membership) };
 }
@@ -228,11 +283,25 @@ export function table({ caption, columns, rows, empty }) {
   if (!rows.length) return h('p', { class: 'empty' }, empty);
   // On narrow screens each row becomes a card; the cells carry their column's name.
   for (const row of rows) labelCells(row, columns);
-  return h('div', { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: '0' },
-    h('table', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: '0' },
+    h(
+      'table',
+      { class: 'stack' },
       h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, rows)));
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+  );
 }
 
 /** Human names for signal types on timelines. */
@@ -277,13 +346,27 @@ export function jsonDetails(summary, value) {
 /** The page's main error state (e.g. the API is down or the thing does not exist). */
 export function pageError(err) {
   const main = document.getElementById('main');
-  replace(main, h('div', { class: 'callout err', role: 'alert' }, h('h1', {}, 'Something went wrong'), h('p', {}, err?.message ?? String(err)), h('p', {}, h('a', { href: '/marketplace' }, 'Back to the marketplace'))));
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'callout err', role: 'alert' },
+      h('h1', {}, 'Something went wrong'),
+      h('p', {}, err?.message ?? String(err)),
+      h('p', {}, h('a', { href: '/marketplace' }, 'Back to the marketplace')),
+    ),
+  );
 }
 
 /** A link to a workflow in the Temporal Web UI (from the API's temporal_url), or nothing. */
 export function temporalLink(url, label = 'Workflow in Temporal') {
   if (!url) return null;
-  return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'temporal-link' }, label, h('span', { class: 'visually-hidden' }, ' (opens in a new tab)'));
+  return h(
+    'a',
+    { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'temporal-link' },
+    label,
+    h('span', { class: 'visually-hidden' }, ' (opens in a new tab)'),
+  );
 }
 
 /** Re-renders `slot` only when `key` changed, so focus and scroll survive polling. */

@@ -27,7 +27,10 @@ export function renderMarkdown(text) {
 }
 
 function initials(name) {
-  const letters = name.replace(/[^A-Za-z0-9]/g, '').slice(0, 2).toUpperCase();
+  const letters = name
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 2)
+    .toUpperCase();
   return letters || 'FP';
 }
 
@@ -49,15 +52,28 @@ export function mattermostPost(post) {
   const time = new Intl.DateTimeFormat(document.documentElement.lang || 'en', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(when);
   const message = h('div', { class: 'mm-message' });
   message.append(renderMarkdown(post.text));
-  return h('article', { class: 'mm-post', 'aria-label': post.label ?? 'The digest as Mattermost shows it' },
-    h('div', { class: 'mm-avatar', 'aria-hidden': 'true', title: post.iconUrl && post.kind !== 'pat' ? `Icon from ${hostOf(post.iconUrl)}` : '' }, initials(name)),
-    h('div', { class: 'mm-body' },
-      h('div', { class: 'mm-header' },
+  return h(
+    'article',
+    { class: 'mm-post', 'aria-label': post.label ?? 'The digest as Mattermost shows it' },
+    h(
+      'div',
+      { class: 'mm-avatar', 'aria-hidden': 'true', title: post.iconUrl && post.kind !== 'pat' ? `Icon from ${hostOf(post.iconUrl)}` : '' },
+      initials(name),
+    ),
+    h(
+      'div',
+      { class: 'mm-body' },
+      h(
+        'div',
+        { class: 'mm-header' },
         h('span', { class: 'mm-name' }, name),
         post.kind === 'pat' ? null : h('span', { class: 'mm-tag' }, 'BOT'),
-        h('time', { class: 'mm-time', datetime: when.toISOString() }, time)),
+        h('time', { class: 'mm-time', datetime: when.toISOString() }, time),
+      ),
       message,
-      post.truncated ? h('p', { class: 'mm-cut' }, 'The post ends here: Mattermost shows no more. The rest is in the full digest in FleetPrompt.') : null));
+      post.truncated ? h('p', { class: 'mm-cut' }, 'The post ends here: Mattermost shows no more. The rest is in the full digest in FleetPrompt.') : null,
+    ),
+  );
 }
 
 /** What decides the sender's name and icon, in words (shown under a preview). */
@@ -66,7 +82,15 @@ export function overridesNote({ kind, username, iconUrl }) {
     return 'Posted with a personal access token, so Mattermost shows the token’s user and avatar; “Post as” and “Icon URL” apply to webhooks only.';
   }
   const parts = [];
-  parts.push(username ? `“${username}” is shown only if the Mattermost server allows integrations to override usernames; otherwise the webhook’s own name is shown.` : 'The webhook’s own name is shown (no “Post as” set).');
-  parts.push(iconUrl ? `The icon from ${hostOf(iconUrl)} is shown only if the server allows integrations to override profile picture icons (it is not loaded here).` : 'The webhook’s own icon is shown (no “Icon URL” set).');
+  parts.push(
+    username
+      ? `“${username}” is shown only if the Mattermost server allows integrations to override usernames; otherwise the webhook’s own name is shown.`
+      : 'The webhook’s own name is shown (no “Post as” set).',
+  );
+  parts.push(
+    iconUrl
+      ? `The icon from ${hostOf(iconUrl)} is shown only if the server allows integrations to override profile picture icons (it is not loaded here).`
+      : 'The webhook’s own icon is shown (no “Icon URL” set).',
+  );
   return parts.join(' ');
 }

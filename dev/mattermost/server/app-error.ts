@@ -16,7 +16,7 @@ export function appErrorResponse(spec: AppErrorSpec, options: { developerMode: b
   const body = {
     id: spec.id,
     message: spec.message,
-    detailed_error: options.developerMode ? spec.detailed ?? '' : '',
+    detailed_error: options.developerMode ? (spec.detailed ?? '') : '',
     request_id: requestId,
     status_code: spec.status,
   };

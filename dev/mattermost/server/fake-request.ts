@@ -16,5 +16,5 @@ export interface FakeRequest {
 
 export function header(req: FakeRequest, name: string): string {
   const value = req.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] ?? '' : value ?? '';
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 }

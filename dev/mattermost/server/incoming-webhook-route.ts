@@ -46,7 +46,12 @@ export function handleIncomingWebhook(ctx: RouteContext, req: FakeRequest, hookI
       return fail({ id: 'api.context.request_body_too_large.app_error', message: 'The request body is too large.', status: 413 });
     }
     if (query.error || bodyForm?.error) {
-      return fail({ id: 'web.incoming_webhook.parse_form.app_error', message: `Failed to parse the form of incoming webhook ${hookId}.`, status: 400, detailed: query.error ?? bodyForm?.error });
+      return fail({
+        id: 'web.incoming_webhook.parse_form.app_error',
+        message: `Failed to parse the form of incoming webhook ${hookId}.`,
+        status: 400,
+        detailed: query.error ?? bodyForm?.error,
+      });
     }
   }
 
@@ -57,8 +62,18 @@ export function handleIncomingWebhook(ctx: RouteContext, req: FakeRequest, hookI
     const parsed = contentType;
     if (!parsed.ok) {
       return gen === 'A'
-        ? fail({ id: 'api.webhook.incoming.error', message: 'Could not decode the multipart payload of incoming webhook.', status: 400, detailed: `webhook_id=${hookId}, error: ${parsed.reason}` })
-        : fail({ id: 'web.incoming_webhook.media_type.app_error', message: `Failed to parse the media type of the payload for incoming webhook ${hookId}.`, status: 400, detailed: parsed.reason });
+        ? fail({
+            id: 'api.webhook.incoming.error',
+            message: 'Could not decode the multipart payload of incoming webhook.',
+            status: 400,
+            detailed: `webhook_id=${hookId}, error: ${parsed.reason}`,
+          })
+        : fail({
+            id: 'web.incoming_webhook.media_type.app_error',
+            message: `Failed to parse the media type of the payload for incoming webhook ${hookId}.`,
+            status: 400,
+            detailed: parsed.reason,
+          });
     }
     mediaType = parsed.mediaType;
     params = parsed.params;
@@ -68,7 +83,11 @@ export function handleIncomingWebhook(ctx: RouteContext, req: FakeRequest, hookI
   const decodeFailed = (): FakeResponse =>
     gen === 'A'
       ? fail({ id: 'model.incoming_hook.parse_data.app_error', message: 'Unable to parse incoming data.', status: 400 })
-      : fail({ id: 'web.incoming_webhook.decode.app_error', message: `Failed to decode the payload of media type ${mediaType} for incoming webhook ${hookId}.`, status: 400 });
+      : fail({
+          id: 'web.incoming_webhook.decode.app_error',
+          message: `Failed to decode the payload of media type ${mediaType} for incoming webhook ${hookId}.`,
+          status: 400,
+        });
   let payload: IncomingWebhookRequest | null;
   if (mediaType === 'application/x-www-form-urlencoded') {
     const field = bodyForm?.values.get('payload')?.[0] ?? query.values.get('payload')?.[0] ?? '';
@@ -78,7 +97,11 @@ export function handleIncomingWebhook(ctx: RouteContext, req: FakeRequest, hookI
     const parsed = parseMultipart(req.body, params.boundary);
     if (!parsed.ok || req.bodyTooLarge) {
       if (gen === 'B') {
-        return fail({ id: 'web.incoming_webhook.parse_multipart.app_error', message: `Failed to parse the multipart payload of incoming webhook ${hookId}.`, status: 400 });
+        return fail({
+          id: 'web.incoming_webhook.parse_multipart.app_error',
+          message: `Failed to parse the multipart payload of incoming webhook ${hookId}.`,
+          status: 400,
+        });
       }
       payload = emptyWebhookRequest(); // A ignores the parse error and decodes nothing
     } else {
@@ -86,7 +109,11 @@ export function handleIncomingWebhook(ctx: RouteContext, req: FakeRequest, hookI
       if (!payload) {
         return gen === 'A'
           ? fail({ id: 'api.webhook.incoming.error', message: 'Could not decode the multipart payload of incoming webhook.', status: 400 })
-          : fail({ id: 'web.incoming_webhook.decode.app_error', message: `Failed to decode the payload of media type ${mediaType} for incoming webhook ${hookId}.`, status: 400 });
+          : fail({
+              id: 'web.incoming_webhook.decode.app_error',
+              message: `Failed to decode the payload of media type ${mediaType} for incoming webhook ${hookId}.`,
+              status: 400,
+            });
       }
     }
   } else {

@@ -2,9 +2,7 @@
 // checked strictly; malformed parameters only yield ErrInvalidMediaParameter, which the handler
 // tolerates; a duplicate parameter is a hard error.
 
-export type MediaTypeResult =
-  | { ok: true; mediaType: string; params: Record<string, string> }
-  | { ok: false; reason: string };
+export type MediaTypeResult = { ok: true; mediaType: string; params: Record<string, string> } | { ok: false; reason: string };
 
 const TSPECIALS = new Set('()<>@,;:\\"/[]?='.split(''));
 

@@ -33,7 +33,11 @@ function authenticate(ctx: RouteContext, req: FakeRequest): FakeUser | FakeRespo
   else if (auth.length > 6 && auth.slice(0, 6).toUpperCase() === 'BEARER') token = auth.slice(7);
   else if (auth.length > 5 && auth.slice(0, 5).toUpperCase() === 'TOKEN') token = auth.slice(6);
   else if (parseUrlEncoded(req.rawQuery).values.get('access_token')?.[0]) {
-    return errorResponse(ctx, { id: 'api.context.token_provided.app_error', message: 'Session is not OAuth but token was provided in the query string.', status: 401 });
+    return errorResponse(ctx, {
+      id: 'api.context.token_provided.app_error',
+      message: 'Session is not OAuth but token was provided in the query string.',
+      status: 401,
+    });
   }
   token = token.slice(0, 50);
   const user = token ? ctx.world.userByToken(token) : undefined;
@@ -97,8 +101,7 @@ export function postJson(post: FakePost): Record<string, unknown> {
 }
 
 export function handleApi(ctx: RouteContext, req: FakeRequest, pending: PendingPostCache): FakeResponse {
-  const notFound = (): FakeResponse =>
-    errorResponse(ctx, { id: 'api.context.404.app_error', message: 'Sorry, we could not find the page.', status: 404 });
+  const notFound = (): FakeResponse => errorResponse(ctx, { id: 'api.context.404.app_error', message: 'Sorry, we could not find the page.', status: 404 });
   const path = req.path.slice('/api/v4'.length);
 
   let match: RegExpExecArray | null;
@@ -194,7 +197,11 @@ function createPost(ctx: RouteContext, req: FakeRequest, user: FakeUser, pending
   const message = str(input.message);
   if (Array.from(message).length > settings.maxPostRunes) {
     return settings.serverGeneration === 'B'
-      ? errorResponse(ctx, { id: 'model.post.is_valid.message_length.app_error', message: 'Post Message property is longer than the maximum permitted length.', status: 400 })
+      ? errorResponse(ctx, {
+          id: 'model.post.is_valid.message_length.app_error',
+          message: 'Post Message property is longer than the maximum permitted length.',
+          status: 400,
+        })
       : errorResponse(ctx, { id: 'model.post.is_valid.msg.app_error', message: 'Invalid Message.', status: 400 });
   }
   const props: Record<string, unknown> =
@@ -212,7 +219,11 @@ function createPost(ctx: RouteContext, req: FakeRequest, user: FakeUser, pending
     const seen = pending.get(pendingPostId);
     if (seen && seen.expiresAt > now) {
       if (seen.postId === '') {
-        return errorResponse(ctx, { id: 'api.post.deduplicate_create_post.pending', message: 'Rejected post since another client is making the same request.', status: 500 });
+        return errorResponse(ctx, {
+          id: 'api.post.deduplicate_create_post.pending',
+          message: 'Rejected post since another client is making the same request.',
+          status: 500,
+        });
       }
       const original = world.posts.find((p) => p.id === seen.postId);
       if (original) return ok(ctx, 201, postJson(original));
@@ -244,7 +255,11 @@ function getChannelMemberMe(ctx: RouteContext, user: FakeUser, channelId: string
   const channel = ctx.world.channels.get(channelId);
   if (!channel || !ctx.world.canRead(user, channel)) return forbidden(ctx);
   if (!channel.memberIds.has(user.id)) {
-    return errorResponse(ctx, { id: 'app.channel.get_member.missing.app_error', message: 'No channel member found for that user ID and channel ID.', status: 404 });
+    return errorResponse(ctx, {
+      id: 'app.channel.get_member.missing.app_error',
+      message: 'No channel member found for that user ID and channel ID.',
+      status: 404,
+    });
   }
   return ok(ctx, 200, { channel_id: channel.id, user_id: user.id, roles: 'channel_user', msg_count: 0, mention_count: 0 });
 }
@@ -264,7 +279,10 @@ function getPostsForChannel(ctx: RouteContext, req: FakeRequest, user: FakeUser,
   let selected: FakePost[];
   if (since > 0) {
     // update_at strictly greater; deleted posts included; one page of at most 1,000.
-    selected = inChannel.filter((p) => p.updateAt > since).sort((a, b) => b.createAt - a.createAt).slice(0, 1000);
+    selected = inChannel
+      .filter((p) => p.updateAt > since)
+      .sort((a, b) => b.createAt - a.createAt)
+      .slice(0, 1000);
   } else {
     const perPage = Math.min(Math.max(Number(query.get('per_page')?.[0] ?? 60) || 60, 1), 200);
     const page = Math.max(Number(query.get('page')?.[0] ?? 0) || 0, 0);

@@ -111,9 +111,7 @@ export class FakeWorld {
 
   /** Exact, case-sensitive name lookup in a team; archived channels only when asked. */
   channelByName(teamId: string, name: string, includeDeleted = false): FakeChannel | undefined {
-    return [...this.channels.values()].find(
-      (c) => c.teamId === teamId && c.name === name && c.type !== 'D' && (includeDeleted || c.deleteAt === 0),
-    );
+    return [...this.channels.values()].find((c) => c.teamId === teamId && c.name === name && c.type !== 'D' && (includeDeleted || c.deleteAt === 0));
   }
 
   directChannel(userA: FakeUser, userB: FakeUser): FakeChannel {

@@ -82,12 +82,22 @@ function stringifyFieldValues(attachments: unknown[]): unknown[] {
   // Mattermost converts attachments[].fields[].value to strings.
   return attachments.map((a) => {
     if (!a || typeof a !== 'object' || !Array.isArray((a as { fields?: unknown }).fields)) return a;
-    const fields = ((a as { fields: unknown[] }).fields).map((f) => {
+    const fields = (a as { fields: unknown[] }).fields.map((f) => {
       if (!f || typeof f !== 'object' || !('value' in f)) return f;
-      const value = (f as { value: unknown }).value;
-      return { ...f, value: typeof value === 'string' ? value : value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value) };
+      const value = f.value;
+      return {
+        ...f,
+        value:
+          typeof value === 'string'
+            ? value
+            : value === null || value === undefined
+              ? ''
+              : typeof value === 'number' || typeof value === 'boolean'
+                ? String(value)
+                : JSON.stringify(value),
+      };
     });
-    return { ...(a as object), fields };
+    return { ...a, fields };
   });
 }
 
@@ -113,9 +123,11 @@ function toRequest(value: unknown): IncomingWebhookRequest | null {
   }
   if (req.priority) {
     const p = req.priority;
-    if (('priority' in p && p.priority !== null && typeof p.priority !== 'string') ||
+    if (
+      ('priority' in p && p.priority !== null && typeof p.priority !== 'string') ||
       ('requested_ack' in p && p.requested_ack !== null && typeof p.requested_ack !== 'boolean') ||
-      ('persistent_notifications' in p && p.persistent_notifications !== null && typeof p.persistent_notifications !== 'boolean')) {
+      ('persistent_notifications' in p && p.persistent_notifications !== null && typeof p.persistent_notifications !== 'boolean')
+    ) {
       return null;
     }
   }

@@ -17,7 +17,10 @@ export async function dbNow(tx: Tx): Promise<Date> {
 
 /** An alert window opened by an earlier attempt and not yet finished. */
 export async function openAlertExecution(tx: Tx, installationId: string): Promise<Execution | null> {
-  return tx.execution.findFirst({ where: { installationId, kind: ALERT_EXECUTION_KIND, status: { in: ['pending', 'running'] } }, orderBy: { createdAt: 'desc' } });
+  return tx.execution.findFirst({
+    where: { installationId, kind: ALERT_EXECUTION_KIND, status: { in: ['pending', 'running'] } },
+    orderBy: { createdAt: 'desc' },
+  });
 }
 
 /**
@@ -50,7 +53,12 @@ export async function countWaitingFailures(tx: Tx, config: TFailureAlertsConfig,
   let total = 0;
   let from = after;
   for (;;) {
-    const page = await tx.signal.findMany({ where: { type: { in: config.signal_types }, createdAt: { gt: from, lte: upTo } }, orderBy: [{ createdAt: 'asc' }], take: 5_000, select: { type: true, source: true, createdAt: true } });
+    const page = await tx.signal.findMany({
+      where: { type: { in: config.signal_types }, createdAt: { gt: from, lte: upTo } },
+      orderBy: [{ createdAt: 'asc' }],
+      take: 5_000,
+      select: { type: true, source: true, createdAt: true },
+    });
     total += page.filter((s) => wantsSignal(config, s)).length;
     if (page.length < 5_000) return total;
     from = page[page.length - 1].createdAt;

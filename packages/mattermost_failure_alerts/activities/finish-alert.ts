@@ -13,11 +13,26 @@ export function createFinishFailureAlert(deps: ActivityDeps) {
     await withTenant(deps.db, input.tenantId, async (tx) => {
       const execution = await tx.execution.findUniqueOrThrow({ where: { id: input.executionId } });
       if (execution.status === 'succeeded' || execution.status === 'failed' || execution.status === 'skipped') return;
-      const summary: Record<string, unknown> = { ...((execution.summary as Record<string, unknown> | null) ?? {}), ...(input.message ? { error: input.message } : {}) };
-      await tx.execution.update({ where: { id: execution.id }, data: { status: input.status, errorKind: input.errorKind ?? null, finishedAt: new Date(), summary: summary as Prisma.InputJsonObject } });
+      const summary: Record<string, unknown> = {
+        ...((execution.summary as Record<string, unknown> | null) ?? {}),
+        ...(input.message ? { error: input.message } : {}),
+      };
+      await tx.execution.update({
+        where: { id: execution.id },
+        data: { status: input.status, errorKind: input.errorKind ?? null, finishedAt: new Date(), summary: summary as Prisma.InputJsonObject },
+      });
       const ctx = { tenantId: input.tenantId, executionId: execution.id, correlationId: execution.correlationId };
-      await appendExecutionLog(tx, { ...ctx, level: input.status === 'failed' ? 'error' : 'info', message: `Alert ${input.status}`, data: { error_kind: input.errorKind ?? null } });
-      if (input.status === 'failed') await tx.installation.update({ where: { id: execution.installationId }, data: { lastError: input.message ?? 'The alert could not be posted.', lastErrorKind: input.errorKind ?? 'unknown' } });
+      await appendExecutionLog(tx, {
+        ...ctx,
+        level: input.status === 'failed' ? 'error' : 'info',
+        message: `Alert ${input.status}`,
+        data: { error_kind: input.errorKind ?? null },
+      });
+      if (input.status === 'failed')
+        await tx.installation.update({
+          where: { id: execution.installationId },
+          data: { lastError: input.message ?? 'The alert could not be posted.', lastErrorKind: input.errorKind ?? 'unknown' },
+        });
       await emitSignal(tx, {
         tenantId: input.tenantId,
         type: input.status === 'succeeded' ? SIGNAL_TYPES.alertPosted : SIGNAL_TYPES.alertFailed,

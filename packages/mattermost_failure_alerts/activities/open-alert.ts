@@ -2,7 +2,6 @@
 // window's identity (its dedupe key names both ends), so a retry — of this activity, of the
 // posting, of the whole workflow after a worker crash — finds the same window and the posting
 // ledger posts it at most once. Serialised per installation by an advisory lock.
-import type { Prisma } from '../../../lib/db/generated/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
@@ -18,7 +17,8 @@ export function createOpenFailureAlert(deps: ActivityDeps, options: FailureAlert
     return withTenant(deps.db, input.tenantId, async (tx) => {
       await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`failure-alert:${input.installationId}`}, 0))`;
       const existing = await openAlertExecution(tx, input.installationId);
-      if (existing) return { executionId: existing.id, correlationId: existing.correlationId, total: Number((existing.summary as { total?: number } | null)?.total ?? 0) };
+      if (existing)
+        return { executionId: existing.id, correlationId: existing.correlationId, total: Number((existing.summary as { total?: number } | null)?.total ?? 0) };
 
       const installation = await tx.installation.findUniqueOrThrow({ where: { id: input.installationId } });
       const config = storedAlertsConfig(installation.config);
@@ -42,11 +42,21 @@ export function createOpenFailureAlert(deps: ActivityDeps, options: FailureAlert
           windowEnd: end,
           status: 'running',
           startedAt: new Date(),
-          summary: { total, held_by: input.heldBy ?? null, alert_workflow_id: failureAlertWorkflowId(input), channel: config.channel } as Prisma.InputJsonObject,
+          summary: {
+            total,
+            held_by: input.heldBy ?? null,
+            alert_workflow_id: failureAlertWorkflowId(input),
+            channel: config.channel,
+          },
         },
       });
       const ctx = { tenantId: input.tenantId, executionId: execution.id, correlationId };
-      await appendExecutionLog(tx, { ...ctx, level: 'info', message: `Alert window closed with ${total} failure${total === 1 ? '' : 's'}`, data: { window_start: start.toISOString(), window_end: end.toISOString(), held_by: input.heldBy ?? null } });
+      await appendExecutionLog(tx, {
+        ...ctx,
+        level: 'info',
+        message: `Alert window closed with ${total} failure${total === 1 ? '' : 's'}`,
+        data: { window_start: start.toISOString(), window_end: end.toISOString(), held_by: input.heldBy ?? null },
+      });
       await emitSignal(tx, {
         tenantId: input.tenantId,
         type: SIGNAL_TYPES.alertRequested,
@@ -55,7 +65,14 @@ export function createOpenFailureAlert(deps: ActivityDeps, options: FailureAlert
         correlationId,
         causationId: execution.id,
         dedupeKey: `${execution.id}:alert.requested`,
-        payload: { execution_id: execution.id, installation_id: installation.id, failures: total, window_start: start.toISOString(), window_end: end.toISOString(), held_by: input.heldBy ?? null },
+        payload: {
+          execution_id: execution.id,
+          installation_id: installation.id,
+          failures: total,
+          window_start: start.toISOString(),
+          window_end: end.toISOString(),
+          held_by: input.heldBy ?? null,
+        },
       });
       return { executionId: execution.id, correlationId, total };
     });

@@ -23,7 +23,9 @@ export function createPlanFailureAlert(deps: ActivityDeps, options: FailureAlert
       const config = storedAlertsConfig(installation.config);
       if (!config.enabled) return { kind: 'gone', reason: 'disabled' };
       // Not connected (or the connection was revoked or rejected): failures wait for a connection.
-      const credential = installation.credentialId ? await tx.integrationCredential.findUnique({ where: { id: installation.credentialId }, select: { status: true } }) : null;
+      const credential = installation.credentialId
+        ? await tx.integrationCredential.findUnique({ where: { id: installation.credentialId }, select: { status: true } })
+        : null;
       if (!credential || credential.status !== 'connected') return { kind: 'gone', reason: 'not_connected' };
       if (await openAlertExecution(tx, installation.id)) return { kind: 'due' };
 

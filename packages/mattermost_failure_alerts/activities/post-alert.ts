@@ -43,12 +43,19 @@ function destinationOf(secret: TCredentialSecret, channel: string | null): strin
 
 function failure(err: MattermostError, retry: boolean): never {
   const kind = err.outcomeUnknown && !retry ? 'unknown' : err.kind;
-  throw ApplicationFailure.create({ message: err.message, type: kind, nonRetryable: !retry, nextRetryDelay: retry && err.retryAfterMs ? err.retryAfterMs : undefined, details: [{ code: err.code, status: err.status ?? null }] });
+  throw ApplicationFailure.create({
+    message: err.message,
+    type: kind,
+    nonRetryable: !retry,
+    nextRetryDelay: retry && err.retryAfterMs ? err.retryAfterMs : undefined,
+    details: [{ code: err.code, status: err.status ?? null }],
+  });
 }
 
 export function createPostFailureAlert(deps: ActivityDeps) {
   const requireClient = (): MattermostClient => {
-    if (!deps.mattermost || !deps.keyring) throw ApplicationFailure.nonRetryable('This worker cannot post alerts (no Mattermost client or keyring configured).', 'validation');
+    if (!deps.mattermost || !deps.keyring)
+      throw ApplicationFailure.nonRetryable('This worker cannot post alerts (no Mattermost client or keyring configured).', 'validation');
     return deps.mattermost;
   };
 
@@ -92,7 +99,14 @@ export function createPostFailureAlert(deps: ActivityDeps) {
     const text = formatAlert({
       failures: failures.map((s) => {
         const p = (s.payload ?? {}) as Record<string, unknown>;
-        return { type: s.type, source: s.source, subject: s.subject, occurredAt: s.occurredAt, errorKind: typeof p.error_kind === 'string' ? p.error_kind : null, error: typeof p.error === 'string' ? p.error : typeof p.message === 'string' ? p.message : null };
+        return {
+          type: s.type,
+          source: s.source,
+          subject: s.subject,
+          occurredAt: s.occurredAt,
+          errorKind: typeof p.error_kind === 'string' ? p.error_kind : null,
+          error: typeof p.error === 'string' ? p.error : typeof p.message === 'string' ? p.message : null,
+        };
       }),
       total: Math.max(summary.total ?? failures.length, failures.length),
       windowStart: execution.windowStart,
@@ -120,7 +134,10 @@ export function createPostFailureAlert(deps: ActivityDeps) {
         throw err;
       }
     }
-    const findOwnPost = async () => (target.kind === 'pat' && channelId ? client.findPostByMarker(target.baseUrl, target.token, channelId, ALERT_MARKER_PROP, props[ALERT_MARKER_PROP], Date.now() - MARKER_LOOKBACK_MS) : null);
+    const findOwnPost = async () =>
+      target.kind === 'pat' && channelId
+        ? client.findPostByMarker(target.baseUrl, target.token, channelId, ALERT_MARKER_PROP, props[ALERT_MARKER_PROP], Date.now() - MARKER_LOOKBACK_MS)
+        : null;
 
     const recordPosted = async (tx: Tx, messageId: string, attempts: number, how: string) => {
       await markOutboundPosted(tx, messageId);
@@ -128,24 +145,45 @@ export function createPostFailureAlert(deps: ActivityDeps) {
       await appendExecutionLog(tx, { ...ctx, level: 'info', message: `Alert posted to Mattermost (${how})`, data: { attempts, failures: failures.length } });
     };
 
-    const claimInput = { tenantId, executionId: execution.id, provider: 'mattermost', destination: destinationOf(secret, config.channel), dedupeKey, contentHash, staleAfterMs };
+    const claimInput = {
+      tenantId,
+      executionId: execution.id,
+      provider: 'mattermost',
+      destination: destinationOf(secret, config.channel),
+      dedupeKey,
+      contentHash,
+      staleAfterMs,
+    };
     let claim = await withTenant(deps.db, tenantId, (tx) => claimOutboundMessage(tx, claimInput));
-    if (claim.state === 'already_posted') return { outcome: 'already_posted', attempts: claim.message.attempts, postedByThisRun: claim.message.executionId === execution.id };
+    if (claim.state === 'already_posted')
+      return { outcome: 'already_posted', attempts: claim.message.attempts, postedByThisRun: claim.message.executionId === execution.id };
     if (claim.state === 'in_flight') {
       const age = Date.now() - (claim.message.claimedAt?.getTime() ?? Date.now());
       const nextRetryDelay = age >= attemptMs ? Math.max(1_000, staleAfterMs - age + 1_000) : undefined;
       throw ApplicationFailure.create({ message: 'Another attempt is posting this alert right now.', type: 'in_flight', nextRetryDelay });
     }
     if (claim.state === 'unknown') {
-      const found = await findOwnPost().catch((err) => (isMattermostError(err) ? failure(err, err.retryable) : Promise.reject(err)));
+      const found = await findOwnPost().catch((err: unknown) => {
+        if (isMattermostError(err)) failure(err, err.retryable);
+        throw err;
+      });
       if (found) {
         const message = claim.message;
         await withTenant(deps.db, tenantId, (tx) => recordPosted(tx, message.id, message.attempts, 'found by marker after an unknown outcome'));
         return { outcome: 'posted', attempts: message.attempts };
       }
       if (!usesToken) {
-        await withTenant(deps.db, tenantId, (tx) => appendExecutionLog(tx, { ...ctx, level: 'error', message: 'Outcome unknown: the request was sent but no answer came. Not re-posting, to avoid a duplicate.' }));
-        throw ApplicationFailure.nonRetryable('Mattermost may or may not have posted this alert (the request was sent, no answer came). Check the channel.', 'unknown');
+        await withTenant(deps.db, tenantId, (tx) =>
+          appendExecutionLog(tx, {
+            ...ctx,
+            level: 'error',
+            message: 'Outcome unknown: the request was sent but no answer came. Not re-posting, to avoid a duplicate.',
+          }),
+        );
+        throw ApplicationFailure.nonRetryable(
+          'Mattermost may or may not have posted this alert (the request was sent, no answer came). Check the channel.',
+          'unknown',
+        );
       }
       claim = await withTenant(deps.db, tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: true }));
       if (claim.state !== 'claimed') throw ApplicationFailure.retryable('The alert is being posted by another attempt.', 'in_flight');
@@ -166,12 +204,29 @@ export function createPostFailureAlert(deps: ActivityDeps) {
         await withTenant(deps.db, tenantId, (tx) => markOutboundFailed(tx, message.id, 'unknown'));
         throw err;
       }
-      await recordOutcome(tenantId, async (tx) => {
-        if (err.outcomeUnknown) await markOutboundUnknown(tx, message.id);
-        else await markOutboundFailed(tx, message.id, err.kind);
-        if (err.kind === 'auth' && installation.credentialId) await revokeCredential(tx, { tenantId, credentialId: installation.credentialId, reason: 'rejected_by_server', correlationId: ctx.correlationId });
-        await appendExecutionLog(tx, { ...ctx, level: err.retryable ? 'warn' : 'error', message: `Mattermost post failed: ${err.message}`, data: { kind: err.kind, code: err.code, status: err.status ?? null, outcome_unknown: err.outcomeUnknown, attempt: message.attempts, retry_after_ms: err.retryAfterMs ?? null } });
-      }, writeWindowMs);
+      await recordOutcome(
+        tenantId,
+        async (tx) => {
+          if (err.outcomeUnknown) await markOutboundUnknown(tx, message.id);
+          else await markOutboundFailed(tx, message.id, err.kind);
+          if (err.kind === 'auth' && installation.credentialId)
+            await revokeCredential(tx, { tenantId, credentialId: installation.credentialId, reason: 'rejected_by_server', correlationId: ctx.correlationId });
+          await appendExecutionLog(tx, {
+            ...ctx,
+            level: err.retryable ? 'warn' : 'error',
+            message: `Mattermost post failed: ${err.message}`,
+            data: {
+              kind: err.kind,
+              code: err.code,
+              status: err.status ?? null,
+              outcome_unknown: err.outcomeUnknown,
+              attempt: message.attempts,
+              retry_after_ms: err.retryAfterMs ?? null,
+            },
+          });
+        },
+        writeWindowMs,
+      );
       failure(err, err.outcomeUnknown ? target.kind === 'pat' : err.retryable);
     }
     await recordOutcome(tenantId, (tx) => recordPosted(tx, message.id, message.attempts, target.kind), writeWindowMs);

@@ -35,7 +35,11 @@ describe('health endpoints and the error shape', () => {
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
       status: 'not_ready',
-      checks: { database: { ok: true }, migrations: { ok: false, detail: 'pending: 20990101000000_future' }, temporal: { ok: false, detail: 'temporal unreachable' } },
+      checks: {
+        database: { ok: true },
+        migrations: { ok: false, detail: 'pending: 20990101000000_future' },
+        temporal: { ok: false, detail: 'temporal unreachable' },
+      },
     });
   });
 
@@ -44,7 +48,16 @@ describe('health endpoints and the error shape', () => {
     expect(notFound.status).toBe(404);
     expect(notFound.body).toEqual({ error: { code: 'NOT_FOUND', message: 'No API route GET /nope.' } });
 
-    const broken = buildTestApp({ db: { ...handle.db, package: { findMany: async () => { throw new Error('connection string postgres://secret@db'); } } } as unknown as typeof handle.db });
+    const broken = buildTestApp({
+      db: {
+        ...handle.db,
+        package: {
+          findMany: async () => {
+            throw new Error('connection string postgres://secret@db');
+          },
+        },
+      } as unknown as typeof handle.db,
+    });
     const res = await request(broken).get('/api/packages');
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe('INTERNAL');
@@ -57,10 +70,20 @@ describe('health endpoints and the error shape', () => {
     const list = await request(buildTestApp({ db: handle.db })).get('/api/packages');
     expect(list.body.items.map((p: { slug: string }) => p.slug)).toContain('mattermost_daily_ops_digest');
     const one = await request(buildTestApp({ db: handle.db })).get('/api/packages/mattermost_daily_ops_digest');
-    expect(one.body).toMatchObject({ slug: 'mattermost_daily_ops_digest', version: '1.1.0', category: 'operations', publisher: 'FleetPrompt', versions: ['1.1.0', '1.0.0'] });
+    expect(one.body).toMatchObject({
+      slug: 'mattermost_daily_ops_digest',
+      version: '1.1.0',
+      category: 'operations',
+      publisher: 'FleetPrompt',
+      versions: ['1.1.0', '1.0.0'],
+    });
     expect(one.body.manifest.provides.workflow_templates[0].key).toBe('daily_ops_digest');
     // The published config schema is JSON Schema generated from the version's zod schema.
-    expect(one.body.manifest.config_schema).toMatchObject({ type: 'object', additionalProperties: false, properties: { schedule_time: { default: '09:00' }, max_lines: { minimum: 5, maximum: 200 } } });
+    expect(one.body.manifest.config_schema).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      properties: { schedule_time: { default: '09:00' }, max_lines: { minimum: 5, maximum: 200 } },
+    });
     expect(one.body.changelog.map((c: { version: string }) => c.version)).toEqual(['1.1.0', '1.0.0']);
     const missing = await request(buildTestApp({ db: handle.db })).get('/api/packages/nope');
     expect(missing.status).toBe(404);

@@ -36,7 +36,8 @@ function mountedRoutes(app: Express): string[] {
           for (const m of Object.keys(layer.route.methods).filter((x) => x !== '_all')) found.push(`${m.toUpperCase()} ${join(prefix, p)}`);
         }
       } else if (layer.handle?.stack) {
-        if (typeof layer.rawPath !== 'string') throw new Error(`a router is mounted on a non-string path (${String(layer.rawPath)}); the OpenAPI test cannot follow it`);
+        if (typeof layer.rawPath !== 'string')
+          throw new Error(`a router is mounted on a non-string path (${String(layer.rawPath)}); the OpenAPI test cannot follow it`);
         walk(layer.handle.stack, join(prefix, layer.rawPath) === '/' ? '' : join(prefix, layer.rawPath));
       }
     }
@@ -45,7 +46,12 @@ function mountedRoutes(app: Express): string[] {
   return found.map((r) => r.replace(/:(\w+)/g, '{$1}'));
 }
 
-const UI_ROUTES = new Set(['GET /', 'GET /{*rest}', ...Object.keys(UI_PAGES).map((p) => `GET ${p.replace(/:(\w+)/g, '{$1}')}`), ...Object.keys(UI_VENDOR_FILES).map((f) => `GET /assets/vendor/${f}`)]);
+const UI_ROUTES = new Set([
+  'GET /',
+  'GET /{*rest}',
+  ...Object.keys(UI_PAGES).map((p) => `GET ${p.replace(/:(\w+)/g, '{$1}')}`),
+  ...Object.keys(UI_VENDOR_FILES).map((f) => `GET /assets/vendor/${f}`),
+]);
 
 describe('OpenAPI document', () => {
   let handle: DbHandle;
@@ -64,20 +70,45 @@ describe('OpenAPI document', () => {
     tenant = await createTestTenant(handle, 'oas');
     owner = await signedInAgent(app, handle, tenant, 'owner');
     const installation = await withTenant(handle.db, tenant.id, (tx) =>
-      tx.installation.create({ data: { tenantId: tenant.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', config: {}, installedAt: new Date() } }),
+      tx.installation.create({
+        data: { tenantId: tenant.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', config: {}, installedAt: new Date() },
+      }),
     );
     ids.installation = installation.id;
     const corr = `dir:oas:${randomUUID()}`;
     ids.correlation = corr;
     await withTenant(handle.db, tenant.id, async (tx) => {
       ids.directive = (
-        await tx.directive.create({ data: { tenantId: tenant.id, type: 'package.install', params: { installation_id: installation.id }, idempotencyKey: corr, correlationId: corr, workflowId: corr, status: 'completed' } })
+        await tx.directive.create({
+          data: {
+            tenantId: tenant.id,
+            type: 'package.install',
+            params: { installation_id: installation.id },
+            idempotencyKey: corr,
+            correlationId: corr,
+            workflowId: corr,
+            status: 'completed',
+          },
+        })
       ).id;
       const e = await tx.execution.create({
-        data: { tenantId: tenant.id, installationId: installation.id, kind: 'mattermost_digest', trigger: 'manual', correlationId: corr, workflowId: `${corr}:run`, status: 'failed', errorKind: 'auth', windowStart: new Date(Date.now() - 86_400_000), windowEnd: new Date() },
+        data: {
+          tenantId: tenant.id,
+          installationId: installation.id,
+          kind: 'mattermost_digest',
+          trigger: 'manual',
+          correlationId: corr,
+          workflowId: `${corr}:run`,
+          status: 'failed',
+          errorKind: 'auth',
+          windowStart: new Date(Date.now() - 86_400_000),
+          windowEnd: new Date(),
+        },
       });
       ids.execution = e.id;
-      await tx.executionLog.create({ data: { tenantId: tenant.id, executionId: e.id, correlationId: corr, level: 'error', message: 'Digest run failed', data: { error_kind: 'auth' } } });
+      await tx.executionLog.create({
+        data: { tenantId: tenant.id, executionId: e.id, correlationId: corr, level: 'error', message: 'Digest run failed', data: { error_kind: 'auth' } },
+      });
     });
   });
   afterAll(async () => {
@@ -125,19 +156,31 @@ describe('OpenAPI document', () => {
     installPackage: () => request(app).post(`${T()}/installations`).set(bearer()).send({}),
     listInstallations: () => request(app).get(`${T()}/installations`).set(bearer('member')),
     getInstallation: () => request(app).get(INST()).set(bearer('member')),
-    connectMattermost: () => request(app).put(`${INST()}/credential`).set(bearer()).send({ kind: 'webhook', webhook_url: fake.hookUrl(fake.createHook({ channel: 'town-square' })), verify: 'dry_run' }),
+    connectMattermost: () =>
+      request(app)
+        .put(`${INST()}/credential`)
+        .set(bearer())
+        .send({ kind: 'webhook', webhook_url: fake.hookUrl(fake.createHook({ channel: 'town-square' })), verify: 'dry_run' }),
     getCredential: () => request(app).get(`${INST()}/credential`).set(bearer('member')),
     updateConfig: () => request(app).put(`${INST()}/config`).set(bearer()).send({ schedule_time: '07:30', timezone: 'Europe/Berlin' }),
     getSchedule: () => request(app).get(`${INST()}/schedule`).set(bearer('member')),
     getInstallationHealth: () => request(app).get(`${INST()}/health`).set(bearer('member')),
     getDigestPreview: () => request(app).get(`${INST()}/digest-preview`).set(bearer('member')),
-    previewDigestSettings: () => request(app).post(`${INST()}/digest-preview`).set(bearer('member')).send({ config: { max_lines: 20 } }),
+    previewDigestSettings: () =>
+      request(app)
+        .post(`${INST()}/digest-preview`)
+        .set(bearer('member'))
+        .send({ config: { max_lines: 20 } }),
     getRunMessage: () => request(app).get(`${T()}/executions/${ids.execution}/message`).set(bearer('member')),
     findDigestMessage: () => request(app).get(`${T()}/digests`).query({ correlation_id: ids.correlation }).set(bearer('member')),
     getLlmStatus: () => request(app).get(`${INST()}/llm`).set(bearer('member')),
     getLlmConnection: () => request(app).get(`${T()}/integrations/llm`).set(bearer('member')),
     // The documented refusal: the key is checked against the endpoint first (here: nothing listens).
-    connectLlm: () => request(app).put(`${T()}/integrations/llm`).set(bearer()).send({ base_url: 'http://127.0.0.1:9/v1', api_key: 'sk-openapi-test-key-0000', model: 'gpt-4o-mini' }),
+    connectLlm: () =>
+      request(app)
+        .put(`${T()}/integrations/llm`)
+        .set(bearer())
+        .send({ base_url: 'http://127.0.0.1:9/v1', api_key: 'sk-openapi-test-key-0000', model: 'gpt-4o-mini' }),
     disconnectLlm: () => request(app).delete(`${T()}/integrations/llm`).set(bearer()),
     runNow: () => request(app).post(`${INST()}/runs`).set(bearer()).send({}),
     listDirectives: () => request(app).get(`${T()}/directives`).set(bearer('member')),
@@ -145,12 +188,23 @@ describe('OpenAPI document', () => {
     listExecutions: () => request(app).get(`${T()}/executions`).query({ installation_id: ids.installation }).set(bearer('member')),
     getExecution: () => request(app).get(`${T()}/executions/${ids.execution}`).set(bearer('member')),
     retryRun: () => request(app).post(`${T()}/executions/${randomUUID()}/retry`).set(bearer()),
-    ingestSignals: () => request(app).post(`${T()}/signals`).set(bearer()).send({ signals: [{ type: 'agent.execution.completed', correlation_id: ids.correlation, payload: { cost_usd: 0.1 } }] }),
+    ingestSignals: () =>
+      request(app)
+        .post(`${T()}/signals`)
+        .set(bearer())
+        .send({ signals: [{ type: 'agent.execution.completed', correlation_id: ids.correlation, payload: { cost_usd: 0.1 } }] }),
     listSignals: () => request(app).get(`${T()}/signals`).query({ type: 'agent.' }).set(bearer('member')),
     getTenantTemporalSearch: () => request(app).get(`${T()}/timeline`).set(bearer('member')),
-    getTimeline: () => request(app).get(`${T()}/timeline/${encodeURIComponent(ids.correlation)}`).set(bearer('member')),
+    getTimeline: () =>
+      request(app)
+        .get(`${T()}/timeline/${encodeURIComponent(ids.correlation)}`)
+        .set(bearer('member')),
     getTenantMattermost: () => request(app).get(`${T()}/integrations/mattermost`).set(bearer('member')),
-    connectTenantMattermost: () => request(app).put(`${T()}/integrations/mattermost`).set(bearer()).send({ kind: 'webhook', webhook_url: fake.hookUrl(fake.createHook({ channel: 'town-square' })), verify: 'dry_run' }),
+    connectTenantMattermost: () =>
+      request(app)
+        .put(`${T()}/integrations/mattermost`)
+        .set(bearer())
+        .send({ kind: 'webhook', webhook_url: fake.hookUrl(fake.createHook({ channel: 'town-square' })), verify: 'dry_run' }),
     disconnectTenantMattermost: () => request(app).delete(`${T()}/integrations/mattermost`).set(bearer()),
     upgradePackage: () => request(app).post(`${INST()}/upgrade`).set(bearer()).send({ version: '9.9.9' }),
     disconnectMattermost: () => request(app).delete(`${INST()}/credential`).set(bearer()),
@@ -167,10 +221,13 @@ describe('OpenAPI document', () => {
     const op = byId.get(operationId) as ApiOperation;
     const res = await probes[operationId]();
     const documented = op.responses[res.status];
-    if (!documented) throw new Error(`${op.method.toUpperCase()} ${op.path} answered ${res.status} ${JSON.stringify(res.body)}; documented: ${Object.keys(op.responses).join(', ')}`);
+    if (!documented)
+      throw new Error(
+        `${op.method.toUpperCase()} ${op.path} answered ${res.status} ${JSON.stringify(res.body)}; documented: ${Object.keys(op.responses).join(', ')}`,
+      );
     expect(res.body?.error?.message ?? '').not.toMatch(/^No API route/);
     if (documented.schema) {
-      const schema = RESPONSE_SCHEMAS[documented.schema as keyof typeof RESPONSE_SCHEMAS] as z.ZodType | undefined;
+      const schema = RESPONSE_SCHEMAS[documented.schema] as z.ZodType | undefined;
       const parsed = schema?.safeParse(res.body);
       if (parsed && !parsed.success) throw new Error(`${operationId} ${res.status} body does not match ${documented.schema}: ${parsed.error.message}`);
     }

@@ -43,7 +43,9 @@ describe('API tokens: last use and expiry', () => {
   });
 
   it('last_used_at is written at most once a minute per token', async () => {
-    const { id, token } = await withTenant(handle.db, tenant.id, (tx) => createApiToken(tx, { tenantId: tenant.id, name: 'busy', role: 'member', createdByUserId: null }));
+    const { id, token } = await withTenant(handle.db, tenant.id, (tx) =>
+      createApiToken(tx, { tenantId: tenant.id, name: 'busy', role: 'member', createdByUserId: null }),
+    );
     const t0 = new Date(Date.now() + 10 * 60_000); // a clock of our own, ahead of any earlier write
     expect((await verifyApiToken(handle.db, token, t0)).ok).toBe(true);
     expect((await lastUsed(id))!.getTime()).toBe(t0.getTime());

@@ -33,7 +33,14 @@ describe('API tokens', () => {
   it('an owner mints a token: 201, shown once, stored as a hash, and it works', async () => {
     const res = await create(owner, { name: '  deploy bot ', role: 'owner' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), name: 'deploy bot', role: 'owner', token: expect.stringMatching(/^fpk_[A-Za-z0-9_-]{43}$/), created_at: expect.any(String), expires_at: null });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      name: 'deploy bot',
+      role: 'owner',
+      token: expect.stringMatching(/^fpk_[A-Za-z0-9_-]{43}$/),
+      created_at: expect.any(String),
+      expires_at: null,
+    });
     expect(res.headers.location).toBe(`${path()}/${res.body.id}`);
     expect(res.headers['cache-control']).toBe('no-store');
 
@@ -65,7 +72,16 @@ describe('API tokens', () => {
     const res = await owner.agent.get(path());
     expect(res.status).toBe(200);
     const item = res.body.items.find((t: { id: string }) => t.id === made.body.id);
-    expect(item).toEqual({ id: made.body.id, name: 'listed', role: 'member', created_by_user_id: owner.user.id, last_used_at: null, expires_at: null, revoked_at: null, created_at: made.body.created_at });
+    expect(item).toEqual({
+      id: made.body.id,
+      name: 'listed',
+      role: 'member',
+      created_by_user_id: owner.user.id,
+      last_used_at: null,
+      expires_at: null,
+      revoked_at: null,
+      created_at: made.body.created_at,
+    });
     const text = JSON.stringify(res.body);
     expect(text).not.toMatch(/fpk_/);
     expect(text).not.toMatch(/hash/i);
@@ -108,11 +124,20 @@ describe('API tokens', () => {
 
   it("unknown ids and another tenant's tokens are 404; bad input is 400", async () => {
     const other = await createTestTenant(handle, 'tok2');
-    const otherToken = await request(app).post(`/api/tenants/${other.slug}/api-tokens`).set(bearer(other.tokens.owner)).send({ name: 'theirs', role: 'member' });
+    const otherToken = await request(app)
+      .post(`/api/tenants/${other.slug}/api-tokens`)
+      .set(bearer(other.tokens.owner))
+      .send({ name: 'theirs', role: 'member' });
     const notOurs = await owner.agent.delete(`${path()}/${otherToken.body.id}`).set('x-csrf-token', owner.csrfToken);
     expect(notOurs.status).toBe(404);
     expect(notOurs.body.error.code).toBe('API_TOKEN_NOT_FOUND');
-    expect((await request(app).get(`/api/tenants/${other.slug}/api-tokens`).set(bearer(other.tokens.member.replace(/.$/, '')))).status).toBe(401);
+    expect(
+      (
+        await request(app)
+          .get(`/api/tenants/${other.slug}/api-tokens`)
+          .set(bearer(other.tokens.member.replace(/.$/, '')))
+      ).status,
+    ).toBe(401);
     expect((await request(app).get(`/api/tenants/${other.slug}/installations`).set(bearer(otherToken.body.token))).status).toBe(200);
 
     const unknown = await owner.agent.delete(`${path()}/00000000-0000-4000-8000-000000000000`).set('x-csrf-token', owner.csrfToken);
@@ -120,7 +145,13 @@ describe('API tokens', () => {
     const notUuid = await owner.agent.delete(`${path()}/nope`).set('x-csrf-token', owner.csrfToken);
     expect(notUuid.status).toBe(400);
 
-    for (const body of [{ name: '', role: 'member' }, { name: 'x', role: 'root' }, { name: 'x' }, { name: 'x', role: 'member', token: 'fpk_mine' }, { name: 'x'.repeat(101), role: 'member' }]) {
+    for (const body of [
+      { name: '', role: 'member' },
+      { name: 'x', role: 'root' },
+      { name: 'x' },
+      { name: 'x', role: 'member', token: 'fpk_mine' },
+      { name: 'x'.repeat(101), role: 'member' },
+    ]) {
       const res = await create(owner, body);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');

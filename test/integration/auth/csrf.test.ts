@@ -51,27 +51,72 @@ describe('CSRF protection', () => {
       ['no CSRF token', () => mint().send({ name: 'x', role: 'member' }), 403],
       ['a forged CSRF token', () => mint().set('x-csrf-token', 'forged-token-forged-token-forged-token-0000').send({ name: 'x', role: 'member' }), 403],
       ['an empty CSRF token', () => mint().set('x-csrf-token', '').send({ name: 'x', role: 'member' }), 403],
-      ['the CSRF token with one character changed', () => mint().set('x-csrf-token', owner.csrfToken.slice(0, -1) + (owner.csrfToken.endsWith('A') ? 'B' : 'A')).send({ name: 'x', role: 'member' }), 403],
-      ['a valid token but a cross-origin Origin', () => mint().set('x-csrf-token', owner.csrfToken).set('origin', 'https://evil.example').send({ name: 'x', role: 'member' }), 403],
-      ['a valid token but Origin: null (sandboxed frame)', () => mint().set('x-csrf-token', owner.csrfToken).set('origin', 'null').send({ name: 'x', role: 'member' }), 403],
-      ['a valid token, no Origin, a cross-origin Referer', () => mint().set('x-csrf-token', owner.csrfToken).set('referer', 'https://evil.example/page').send({ name: 'x', role: 'member' }), 403],
-      ['a valid token but Sec-Fetch-Site: cross-site', () => mint().set('x-csrf-token', owner.csrfToken).set('sec-fetch-site', 'cross-site').send({ name: 'x', role: 'member' }), 403],
-      ['an origin that only starts like ours', () => mint().set('x-csrf-token', owner.csrfToken).set('host', 'fleet.test').set('origin', 'http://fleet.test.evil.example').send({ name: 'x', role: 'member' }), 403],
+      [
+        'the CSRF token with one character changed',
+        () =>
+          mint()
+            .set('x-csrf-token', owner.csrfToken.slice(0, -1) + (owner.csrfToken.endsWith('A') ? 'B' : 'A'))
+            .send({ name: 'x', role: 'member' }),
+        403,
+      ],
+      [
+        'a valid token but a cross-origin Origin',
+        () => mint().set('x-csrf-token', owner.csrfToken).set('origin', 'https://evil.example').send({ name: 'x', role: 'member' }),
+        403,
+      ],
+      [
+        'a valid token but Origin: null (sandboxed frame)',
+        () => mint().set('x-csrf-token', owner.csrfToken).set('origin', 'null').send({ name: 'x', role: 'member' }),
+        403,
+      ],
+      [
+        'a valid token, no Origin, a cross-origin Referer',
+        () => mint().set('x-csrf-token', owner.csrfToken).set('referer', 'https://evil.example/page').send({ name: 'x', role: 'member' }),
+        403,
+      ],
+      [
+        'a valid token but Sec-Fetch-Site: cross-site',
+        () => mint().set('x-csrf-token', owner.csrfToken).set('sec-fetch-site', 'cross-site').send({ name: 'x', role: 'member' }),
+        403,
+      ],
+      [
+        'an origin that only starts like ours',
+        () =>
+          mint()
+            .set('x-csrf-token', owner.csrfToken)
+            .set('host', 'fleet.test')
+            .set('origin', 'http://fleet.test.evil.example')
+            .send({ name: 'x', role: 'member' }),
+        403,
+      ],
       ['DELETE without a token', () => owner.agent.delete(`${tokensPath()}/00000000-0000-4000-8000-000000000000`), 403],
       // A classic cross-site HTML form: the browser sends the cookie, an Origin, a form body and no custom header.
       ['a cross-site urlencoded form post', () => mint().set('origin', 'https://evil.example').type('form').send({ name: 'x', role: 'owner' }), 403],
       [
         'a cross-site form post to install a package',
-        () => owner.agent.post(`/api/tenants/${tenant.slug}/installations`).set('origin', 'https://evil.example').type('form').send({ package_slug: DIGEST_PACKAGE_SLUG }),
+        () =>
+          owner.agent
+            .post(`/api/tenants/${tenant.slug}/installations`)
+            .set('origin', 'https://evil.example')
+            .type('form')
+            .send({ package_slug: DIGEST_PACKAGE_SLUG }),
         403,
       ],
       // Even if a browser sent no Origin at all: a form has no CSRF header…
       ['a form post without Origin', () => mint().type('form').send({ name: 'x', role: 'owner' }), 403],
       // …and with the CSRF layer passed, a non-JSON body is still refused.
       ['a urlencoded body with a valid token', () => mint().set('x-csrf-token', owner.csrfToken).type('form').send({ name: 'x', role: 'member' }), 415],
-      ['a text/plain body shaped like JSON (enctype=text/plain)', () => mint().set('x-csrf-token', owner.csrfToken).set('content-type', 'text/plain').send('{"name":"x","role":"member"}'), 415],
+      [
+        'a text/plain body shaped like JSON (enctype=text/plain)',
+        () => mint().set('x-csrf-token', owner.csrfToken).set('content-type', 'text/plain').send('{"name":"x","role":"member"}'),
+        415,
+      ],
       ['a multipart body', () => mint().set('x-csrf-token', owner.csrfToken).field('name', 'x').field('role', 'member'), 415],
-      ['a body with no content type', () => mint().set('x-csrf-token', owner.csrfToken).set('content-type', '').send(Buffer.from('{"name":"x","role":"member"}')), 415],
+      [
+        'a body with no content type',
+        () => mint().set('x-csrf-token', owner.csrfToken).set('content-type', '').send(Buffer.from('{"name":"x","role":"member"}')),
+        415,
+      ],
     ];
 
     it.each(cases)('%s', async (_name, send, status) => {
@@ -93,21 +138,44 @@ describe('CSRF protection', () => {
   it('same-origin requests with the token pass: no Origin, Origin matching Host, Origin matching PUBLIC_URL', async () => {
     const plain = await mint().set('x-csrf-token', owner.csrfToken).send({ name: 'plain', role: 'member' });
     expect(plain.status).toBe(201);
-    const byHost = await mint().set('x-csrf-token', owner.csrfToken).set('host', 'fleet.test:8080').set('origin', 'http://fleet.test:8080').send({ name: 'host', role: 'member' });
+    const byHost = await mint()
+      .set('x-csrf-token', owner.csrfToken)
+      .set('host', 'fleet.test:8080')
+      .set('origin', 'http://fleet.test:8080')
+      .send({ name: 'host', role: 'member' });
     expect(byHost.status).toBe(201);
-    const byReferer = await mint().set('x-csrf-token', owner.csrfToken).set('host', 'fleet.test').set('referer', 'http://fleet.test/tenants/x').send({ name: 'referer', role: 'member' });
+    const byReferer = await mint()
+      .set('x-csrf-token', owner.csrfToken)
+      .set('host', 'fleet.test')
+      .set('referer', 'http://fleet.test/tenants/x')
+      .send({ name: 'referer', role: 'member' });
     expect(byReferer.status).toBe(201);
     const sameOrigin = await mint().set('x-csrf-token', owner.csrfToken).set('sec-fetch-site', 'same-origin').send({ name: 'sfs', role: 'member' });
     expect(sameOrigin.status).toBe(201);
 
-    const publicApp = buildTestApp({ db: handle.db, starter: noopStarter, overrides: { auth: { publicUrl: 'https://fleet.example.com/', secureCookies: false } } }); // supertest speaks plain HTTP: a Secure cookie would not be sent back
+    const publicApp = buildTestApp({
+      db: handle.db,
+      starter: noopStarter,
+      overrides: { auth: { publicUrl: 'https://fleet.example.com/', secureCookies: false } },
+    }); // supertest speaks plain HTTP: a Secure cookie would not be sent back
     const user = await createTestUser(handle, { memberships: [{ tenantId: tenant.id, role: 'admin' }] });
-    const login = await request(publicApp).post('/api/auth/login').set('origin', 'https://fleet.example.com').send({ email: user.email, password: user.password });
+    const login = await request(publicApp)
+      .post('/api/auth/login')
+      .set('origin', 'https://fleet.example.com')
+      .send({ email: user.email, password: user.password });
     expect(login.status).toBe(200);
     const { agent, csrfToken } = await signIn(publicApp, user);
-    const viaPublic = await agent.post(tokensPath()).set('x-csrf-token', csrfToken).set('origin', 'https://fleet.example.com').send({ name: 'public', role: 'member' });
+    const viaPublic = await agent
+      .post(tokensPath())
+      .set('x-csrf-token', csrfToken)
+      .set('origin', 'https://fleet.example.com')
+      .send({ name: 'public', role: 'member' });
     expect(viaPublic.status).toBe(201);
-    const http = await agent.post(tokensPath()).set('x-csrf-token', csrfToken).set('origin', 'http://fleet.example.com:8443').send({ name: 'public', role: 'member' });
+    const http = await agent
+      .post(tokensPath())
+      .set('x-csrf-token', csrfToken)
+      .set('origin', 'http://fleet.example.com:8443')
+      .send({ name: 'public', role: 'member' });
     expect(http.status).toBe(403);
   });
 
@@ -123,9 +191,15 @@ describe('CSRF protection', () => {
       .set('origin', 'https://automation.example')
       .send({ name: 'bearer', role: 'member' });
     expect(bearer.status).toBe(201);
-    const withCookie = await owner.agent.post(tokensPath()).set('authorization', `Bearer ${tenant.tokens.admin}`).send({ name: 'bearer+cookie', role: 'member' });
+    const withCookie = await owner.agent
+      .post(tokensPath())
+      .set('authorization', `Bearer ${tenant.tokens.admin}`)
+      .send({ name: 'bearer+cookie', role: 'member' });
     expect(withCookie.status).toBe(201);
-    const install = await request(app).post(`/api/tenants/${tenant.slug}/installations`).set('authorization', `Bearer ${tenant.tokens.owner}`).send({ package_slug: DIGEST_PACKAGE_SLUG });
+    const install = await request(app)
+      .post(`/api/tenants/${tenant.slug}/installations`)
+      .set('authorization', `Bearer ${tenant.tokens.owner}`)
+      .send({ package_slug: DIGEST_PACKAGE_SLUG });
     expect(install.status).toBe(202);
     // But a bearer request still has to send JSON.
     const form = await request(app).post(tokensPath()).set('authorization', `Bearer ${tenant.tokens.owner}`).type('form').send({ name: 'f', role: 'member' });

@@ -38,10 +38,20 @@ describe('sign-in identity and limits', () => {
     for (let i = 0; i < 10; i++) expect((await login(app, owner.email, `wrong-${i}`)).status).toBe(401);
     expect((await login(app, owner.email, TEST_PASSWORD)).status).toBe(429);
     const [local, domain] = owner.email.split('@');
-    for (const pattern of [`_${local.slice(1)}@${domain}`, `${local.slice(0, -1)}_@${domain}`, `%@${domain}`, `${'_'.repeat(local.length)}@${domain}`, `${local}@%`, `${local.slice(0, 3)}%@${domain}`]) {
+    for (const pattern of [
+      `_${local.slice(1)}@${domain}`,
+      `${local.slice(0, -1)}_@${domain}`,
+      `%@${domain}`,
+      `${'_'.repeat(local.length)}@${domain}`,
+      `${local}@%`,
+      `${local.slice(0, 3)}%@${domain}`,
+    ]) {
       const res = await login(app, pattern, TEST_PASSWORD);
       // "_" makes a well-formed address that is no account (401); "%" is not an address (400).
-      expect([[401, 'INVALID_CREDENTIALS'], [400, 'VALIDATION_FAILED']]).toContainEqual([res.status, res.body.error?.code]);
+      expect([
+        [401, 'INVALID_CREDENTIALS'],
+        [400, 'VALIDATION_FAILED'],
+      ]).toContainEqual([res.status, res.body.error?.code]);
       expect(res.headers['set-cookie']).toBeUndefined();
     }
     // Another spelling of the same address is the same account, so the same (live) limit.
@@ -51,15 +61,22 @@ describe('sign-in identity and limits', () => {
   it('the database keeps one spelling per address: a mixed-case email cannot be stored', async () => {
     const pg = await adminClient();
     try {
-      await expect(pg.query(`insert into users (id, email, name, password_hash) values (gen_random_uuid(), 'Mixed.Case@Example.test', 'x', 'x')`)).rejects.toThrow(/users_email_normalized/);
-      await expect(pg.query(`insert into users (id, email, name, password_hash) values (gen_random_uuid(), ' pad@example.test', 'x', 'x')`)).rejects.toThrow(/users_email_normalized/);
+      await expect(
+        pg.query(`insert into users (id, email, name, password_hash) values (gen_random_uuid(), 'Mixed.Case@Example.test', 'x', 'x')`),
+      ).rejects.toThrow(/users_email_normalized/);
+      await expect(pg.query(`insert into users (id, email, name, password_hash) values (gen_random_uuid(), ' pad@example.test', 'x', 'x')`)).rejects.toThrow(
+        /users_email_normalized/,
+      );
     } finally {
       await pg.end();
     }
   });
 
   it('property: any email other than an exact case-insensitive match of an account fails; a match succeeds', async () => {
-    const app = buildTestApp({ db: handle.db, overrides: { auth: { loginLimiter: createLoginRateLimiter(handle.db, { perAccountAndAddress: 1e6, perAccount: 1e6, perAddress: 1e6 }) } } });
+    const app = buildTestApp({
+      db: handle.db,
+      overrides: { auth: { loginLimiter: createLoginRateLimiter(handle.db, { perAccountAndAddress: 1e6, perAccount: 1e6, perAddress: 1e6 }) } },
+    });
     const stamp = Date.now().toString(36);
     const accounts: TestUser[] = [];
     for (const local of ['owner', 'a_b', 'a.b', 'o_ner', 'ownerr', 'Kelvin'.toLowerCase()]) accounts.push(await newUser(`${local}-${stamp}@demo.example.test`));
@@ -70,17 +87,46 @@ describe('sign-in identity and limits', () => {
       // Case variants of an account (must succeed).
       fc.tuple(fc.constantFrom(...accounts.map((a) => a.email)), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 })).map(([e, mask]) => flipCase(e, mask)),
       // One character replaced by a wildcard, a lookalike or anything.
-      fc.tuple(fc.constantFrom(...accounts.map((a) => a.email)), fc.nat(), fc.constantFrom('_', '%', '\\', '*', '?', '.', '-', 'O', '0', 'ο', 'К', 'ſ', '\u212A', 'K', fc.sample(fc.string({ minLength: 1, maxLength: 1 }), 1)[0])).map(([e, i, c]) => {
-        const at = i % e.length;
-        return e.slice(0, at) + c + e.slice(at + 1);
-      }),
+      fc
+        .tuple(
+          fc.constantFrom(...accounts.map((a) => a.email)),
+          fc.nat(),
+          fc.constantFrom(
+            '_',
+            '%',
+            '\\',
+            '*',
+            '?',
+            '.',
+            '-',
+            'O',
+            '0',
+            'ο',
+            'К',
+            'ſ',
+            '\u212A',
+            'K',
+            fc.sample(fc.string({ minLength: 1, maxLength: 1 }), 1)[0],
+          ),
+        )
+        .map(([e, i, c]) => {
+          const at = i % e.length;
+          return e.slice(0, at) + c + e.slice(at + 1);
+        }),
       // A character inserted or removed.
       fc.tuple(fc.constantFrom(...accounts.map((a) => a.email)), fc.nat(), fc.constantFrom('_', '%', 'x', '')).map(([e, i, c]) => {
         const at = i % e.length;
         return c === '' ? e.slice(0, at) + e.slice(at + 1) : e.slice(0, at) + c + e.slice(at);
       }),
       // Patterns over the whole domain.
-      fc.constantFrom(`%@demo.example.test`, `%`, `_%`, `%-${stamp}@demo.example.test`, `______-${stamp}@demo.example.test`, `_____-${stamp}@demo.example.test`),
+      fc.constantFrom(
+        `%@demo.example.test`,
+        `%`,
+        `_%`,
+        `%-${stamp}@demo.example.test`,
+        `______-${stamp}@demo.example.test`,
+        `_____-${stamp}@demo.example.test`,
+      ),
     );
     await fc.assert(
       fc.asyncProperty(mutate, async (candidate) => {
@@ -130,12 +176,16 @@ describe('sign-in identity and limits', () => {
     const user = await newUser();
     for (let i = 0; i < 10; i++) expect((await login(app, user.email, `wrong-${i}`)).status).toBe(401);
     for (let batch = 0; batch < 60; batch++) {
-      await Promise.all(Array.from({ length: 200 }, (_, i) => limiter.attempt({ email: `junk-${batch}-${i}@x.test`, address: `10.${batch}.${i >> 8}.${i & 255}` })));
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) => limiter.attempt({ email: `junk-${batch}-${i}@x.test`, address: `10.${batch}.${i >> 8}.${i & 255}` })),
+      );
     }
     expect((await login(app, user.email, TEST_PASSWORD)).status).toBe(429);
     const pg = await adminClient();
     try {
-      const { rows } = await pg.query('select attempts from login_throttles where key = $1', [loginRateKeys({ email: user.email, address: undefined }).account]);
+      const { rows } = await pg.query('select attempts from login_throttles where key = $1', [
+        loginRateKeys({ email: user.email, address: undefined }).account,
+      ]);
       expect(rows[0].attempts).toBeGreaterThanOrEqual(11);
       expect(Number((await pg.query('select count(*) from login_throttles')).rows[0].count)).toBeGreaterThan(12_000);
     } finally {
@@ -145,7 +195,10 @@ describe('sign-in identity and limits', () => {
 
   it('per address: one client spraying many accounts is limited, and its own good sign-in does not reset that', async () => {
     let now = Date.parse('2026-12-01T09:00:00Z');
-    const app = buildTestApp({ db: handle.db, overrides: { http: { trustProxy: 1 }, auth: { loginLimiter: createLoginRateLimiter(handle.db, { perAddress: 5, now: () => now }) } } });
+    const app = buildTestApp({
+      db: handle.db,
+      overrides: { http: { trustProxy: 1 }, auth: { loginLimiter: createLoginRateLimiter(handle.db, { perAddress: 5, now: () => now }) } },
+    });
     const sprayer = '203.0.113.77';
     const mine = await newUser();
     for (let i = 0; i < 5; i++) expect((await login(app, `victim-${i}-${now}@x.test`, 'guess', sprayer)).status).toBe(401);

@@ -46,7 +46,13 @@ describe('sign-in and sessions', () => {
   });
 
   it('signs in: an HttpOnly SameSite cookie with a random token whose hash only is stored, the user, memberships and a CSRF token', async () => {
-    const user = await createTestUser(handle, { name: 'Ada', memberships: [{ tenantId: tenant.id, role: 'admin' }, { tenantId: second.id, role: 'member' }] });
+    const user = await createTestUser(handle, {
+      name: 'Ada',
+      memberships: [
+        { tenantId: tenant.id, role: 'admin' },
+        { tenantId: second.id, role: 'member' },
+      ],
+    });
     const res = await request(app).post('/api/auth/login').send({ email: user.email, password: TEST_PASSWORD });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -69,7 +75,10 @@ describe('sign-in and sessions', () => {
     const token = cookieValue(cookie);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const rows = await sql<{ token_hash: string; csrf_token: string; expires_at: Date }>('select token_hash, csrf_token, expires_at from sessions where user_id = $1', [user.id]);
+    const rows = await sql<{ token_hash: string; csrf_token: string; expires_at: Date }>(
+      'select token_hash, csrf_token, expires_at from sessions where user_id = $1',
+      [user.id],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0].token_hash).toBe(sha256(token));
     expect(rows[0].token_hash).not.toContain(token);
@@ -90,7 +99,9 @@ describe('sign-in and sessions', () => {
 
   it('the email is matched case-insensitively', async () => {
     const user = await createTestUser(handle, { memberships: [{ tenantId: tenant.id, role: 'member' }] });
-    const res = await request(app).post('/api/auth/login').send({ email: `  ${user.email.toUpperCase()} `, password: TEST_PASSWORD });
+    const res = await request(app)
+      .post('/api/auth/login')
+      .send({ email: `  ${user.email.toUpperCase()} `, password: TEST_PASSWORD });
     expect(res.status).toBe(200);
     expect(res.body.user.id).toBe(user.id);
   });
@@ -99,7 +110,9 @@ describe('sign-in and sessions', () => {
     const user = await createTestUser(handle, { memberships: [{ tenantId: tenant.id, role: 'owner' }] });
     const wrong = await request(app).post('/api/auth/login').send({ email: user.email, password: 'not the password' });
     const unknown = await request(app).post('/api/auth/login').send({ email: 'nobody-here@example.test', password: TEST_PASSWORD });
-    const noPassword = await request(app).post('/api/auth/login').send({ email: `x-${tenant.slug}@example.test`, password: TEST_PASSWORD });
+    const noPassword = await request(app)
+      .post('/api/auth/login')
+      .send({ email: `x-${tenant.slug}@example.test`, password: TEST_PASSWORD });
     for (const res of [wrong, unknown]) {
       expect(res.status).toBe(401);
       expect(res.body.error).toEqual({ code: 'INVALID_CREDENTIALS', message: 'The email or password is wrong.' });
@@ -129,7 +142,11 @@ describe('sign-in and sessions', () => {
     const { agent, csrfToken } = await signIn(app, user);
     const res = await agent.get('/api/auth/session');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ user: { id: user.id, email: user.email, name: 'Test User' }, memberships: [{ tenant_slug: tenant.slug, tenant_name: `Tenant ${tenant.slug}`, role: 'member' }], csrf_token: csrfToken });
+    expect(res.body).toEqual({
+      user: { id: user.id, email: user.email, name: 'Test User' },
+      memberships: [{ tenant_slug: tenant.slug, tenant_name: `Tenant ${tenant.slug}`, role: 'member' }],
+      csrf_token: csrfToken,
+    });
 
     const anonymous = await request(app).get('/api/auth/session');
     expect(anonymous.status).toBe(401);
@@ -142,7 +159,12 @@ describe('sign-in and sessions', () => {
   });
 
   it('the role comes from the membership of the tenant in the path; other tenants are 404', async () => {
-    const user = await createTestUser(handle, { memberships: [{ tenantId: tenant.id, role: 'member' }, { tenantId: second.id, role: 'owner' }] });
+    const user = await createTestUser(handle, {
+      memberships: [
+        { tenantId: tenant.id, role: 'member' },
+        { tenantId: second.id, role: 'owner' },
+      ],
+    });
     const outsider = await createTestTenant(handle, 'login3');
     const { agent, csrfToken } = await signIn(app, user);
 
@@ -154,7 +176,9 @@ describe('sign-in and sessions', () => {
 
     const asOwner = await agent.post(`/api/tenants/${second.slug}/api-tokens`).set('x-csrf-token', csrfToken).send({ name: 'ci', role: 'owner' });
     expect(asOwner.status).toBe(201);
-    const rows = await sql<{ created_by_user_id: string; tenant_id: string }>('select created_by_user_id, tenant_id from api_tokens where id = $1', [asOwner.body.id]);
+    const rows = await sql<{ created_by_user_id: string; tenant_id: string }>('select created_by_user_id, tenant_id from api_tokens where id = $1', [
+      asOwner.body.id,
+    ]);
     expect(rows[0]).toEqual({ created_by_user_id: user.id, tenant_id: second.id });
 
     for (const slug of [outsider.slug, 'no-such-tenant']) {
@@ -225,7 +249,10 @@ describe('sign-in and sessions', () => {
 
   it('limits failed sign-ins per email and address: 429 with Retry-After, even for the right password', async () => {
     let now = 1_000_000;
-    const limitedApp = buildTestApp({ db: handle.db, overrides: { auth: { loginLimiter: createLoginRateLimiter(handle.db, { perAccountAndAddress: 10, windowMs: 15 * 60_000, now: () => now }) } } });
+    const limitedApp = buildTestApp({
+      db: handle.db,
+      overrides: { auth: { loginLimiter: createLoginRateLimiter(handle.db, { perAccountAndAddress: 10, windowMs: 15 * 60_000, now: () => now }) } },
+    });
     const user = await createTestUser(handle, { memberships: [{ tenantId: tenant.id, role: 'owner' }] });
     const attempt = (password: string, email = user.email) => request(limitedApp).post('/api/auth/login').send({ email, password });
 

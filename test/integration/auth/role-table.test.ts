@@ -57,7 +57,9 @@ describe('role table: every state-changing tenant route × every kind of caller'
     // An installed installation to uninstall (the digest package is the tenant's only one, so
     // the install case below finds it installed and answers idempotently or with a conflict).
     const installation = await withTenant(handle.db, tenant.id, (tx) =>
-      tx.installation.create({ data: { tenantId: tenant.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', config: {}, installedAt: new Date() } }),
+      tx.installation.create({
+        data: { tenantId: tenant.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', config: {}, installedAt: new Date() },
+      }),
     );
     installedId = installation.id;
   });
@@ -69,17 +71,76 @@ describe('role table: every state-changing tenant route × every kind of caller'
     (await withTenant(handle.db, tenant.id, (tx) => createApiToken(tx, { tenantId: tenant.id, name: 'target', role: 'member', createdByUserId: null }))).id;
 
   const routes: RouteCase[] = [
-    { name: 'POST installations (install)', source: 'installations.ts POST /', method: 'post', path: () => '/installations', body: { package_slug: DIGEST_PACKAGE_SLUG } },
-    { name: 'PUT integrations/mattermost (connect)', source: 'integrations.ts PUT /mattermost', method: 'put', path: () => '/integrations/mattermost', body: { kind: 'carrier-pigeon' } },
+    {
+      name: 'POST installations (install)',
+      source: 'installations.ts POST /',
+      method: 'post',
+      path: () => '/installations',
+      body: { package_slug: DIGEST_PACKAGE_SLUG },
+    },
+    {
+      name: 'PUT integrations/mattermost (connect)',
+      source: 'integrations.ts PUT /mattermost',
+      method: 'put',
+      path: () => '/integrations/mattermost',
+      body: { kind: 'carrier-pigeon' },
+    },
     { name: 'DELETE integrations/mattermost', source: 'integrations.ts DELETE /mattermost', method: 'delete', path: () => '/integrations/mattermost' },
-    { name: 'POST installations/:id/upgrade', source: 'installations.ts POST /:id/upgrade', method: 'post', path: () => `/installations/${installedId}/upgrade`, body: { version: '9.9.9' } },
-    { name: 'DELETE installations/:id (uninstall)', source: 'installations.ts DELETE /:id', method: 'delete', path: () => `/installations/${installedId}`, allowedStatus: 202 },
-    { name: 'POST api-tokens', source: 'api-tokens.ts POST /', method: 'post', path: () => '/api-tokens', body: { name: 'ci', role: 'member' }, allowedStatus: 201 },
-    { name: 'DELETE api-tokens/:id', source: 'api-tokens.ts DELETE /:id', method: 'delete', path: async () => `/api-tokens/${await freshMemberToken()}`, allowedStatus: 200 },
-    { name: 'PUT installations/:id/credential (connect)', source: 'installation-digest.ts PUT /credential', method: 'put', path: () => `/installations/${installedId}/credential`, body: { kind: 'carrier-pigeon' } },
-    { name: 'DELETE installations/:id/credential (disconnect)', source: 'installation-digest.ts DELETE /credential', method: 'delete', path: () => `/installations/${installedId}/credential` },
-    { name: 'PUT installations/:id/config', source: 'installation-digest.ts PUT /config', method: 'put', path: () => `/installations/${installedId}/config`, body: { no_such_option: true } },
-    { name: 'POST installations/:id/runs (run now)', source: 'installation-digest.ts POST /runs', method: 'post', path: () => `/installations/${randomUUID()}/runs` },
+    {
+      name: 'POST installations/:id/upgrade',
+      source: 'installations.ts POST /:id/upgrade',
+      method: 'post',
+      path: () => `/installations/${installedId}/upgrade`,
+      body: { version: '9.9.9' },
+    },
+    {
+      name: 'DELETE installations/:id (uninstall)',
+      source: 'installations.ts DELETE /:id',
+      method: 'delete',
+      path: () => `/installations/${installedId}`,
+      allowedStatus: 202,
+    },
+    {
+      name: 'POST api-tokens',
+      source: 'api-tokens.ts POST /',
+      method: 'post',
+      path: () => '/api-tokens',
+      body: { name: 'ci', role: 'member' },
+      allowedStatus: 201,
+    },
+    {
+      name: 'DELETE api-tokens/:id',
+      source: 'api-tokens.ts DELETE /:id',
+      method: 'delete',
+      path: async () => `/api-tokens/${await freshMemberToken()}`,
+      allowedStatus: 200,
+    },
+    {
+      name: 'PUT installations/:id/credential (connect)',
+      source: 'installation-digest.ts PUT /credential',
+      method: 'put',
+      path: () => `/installations/${installedId}/credential`,
+      body: { kind: 'carrier-pigeon' },
+    },
+    {
+      name: 'DELETE installations/:id/credential (disconnect)',
+      source: 'installation-digest.ts DELETE /credential',
+      method: 'delete',
+      path: () => `/installations/${installedId}/credential`,
+    },
+    {
+      name: 'PUT installations/:id/config',
+      source: 'installation-digest.ts PUT /config',
+      method: 'put',
+      path: () => `/installations/${installedId}/config`,
+      body: { no_such_option: true },
+    },
+    {
+      name: 'POST installations/:id/runs (run now)',
+      source: 'installation-digest.ts POST /runs',
+      method: 'post',
+      path: () => `/installations/${randomUUID()}/runs`,
+    },
     { name: 'POST executions/:id/retry', source: 'executions.ts POST /:id/retry', method: 'post', path: () => `/executions/${randomUUID()}/retry` },
     {
       name: 'POST signals (ingest)',
@@ -92,9 +153,15 @@ describe('role table: every state-changing tenant route × every kind of caller'
   ];
 
   const callers: CallerName[] = [
-    'owner via session', 'admin via session', 'member via session',
-    'owner via token', 'admin via token', 'member via token',
-    'no login', "another tenant's user", "another tenant's token",
+    'owner via session',
+    'admin via session',
+    'member via session',
+    'owner via token',
+    'admin via token',
+    'member via token',
+    'no login',
+    "another tenant's user",
+    "another tenant's token",
   ];
 
   async function call(caller: CallerName, route: RouteCase): Promise<request.Response> {

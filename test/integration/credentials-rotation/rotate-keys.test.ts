@@ -21,10 +21,25 @@ describe('encryption key rotation', () => {
     const tenant = await createTestTenant(handle, 'rot');
     const oldRing = parseKeyring(k1);
     const id = randomUUID();
-    const sealed = encryptSecret(oldRing, '{"kind":"webhook","webhook_url":"https://mm.example.com/hooks/abcdefghijklmnopqrstuvwxyz"}', { tenantId: tenant.id, credentialId: id });
+    const sealed = encryptSecret(oldRing, '{"kind":"webhook","webhook_url":"https://mm.example.com/hooks/abcdefghijklmnopqrstuvwxyz"}', {
+      tenantId: tenant.id,
+      credentialId: id,
+    });
     await withTenant(handle.db, tenant.id, (tx) =>
       tx.integrationCredential.create({
-        data: { id, tenantId: tenant.id, provider: 'mattermost', kind: 'webhook', ciphertext: new Uint8Array(sealed.ciphertext), nonce: new Uint8Array(sealed.nonce), authTag: new Uint8Array(sealed.authTag), keyId: sealed.keyId, host: 'mm.example.com', fingerprint: 'f', status: 'connected' },
+        data: {
+          id,
+          tenantId: tenant.id,
+          provider: 'mattermost',
+          kind: 'webhook',
+          ciphertext: new Uint8Array(sealed.ciphertext),
+          nonce: new Uint8Array(sealed.nonce),
+          authTag: new Uint8Array(sealed.authTag),
+          keyId: sealed.keyId,
+          host: 'mm.example.com',
+          fingerprint: 'f',
+          status: 'connected',
+        },
       }),
     );
 
@@ -32,7 +47,11 @@ describe('encryption key rotation', () => {
     expect(report.reencrypted).toBeGreaterThanOrEqual(1);
     const row = await withTenant(handle.db, tenant.id, (tx) => tx.integrationCredential.findUniqueOrThrow({ where: { id } }));
     expect(row.keyId).toBe('new');
-    const plaintext = decryptSecret(parseKeyring(k2), { ciphertext: Buffer.from(row.ciphertext), nonce: Buffer.from(row.nonce), authTag: Buffer.from(row.authTag), keyId: row.keyId }, { tenantId: tenant.id, credentialId: id });
+    const plaintext = decryptSecret(
+      parseKeyring(k2),
+      { ciphertext: Buffer.from(row.ciphertext), nonce: Buffer.from(row.nonce), authTag: Buffer.from(row.authTag), keyId: row.keyId },
+      { tenantId: tenant.id, credentialId: id },
+    );
     expect(JSON.parse(plaintext).webhook_url).toMatch(/\/hooks\/abcdefghijklmnopqrstuvwxyz$/);
 
     const again = await rotateCredentialKeys(handle.db, parseKeyring(`${k1},${k2}`));

@@ -13,7 +13,24 @@ import { TEST_KEYRING } from '../../helpers/app';
 import { adminClient, type TestTenant } from '../../helpers/db';
 import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
 
-const PRESENTED_KEYS = ['disconnect_reason', 'disconnected_at', 'disconnected_by', 'fingerprint', 'first_refused_at', 'host', 'id', 'kind', 'last_error', 'last_refusal_code', 'last_verified_at', 'metadata', 'provider', 'state', 'status', 'updated_at'];
+const PRESENTED_KEYS = [
+  'disconnect_reason',
+  'disconnected_at',
+  'disconnected_by',
+  'fingerprint',
+  'first_refused_at',
+  'host',
+  'id',
+  'kind',
+  'last_error',
+  'last_refusal_code',
+  'last_verified_at',
+  'metadata',
+  'provider',
+  'state',
+  'status',
+  'updated_at',
+];
 
 interface CredentialRow {
   id: string;
@@ -46,12 +63,23 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
 
   const path = (tenant: TestTenant, installationId: string, rest = 'credential') => `/api/tenants/${tenant.slug}/installations/${installationId}/${rest}`;
   const connect = (tenant: TestTenant, installationId: string, body: unknown, role: keyof TestTenant['tokens'] = 'owner') =>
-    request(s.app).put(path(tenant, installationId)).set(auth(tenant, role)).send(body as object);
-  const credentialRow = async (id: string): Promise<CredentialRow> => (await admin.query<CredentialRow>('select * from integration_credentials where id = $1', [id])).rows[0];
-  const installationRow = async (id: string) => (await admin.query<{ credential_id: string | null; schedule_id: string | null; config: Record<string, unknown> }>('select credential_id, schedule_id, config from installations where id = $1', [id])).rows[0];
+    request(s.app)
+      .put(path(tenant, installationId))
+      .set(auth(tenant, role))
+      .send(body as object);
+  const credentialRow = async (id: string): Promise<CredentialRow> =>
+    (await admin.query<CredentialRow>('select * from integration_credentials where id = $1', [id])).rows[0];
+  const installationRow = async (id: string) =>
+    (
+      await admin.query<{ credential_id: string | null; schedule_id: string | null; config: Record<string, unknown> }>(
+        'select credential_id, schedule_id, config from installations where id = $1',
+        [id],
+      )
+    ).rows[0];
   const credentialSignals = (tenant: TestTenant, type: string) =>
     withTenant(s.handle.db, tenant.id, (tx) => tx.signal.findMany({ where: { type }, orderBy: [{ occurredAt: 'asc' }, { createdAt: 'asc' }] }));
-  const decrypt = (tenant: TestTenant, credentialId: string) => withTenant(s.handle.db, tenant.id, (tx) => loadCredentialSecret(tx, TEST_KEYRING, credentialId));
+  const decrypt = (tenant: TestTenant, credentialId: string) =>
+    withTenant(s.handle.db, tenant.id, (tx) => loadCredentialSecret(tx, TEST_KEYRING, credentialId));
   const expectNoSecretIn = (text: string, ...secrets: string[]) => {
     for (const secret of secrets) {
       expect(text).not.toContain(secret);
@@ -110,15 +138,35 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
         source: 'fleetprompt.api',
         subject: `installation:${installationId}`,
         correlationId: `credential:${credential.id}`,
-        payload: { credential_id: credential.id, installation_id: installationId, kind: 'webhook', host: credential.host, fingerprint: credential.fingerprint, reconnect: false, verified_by: 'test_post' },
+        payload: {
+          credential_id: credential.id,
+          installation_id: installationId,
+          kind: 'webhook',
+          host: credential.host,
+          fingerprint: credential.fingerprint,
+          reconnect: false,
+          verified_by: 'test_post',
+        },
       });
       expectNoSecretIn(JSON.stringify(signal), hookUrl, hookId);
 
       // Connecting creates the daily schedule, shown with its zone and next runs.
-      expect(res.body.schedule).toMatchObject({ schedule_id: digestScheduleId(installationId), paused: false, timezone: 'Europe/Berlin', schedule_time: '07:30' });
-      const schedule = await request(s.app).get(path(tenant, installationId, 'schedule')).set(auth(tenant, 'member'));
+      expect(res.body.schedule).toMatchObject({
+        schedule_id: digestScheduleId(installationId),
+        paused: false,
+        timezone: 'Europe/Berlin',
+        schedule_time: '07:30',
+      });
+      const schedule = await request(s.app)
+        .get(path(tenant, installationId, 'schedule'))
+        .set(auth(tenant, 'member'));
       expect(schedule.status).toBe(200);
-      expect(schedule.body.schedule).toMatchObject({ schedule_id: digestScheduleId(installationId), timezone: 'Europe/Berlin', schedule_time: '07:30', paused: false });
+      expect(schedule.body.schedule).toMatchObject({
+        schedule_id: digestScheduleId(installationId),
+        timezone: 'Europe/Berlin',
+        schedule_time: '07:30',
+        paused: false,
+      });
       expect(schedule.body.schedule.next_runs.length).toBeGreaterThan(0);
       for (const run of schedule.body.schedule.next_runs) {
         expect(run.local).toMatch(/ 07:30$/);
@@ -205,7 +253,14 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       const original = net.Socket.prototype.connect;
       const spy = jest.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
         const first = (Array.isArray(args[0]) ? args[0][0] : args[0]) as { host?: string; path?: string } | number | string;
-        const host = typeof first === 'object' && first !== null ? (first.path ? null : (first.host ?? 'localhost')) : typeof first === 'number' ? String(args[1] ?? 'localhost') : null;
+        const host =
+          typeof first === 'object' && first !== null
+            ? first.path
+              ? null
+              : (first.host ?? 'localhost')
+            : typeof first === 'number'
+              ? String((args[1] as string | undefined) ?? 'localhost')
+              : null;
         if (host !== null && !/^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(host)) {
           attempts.push(host);
           process.nextTick(() => this.destroy(new Error(`tripwire: connection to ${host} refused by the test`)));
@@ -219,7 +274,16 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
     it('refuses private, link-local and metadata addresses in every form, for dry_run, test_post and tokens — nothing leaves the machine', async () => {
       const { tenant, installationId } = await installedTenant(s, { connect: false });
       const key = 'abcdefghijklmnopqrstuvwxyz';
-      const hosts = ['10.0.0.1', '169.254.169.254', '0x0a000001' /* 10.0.0.1 */, '2852039166' /* 169.254.169.254 */, '[::ffff:a9fe:a9fe]', '[fd00::1]', '192.168.1.1:8065', '0.0.0.0'];
+      const hosts = [
+        '10.0.0.1',
+        '169.254.169.254',
+        '0x0a000001' /* 10.0.0.1 */,
+        '2852039166' /* 169.254.169.254 */,
+        '[::ffff:a9fe:a9fe]',
+        '[fd00::1]',
+        '192.168.1.1:8065',
+        '0.0.0.0',
+      ];
       const wire = outboundTripwire();
       try {
         // The tripwire itself works: a direct connection attempt is caught.
@@ -262,9 +326,7 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
         host: `127.0.0.1:${s.fake.port}`,
         metadata: { base_url: s.fake.url, team: 'fleet', verified_by: 'users_me+channel_member', username: s.fake.user.username },
       });
-      expect(s.fake.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(
-        expect.arrayContaining(['GET /api/v4/users/me 200']),
-      );
+      expect(s.fake.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(expect.arrayContaining(['GET /api/v4/users/me 200']));
       expect(s.fake.received()).toHaveLength(0); // a token is verified without posting
       expectNoSecretIn(res.text, s.fake.token);
       const before = await credentialRow(credential.id);
@@ -313,7 +375,12 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       expect(ftp.body.error.details).toEqual([{ path: 'webhook_url', message: 'must be an http(s) URL' }]);
       // The rejected value (it may be a secret) is not echoed back.
       expect(ftp.text).not.toContain('abcdefghijklmnop');
-      const extra = await connect(tenant, installationId, { kind: 'webhook', webhook_url: `${s.fake.url}/hooks/abcdefghijklmnop`, verify: 'dry_run', token: 'x' });
+      const extra = await connect(tenant, installationId, {
+        kind: 'webhook',
+        webhook_url: `${s.fake.url}/hooks/abcdefghijklmnop`,
+        verify: 'dry_run',
+        token: 'x',
+      });
       expect(extra.status).toBe(400);
       expect(s.fake.requests()).toEqual([]);
       expect((await installationRow(installationId)).credential_id).toBeNull();
@@ -362,13 +429,22 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       const aId = (await installationRow(a.installationId)).credential_id!;
       const bId = (await installationRow(b.installationId)).credential_id!;
       const source = await credentialRow(aId);
-      await admin.query('update integration_credentials set ciphertext = $1, nonce = $2, auth_tag = $3, key_id = $4 where id = $5', [source.ciphertext, source.nonce, source.auth_tag, source.key_id, bId]);
+      await admin.query('update integration_credentials set ciphertext = $1, nonce = $2, auth_tag = $3, key_id = $4 where id = $5', [
+        source.ciphertext,
+        source.nonce,
+        source.auth_tag,
+        source.key_id,
+        bId,
+      ]);
 
       await expect(decrypt(b.tenant, bId)).rejects.toMatchObject({ name: 'SecretDecryptError', reason: 'authentication_failed' });
       // A's row is untouched and still decrypts.
       expect((await decrypt(a.tenant, aId)).secret).toEqual({ kind: 'webhook', webhook_url: a.hookUrl });
 
-      const run = await request(s.app).post(path(b.tenant, b.installationId, 'runs')).set(auth(b.tenant)).send({});
+      const run = await request(s.app)
+        .post(path(b.tenant, b.installationId, 'runs'))
+        .set(auth(b.tenant))
+        .send({});
       expect(run.status).toBe(202);
       const execution = await waitForExecution(s, b.tenant, run.body.execution.id);
       expect(execution.status).toBe('failed');
@@ -380,7 +456,9 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       const handle = s.t.temporal.client.workflow.getHandle(execution.workflowId!);
       await expect(handle.result()).rejects.toMatchObject({ name: 'WorkflowFailedError', cause: { type: 'auth', nonRetryable: true } });
       expect((await handle.describe()).status.name).toBe('FAILED');
-      const health = await request(s.app).get(path(b.tenant, b.installationId, 'health')).set(auth(b.tenant, 'member'));
+      const health = await request(s.app)
+        .get(path(b.tenant, b.installationId, 'health'))
+        .set(auth(b.tenant, 'member'));
       expect(health.body).toMatchObject({ last_error_kind: 'auth' });
       expect(health.body.hint).toMatch(/Reconnect/);
     });
@@ -403,9 +481,15 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       expect(row.auth_tag).toHaveLength(0);
       const [signal, ...more] = await credentialSignals(tenant, SIGNAL_TYPES.credentialRevoked);
       expect(more).toHaveLength(0);
-      expect(signal).toMatchObject({ source: 'fleetprompt.api', subject: `credential:${credentialId}`, payload: { credential_id: credentialId, kind: 'webhook', reason: 'user_disconnected', fingerprint: row.fingerprint } });
+      expect(signal).toMatchObject({
+        source: 'fleetprompt.api',
+        subject: `credential:${credentialId}`,
+        payload: { credential_id: credentialId, kind: 'webhook', reason: 'user_disconnected', fingerprint: row.fingerprint },
+      });
 
-      const schedule = await request(s.app).get(path(tenant, installationId, 'schedule')).set(auth(tenant));
+      const schedule = await request(s.app)
+        .get(path(tenant, installationId, 'schedule'))
+        .set(auth(tenant));
       expect(schedule.body).toMatchObject({ schedule: null, apply_state: 'applied' });
       expect((await installationRow(installationId)).schedule_id).toBeNull();
       const shown = await request(s.app).get(path(tenant, installationId)).set(auth(tenant));
@@ -423,7 +507,10 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       // The hook is deleted at Mattermost: refused twice, a moment apart (the stack's confirmation
       // interval), the run fails as auth and the credential is invalid.
       s.fake.failNext(2, 'invalid-hook');
-      const run = await request(s.app).post(path(tenant, installationId, 'runs')).set(auth(tenant)).send({});
+      const run = await request(s.app)
+        .post(path(tenant, installationId, 'runs'))
+        .set(auth(tenant))
+        .send({});
       const execution = await waitForExecution(s, tenant, run.body.execution.id);
       expect(execution).toMatchObject({ status: 'failed', errorKind: 'auth' });
       expect((await credentialRow(credentialId)).status).toBe('invalid');
@@ -436,7 +523,13 @@ describe('Mattermost credential: connect, reconnect, revoke', () => {
       expect(row.auth_tag).toHaveLength(0);
       const revoked = await credentialSignals(tenant, SIGNAL_TYPES.credentialRevoked);
       expect(revoked.map((x) => (x.payload as { reason: string }).reason)).toEqual(['rejected_by_server', 'user_disconnected']);
-      expect((await request(s.app).get(path(tenant, installationId, 'schedule')).set(auth(tenant))).body).toMatchObject({ schedule: null });
+      expect(
+        (
+          await request(s.app)
+            .get(path(tenant, installationId, 'schedule'))
+            .set(auth(tenant))
+        ).body,
+      ).toMatchObject({ schedule: null });
     });
 
     it('DELETE without a credential is 404', async () => {

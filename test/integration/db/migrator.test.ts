@@ -33,11 +33,18 @@ describe('migrator', () => {
     const first = await migrate(url);
     expect(first.applied.length).toBeGreaterThanOrEqual(2);
     const pg = await adminClient(url);
-    const { rows } = await pg.query(`select migration_name, checksum, finished_at, applied_steps_count, rolled_back_at from _prisma_migrations order by migration_name`);
+    const { rows } = await pg.query(
+      `select migration_name, checksum, finished_at, applied_steps_count, rolled_back_at from _prisma_migrations order by migration_name`,
+    );
     await pg.end();
     for (const [i, file] of (await readMigrations()).entries()) {
       const sql = await readFile(path.join(DEFAULT_MIGRATIONS_DIR, file.name, 'migration.sql'), 'utf8');
-      expect(rows[i]).toMatchObject({ migration_name: file.name, checksum: createHash('sha256').update(sql).digest('hex'), applied_steps_count: 1, rolled_back_at: null });
+      expect(rows[i]).toMatchObject({
+        migration_name: file.name,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+        applied_steps_count: 1,
+        rolled_back_at: null,
+      });
       expect(rows[i].finished_at).toBeInstanceOf(Date);
     }
     expect(await pendingMigrations(url)).toEqual([]);

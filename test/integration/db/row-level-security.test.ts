@@ -13,17 +13,83 @@ function rowsFor(tenantId: string) {
   return {
     memberships: { id: randomUUID(), tenant_id: tenantId, user_id: randomUUID(), role: 'member' },
     api_tokens: { id: randomUUID(), tenant_id: tenantId, name: 'x', token_hash: randomUUID(), role: 'member' },
-    installations: { id: installationId, tenant_id: tenantId, package_slug: `p${randomUUID().slice(0, 6)}`, package_version: '1.0.0', status: 'installed', updated_at: new Date() },
-    directives: { id: randomUUID(), tenant_id: tenantId, type: 'package.install', params: '{}', idempotency_key: randomUUID(), correlation_id: 'c', workflow_id: 'w', updated_at: new Date() },
+    installations: {
+      id: installationId,
+      tenant_id: tenantId,
+      package_slug: `p${randomUUID().slice(0, 6)}`,
+      package_version: '1.0.0',
+      status: 'installed',
+      updated_at: new Date(),
+    },
+    directives: {
+      id: randomUUID(),
+      tenant_id: tenantId,
+      type: 'package.install',
+      params: '{}',
+      idempotency_key: randomUUID(),
+      correlation_id: 'c',
+      workflow_id: 'w',
+      updated_at: new Date(),
+    },
     signals: { id: randomUUID(), tenant_id: tenantId, type: 'package.install.requested', source: 'test' },
-    integration_credentials: { id: randomUUID(), tenant_id: tenantId, provider: 'mattermost', kind: 'webhook', ciphertext: Buffer.from('x'), nonce: Buffer.from('n'), auth_tag: Buffer.from('t'), key_id: 'k', host: 'h', fingerprint: 'f', status: 'connected', updated_at: new Date() },
+    integration_credentials: {
+      id: randomUUID(),
+      tenant_id: tenantId,
+      provider: 'mattermost',
+      kind: 'webhook',
+      ciphertext: Buffer.from('x'),
+      nonce: Buffer.from('n'),
+      auth_tag: Buffer.from('t'),
+      key_id: 'k',
+      host: 'h',
+      fingerprint: 'f',
+      status: 'connected',
+      updated_at: new Date(),
+    },
     workflow_templates: { id: randomUUID(), tenant_id: tenantId, installation_id: installationId, key: 'k', name: 'n', definition: '{}' },
     agent_templates: { id: randomUUID(), tenant_id: tenantId, installation_id: installationId, key: 'k', name: 'n', definition: '{}' },
-    executions: { id: executionId, tenant_id: tenantId, installation_id: installationId, kind: 'digest', trigger: 'manual', correlation_id: 'c', window_start: new Date(), window_end: new Date() },
+    executions: {
+      id: executionId,
+      tenant_id: tenantId,
+      installation_id: installationId,
+      kind: 'digest',
+      trigger: 'manual',
+      correlation_id: 'c',
+      window_start: new Date(),
+      window_end: new Date(),
+    },
     execution_logs: { id: randomUUID(), tenant_id: tenantId, execution_id: executionId, correlation_id: 'c', level: 'info', message: 'm' },
-    outbound_messages: { id: randomUUID(), tenant_id: tenantId, provider: 'mattermost', destination: 'd', dedupe_key: randomUUID(), content_hash: 'h', updated_at: new Date() },
-    digest_messages: { id: randomUUID(), tenant_id: tenantId, execution_id: executionId, installation_id: installationId, correlation_id: 'c', text: 't', full_text: 't', truncated: false, line_count: 1, content_hash: 'h' },
-    llm_summaries: { id: randomUUID(), tenant_id: tenantId, installation_id: installationId, execution_id: executionId, dedupe_key: randomUUID(), status: 'done', outcome: 'ok', cost_usd: 0.001 },
+    outbound_messages: {
+      id: randomUUID(),
+      tenant_id: tenantId,
+      provider: 'mattermost',
+      destination: 'd',
+      dedupe_key: randomUUID(),
+      content_hash: 'h',
+      updated_at: new Date(),
+    },
+    digest_messages: {
+      id: randomUUID(),
+      tenant_id: tenantId,
+      execution_id: executionId,
+      installation_id: installationId,
+      correlation_id: 'c',
+      text: 't',
+      full_text: 't',
+      truncated: false,
+      line_count: 1,
+      content_hash: 'h',
+    },
+    llm_summaries: {
+      id: randomUUID(),
+      tenant_id: tenantId,
+      installation_id: installationId,
+      execution_id: executionId,
+      dedupe_key: randomUUID(),
+      status: 'done',
+      outcome: 'ok',
+      cost_usd: 0.001,
+    },
     tenant_integrations: { id: randomUUID(), tenant_id: tenantId, provider: 'mattermost', credential_id: randomUUID(), updated_at: new Date() },
   } as const;
 }
@@ -58,7 +124,9 @@ describe('row-level security', () => {
   it.each(TABLES)('%s: tenant A sees none of tenant B’s rows; B sees its own', async (table) => {
     const seenByA = await withTenant(handle.db, a.id, (tx) => tx.$queryRawUnsafe<{ tenant_id: string }[]>(`select tenant_id from "${table}"`));
     expect(seenByA.filter((r) => r.tenant_id === b.id)).toHaveLength(0);
-    const seenByB = await withTenant(handle.db, b.id, (tx) => tx.$queryRawUnsafe<{ id: string }[]>(`select id from "${table}" where id = $1::uuid`, bRows[table].id));
+    const seenByB = await withTenant(handle.db, b.id, (tx) =>
+      tx.$queryRawUnsafe<{ id: string }[]>(`select id from "${table}" where id = $1::uuid`, bRows[table].id),
+    );
     expect(seenByB).toHaveLength(1);
   });
 
@@ -67,7 +135,10 @@ describe('row-level security', () => {
     const cols = Object.keys(row);
     await expect(
       withTenant(handle.db, a.id, (tx) =>
-        tx.$executeRawUnsafe(`insert into "${table}" (${cols.map((c) => `"${c}"`).join(',')}) values (${cols.map((_, i) => `$${i + 1}`).join(',')})`, ...Object.values(row)),
+        tx.$executeRawUnsafe(
+          `insert into "${table}" (${cols.map((c) => `"${c}"`).join(',')}) values (${cols.map((_, i) => `$${i + 1}`).join(',')})`,
+          ...Object.values(row),
+        ),
       ),
     ).rejects.toThrow(/row-level security|permission denied/);
   });

@@ -15,7 +15,16 @@ function expectedSqlType(field: Field): string {
   const native = field.nativeType as [string, string[]] | null | undefined;
   if (native?.[0] === 'Uuid') return 'uuid';
   if (native?.[0] === 'Timestamptz') return 'timestamp with time zone';
-  const map: Record<string, string> = { String: 'text', DateTime: 'timestamp without time zone', Json: 'jsonb', Bytes: 'bytea', Int: 'integer', Boolean: 'boolean', BigInt: 'bigint', Decimal: 'numeric' };
+  const map: Record<string, string> = {
+    String: 'text',
+    DateTime: 'timestamp without time zone',
+    Json: 'jsonb',
+    Bytes: 'bytea',
+    Int: 'integer',
+    Boolean: 'boolean',
+    BigInt: 'bigint',
+    Decimal: 'numeric',
+  };
   return map[field.type] ?? `unknown:${field.type}`;
 }
 
@@ -31,7 +40,9 @@ describe('migrated database matches the Prisma data model', () => {
   afterAll(() => pg.end());
 
   it('has exactly the tables of the model (plus _prisma_migrations)', async () => {
-    const { rows } = await pg.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`);
+    const { rows } = await pg.query<{ table_name: string }>(
+      `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+    );
     const actual = rows.map((r) => r.table_name).sort();
     const expected = [...dmmf.datamodel.models.map((m) => m.dbName ?? m.name), '_prisma_migrations'].sort();
     expect(actual).toEqual(expected);
@@ -45,7 +56,10 @@ describe('migrated database matches the Prisma data model', () => {
         [table],
       );
       const actual = Object.fromEntries(
-        rows.map((r) => [r.column_name, { type: r.data_type === 'USER-DEFINED' ? `USER-DEFINED:${r.udt_name}` : r.data_type, nullable: r.is_nullable === 'YES' }]),
+        rows.map((r) => [
+          r.column_name,
+          { type: r.data_type === 'USER-DEFINED' ? `USER-DEFINED:${r.udt_name}` : r.data_type, nullable: r.is_nullable === 'YES' },
+        ]),
       );
       const scalarFields = model.fields.filter((f) => f.kind !== 'object');
       const expected = Object.fromEntries(scalarFields.map((f) => [column(f), { type: expectedSqlType(f), nullable: !f.isRequired }]));
@@ -54,11 +68,16 @@ describe('migrated database matches the Prisma data model', () => {
   });
 
   it('has every unique constraint and index of the model, and no others', async () => {
-    const { rows } = await pg.query<{ tablename: string; indexdef: string }>(`select tablename, indexdef from pg_indexes where schemaname = 'public' and tablename <> '_prisma_migrations'`);
+    const { rows } = await pg.query<{ tablename: string; indexdef: string }>(
+      `select tablename, indexdef from pg_indexes where schemaname = 'public' and tablename <> '_prisma_migrations'`,
+    );
     const actual = rows
       .map((r) => {
         const unique = /CREATE UNIQUE INDEX/.test(r.indexdef);
-        const cols = /\((.*)\)$/.exec(r.indexdef)![1].split(',').map((c) => c.trim().replace(/"/g, ''));
+        const cols = /\((.*)\)$/
+          .exec(r.indexdef)![1]
+          .split(',')
+          .map((c) => c.trim().replace(/"/g, ''));
         return `${r.tablename}:${unique ? 'unique' : 'index'}:${cols.join(',')}`;
       })
       .sort();
@@ -80,7 +99,10 @@ describe('migrated database matches the Prisma data model', () => {
 
   it('has the enum types with the model’s values in order', async () => {
     for (const e of dmmf.datamodel.enums) {
-      const { rows } = await pg.query<{ enumlabel: string }>(`select e.enumlabel from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = $1 order by e.enumsortorder`, [e.name]);
+      const { rows } = await pg.query<{ enumlabel: string }>(
+        `select e.enumlabel from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = $1 order by e.enumsortorder`,
+        [e.name],
+      );
       expect({ enum: e.name, values: rows.map((r) => r.enumlabel) }).toEqual({ enum: e.name, values: e.values.map((v) => v.name) });
     }
   });

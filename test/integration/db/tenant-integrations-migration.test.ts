@@ -31,13 +31,19 @@ describe('migration: integrations belong to the tenant', () => {
     const before = await mkdtemp(path.join(os.tmpdir(), 'migrations-before-'));
     const names = (await readMigrations()).map((m) => m.name);
     expect(names).toContain(MIGRATION);
-    for (const name of names.slice(0, names.indexOf(MIGRATION))) await cp(path.join(DEFAULT_MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
+    for (const name of names.slice(0, names.indexOf(MIGRATION)))
+      await cp(path.join(DEFAULT_MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
     await migrate(url, before);
     await rm(before, { recursive: true, force: true });
 
     const pg = await adminClient(url);
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
-    for (const [id, slug] of [[a, 'ta'], [b, 'tb'], [c, 'tc']]) await pg.query(`insert into tenants (id, slug, name) values ($1, $2, $2)`, [id, `${slug}-${id.slice(0, 6)}`]);
+    for (const [id, slug] of [
+      [a, 'ta'],
+      [b, 'tb'],
+      [c, 'tc'],
+    ])
+      await pg.query(`insert into tenants (id, slug, name) values ($1, $2, $2)`, [id, `${slug}-${id.slice(0, 6)}`]);
     const credential = async (tenantId: string, status: string, verifiedAt: string, secret: string) => {
       const id = randomUUID();
       const sealed = encryptSecret(TEST_KEYRING, secret, { tenantId, credentialId: id });
@@ -50,22 +56,48 @@ describe('migration: integrations belong to the tenant', () => {
     };
     const installation = async (tenantId: string, slug: string, credentialId: string | null, config: object, status = 'installed') => {
       const id = randomUUID();
-      await pg.query(`insert into installations (id, tenant_id, package_slug, package_version, status, config, credential_id, updated_at) values ($1, $2, $3, '1.0.0', $4, $5, $6, now())`, [id, tenantId, slug, status, JSON.stringify(config), credentialId]);
+      await pg.query(
+        `insert into installations (id, tenant_id, package_slug, package_version, status, config, credential_id, updated_at) values ($1, $2, $3, '1.0.0', $4, $5, $6, now())`,
+        [id, tenantId, slug, status, JSON.stringify(config), credentialId],
+      );
       return id;
     };
     // Tenant A: two installations with their own webhooks; the digest's was verified last.
-    const aOld = await credential(a, 'connected', '2026-11-01T10:00:00Z', JSON.stringify({ kind: 'webhook', webhook_url: 'https://chat.example/hooks/aaaaaaaaaaaaaaaaaaaaaaaaaa' }));
-    const aNew = await credential(a, 'connected', '2026-11-20T10:00:00Z', JSON.stringify({ kind: 'webhook', webhook_url: 'https://chat.example/hooks/bbbbbbbbbbbbbbbbbbbbbbbbbb' }));
+    const aOld = await credential(
+      a,
+      'connected',
+      '2026-11-01T10:00:00Z',
+      JSON.stringify({ kind: 'webhook', webhook_url: 'https://chat.example/hooks/aaaaaaaaaaaaaaaaaaaaaaaaaa' }),
+    );
+    const aNew = await credential(
+      a,
+      'connected',
+      '2026-11-20T10:00:00Z',
+      JSON.stringify({ kind: 'webhook', webhook_url: 'https://chat.example/hooks/bbbbbbbbbbbbbbbbbbbbbbbbbb' }),
+    );
     const aAlerts = await installation(a, 'mattermost_failure_alerts', aOld, { channel: 'ops', mattermost_credential_id: aOld });
-    const aDigest = await installation(a, 'mattermost_daily_ops_digest', aNew, { channel: 'town-square', schedule_time: '07:30', mattermost_credential_id: aNew });
+    const aDigest = await installation(a, 'mattermost_daily_ops_digest', aNew, {
+      channel: 'town-square',
+      schedule_time: '07:30',
+      mattermost_credential_id: aNew,
+    });
     // Tenant B: its only credential was revoked. Tenant C: a credential nobody uses (uninstalled).
     const bRevoked = await credential(b, 'revoked', '2026-11-20T10:00:00Z', '{}');
     await installation(b, 'mattermost_daily_ops_digest', bRevoked, { channel: null });
-    const cUnused = await credential(c, 'connected', '2026-11-20T10:00:00Z', JSON.stringify({ kind: 'webhook', webhook_url: 'https://chat.example/hooks/cccccccccccccccccccccccccc' }));
+    const cUnused = await credential(
+      c,
+      'connected',
+      '2026-11-20T10:00:00Z',
+      JSON.stringify({ kind: 'webhook', webhook_url: 'https://chat.example/hooks/cccccccccccccccccccccccccc' }),
+    );
     await installation(c, 'mattermost_daily_ops_digest', cUnused, {}, 'uninstalled');
 
     const snapshot = async () => ({
-      credentials: (await pg.query(`select id, tenant_id, provider, kind, encode(ciphertext, 'hex') as ct, encode(nonce, 'hex') as n, encode(auth_tag, 'hex') as t, key_id, status, last_verified_at from integration_credentials order by id`)).rows,
+      credentials: (
+        await pg.query(
+          `select id, tenant_id, provider, kind, encode(ciphertext, 'hex') as ct, encode(nonce, 'hex') as n, encode(auth_tag, 'hex') as t, key_id, status, last_verified_at from integration_credentials order by id`,
+        )
+      ).rows,
       installations: (await pg.query(`select id, tenant_id, package_slug, credential_id, config, status from installations order by id`)).rows,
     });
     const seeded = await snapshot();
@@ -75,17 +107,36 @@ describe('migration: integrations belong to the tenant', () => {
 
     // Nothing lost or rewritten.
     expect(await snapshot()).toEqual(seeded);
-    for (const row of (await pg.query(`select id, tenant_id, ciphertext, nonce, auth_tag, key_id, status from integration_credentials where status = 'connected'`)).rows) {
-      expect(() => decryptSecret(TEST_KEYRING, { ciphertext: row.ciphertext, nonce: row.nonce, authTag: row.auth_tag, keyId: row.key_id }, { tenantId: row.tenant_id, credentialId: row.id })).not.toThrow();
+    for (const row of (
+      await pg.query(`select id, tenant_id, ciphertext, nonce, auth_tag, key_id, status from integration_credentials where status = 'connected'`)
+    ).rows) {
+      expect(() =>
+        decryptSecret(
+          TEST_KEYRING,
+          { ciphertext: row.ciphertext, nonce: row.nonce, authTag: row.auth_tag, keyId: row.key_id },
+          { tenantId: row.tenant_id, credentialId: row.id },
+        ),
+      ).not.toThrow();
     }
     // One connection per tenant: A's newest used, working credential; none for B (revoked) or C (unused).
     const links = (await pg.query(`select tenant_id, provider, credential_id from tenant_integrations order by tenant_id`)).rows;
     expect(links).toEqual([{ tenant_id: a, provider: 'mattermost', credential_id: aNew }]);
     // A second connection for the same tenant is refused by the database (one workspace per tenant).
-    await expect(pg.query(`insert into tenant_integrations (id, tenant_id, provider, credential_id, updated_at) values ($1, $2, 'mattermost', $3, now())`, [randomUUID(), a, aOld])).rejects.toThrow(/duplicate key/);
+    await expect(
+      pg.query(`insert into tenant_integrations (id, tenant_id, provider, credential_id, updated_at) values ($1, $2, 'mattermost', $3, now())`, [
+        randomUUID(),
+        a,
+        aOld,
+      ]),
+    ).rejects.toThrow(/duplicate key/);
     // The bindings: the digest is on the tenant connection, the alerts keep their own webhook.
     const bound = (await pg.query(`select id, credential_id from installations where tenant_id = $1 order by id`, [a])).rows;
-    expect(new Map(bound.map((r) => [r.id, r.credential_id]))).toEqual(new Map([[aAlerts, aOld], [aDigest, aNew]]));
+    expect(new Map(bound.map((r) => [r.id, r.credential_id]))).toEqual(
+      new Map([
+        [aAlerts, aOld],
+        [aDigest, aNew],
+      ]),
+    );
     // Row-level security on the new table, as on every tenant table.
     const policies = (await pg.query(`select policyname from pg_policies where tablename = 'tenant_integrations'`)).rows;
     expect(policies).toEqual([{ policyname: 'tenant_isolation' }]);

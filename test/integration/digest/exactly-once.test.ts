@@ -75,7 +75,9 @@ describe('posting exactly once', () => {
     expect(failed.status).toBe('failed');
     s.fake.reset();
     s.fake.failNext(1, 'slow', { route: 'hooks', delayMs: 600 }); // both posters overlap
-    const retries = await Promise.all([1, 2].map(() => request(s.app).post(`/api/tenants/${tenant.slug}/executions/${failed.id}/retry`).set(auth(tenant)).send({})));
+    const retries = await Promise.all(
+      [1, 2].map(() => request(s.app).post(`/api/tenants/${tenant.slug}/executions/${failed.id}/retry`).set(auth(tenant)).send({})),
+    );
     expect(retries.map((r) => r.status)).toEqual([202, 202]);
     const finished = await Promise.all(retries.map((r) => waitForExecution(s, tenant, r.body.execution.id, 60_000)));
     expect(finished.map((e) => e.status).sort()).toEqual(['skipped', 'succeeded']);
@@ -86,9 +88,18 @@ describe('posting exactly once', () => {
     const { tenant, installationId } = await installedTenant(s);
     const first = await runNow(tenant, installationId);
     const activities = createDigestActivities(s.activityDeps);
-    const ctx: DigestRunContext = { tenantId: tenant.id, installationId, executionId: first.id, correlationId: first.correlationId, dedupeKey: first.dedupeKey! };
+    const ctx: DigestRunContext = {
+      tenantId: tenant.id,
+      installationId,
+      executionId: first.id,
+      correlationId: first.correlationId,
+      dedupeKey: first.dedupeKey!,
+    };
     const env = new MockActivityEnvironment();
-    const result: PostDigestResult = await env.run(activities.postDigest, { ctx, digest: { text: 'again', contentHash: 'x', lineCount: 1, truncated: false, totalSignals: 0 } });
+    const result: PostDigestResult = await env.run(activities.postDigest, {
+      ctx,
+      digest: { text: 'again', contentHash: 'x', lineCount: 1, truncated: false, totalSignals: 0 },
+    });
     expect(result.outcome).toBe('already_posted');
     expect(postsWithMarker(s.fake)).toHaveLength(1);
   });
@@ -127,14 +138,28 @@ describe('posting exactly once', () => {
       const executionId = randomUUID();
       const dedupeKey = `mattermost_post:${tenant.id}:manual:${executionId}`;
       await withTenant(s.handle.db, tenant.id, (tx) =>
-        tx.execution.create({ data: { id: executionId, tenantId: tenant.id, installationId, kind: 'mattermost_digest', trigger: 'manual', correlationId: `c:${executionId}`, dedupeKey, windowStart: new Date(0), windowEnd: new Date() } }),
+        tx.execution.create({
+          data: {
+            id: executionId,
+            tenantId: tenant.id,
+            installationId,
+            kind: 'mattermost_digest',
+            trigger: 'manual',
+            correlationId: `c:${executionId}`,
+            dedupeKey,
+            windowStart: new Date(0),
+            windowEnd: new Date(),
+          },
+        }),
       );
       if (mode === 'network') s.fake.failNext(1, '5xx', { route: 'hooks', status: 503 });
       else s.fake.failNext(1, '429', { route: 'hooks', retryAfterSec: 7 });
       const env = new MockActivityEnvironment();
       const activities = createDigestActivities(s.activityDeps);
       const ctx: DigestRunContext = { tenantId: tenant.id, installationId, executionId, correlationId: `c:${executionId}`, dedupeKey };
-      const error = await env.run(activities.postDigest, { ctx, digest: { text: 'hello', contentHash: 'h', lineCount: 1, truncated: false, totalSignals: 0 } }).catch((e: unknown) => e);
+      const error = await env
+        .run(activities.postDigest, { ctx, digest: { text: 'hello', contentHash: 'h', lineCount: 1, truncated: false, totalSignals: 0 } })
+        .catch((e: unknown) => e);
       return { error: error as { type: string; nonRetryable: boolean; nextRetryDelay?: unknown }, ledgerRow: await ledger(tenant, dedupeKey) };
     };
 

@@ -36,7 +36,9 @@ describe('the posted digest, kept and shown', () => {
   }
 
   it('stores the posted message with the run; the preview of the same settings is what Mattermost received', async () => {
-    const { tenant, installationId } = await installedTenant(s, { config: { max_lines: 16, post_as_username: 'ops-bot', post_icon_url: 'https://icons.example.com/bot.png' } });
+    const { tenant, installationId } = await installedTenant(s, {
+      config: { max_lines: 16, post_as_username: 'ops-bot', post_icon_url: 'https://icons.example.com/bot.png' },
+    });
     s.fake.settings.enablePostUsernameOverride = true;
     s.fake.settings.enablePostIconOverride = true;
     await failures(tenant.id, 30);
@@ -89,7 +91,10 @@ describe('the posted digest, kept and shown', () => {
     expect(saved.body.config.max_lines).toBe(16);
 
     // Invalid unsaved settings: a sentence per field with the allowed range.
-    const bad = await request(s.app).post(`/api/tenants/${tenant.slug}/installations/${installationId}/digest-preview`).set(auth(tenant, 'member')).send({ config: { max_lines: 2 } });
+    const bad = await request(s.app)
+      .post(`/api/tenants/${tenant.slug}/installations/${installationId}/digest-preview`)
+      .set(auth(tenant, 'member'))
+      .send({ config: { max_lines: 2 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     expect(bad.body.error.details).toEqual([{ path: 'max_lines', message: expect.stringMatching(/5.*200/) }]);
@@ -100,9 +105,11 @@ describe('the posted digest, kept and shown', () => {
     const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations/${installationId}/runs`).set(auth(tenant)).send({});
     const execution = await waitForExecution(s, tenant, res.body.execution.id);
     // Age it past retention, then run the purge the retention workflow runs.
-    await withTenant(s.handle.db, tenant.id, (tx) => tx.digestMessage.update({ where: { executionId: execution.id }, data: { createdAt: new Date(Date.now() - 40 * 86_400_000) } }));
+    await withTenant(s.handle.db, tenant.id, (tx) =>
+      tx.digestMessage.update({ where: { executionId: execution.id }, data: { createdAt: new Date(Date.now() - 40 * 86_400_000) } }),
+    );
     let deleted = 0;
-    for (let n = -1; n !== 0; ) deleted += n = await purgeDigestMessageBatch(s.handle.db, new Date(Date.now() - 30 * 86_400_000), 1000);
+    for (let n = -1; n !== 0;) deleted += n = await purgeDigestMessageBatch(s.handle.db, new Date(Date.now() - 30 * 86_400_000), 1000);
     expect(deleted).toBeGreaterThanOrEqual(1);
     const gone = await request(s.app).get(`/api/tenants/${tenant.slug}/executions/${execution.id}/message`).set(auth(tenant, 'member'));
     expect(gone.status).toBe(404);

@@ -19,7 +19,14 @@ describe('digest run now', () => {
     await withTenant(s.handle.db, tenant.id, (tx) =>
       emitSignals(tx, [
         { tenantId: tenant.id, type: SIGNAL_TYPES.agentExecutionCompleted, source: 'test', occurredAt: new Date(now - 3_600_000), payload: { cost_usd: 0.25 } },
-        { tenantId: tenant.id, type: SIGNAL_TYPES.agentExecutionFailed, source: 'test', subject: 'agent:summariser', occurredAt: new Date(now - 1_800_000), payload: { error_kind: 'rate_limit', error: 'upstream 429' } },
+        {
+          tenantId: tenant.id,
+          type: SIGNAL_TYPES.agentExecutionFailed,
+          source: 'test',
+          subject: 'agent:summariser',
+          occurredAt: new Date(now - 1_800_000),
+          payload: { error_kind: 'rate_limit', error: 'upstream 429' },
+        },
         { tenantId: tenant.id, type: SIGNAL_TYPES.agentExecutionCompleted, source: 'test', occurredAt: new Date(now - 30 * 3_600_000), payload: {} },
       ]),
     );
@@ -67,7 +74,9 @@ describe('digest run now', () => {
 
   it('is limited to 3 per tenant per hour, exactly, even under concurrency; then 429 with Retry-After', async () => {
     const { tenant, installationId } = await installedTenant(s);
-    const responses = await Promise.all(Array.from({ length: 8 }, () => request(s.app).post(`/api/tenants/${tenant.slug}/installations/${installationId}/runs`).set(auth(tenant)).send({})));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => request(s.app).post(`/api/tenants/${tenant.slug}/installations/${installationId}/runs`).set(auth(tenant)).send({})),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([202, 202, 202, 429, 429, 429, 429, 429]);
     const limited = responses.find((r) => r.status === 429)!;

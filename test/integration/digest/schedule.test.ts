@@ -33,7 +33,11 @@ describe('digest schedule', () => {
     expect(d.policies.overlap).toBe('SKIP');
     expect(d.policies.catchupWindow).toBe(2 * 3_600_000);
     expect(DIGEST_CATCHUP_WINDOW).toBe('2 hours');
-    expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'digestRunWorkflow', workflowId: digestScheduledWorkflowId(tenant.id, installationId) });
+    expect(d.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'digestRunWorkflow',
+      workflowId: digestScheduledWorkflowId(tenant.id, installationId),
+    });
 
     const put = (body: object) => request(s.app).put(`/api/tenants/${tenant.slug}/installations/${installationId}/config`).set(auth(tenant)).send(body);
     const changed = await put({ schedule_time: '18:05', timezone: 'Asia/Kolkata' });
@@ -56,7 +60,9 @@ describe('digest schedule', () => {
     expect(bad.body.error.details.map((x: { path: string }) => x.path).sort()).toEqual(['channel', 'max_lines', 'schedule_time', 'timezone']);
 
     await request(s.app).delete(`/api/tenants/${tenant.slug}/installations/${installationId}`).set(auth(tenant)).expect(202);
-    await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'uninstalled');
+    await waitFor(
+      async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'uninstalled',
+    );
     await expect(describeSchedule(installationId)).rejects.toThrow(/not found/i);
   });
 
@@ -65,12 +71,22 @@ describe('digest schedule', () => {
     const handle = s.t.temporal.client.schedule.getHandle(digestScheduleId(installationId));
     await handle.trigger();
     const first = await waitFor(async () => {
-      const rows = await withTenant(s.handle.db, tenant.id, (tx) => tx.execution.findMany({ where: { trigger: 'scheduled', status: { in: ['succeeded', 'failed', 'skipped'] } } }));
+      const rows = await withTenant(s.handle.db, tenant.id, (tx) =>
+        tx.execution.findMany({ where: { trigger: 'scheduled', status: { in: ['succeeded', 'failed', 'skipped'] } } }),
+      );
       return rows.length === 1 ? rows[0] : undefined;
     }, 30_000);
     expect(first.status).toBe('succeeded');
     const nominal = new Date((first.summary as { nominal_time: string }).nominal_time);
-    const identity = scheduledFiring({ nominal, scheduleTime: '06:00', timezone: 'Europe/Berlin', tenantId: tenant.id, installationId, lastReportedEnd: null, effectiveSince: null });
+    const identity = scheduledFiring({
+      nominal,
+      scheduleTime: '06:00',
+      timezone: 'Europe/Berlin',
+      tenantId: tenant.id,
+      installationId,
+      lastReportedEnd: null,
+      effectiveSince: null,
+    });
     expect(first.correlationId).toBe(identity.correlationId);
     expect(first.dedupeKey).toBe(identity.dedupeKey);
     expect(first.windowEnd).toEqual(identity.windowEnd);
@@ -80,7 +96,9 @@ describe('digest schedule', () => {
     await new Promise((r) => setTimeout(r, 1100)); // a distinct nominal second
     await handle.trigger();
     const second = await waitFor(async () => {
-      const rows = await withTenant(s.handle.db, tenant.id, (tx) => tx.execution.findMany({ where: { trigger: 'scheduled', status: { in: ['succeeded', 'failed', 'skipped'] } }, orderBy: { createdAt: 'asc' } }));
+      const rows = await withTenant(s.handle.db, tenant.id, (tx) =>
+        tx.execution.findMany({ where: { trigger: 'scheduled', status: { in: ['succeeded', 'failed', 'skipped'] } }, orderBy: { createdAt: 'asc' } }),
+      );
       return rows.length === 2 ? rows[1] : undefined;
     }, 30_000);
     expect(second.status).toBe('skipped');
@@ -90,26 +108,68 @@ describe('digest schedule', () => {
   // Temporal's own answer to "when does this schedule fire?" on real transition days, then each
   // firing run through the scheduled path as the schedule would start it.
   const cases = [
-    { name: 'Berlin spring forward: 02:30 does not exist on 2026-03-29', zone: 'Europe/Berlin', time: '02:30', from: '2026-03-28T00:00:00Z', to: '2026-03-31T00:00:00Z', dates: ['2026-03-28', '2026-03-29', '2026-03-30'] },
-    { name: 'Berlin fall back: 02:30 occurs twice on 2026-10-25', zone: 'Europe/Berlin', time: '02:30', from: '2026-10-24T00:00:00Z', to: '2026-10-27T00:00:00Z', dates: ['2026-10-24', '2026-10-25', '2026-10-26'] },
-    { name: 'New York fall back: 01:30 occurs twice on 2026-11-01', zone: 'America/New_York', time: '01:30', from: '2026-10-31T04:00:00Z', to: '2026-11-03T04:00:00Z', dates: ['2026-10-31', '2026-11-01', '2026-11-02'] },
+    {
+      name: 'Berlin spring forward: 02:30 does not exist on 2026-03-29',
+      zone: 'Europe/Berlin',
+      time: '02:30',
+      from: '2026-03-28T00:00:00Z',
+      to: '2026-03-31T00:00:00Z',
+      dates: ['2026-03-28', '2026-03-29', '2026-03-30'],
+    },
+    {
+      name: 'Berlin fall back: 02:30 occurs twice on 2026-10-25',
+      zone: 'Europe/Berlin',
+      time: '02:30',
+      from: '2026-10-24T00:00:00Z',
+      to: '2026-10-27T00:00:00Z',
+      dates: ['2026-10-24', '2026-10-25', '2026-10-26'],
+    },
+    {
+      name: 'New York fall back: 01:30 occurs twice on 2026-11-01',
+      zone: 'America/New_York',
+      time: '01:30',
+      from: '2026-10-31T04:00:00Z',
+      to: '2026-11-03T04:00:00Z',
+      dates: ['2026-10-31', '2026-11-01', '2026-11-02'],
+    },
   ];
 
   it.each(cases)('$name: one digest per local date, never zero, never two', async ({ zone, time, from, to, dates }) => {
     const { tenant, installationId } = await installedTenant(s, { config: { timezone: zone, schedule_time: time } });
     // These dates are in the past: say the schedule has been in effect since before them (a
     // catch-up firing never posts for a time configured after it had passed).
-    await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.update({ where: { id: installationId }, data: { scheduleEffectiveSince: new Date(from) } }));
+    await withTenant(s.handle.db, tenant.id, (tx) =>
+      tx.installation.update({ where: { id: installationId }, data: { scheduleEffectiveSince: new Date(from) } }),
+    );
     const cli = process.env.TEMPORAL_CLI_PATH!;
-    const out = execFileSync(cli, ['schedule', 'list-matching-times', '--address', process.env.TEMPORAL_ADDRESS!, '--schedule-id', digestScheduleId(installationId), '--start-time', from, '--end-time', to, '-o', 'json']).toString();
+    const out = execFileSync(cli, [
+      'schedule',
+      'list-matching-times',
+      '--address',
+      process.env.TEMPORAL_ADDRESS!,
+      '--schedule-id',
+      digestScheduleId(installationId),
+      '--start-time',
+      from,
+      '--end-time',
+      to,
+      '-o',
+      'json',
+    ]).toString();
     const firings = (JSON.parse(out) as { startTime: string[] }).startTime;
     expect(firings.length).toBeGreaterThanOrEqual(dates.length);
 
     for (const at of firings) {
       const workflowId = `${digestScheduledWorkflowId(tenant.id, installationId)}-${at}`;
-      await s.t.temporal.client.workflow.execute('digestRunWorkflow', { taskQueue: s.t.temporal.taskQueue, workflowId, args: [{ tenantId: tenant.id, installationId, trigger: 'scheduled' }] });
+      await s.t.temporal.client.workflow.execute('digestRunWorkflow', {
+        taskQueue: s.t.temporal.taskQueue,
+        workflowId,
+        args: [{ tenantId: tenant.id, installationId, trigger: 'scheduled' }],
+      });
     }
-    const executions = await withTenant(s.handle.db, tenant.id, (tx) => tx.execution.findMany({ where: { trigger: 'scheduled' }, orderBy: { windowEnd: 'asc' } }));
+    const executions = await withTenant(s.handle.db, tenant.id, (tx) =>
+      tx.execution.findMany({ where: { trigger: 'scheduled' }, orderBy: { windowEnd: 'asc' } }),
+    );
     const posted = executions.filter((e) => e.status === 'succeeded');
     const postedDates = posted.map((e) => (e.summary as { local_date: string }).local_date);
     expect(postedDates).toEqual(dates);

@@ -31,8 +31,8 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): Re
   const copy = structuredClone(obj);
   const keys = path.split('.');
   let cur: Record<string, unknown> | unknown[] = copy;
-  for (const k of keys.slice(0, -1)) cur = (cur as Record<string, unknown>)[k] as Record<string, unknown>;
-  (cur as Record<string, unknown>)[keys[keys.length - 1]] = value;
+  for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+  cur[keys[keys.length - 1]] = value;
   return copy;
 }
 
@@ -52,19 +52,77 @@ describe('hostile request bodies, queries and paths', () => {
     const t = `/api/tenants/${h.tenant.slug}`;
     const inst = `${t}/installations/${h.installationId}`;
     endpoints = [
-      { name: 'sign in', method: 'post', path: '/api/auth/login', valid: { email: `${h.tenant.slug}@example.test`, password: 'not-the-password' }, stringFields: ['email', 'password'], auth: false, limitBytes: 256 * 1024 },
-      { name: 'create API token', method: 'post', path: `${t}/api-tokens`, valid: { name: 'ci', role: 'member' }, stringFields: ['name', 'role'], auth: true, limitBytes: 256 * 1024 },
-      { name: 'install', method: 'post', path: `${t}/installations`, valid: { package_slug: 'mattermost_daily_ops_digest', config: { timezone: 'UTC', schedule_time: '07:30', channel: 'town-square' } }, stringFields: ['package_slug', 'config.timezone', 'config.schedule_time', 'config.channel'], auth: true, limitBytes: 256 * 1024 },
-      { name: 'connect Mattermost', method: 'put', path: `${inst}/credential`, valid: { kind: 'webhook', webhook_url: 'http://127.0.0.1:9/hooks/abcdefghijklmnopqrstuvwxyz', verify: 'dry_run' }, stringFields: ['kind', 'webhook_url', 'verify'], auth: true, limitBytes: 256 * 1024 },
-      { name: 'configure', method: 'put', path: `${inst}/config`, valid: { channel: 'town-square', post_as_username: 'digest-bot', post_icon_url: 'https://example.com/i.png', timezone: 'Europe/Berlin' }, stringFields: ['channel', 'post_as_username', 'post_icon_url', 'timezone'], auth: true, limitBytes: 256 * 1024 },
-      { name: 'ingest signals', method: 'post', path: `${t}/signals`, valid: { signals: [{ type: 'agent.execution.failed', subject: 'agent:a', source: 'ci', correlation_id: 'run-1', dedupe_key: 'd-1', payload: { error: 'boom' } }] }, stringFields: ['signals.0.type', 'signals.0.subject', 'signals.0.source', 'signals.0.correlation_id', 'signals.0.dedupe_key', 'signals.0.payload.error'], auth: true, limitBytes: 10 * 1024 * 1024 },
+      {
+        name: 'sign in',
+        method: 'post',
+        path: '/api/auth/login',
+        valid: { email: `${h.tenant.slug}@example.test`, password: 'not-the-password' },
+        stringFields: ['email', 'password'],
+        auth: false,
+        limitBytes: 256 * 1024,
+      },
+      {
+        name: 'create API token',
+        method: 'post',
+        path: `${t}/api-tokens`,
+        valid: { name: 'ci', role: 'member' },
+        stringFields: ['name', 'role'],
+        auth: true,
+        limitBytes: 256 * 1024,
+      },
+      {
+        name: 'install',
+        method: 'post',
+        path: `${t}/installations`,
+        valid: { package_slug: 'mattermost_daily_ops_digest', config: { timezone: 'UTC', schedule_time: '07:30', channel: 'town-square' } },
+        stringFields: ['package_slug', 'config.timezone', 'config.schedule_time', 'config.channel'],
+        auth: true,
+        limitBytes: 256 * 1024,
+      },
+      {
+        name: 'connect Mattermost',
+        method: 'put',
+        path: `${inst}/credential`,
+        valid: { kind: 'webhook', webhook_url: 'http://127.0.0.1:9/hooks/abcdefghijklmnopqrstuvwxyz', verify: 'dry_run' },
+        stringFields: ['kind', 'webhook_url', 'verify'],
+        auth: true,
+        limitBytes: 256 * 1024,
+      },
+      {
+        name: 'configure',
+        method: 'put',
+        path: `${inst}/config`,
+        valid: { channel: 'town-square', post_as_username: 'digest-bot', post_icon_url: 'https://example.com/i.png', timezone: 'Europe/Berlin' },
+        stringFields: ['channel', 'post_as_username', 'post_icon_url', 'timezone'],
+        auth: true,
+        limitBytes: 256 * 1024,
+      },
+      {
+        name: 'ingest signals',
+        method: 'post',
+        path: `${t}/signals`,
+        valid: {
+          signals: [
+            { type: 'agent.execution.failed', subject: 'agent:a', source: 'ci', correlation_id: 'run-1', dedupe_key: 'd-1', payload: { error: 'boom' } },
+          ],
+        },
+        stringFields: [
+          'signals.0.type',
+          'signals.0.subject',
+          'signals.0.source',
+          'signals.0.correlation_id',
+          'signals.0.dedupe_key',
+          'signals.0.payload.error',
+        ],
+        auth: true,
+        limitBytes: 10 * 1024 * 1024,
+      },
       { name: 'Run now', method: 'post', path: `${inst}/runs`, valid: {}, stringFields: [], auth: true, limitBytes: 256 * 1024 },
       { name: 'Retry', method: 'post', path: `${t}/executions/${h.failedExecutionId}/retry`, valid: {}, stringFields: [], auth: true, limitBytes: 256 * 1024 },
     ];
   });
   afterAll(async () => {
-    // eslint-disable-next-line no-console
-    console.log(`hostile bodies/queries/paths: ${tally.total} requests → ${tally}`);
+    console.log(`hostile bodies/queries/paths: ${tally.total} requests → ${tally.toString()}`);
     await admin?.end();
     await handle?.close();
   });
@@ -153,7 +211,8 @@ describe('hostile request bodies, queries and paths', () => {
         ] as const) {
           const res = await sendRaw(e, body, contentType);
           expectClientError(res, `${e.name} as ${contentType || '(empty content type)'}`);
-          if (e.auth && contentType !== 'application/json; charset=latin1' && contentType !== 'application/json; charset=utf-7') expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+          if (e.auth && contentType !== 'application/json; charset=latin1' && contentType !== 'application/json; charset=utf-7')
+            expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
         }
       }
     });
@@ -171,13 +230,18 @@ describe('hostile request bodies, queries and paths', () => {
         }
         // Hostile keys, including the prototype's, on every endpoint (Run now and Retry take no body fields).
         for (const key of ['__proto__', 'constructor', 'prototype', 'a\u0000', '\ud800']) {
-          const raw = JSON.stringify(e.valid).replace(/^\{/, `{${JSON.stringify(key)}:{"role":"owner","polluted":true},`).replace(/,\}$/, '}');
+          const raw = JSON.stringify(e.valid)
+            .replace(/^\{/, `{${JSON.stringify(key)}:{"role":"owner","polluted":true},`)
+            .replace(/,\}$/, '}');
           expectClientError(await sendRaw(e, raw, 'application/json'), `${e.name} key ${JSON.stringify(key)}`);
         }
         // Invalid UTF-8 bytes in an unknown field.
         const json = Buffer.from(JSON.stringify(e.valid));
         const rest = json.length > 2 ? Buffer.concat([Buffer.from(','), json.subarray(1)]) : Buffer.from('}');
-        expectClientError(await sendRaw(e, Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xc0, 0x80]), Buffer.from('"'), rest]), 'application/json'), `${e.name} invalid utf-8`);
+        expectClientError(
+          await sendRaw(e, Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xc0, 0x80]), Buffer.from('"'), rest]), 'application/json'),
+          `${e.name} invalid utf-8`,
+        );
       }
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
@@ -186,13 +250,33 @@ describe('hostile request bodies, queries and paths', () => {
   it('odd but storable text (BOM, RTL, zero-width, combining marks, emoji, markup, SQL, path tricks, overlong): never a 5xx; what is accepted is stored exactly', async () => {
     // A tenant of its own: some of these are legitimate values and get written.
     const other = await hostileTenant(handle);
-    const odd = ['\ufeffbom', 'ri\u202eght-to-left', 'zero\u200bwidth', 'e\u0301\u0301\u0301', '\u{1F4A9}'.repeat(10), '<script>alert(1)</script>', "'; drop table tenants; --", '../../etc/passwd', '%00%2e%2e', '\r\nX-Injected: 1', 'a'.repeat(70_000)];
-    const mine = endpoints.map((e) => ({ ...e, path: e.path.replace(h.tenant.slug, other.tenant.slug).replace(h.installationId, other.installationId).replace(h.failedExecutionId, other.failedExecutionId) }));
+    const odd = [
+      '\ufeffbom',
+      'ri\u202eght-to-left',
+      'zero\u200bwidth',
+      'e\u0301\u0301\u0301',
+      '\u{1F4A9}'.repeat(10),
+      '<script>alert(1)</script>',
+      "'; drop table tenants; --",
+      '../../etc/passwd',
+      '%00%2e%2e',
+      '\r\nX-Injected: 1',
+      'a'.repeat(70_000),
+    ];
+    const mine = endpoints.map((e) => ({
+      ...e,
+      path: e.path
+        .replace(h.tenant.slug, other.tenant.slug)
+        .replace(h.installationId, other.installationId)
+        .replace(h.failedExecutionId, other.failedExecutionId),
+    }));
     const as = (req: request.Test, e: Endpoint) => (e.auth ? req.set('authorization', `Bearer ${other.tenant.tokens.owner}`) : req);
     for (const e of mine.filter((x) => x.name !== 'Run now' && x.name !== 'Retry')) {
       for (const field of e.stringFields) {
         for (const value of odd) {
-          const res = await as(request(app)[e.method](e.path), e).set('content-type', 'application/json').send(JSON.stringify(setPath(e.valid, field, value)));
+          const res = await as(request(app)[e.method](e.path), e)
+            .set('content-type', 'application/json')
+            .send(JSON.stringify(setPath(e.valid, field, value)));
           tally.add(res);
           if (res.status >= 400) expectClientError(res, `${e.name}.${field} = ${JSON.stringify(value).slice(0, 40)}`);
           else if (e.name === 'create API token') expect(res.body.name).toBe(value.trim()); // stored as sent (names are trimmed)
@@ -217,14 +301,28 @@ describe('hostile request bodies, queries and paths', () => {
     const urls: string[] = [];
     for (const list of ['directives', 'executions', 'signals']) {
       for (const v of bad) {
-        for (const param of ['status', 'type', 'correlation_id', 'subject', 'source', 'installation_id', 'trigger', 'limit', 'cursor', 'unknown_param']) urls.push(`${t}/${list}?${param}=${v}`);
+        for (const param of ['status', 'type', 'correlation_id', 'subject', 'source', 'installation_id', 'trigger', 'limit', 'cursor', 'unknown_param'])
+          urls.push(`${t}/${list}?${param}=${v}`);
       }
       for (const c of cursors) urls.push(`${t}/${list}?cursor=${c}`);
       urls.push(`${t}/${list}?limit=1&limit=2`, `${t}/${list}?status[]=failed`, `${t}/${list}?status=failed&status=running`);
     }
     for (const v of [...bad, '%2F..%2F..', '..', 'not-a-uuid', '00000000-0000-0000-0000-000000000000%00']) {
-      urls.push(`${t}/installations/${v}`, `${t}/installations/${v}/health`, `${t}/installations/${v}/schedule`, `${t}/installations/${v}/credential`, `${t}/executions/${v}`, `${t}/directives/${v}`, `${t}/timeline/${v}`, `/api/tenants/${v}/installations`, `/api/packages/${v}`);
-      urls.push(`${t}/installations/${h.installationId}/digest-preview?local_date=${v}`, `${t}/installations/${h.installationId}/digest-preview?window_end=${v}`);
+      urls.push(
+        `${t}/installations/${v}`,
+        `${t}/installations/${v}/health`,
+        `${t}/installations/${v}/schedule`,
+        `${t}/installations/${v}/credential`,
+        `${t}/executions/${v}`,
+        `${t}/directives/${v}`,
+        `${t}/timeline/${v}`,
+        `/api/tenants/${v}/installations`,
+        `/api/packages/${v}`,
+      );
+      urls.push(
+        `${t}/installations/${h.installationId}/digest-preview?local_date=${v}`,
+        `${t}/installations/${h.installationId}/digest-preview?window_end=${v}`,
+      );
     }
     await expectRejectedWithoutWrites('reads', async () => {
       for (const url of urls) {
@@ -238,8 +336,21 @@ describe('hostile request bodies, queries and paths', () => {
 
   it('hostile headers: malformed bearer tokens and cookies are 401, never 5xx', async () => {
     const e = endpoints.find((x) => x.name === 'create API token')!;
-    for (const header of ['Bearer', 'Bearer ', 'Bearer fpk_' + 'a'.repeat(10_000), 'Bearer fpk_\u00e9', 'Basic dXNlcjpwYXNz', 'Bearer a b', `Bearer ${h.tenant.tokens.owner}x`]) {
-      const res = await request(app).post(e.path).set('content-type', 'application/json').set('authorization', header).send(JSON.stringify(e.valid)).catch((err: Error) => err);
+    for (const header of [
+      'Bearer',
+      'Bearer ',
+      'Bearer fpk_' + 'a'.repeat(10_000),
+      'Bearer fpk_\u00e9',
+      'Basic dXNlcjpwYXNz',
+      'Bearer a b',
+      `Bearer ${h.tenant.tokens.owner}x`,
+    ]) {
+      const res = await request(app)
+        .post(e.path)
+        .set('content-type', 'application/json')
+        .set('authorization', header)
+        .send(JSON.stringify(e.valid))
+        .catch((err: Error) => err);
       if (res instanceof Error) continue; // the HTTP client refused to send it: nothing to test
       tally.add(res);
       expectClientError(res, `authorization ${header.slice(0, 30)}`);

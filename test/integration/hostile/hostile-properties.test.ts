@@ -31,7 +31,43 @@ const RUNS = Number(process.env.HOSTILE_RUNS ?? 40);
 
 // Values that break naive code: unicode edge cases (lone surrogates, NUL, RTL, BOM), numbers at
 // the edges, wrong types, deep and wide containers.
-const edgeStrings = fc.constantFrom('', ' ', '\u0000', 'a\u0000', '\ud800', '\udc00x', '\ufeff', '\u202e', '\u200b', 'null', 'undefined', '__proto__', 'constructor', '0', '-1', '1e309', 'NaN', '07:30', '24:00', '7:30', 'UTC', 'Europe/Berlin', 'europe/berlin', 'Mars/Olympus', 'town-square', 'Town Square', 'x'.repeat(65), 'x'.repeat(2049), 'http://169.254.169.254/hooks/abc', 'javascript:alert(1)', 'owner', 'admin', 'member', 'webhook', 'pat');
+const edgeStrings = fc.constantFrom(
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000',
+  '\ud800',
+  '\udc00x',
+  '\ufeff',
+  '\u202e',
+  '\u200b',
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  '0',
+  '-1',
+  '1e309',
+  'NaN',
+  '07:30',
+  '24:00',
+  '7:30',
+  'UTC',
+  'Europe/Berlin',
+  'europe/berlin',
+  'Mars/Olympus',
+  'town-square',
+  'Town Square',
+  'x'.repeat(65),
+  'x'.repeat(2049),
+  'http://169.254.169.254/hooks/abc',
+  'javascript:alert(1)',
+  'owner',
+  'admin',
+  'member',
+  'webhook',
+  'pat',
+);
 const anyString = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 }), edgeStrings);
 const edgeNumbers = fc.constantFrom(0, -0, 1, -1, 4, 5, 200, 201, 2 ** 31, -(2 ** 53), Number.MAX_SAFE_INTEGER + 2, 1.5, 1e308);
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -61,11 +97,30 @@ function accepts(schema: z.ZodType, body: unknown): boolean {
 }
 
 describe('config schema properties', () => {
-  const zones = fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'europe/berlin', 'EST5EDT', 'Etc/GMT+12', 'Mars/Olympus', '', 'UTC+1', '../../etc', 'Europe/Berlin\u0000');
+  const zones = fc.constantFrom(
+    'UTC',
+    'Europe/Berlin',
+    'America/New_York',
+    'Asia/Kolkata',
+    'Australia/Lord_Howe',
+    'europe/berlin',
+    'EST5EDT',
+    'Etc/GMT+12',
+    'Mars/Olympus',
+    '',
+    'UTC+1',
+    '../../etc',
+    'Europe/Berlin\u0000',
+  );
   const configLike = fc.record(
     {
       timezone: fc.oneof(zones, anyString),
-      schedule_time: fc.oneof(fc.tuple(fc.integer({ min: -1, max: 25 }), fc.integer({ min: -1, max: 61 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`), anyString),
+      schedule_time: fc.oneof(
+        fc
+          .tuple(fc.integer({ min: -1, max: 25 }), fc.integer({ min: -1, max: 61 }))
+          .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
+        anyString,
+      ),
       enabled: fc.oneof(fc.boolean(), hostileValue),
       channel: fc.oneof(fc.constantFrom('town-square', 'ops', 'a', 'a-', '-a', 'a__b', 'A', null), anyString),
       max_lines: fc.oneof(fc.integer({ min: 0, max: 250 }), edgeNumbers, hostileValue),
@@ -96,12 +151,20 @@ describe('config schema properties', () => {
 
   it('schedule_time is exactly zero-padded 24-hour HH:MM', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`), anyString), (value) => {
-        const ok = ZDigestConfigPatch.safeParse({ schedule_time: value }).success;
-        const m = /^(\d\d):(\d\d)$/.exec(value);
-        expect(ok).toBe(Boolean(m && Number(m[1]) < 24 && Number(m[2]) < 60));
-        expect(ok).toBe(isValidHHMM(value));
-      }),
+      fc.property(
+        fc.oneof(
+          fc
+            .tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }))
+            .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
+          anyString,
+        ),
+        (value) => {
+          const ok = ZDigestConfigPatch.safeParse({ schedule_time: value }).success;
+          const m = /^(\d\d):(\d\d)$/.exec(value);
+          expect(ok).toBe(Boolean(m && Number(m[1]) < 24 && Number(m[2]) < 60));
+          expect(ok).toBe(isValidHHMM(value));
+        },
+      ),
       { numRuns: 1_000 },
     );
   });
@@ -142,8 +205,7 @@ describe('API bodies and signal payloads (property-based, through the real app)'
     h = await hostileTenant(handle);
   });
   afterAll(async () => {
-    // eslint-disable-next-line no-console
-    console.log(`hostile properties: ${tally.total} requests → ${tally}`);
+    console.log(`hostile properties: ${tally.total} requests → ${tally.toString()}`);
     await admin?.end();
     await handle?.close();
   });
@@ -159,18 +221,83 @@ describe('API bodies and signal payloads (property-based, through the real app)'
   const routes = () => {
     const t = `/api/tenants/${h.tenant.slug}`;
     const inst = `${t}/installations/${h.installationId}`;
-    const installAccepts = (b: unknown) => accepts(ZInstallBody, b) && accepts(ZDigestConfigPatch, (JSON.parse(JSON.stringify(b)) as { config?: unknown }).config ?? {});
+    const installAccepts = (b: unknown) =>
+      accepts(ZInstallBody, b) && accepts(ZDigestConfigPatch, (JSON.parse(JSON.stringify(b)) as { config?: unknown }).config ?? {});
     return [
-      { name: 'sign in', method: 'post' as const, path: '/api/auth/login', authed: false, valid: { email: 'a@example.test', password: 'x' }, ok: (b: unknown) => accepts(ZLoginBody, b) },
-      { name: 'create API token', method: 'post' as const, path: `${t}/api-tokens`, authed: true, valid: { name: 'ci', role: 'member' }, ok: (b: unknown) => accepts(ZCreateApiTokenBody, b) },
-      { name: 'install', method: 'post' as const, path: `${t}/installations`, authed: true, valid: { package_slug: 'mattermost_daily_ops_digest', config: { timezone: 'UTC' } }, ok: installAccepts },
-      { name: 'install config', method: 'post' as const, path: `${t}/installations`, authed: true, valid: { timezone: 'UTC', schedule_time: '07:30', channel: 'ops', max_lines: 40 }, wrap: (config: unknown) => ({ package_slug: 'mattermost_daily_ops_digest', config }), ok: installAccepts },
-      { name: 'connect Mattermost (webhook)', method: 'put' as const, path: `${inst}/credential`, authed: true, valid: { kind: 'webhook', webhook_url: 'http://127.0.0.1:9/hooks/abcdefghijklmnopqrstuvwxyz', verify: 'dry_run' }, ok: (b: unknown) => accepts(ZConnectCredentialBody, b) },
-      { name: 'connect Mattermost (token)', method: 'put' as const, path: `${inst}/credential`, authed: true, valid: { kind: 'pat', base_url: 'http://127.0.0.1:9', token: 'abcdefghijklmnopqrstuvwxyz', team: 'fleet' }, ok: (b: unknown) => accepts(ZConnectCredentialBody, b) },
-      { name: 'configure', method: 'put' as const, path: `${inst}/config`, authed: true, valid: { channel: 'ops', max_lines: 40, timezone: 'Europe/Berlin' }, ok: (b: unknown) => accepts(ZConfigBody, b) },
+      {
+        name: 'sign in',
+        method: 'post' as const,
+        path: '/api/auth/login',
+        authed: false,
+        valid: { email: 'a@example.test', password: 'x' },
+        ok: (b: unknown) => accepts(ZLoginBody, b),
+      },
+      {
+        name: 'create API token',
+        method: 'post' as const,
+        path: `${t}/api-tokens`,
+        authed: true,
+        valid: { name: 'ci', role: 'member' },
+        ok: (b: unknown) => accepts(ZCreateApiTokenBody, b),
+      },
+      {
+        name: 'install',
+        method: 'post' as const,
+        path: `${t}/installations`,
+        authed: true,
+        valid: { package_slug: 'mattermost_daily_ops_digest', config: { timezone: 'UTC' } },
+        ok: installAccepts,
+      },
+      {
+        name: 'install config',
+        method: 'post' as const,
+        path: `${t}/installations`,
+        authed: true,
+        valid: { timezone: 'UTC', schedule_time: '07:30', channel: 'ops', max_lines: 40 },
+        wrap: (config: unknown) => ({ package_slug: 'mattermost_daily_ops_digest', config }),
+        ok: installAccepts,
+      },
+      {
+        name: 'connect Mattermost (webhook)',
+        method: 'put' as const,
+        path: `${inst}/credential`,
+        authed: true,
+        valid: { kind: 'webhook', webhook_url: 'http://127.0.0.1:9/hooks/abcdefghijklmnopqrstuvwxyz', verify: 'dry_run' },
+        ok: (b: unknown) => accepts(ZConnectCredentialBody, b),
+      },
+      {
+        name: 'connect Mattermost (token)',
+        method: 'put' as const,
+        path: `${inst}/credential`,
+        authed: true,
+        valid: { kind: 'pat', base_url: 'http://127.0.0.1:9', token: 'abcdefghijklmnopqrstuvwxyz', team: 'fleet' },
+        ok: (b: unknown) => accepts(ZConnectCredentialBody, b),
+      },
+      {
+        name: 'configure',
+        method: 'put' as const,
+        path: `${inst}/config`,
+        authed: true,
+        valid: { channel: 'ops', max_lines: 40, timezone: 'Europe/Berlin' },
+        ok: (b: unknown) => accepts(ZConfigBody, b),
+      },
       { name: 'Run now', method: 'post' as const, path: `${inst}/runs`, authed: true, valid: {}, ok: (b: unknown) => accepts(ZEmptyBody, b) },
-      { name: 'Retry', method: 'post' as const, path: `${t}/executions/${h.failedExecutionId}/retry`, authed: true, valid: {}, ok: (b: unknown) => accepts(ZEmptyBody, b) },
-      { name: 'ingest signals', method: 'post' as const, path: `${t}/signals`, authed: true, valid: { signals: [{ type: 'agent.execution.failed', payload: {} }] }, ok: (b: unknown) => accepts(ZIngestBody, b) },
+      {
+        name: 'Retry',
+        method: 'post' as const,
+        path: `${t}/executions/${h.failedExecutionId}/retry`,
+        authed: true,
+        valid: {},
+        ok: (b: unknown) => accepts(ZEmptyBody, b),
+      },
+      {
+        name: 'ingest signals',
+        method: 'post' as const,
+        path: `${t}/signals`,
+        authed: true,
+        valid: { signals: [{ type: 'agent.execution.failed', payload: {} }] },
+        ok: (b: unknown) => accepts(ZIngestBody, b),
+      },
     ];
   };
 
@@ -204,7 +331,11 @@ describe('API bodies and signal payloads (property-based, through the real app)'
       fc.integer({ min: 15_000, max: 20_000 }).map((n) => ({ big: 'x'.repeat(n) })),
     );
     const signal = fc.record({
-      type: fc.oneof(fc.constantFrom('agent.execution.started', 'agent.execution.failed', 'workflow.run.completed'), fc.constantFrom('package.install.completed', 'mattermost.message.posted', 'agent.execution.', 'x'), anyString),
+      type: fc.oneof(
+        fc.constantFrom('agent.execution.started', 'agent.execution.failed', 'workflow.run.completed'),
+        fc.constantFrom('package.install.completed', 'mattermost.message.posted', 'agent.execution.', 'x'),
+        anyString,
+      ),
       subject: fc.option(anyString, { nil: undefined }),
       source: fc.option(fc.oneof(fc.constantFrom('ci', 'fleetprompt.digest', 'a/b:c'), anyString), { nil: undefined }),
       payload,
@@ -230,7 +361,10 @@ describe('API bodies and signal payloads (property-based, through the real app)'
           expect(stored).toHaveLength(1);
           expect(stored[0].payload).toEqual(body.signals[0].payload);
           expect(stored[0].subject).toBe(body.signals[0].subject ?? null);
-          const listed = await request(app).get(`/api/tenants/${h.tenant.slug}/signals`).query({ correlation_id: correlationId }).set('authorization', `Bearer ${h.tenant.tokens.owner}`);
+          const listed = await request(app)
+            .get(`/api/tenants/${h.tenant.slug}/signals`)
+            .query({ correlation_id: correlationId })
+            .set('authorization', `Bearer ${h.tenant.tokens.owner}`);
           expect(listed.body.items[0].payload).toEqual(body.signals[0].payload);
         } else {
           expectClientError(res, `signal ${JSON.stringify(body).slice(0, 200)}`);

@@ -20,10 +20,31 @@ export async function hostileTenant(handle: DbHandle): Promise<HostileTenant> {
   const tenant = await createTestTenant(handle, 'hx');
   const pkg = await handle.db.package.findFirstOrThrow({ where: { slug: DIGEST_PACKAGE_SLUG }, orderBy: { createdAt: 'desc' } });
   return withTenant(handle.db, tenant.id, async (tx) => {
-    const installation = await tx.installation.create({ data: { tenantId: tenant.id, packageSlug: pkg.slug, packageVersion: pkg.version, status: 'installed', config: { timezone: 'UTC', schedule_time: '09:00' } } });
+    const installation = await tx.installation.create({
+      data: {
+        tenantId: tenant.id,
+        packageSlug: pkg.slug,
+        packageVersion: pkg.version,
+        status: 'installed',
+        config: { timezone: 'UTC', schedule_time: '09:00' },
+      },
+    });
     const id = randomUUID();
     await tx.execution.create({
-      data: { id, tenantId: tenant.id, installationId: installation.id, kind: 'mattermost_digest', trigger: 'manual', status: 'failed', errorKind: 'network', correlationId: `digest:${tenant.id}:manual:${id}`, dedupeKey: `mattermost_post:${tenant.id}:manual:${id}`, workflowId: `digest:${tenant.id}:manual:${id}`, windowStart: new Date(Date.now() - 86_400_000), windowEnd: new Date() },
+      data: {
+        id,
+        tenantId: tenant.id,
+        installationId: installation.id,
+        kind: 'mattermost_digest',
+        trigger: 'manual',
+        status: 'failed',
+        errorKind: 'network',
+        correlationId: `digest:${tenant.id}:manual:${id}`,
+        dedupeKey: `mattermost_post:${tenant.id}:manual:${id}`,
+        workflowId: `digest:${tenant.id}:manual:${id}`,
+        windowStart: new Date(Date.now() - 86_400_000),
+        windowEnd: new Date(),
+      },
     });
     return { tenant, installationId: installation.id, failedExecutionId: id };
   });
@@ -36,7 +57,10 @@ export async function fingerprint(admin: Client, tenant: TestTenant): Promise<Re
   );
   const out: Record<string, string> = {};
   for (const { table_name: table } of tables.rows) {
-    const r = await admin.query<{ n: string; h: string | null }>(`select count(*)::text as n, md5(string_agg(row_to_json(t)::text, ',' order by row_to_json(t)::text)) as h from "${table}" t where tenant_id = $1`, [tenant.id]);
+    const r = await admin.query<{ n: string; h: string | null }>(
+      `select count(*)::text as n, md5(string_agg(row_to_json(t)::text, ',' order by row_to_json(t)::text)) as h from "${table}" t where tenant_id = $1`,
+      [tenant.id],
+    );
     out[table] = `${r.rows[0].n}:${r.rows[0].h ?? ''}`;
   }
   const sessions = await admin.query<{ n: string }>(`select count(*)::text as n from sessions where user_id = $1`, [tenant.userId]);
@@ -46,7 +70,11 @@ export async function fingerprint(admin: Client, tenant: TestTenant): Promise<Re
   return out;
 }
 
-export const CLIENT_ERROR_CODES = new Set(Object.entries(ERROR_STATUS).filter(([, status]) => status >= 400 && status < 500).map(([code]) => code));
+export const CLIENT_ERROR_CODES = new Set(
+  Object.entries(ERROR_STATUS)
+    .filter(([, status]) => status >= 400 && status < 500)
+    .map(([code]) => code),
+);
 
 /** Outcomes by "status code" across a file, for the report. */
 export class Tally {
@@ -60,7 +88,10 @@ export class Tally {
   }
 
   toString(): string {
-    return [...this.counts.entries()].sort().map(([k, n]) => `${k}: ${n}`).join(', ');
+    return [...this.counts.entries()]
+      .sort()
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(', ');
   }
 }
 

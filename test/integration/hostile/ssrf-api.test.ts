@@ -39,7 +39,10 @@ describe('SSRF guard through Connect Mattermost', () => {
   });
 
   const connect = (app: Express, body: object) =>
-    request(app).put(`/api/tenants/${h.tenant.slug}/installations/${h.installationId}/credential`).set('authorization', `Bearer ${h.tenant.tokens.owner}`).send(body);
+    request(app)
+      .put(`/api/tenants/${h.tenant.slug}/installations/${h.installationId}/credential`)
+      .set('authorization', `Bearer ${h.tenant.tokens.owner}`)
+      .send(body);
 
   const storedCredentials = () => withTenant(handle.db, h.tenant.id, (tx) => tx.integrationCredential.count());
 
@@ -64,7 +67,13 @@ describe('SSRF guard through Connect Mattermost', () => {
     for (const origin of inward()) {
       for (const verify of ['test_post', 'dry_run']) {
         const res = await connect(production, { kind: 'webhook', webhook_url: `${origin}/hooks/${hookKey}`, verify });
-        expect({ origin, verify, status: res.status, code: res.body.error?.code, mattermost_code: res.body.error?.details?.mattermost_code }).toEqual({ origin, verify, status: 422, code: 'CREDENTIAL_REJECTED', mattermost_code: 'URL_NOT_ALLOWED' });
+        expect({ origin, verify, status: res.status, code: res.body.error?.code, mattermost_code: res.body.error?.details?.mattermost_code }).toEqual({
+          origin,
+          verify,
+          status: 422,
+          code: 'CREDENTIAL_REJECTED',
+          mattermost_code: 'URL_NOT_ALLOWED',
+        });
         expect(res.text).not.toContain(hookKey);
       }
     }
@@ -75,7 +84,11 @@ describe('SSRF guard through Connect Mattermost', () => {
   it('a Mattermost base URL pointing inward is refused before the token is sent anywhere', async () => {
     for (const origin of inward()) {
       const res = await connect(production, { kind: 'pat', base_url: origin, token: fake.token, team: fake.team.name });
-      expect({ origin, status: res.status, mattermost_code: res.body.error?.details?.mattermost_code }).toEqual({ origin, status: 422, mattermost_code: 'URL_NOT_ALLOWED' });
+      expect({ origin, status: res.status, mattermost_code: res.body.error?.details?.mattermost_code }).toEqual({
+        origin,
+        status: 422,
+        mattermost_code: 'URL_NOT_ALLOWED',
+      });
       expect(res.text).not.toContain(fake.token);
     }
     expect(fake.requests()).toEqual([]);
@@ -83,7 +96,14 @@ describe('SSRF guard through Connect Mattermost', () => {
   });
 
   it('only http(s): other schemes are a 400 from the schema', async () => {
-    for (const url of [`ftp://127.0.0.1/hooks/${hookKey}`, `file:///etc/passwd`, `gopher://127.0.0.1:70/_x`, `javascript:alert(1)`, `ws://127.0.0.1/hooks/${hookKey}`, `data:text/plain,x`]) {
+    for (const url of [
+      `ftp://127.0.0.1/hooks/${hookKey}`,
+      `file:///etc/passwd`,
+      `gopher://127.0.0.1:70/_x`,
+      `javascript:alert(1)`,
+      `ws://127.0.0.1/hooks/${hookKey}`,
+      `data:text/plain,x`,
+    ]) {
       const web = await connect(production, { kind: 'webhook', webhook_url: url, verify: 'test_post' });
       const pat = await connect(production, { kind: 'pat', base_url: url, token: 'abcdefghijklmnopqrstuvwxyz' });
       expect([web.status, web.body.error.code, pat.status, pat.body.error.code]).toEqual([400, 'VALIDATION_FAILED', 400, 'VALIDATION_FAILED']);

@@ -61,7 +61,11 @@ describe('package install directive', () => {
     expect(installed.config).toMatchObject({ timezone: 'Europe/Berlin', schedule_time: '07:30', enabled: true, max_lines: 40, channel: null });
 
     const [workflowTemplates, agentTemplates, directive] = await withTenant(handle.db, tenant.id, (tx) =>
-      Promise.all([tx.workflowTemplate.findMany({ where: { installationId: id } }), tx.agentTemplate.findMany({ where: { installationId: id } }), tx.directive.findFirstOrThrow({ where: { id: res.body.directive.id } })]),
+      Promise.all([
+        tx.workflowTemplate.findMany({ where: { installationId: id } }),
+        tx.agentTemplate.findMany({ where: { installationId: id } }),
+        tx.directive.findFirstOrThrow({ where: { id: res.body.directive.id } }),
+      ]),
     );
     expect(workflowTemplates.map((w) => w.key)).toEqual(['daily_ops_digest']);
     expect(agentTemplates.map((a) => a.key)).toEqual(['digest_generator']);
@@ -131,7 +135,11 @@ describe('package install directive', () => {
     await waitFor(async () => (await installationOf(tenant, first.body.installation.id)).status === 'installed');
     const same = await install(tenant);
     expect(same.status).toBe(202);
-    expect(same.body).toMatchObject({ created: false, installation: { id: first.body.installation.id, status: 'installed' }, directive: { id: first.body.directive.id } });
+    expect(same.body).toMatchObject({
+      created: false,
+      installation: { id: first.body.installation.id, status: 'installed' },
+      directive: { id: first.body.directive.id },
+    });
     const other = await install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, config: { max_lines: 10 } });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('INSTALLATION_EXISTS');
@@ -150,7 +158,9 @@ describe('package install directive', () => {
       const s = await signalTypes(tenant, del.body.directive.correlation_id);
       return s.includes('package.uninstall.completed') ? s : undefined;
     });
-    expect(types).toEqual(expect.arrayContaining(['package.uninstall.requested', 'package.uninstall.started', 'package.uninstall.completed', 'directive.completed']));
+    expect(types).toEqual(
+      expect.arrayContaining(['package.uninstall.requested', 'package.uninstall.started', 'package.uninstall.completed', 'directive.completed']),
+    );
 
     const again = await install(tenant);
     expect(again.body).toMatchObject({ created: true, installation: { id } });
@@ -167,11 +177,19 @@ describe('package install directive', () => {
       connection: t.connection,
       taskQueue: `${t.temporal.taskQueue}-broken`,
       workflowBundle: t.bundle,
-      activities: { ...acts, provisionInstallation: async () => { throw ApplicationFailure.nonRetryable('The package manifest could not be provisioned.', 'validation'); } },
+      activities: {
+        ...acts,
+        provisionInstallation: async () => {
+          throw ApplicationFailure.nonRetryable('The package manifest could not be provisioned.', 'validation');
+        },
+      },
     });
     const running = broken.run();
     const brokenApp = buildTestApp({ db: handle.db, starter: temporalStarter({ ...t.temporal, taskQueue: `${t.temporal.taskQueue}-broken` }) });
-    const res = await request(brokenApp).post(`/api/tenants/${tenant.slug}/installations`).set('authorization', `Bearer ${tenant.tokens.owner}`).send({ package_slug: DIGEST_PACKAGE_SLUG });
+    const res = await request(brokenApp)
+      .post(`/api/tenants/${tenant.slug}/installations`)
+      .set('authorization', `Bearer ${tenant.tokens.owner}`)
+      .send({ package_slug: DIGEST_PACKAGE_SLUG });
     const failed = await waitFor(async () => {
       const i = await installationOf(tenant, res.body.installation.id);
       return i.status === 'failed' ? i : undefined;
@@ -192,7 +210,10 @@ describe('package install directive', () => {
   it('with Temporal unreachable nothing is lost: the directive waits and the reconciler starts it', async () => {
     const tenant = await createTestTenant(handle, 'down');
     const downApp = buildTestApp({ db: handle.db, starter: unreachableStarter });
-    const res = await request(downApp).post(`/api/tenants/${tenant.slug}/installations`).set('authorization', `Bearer ${tenant.tokens.owner}`).send({ package_slug: DIGEST_PACKAGE_SLUG });
+    const res = await request(downApp)
+      .post(`/api/tenants/${tenant.slug}/installations`)
+      .set('authorization', `Bearer ${tenant.tokens.owner}`)
+      .send({ package_slug: DIGEST_PACKAGE_SLUG });
     expect(res.status).toBe(202);
     const id = res.body.installation.id;
     await new Promise((r) => setTimeout(r, 500));
@@ -212,13 +233,37 @@ describe('package install directive', () => {
     const cases: [string, () => Promise<request.Response>, number, string][] = [
       ['unknown package', () => install(tenant, { package_slug: 'no_such_package' }), 404, 'PACKAGE_NOT_FOUND'],
       ['unknown version', () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, version: '9.9.9' }), 404, 'PACKAGE_NOT_FOUND'],
-      ['malformed config', () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, config: { timezone: 'Mars/Olympus', schedule_time: '25:00' } }), 400, 'VALIDATION_FAILED'],
+      [
+        'malformed config',
+        () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, config: { timezone: 'Mars/Olympus', schedule_time: '25:00' } }),
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['unknown config field', () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, config: { webhook: 'x' } }), 400, 'VALIDATION_FAILED'],
       ['unknown body field', () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, extra: 1 }), 400, 'VALIDATION_FAILED'],
       ['a member', () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG }, 'member'), 403, 'FORBIDDEN'],
-      ['unknown tenant', () => request(app).post('/api/tenants/nope-nope/installations').set('authorization', `Bearer ${tenant.tokens.owner}`).send({ package_slug: DIGEST_PACKAGE_SLUG }), 404, 'TENANT_NOT_FOUND'],
+      [
+        'unknown tenant',
+        () =>
+          request(app)
+            .post('/api/tenants/nope-nope/installations')
+            .set('authorization', `Bearer ${tenant.tokens.owner}`)
+            .send({ package_slug: DIGEST_PACKAGE_SLUG }),
+        404,
+        'TENANT_NOT_FOUND',
+      ],
       ['no token', () => request(app).post(`/api/tenants/${tenant.slug}/installations`).send({ package_slug: DIGEST_PACKAGE_SLUG }), 401, 'UNAUTHENTICATED'],
-      ['bad JSON', () => request(app).post(`/api/tenants/${tenant.slug}/installations`).set('authorization', `Bearer ${tenant.tokens.owner}`).set('content-type', 'application/json').send('{"package_slug":'), 400, 'INVALID_JSON'],
+      [
+        'bad JSON',
+        () =>
+          request(app)
+            .post(`/api/tenants/${tenant.slug}/installations`)
+            .set('authorization', `Bearer ${tenant.tokens.owner}`)
+            .set('content-type', 'application/json')
+            .send('{"package_slug":'),
+        400,
+        'INVALID_JSON',
+      ],
     ];
     it.each(cases)('%s', async (_name, send, status, code) => {
       const res = await send();
@@ -226,7 +271,10 @@ describe('package install directive', () => {
       expect(res.body.error.code).toBe(code);
       expect(typeof res.body.error.message).toBe('string');
       const pg = await adminClient();
-      const { rows } = await pg.query(`select (select count(*) from directives where tenant_id = $1)::int + (select count(*) from installations where tenant_id = $1)::int + (select count(*) from signals where tenant_id = $1)::int as n`, [tenant.id]);
+      const { rows } = await pg.query(
+        `select (select count(*) from directives where tenant_id = $1)::int + (select count(*) from installations where tenant_id = $1)::int + (select count(*) from signals where tenant_id = $1)::int as n`,
+        [tenant.id],
+      );
       await pg.end();
       expect(rows[0].n).toBe(0);
     });

@@ -58,13 +58,19 @@ describe('tenant isolation through the API (404, never 403; indistinguishable fr
     const directive = await withTenant(s.handle.db, b.id, (tx) => tx.directive.findFirstOrThrow({}));
     const token = await request(s.app).post(`/api/tenants/${b.slug}/api-tokens`).set(auth(b)).send({ name: 'b-ci', role: 'member' });
     const sigCorr = `b-ci-run-${randomUUID()}`;
-    expect((await request(s.app).post(`/api/tenants/${b.slug}/signals`).set(auth(b)).send({ signals: [{ type: 'agent.execution.failed', correlation_id: sigCorr, payload: { error: 'b secret detail' } }] })).status).toBe(200);
+    expect(
+      (
+        await request(s.app)
+          .post(`/api/tenants/${b.slug}/signals`)
+          .set(auth(b))
+          .send({ signals: [{ type: 'agent.execution.failed', correlation_id: sigCorr, payload: { error: 'b secret detail' } }] })
+      ).status,
+    ).toBe(200);
     bIds = { inst: B.installationId, exec: execution.id, dir: directive.id, tok: token.body.id, corr: execution.correlationId, sigCorr };
     // A person who belongs to A only, signed in (session cookie + CSRF token).
     session = await signIn(s.app, await createTestUser(s.handle, { memberships: [{ tenantId: a.id, role: 'owner' }] }));
   });
   afterAll(async () => {
-    // eslint-disable-next-line no-console
     console.log(`isolation probes: ${[...outcomes.entries()].map(([k, n]) => `${k}: ${n}`).join(', ')}`);
     await admin?.end();
     await s?.close();
@@ -95,7 +101,14 @@ describe('tenant isolation through the API (404, never 403; indistinguishable fr
     { method: 'get', path: `/signals?correlation_id=${encodeURIComponent(ids.corr)}`, kind: 'list' },
   ];
 
-  const randomIds = (): Ids => ({ inst: randomUUID(), exec: randomUUID(), dir: randomUUID(), tok: randomUUID(), corr: `digest:${randomUUID()}:manual:${randomUUID()}`, sigCorr: `b-ci-run-${randomUUID()}` });
+  const randomIds = (): Ids => ({
+    inst: randomUUID(),
+    exec: randomUUID(),
+    dir: randomUUID(),
+    tok: randomUUID(),
+    corr: `digest:${randomUUID()}:manual:${randomUUID()}`,
+    sigCorr: `b-ci-run-${randomUUID()}`,
+  });
 
   type Caller = { name: string; send(p: Probe, tenantSlug: string): Promise<request.Response> };
   const callers = (): Caller[] => [
@@ -119,7 +132,8 @@ describe('tenant isolation through the API (404, never 403; indistinguishable fr
   function normalized(res: request.Response, ids: Ids, slug: string): string {
     let text = res.text;
     // Longest first: a correlation id contains an execution id.
-    for (const [k, v] of Object.entries(ids).sort((x, y) => y[1].length - x[1].length)) text = text.split(v).join(`<${k}>`).split(encodeURIComponent(v)).join(`<${k}>`);
+    for (const [k, v] of Object.entries(ids).sort((x, y) => y[1].length - x[1].length))
+      text = text.split(v).join(`<${k}>`).split(encodeURIComponent(v)).join(`<${k}>`);
     return `${res.status} ${text.split(slug).join('<slug>')}`;
   }
 

@@ -67,7 +67,17 @@ describe('digest LLM summary', () => {
     await request(s.app)
       .post(`/api/tenants/${tenant.slug}/signals`)
       .set(auth(tenant))
-      .send({ signals: [{ type: 'agent.execution.failed', subject: 'agent:triage', source: 'crm-bot', occurred_at: new Date(Date.now() - 60_000).toISOString(), payload: { error_kind: 'validation', error: message, raw_payload_marker: 'RAWPAYLOAD-should-not-reach-the-model' } }] })
+      .send({
+        signals: [
+          {
+            type: 'agent.execution.failed',
+            subject: 'agent:triage',
+            source: 'crm-bot',
+            occurred_at: new Date(Date.now() - 60_000).toISOString(),
+            payload: { error_kind: 'validation', error: message, raw_payload_marker: 'RAWPAYLOAD-should-not-reach-the-model' },
+          },
+        ],
+      })
       .expect(200);
   }
 
@@ -84,7 +94,9 @@ describe('digest LLM summary', () => {
     });
 
   async function postedText(tenant: TestTenant, executionId: string): Promise<string> {
-    const signal = await withTenant(s.handle.db, tenant.id, (tx) => tx.signal.findFirstOrThrow({ where: { causationId: executionId, type: 'mattermost.digest.generated' } }));
+    const signal = await withTenant(s.handle.db, tenant.id, (tx) =>
+      tx.signal.findFirstOrThrow({ where: { causationId: executionId, type: 'mattermost.digest.generated' } }),
+    );
     const hash = (signal.payload as { content_hash: string }).content_hash;
     const post = s.fake.received().find((p) => createHash('sha256').update(p.text).digest('hex').startsWith(hash));
     expect(post).toBeDefined();
@@ -115,8 +127,16 @@ describe('digest LLM summary', () => {
     expect(Number(row!.costUsd)).toBeCloseTo(costUsd(PRICE, { promptTokens: row!.promptTokens, completionTokens: row!.completionTokens }), 6);
 
     // Telemetry: mattermost.digest.generated carries the summary's facts.
-    const generated = await withTenant(s.handle.db, t.tenant.id, (tx) => tx.signal.findFirstOrThrow({ where: { causationId: execution.id, type: 'mattermost.digest.generated' } }));
-    expect((generated.payload as Record<string, unknown>).summary).toEqual({ outcome: 'ok', model: 'fake-mini', prompt_tokens: row!.promptTokens, completion_tokens: row!.completionTokens, cost_usd: Number(row!.costUsd) });
+    const generated = await withTenant(s.handle.db, t.tenant.id, (tx) =>
+      tx.signal.findFirstOrThrow({ where: { causationId: execution.id, type: 'mattermost.digest.generated' } }),
+    );
+    expect((generated.payload as Record<string, unknown>).summary).toEqual({
+      outcome: 'ok',
+      model: 'fake-mini',
+      prompt_tokens: row!.promptTokens,
+      completion_tokens: row!.completionTokens,
+      cost_usd: Number(row!.costUsd),
+    });
   });
 
   it('without the setting, the model is never called and the digest has no summary line', async () => {
@@ -173,7 +193,18 @@ describe('digest LLM summary', () => {
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0, 12));
     const seed = (dedupeKey: string, costUsd: number, createdAt: Date) =>
       withTenant(s.handle.db, t.tenant.id, (tx) =>
-        tx.llmSummary.create({ data: { tenantId: t.tenant.id, installationId: t.installationId, executionId: t.installationId, dedupeKey, status: 'done', outcome: 'ok', costUsd, createdAt } }),
+        tx.llmSummary.create({
+          data: {
+            tenantId: t.tenant.id,
+            installationId: t.installationId,
+            executionId: t.installationId,
+            dedupeKey,
+            status: 'done',
+            outcome: 'ok',
+            costUsd,
+            createdAt,
+          },
+        }),
       );
     await seed('seed:last-month', 50, lastMonth);
     const first = await runNow(t);
@@ -203,7 +234,10 @@ describe('digest LLM summary', () => {
     expect(execution.status).toBe('succeeded');
 
     // The prompt: aggregate stats and escaped lines only; no URL, no raw payload field.
-    const prompt = llm.calls()[0].messages.map((m) => m.content).join('\n');
+    const prompt = llm
+      .calls()[0]
+      .messages.map((m) => m.content)
+      .join('\n');
     expect(prompt).not.toMatch(/https?:\/\//);
     expect(prompt).not.toContain('evil.example/login');
     expect(prompt).not.toContain('RAWPAYLOAD');
@@ -223,10 +257,24 @@ describe('digest LLM summary', () => {
 
     // Everything else is the deterministic digest, exactly.
     const expected = await withTenant(s.handle.db, t.tenant.id, async (tx) => {
-      const [installation, e] = await Promise.all([tx.installation.findUniqueOrThrow({ where: { id: t.installationId } }), tx.execution.findUniqueOrThrow({ where: { id: execution.id } })]);
+      const [installation, e] = await Promise.all([
+        tx.installation.findUniqueOrThrow({ where: { id: t.installationId } }),
+        tx.execution.findUniqueOrThrow({ where: { id: execution.id } }),
+      ]);
       const config = storedDigestConfig(installation.config);
-      const stats = await collectDigestStats(tx, { tenantId: t.tenant.id, tenantName: `Tenant ${t.tenant.slug}`, timezone: config.timezone, windowStart: e.windowStart, windowEnd: e.windowEnd });
-      return formatDigest(stats, { maxLines: config.max_lines, includeCostEstimates: config.include_cost_estimates, adminUrl: `http://127.0.0.1:3000/admin?correlation=${encodeURIComponent(e.correlationId)}`, runeBudget: Math.min(12_000, MATTERMOST_MESSAGE_RUNE_LIMIT) }).text;
+      const stats = await collectDigestStats(tx, {
+        tenantId: t.tenant.id,
+        tenantName: `Tenant ${t.tenant.slug}`,
+        timezone: config.timezone,
+        windowStart: e.windowStart,
+        windowEnd: e.windowEnd,
+      });
+      return formatDigest(stats, {
+        maxLines: config.max_lines,
+        includeCostEstimates: config.include_cost_estimates,
+        adminUrl: `http://127.0.0.1:3000/admin?correlation=${encodeURIComponent(e.correlationId)}`,
+        runeBudget: Math.min(12_000, MATTERMOST_MESSAGE_RUNE_LIMIT),
+      }).text;
     });
     expect([lines[0], ...lines.slice(3)].join('\n')).toBe(expected);
   });
@@ -244,8 +292,10 @@ describe('digest LLM summary', () => {
     expect(retried.status).toBe('succeeded');
     expect(llm.calls()).toHaveLength(1);
 
-    const hashes = await withTenant(s.handle.db, t.tenant.id, (tx) => tx.signal.findMany({ where: { type: 'mattermost.digest.generated', causationId: { in: [failed.id, retried.id] } } }));
-    const byExecution = new Map(hashes.map((h) => [h.causationId, (h.payload as { content_hash: string; summary: unknown })]));
+    const hashes = await withTenant(s.handle.db, t.tenant.id, (tx) =>
+      tx.signal.findMany({ where: { type: 'mattermost.digest.generated', causationId: { in: [failed.id, retried.id] } } }),
+    );
+    const byExecution = new Map(hashes.map((h) => [h.causationId, h.payload as { content_hash: string; summary: unknown }]));
     expect(byExecution.get(retried.id)!.content_hash).toBe(byExecution.get(failed.id)!.content_hash);
     expect(byExecution.get(retried.id)!.summary).toEqual(byExecution.get(failed.id)!.summary);
     expect((await postedText(t.tenant, retried.id)).split('\n')[1]).toBe(SUMMARY_HEADING);
@@ -266,11 +316,21 @@ describe('digest LLM summary', () => {
 
     const upgraded = await request(s.app).post(`${base}/upgrade`).set(auth(t.tenant)).send({ version: '1.1.0' });
     expect(upgraded.status).toBe(202);
-    await waitFor(async () => (await withTenant(s.handle.db, t.tenant.id, (tx) => tx.directive.findUniqueOrThrow({ where: { id: upgraded.body.directive.id } }))).status === 'completed', 30_000);
+    await waitFor(
+      async () =>
+        (await withTenant(s.handle.db, t.tenant.id, (tx) => tx.directive.findUniqueOrThrow({ where: { id: upgraded.body.directive.id } }))).status ===
+        'completed',
+      30_000,
+    );
     const installation = await withTenant(s.handle.db, t.tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: t.installationId } }));
     expect(installation.packageVersion).toBe('1.1.0');
     expect(installation.config).toMatchObject({ include_llm_summary: true, llm_monthly_budget_usd: null, llm_max_tokens_per_run: null });
-    expect((await request(s.app).get(`${base}/llm`).set(auth(t.tenant)).expect(200)).body.llm).toMatchObject({ available: true, reason: null, monthly_budget_usd: 1, max_tokens_per_run: 4_000 });
+    expect((await request(s.app).get(`${base}/llm`).set(auth(t.tenant)).expect(200)).body.llm).toMatchObject({
+      available: true,
+      reason: null,
+      monthly_budget_usd: 1,
+      max_tokens_per_run: 4_000,
+    });
 
     const second = await runNow(t);
     expect(await summaryRow(t.tenant, second.id)).toMatchObject({ outcome: 'ok' });
@@ -285,7 +345,10 @@ describe('digest LLM summary', () => {
     const fourth = await runNow(t);
     expect(await summaryRow(t.tenant, fourth.id)).toMatchObject({ outcome: 'token_limit' });
     expect(llm.calls()).toHaveLength(1);
-    expect((await request(s.app).get(`${base}/llm`).set(auth(t.tenant)).expect(200)).body.llm).toMatchObject({ monthly_budget_usd: 100, max_tokens_per_run: 500 });
+    expect((await request(s.app).get(`${base}/llm`).set(auth(t.tenant)).expect(200)).body.llm).toMatchObject({
+      monthly_budget_usd: 100,
+      max_tokens_per_run: 500,
+    });
   });
 
   it('a tenant’s own key: verified, stored encrypted and masked, used instead of the platform’s; refused keys are not stored; rotation and disconnect', async () => {
@@ -293,23 +356,39 @@ describe('digest LLM summary', () => {
     const integration = `/api/tenants/${t.tenant.slug}/integrations/llm`;
     const TENANT_KEY = 'sk-tenant-own-9f8e7d6c5b4a3210';
     llm.apiKey = TENANT_KEY; // the fake now accepts only the tenant's key
-    const wrong = await request(s.app).put(integration).set(auth(t.tenant)).send({ base_url: llm.baseUrl, api_key: 'sk-wrong-key-000000000000', model: 'fake-large', input_per_1k: 0, output_per_1k: 0 });
+    const wrong = await request(s.app)
+      .put(integration)
+      .set(auth(t.tenant))
+      .send({ base_url: llm.baseUrl, api_key: 'sk-wrong-key-000000000000', model: 'fake-large', input_per_1k: 0, output_per_1k: 0 });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error).toMatchObject({ code: 'CREDENTIAL_REJECTED', details: { kind: 'auth' } });
     expect(wrong.text).not.toContain('sk-wrong-key-000000000000');
     expect(wrong.text).not.toContain('0000.'); // the provider's own text (which quotes the key) is not passed on
     expect((await request(s.app).get(integration).set(auth(t.tenant)).expect(200)).body.credential).toBeNull();
-    const member = await request(s.app).put(integration).set(auth(t.tenant, 'member')).send({ base_url: llm.baseUrl, api_key: TENANT_KEY, model: 'fake-large' });
+    const member = await request(s.app)
+      .put(integration)
+      .set(auth(t.tenant, 'member'))
+      .send({ base_url: llm.baseUrl, api_key: TENANT_KEY, model: 'fake-large' });
     expect(member.status).toBe(403);
 
-    const connected = await request(s.app).put(integration).set(auth(t.tenant)).send({ base_url: llm.baseUrl, api_key: TENANT_KEY, model: 'fake-large', input_per_1k: 0, output_per_1k: 0 });
+    const connected = await request(s.app)
+      .put(integration)
+      .set(auth(t.tenant))
+      .send({ base_url: llm.baseUrl, api_key: TENANT_KEY, model: 'fake-large', input_per_1k: 0, output_per_1k: 0 });
     expect(connected.status).toBe(200);
     expect(connected.text).not.toContain(TENANT_KEY);
-    expect(connected.body.credential).toMatchObject({ provider: 'llm', kind: 'api_key', status: 'connected', metadata: { model: 'fake-large', masked_key: 'sk-…3210', base_url: llm.baseUrl, verified_by: 'models', model_listed: true } });
+    expect(connected.body.credential).toMatchObject({
+      provider: 'llm',
+      kind: 'api_key',
+      status: 'connected',
+      metadata: { model: 'fake-large', masked_key: 'sk-…3210', base_url: llm.baseUrl, verified_by: 'models', model_listed: true },
+    });
     const row = await withTenant(s.handle.db, t.tenant.id, (tx) => tx.integrationCredential.findUniqueOrThrow({ where: { id: connected.body.credential.id } }));
     expect(Buffer.from(row.ciphertext).toString('utf8')).not.toContain(TENANT_KEY);
     expect(row.keyId).toBe(TEST_KEYRING.activeKeyId);
-    expect((await request(s.app).get(`/api/tenants/${t.tenant.slug}/installations/${t.installationId}/llm`).set(auth(t.tenant)).expect(200)).body.llm).toMatchObject({ available: true, source: 'tenant', model: 'fake-large' });
+    expect(
+      (await request(s.app).get(`/api/tenants/${t.tenant.slug}/installations/${t.installationId}/llm`).set(auth(t.tenant)).expect(200)).body.llm,
+    ).toMatchObject({ available: true, source: 'tenant', model: 'fake-large' });
 
     const execution = await runNow(t);
     expect(execution.status).toBe('succeeded');
@@ -334,8 +413,13 @@ describe('digest LLM summary', () => {
     llm.apiKey = 'sk-something-else-entirely';
     const refused = await runNow(t);
     expect(await summaryRow(t.tenant, refused.id)).toMatchObject({ outcome: 'auth', providerSource: 'tenant' });
-    expect((await request(s.app).get(integration).set(auth(t.tenant)).expect(200)).body.credential).toMatchObject({ status: 'invalid', last_error: 'The provider rejected this credential.' });
-    expect((await request(s.app).get(`/api/tenants/${t.tenant.slug}/installations/${t.installationId}/llm`).set(auth(t.tenant)).expect(200)).body.llm).toMatchObject({ available: true, source: 'platform' });
+    expect((await request(s.app).get(integration).set(auth(t.tenant)).expect(200)).body.credential).toMatchObject({
+      status: 'invalid',
+      last_error: 'The provider rejected this credential.',
+    });
+    expect(
+      (await request(s.app).get(`/api/tenants/${t.tenant.slug}/installations/${t.installationId}/llm`).set(auth(t.tenant)).expect(200)).body.llm,
+    ).toMatchObject({ available: true, source: 'platform' });
 
     // Disconnect destroys the secret; the platform's provider applies again.
     await request(s.app).delete(integration).set(auth(t.tenant)).expect(204);
@@ -367,7 +451,9 @@ describe('digest LLM summary', () => {
     }
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     const added = median(withSummary) - median(without);
-    console.log(`LLM summary latency (fake model at 0 ms), n=8: run p50 with ${median(withSummary)} ms, without ${median(without)} ms, added ${added} ms; model call p50 ${median(modelCall)} ms`);
+    console.log(
+      `LLM summary latency (fake model at 0 ms), n=8: run p50 with ${median(withSummary)} ms, without ${median(without)} ms, added ${added} ms; model call p50 ${median(modelCall)} ms`,
+    );
     expect(added).toBeLessThan(1_000);
   });
 
@@ -390,7 +476,10 @@ describe('digest LLM summary', () => {
     expect(value('fleetprompt_llm_summary_total{outcome="ok",source="platform"}')).toBeGreaterThanOrEqual(5);
     expect(value('fleetprompt_llm_summary_total{outcome="ok",source="tenant"}')).toBeGreaterThanOrEqual(1);
     for (const outcome of ['auth', 'rate_limit', 'server_error', 'timeout', 'invalid_response', 'empty', 'refusal', 'budget_exceeded', 'token_limit']) {
-      expect(value(`fleetprompt_llm_summary_total{outcome="${outcome}",source="platform"}`) || value(`fleetprompt_llm_summary_total{outcome="${outcome}",source="tenant"}`)).toBeGreaterThanOrEqual(1);
+      expect(
+        value(`fleetprompt_llm_summary_total{outcome="${outcome}",source="platform"}`) ||
+          value(`fleetprompt_llm_summary_total{outcome="${outcome}",source="tenant"}`),
+      ).toBeGreaterThanOrEqual(1);
     }
     expect(value('fleetprompt_llm_summary_total{outcome="not_configured",source="none"}')).toBeGreaterThanOrEqual(1);
     expect(value('fleetprompt_llm_tokens_total{kind="prompt",source="platform"}')).toBeGreaterThan(100);

@@ -48,7 +48,6 @@ describe('load: concurrent Run now across tenants, concurrent identical installs
     await admin.connect();
   }, 180_000);
   afterAll(async () => {
-    // eslint-disable-next-line no-console
     console.log(`load figures ${JSON.stringify(figures)}`);
     await admin?.end();
     await s?.close();
@@ -61,14 +60,24 @@ describe('load: concurrent Run now across tenants, concurrent identical installs
 
   async function installConnected(): Promise<{ tenant: TestTenant; installationId: string }> {
     const tenant = await createTestTenant(s.handle, 'ld');
-    const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations`).set(auth(tenant)).send({ package_slug: DIGEST_PACKAGE_SLUG, config: { timezone: 'UTC', schedule_time: quietScheduleTime() } });
+    const res = await request(s.app)
+      .post(`/api/tenants/${tenant.slug}/installations`)
+      .set(auth(tenant))
+      .send({ package_slug: DIGEST_PACKAGE_SLUG, config: { timezone: 'UTC', schedule_time: quietScheduleTime() } });
     expect(res.status).toBe(202);
     const installationId = res.body.installation.id as string;
-    await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed', 60_000, 200);
+    await waitFor(
+      async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed',
+      60_000,
+      200,
+    );
     const hookId = makeCanary('cnryhook');
     canaries.push({ name: `hook id (${tenant.slug})`, value: hookId });
     s.fake.createHook({ channel: 'town-square', id: hookId });
-    const connected = await request(s.app).put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`).set(auth(tenant)).send({ kind: 'webhook', webhook_url: s.fake.hookUrl(hookId), verify: 'dry_run' });
+    const connected = await request(s.app)
+      .put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`)
+      .set(auth(tenant))
+      .send({ kind: 'webhook', webhook_url: s.fake.hookUrl(hookId), verify: 'dry_run' });
     expect(connected.status).toBe(200);
     return { tenant, installationId };
   }
@@ -113,7 +122,10 @@ describe('load: concurrent Run now across tenants, concurrent identical installs
         expect(r.res.body.error.code).toBe('RATE_LIMITED');
         expect(Number(r.res.headers['retry-after'])).toBeGreaterThan(3_000); // about an hour
       }
-      const quotas = mine.filter((r) => r.res.status === 202).map((r) => r.res.body.run_quota.remaining as number).sort();
+      const quotas = mine
+        .filter((r) => r.res.status === 202)
+        .map((r) => r.res.body.run_quota.remaining as number)
+        .sort();
       expect(quotas).toEqual([0, 1, 2]);
     }
 
@@ -123,7 +135,10 @@ describe('load: concurrent Run now across tenants, concurrent identical installs
     const ids = accepted.map((a) => a.id);
     const finished = await waitFor(
       async () => {
-        const rows = await admin.query<{ id: string; status: string; dedupe_key: string }>(`select id::text, status::text, dedupe_key from executions where id = any($1::uuid[])`, [ids]);
+        const rows = await admin.query<{ id: string; status: string; dedupe_key: string }>(
+          `select id::text, status::text, dedupe_key from executions where id = any($1::uuid[])`,
+          [ids],
+        );
         return rows.rows.length === ids.length && rows.rows.every((r) => ['succeeded', 'failed', 'skipped'].includes(r.status)) ? rows.rows : undefined;
       },
       150_000,
@@ -143,7 +158,10 @@ describe('load: concurrent Run now across tenants, concurrent identical installs
     expect(new Set(markers).size).toBe(TENANTS * LIMIT);
     expect(new Set(finished.map((r) => markerOf(r.dedupe_key)))).toEqual(new Set(markers));
     // Each tenant's three messages went through its own hook.
-    const ledger = await admin.query<{ n: string }>(`select count(*)::text as n from outbound_messages where execution_id = any($1::uuid[]) and status = 'posted'`, [ids]);
+    const ledger = await admin.query<{ n: string }>(
+      `select count(*)::text as n from outbound_messages where execution_id = any($1::uuid[]) and status = 'posted'`,
+      [ids],
+    );
     expect(Number(ledger.rows[0].n)).toBe(TENANTS * LIMIT);
   });
 
@@ -171,7 +189,11 @@ describe('load: concurrent Run now across tenants, concurrent identical installs
     expect(new Set(results.map((r) => r.res.body.directive.id)).size).toBe(1);
 
     const installationId = results[0].res.body.installation.id as string;
-    await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed', 60_000, 200);
+    await waitFor(
+      async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed',
+      60_000,
+      200,
+    );
     const rows = await withTenant(s.handle.db, tenant.id, async (tx) => ({
       installations: await tx.installation.count(),
       directives: await tx.directive.findMany({}),
@@ -180,11 +202,15 @@ describe('load: concurrent Run now across tenants, concurrent identical installs
     }));
     expect(rows).toMatchObject({ installations: 1, requested: 1, completed: 1 });
     expect(rows.directives).toHaveLength(1);
-    const workflows = await waitFor(async () => {
-      const found: string[] = [];
-      for await (const w of s.temporal.client.workflow.list({ query: `TenantId = '${tenant.id}'` })) found.push(w.workflowId);
-      return found.length > 0 ? found : undefined;
-    }, 20_000, 250);
+    const workflows = await waitFor(
+      async () => {
+        const found: string[] = [];
+        for await (const w of s.temporal.client.workflow.list({ query: `TenantId = '${tenant.id}'` })) found.push(w.workflowId);
+        return found.length > 0 ? found : undefined;
+      },
+      20_000,
+      250,
+    );
     expect(workflows).toEqual([rows.directives[0].workflowId]);
     tenants.push({ tenant, installationId });
   });
@@ -196,10 +222,17 @@ describe('load: concurrent Run now across tenants, concurrent identical installs
     figures.temporal_histories_scanned = temporal.length / 2;
     const pages: ScanSource[] = [];
     for (const i of tenants.slice(0, 5)) {
-      for (const url of ['/marketplace', `/installations/${i.installationId}`, '/admin']) pages.push({ name: `page:${url}`, text: (await request(s.app).get(url)).text });
+      for (const url of ['/marketplace', `/installations/${i.installationId}`, '/admin'])
+        pages.push({ name: `page:${url}`, text: (await request(s.app).get(url)).text });
     }
     const sources: ScanSource[] = [
-      ...pages,...(await dumpDatabase(admin)), { name: 'api + activity logs', text: appLogs.text() }, { name: 'worker process output', text: s.worker.output() }, ...responses, ...temporal];
+      ...pages,
+      ...(await dumpDatabase(admin)),
+      { name: 'api + activity logs', text: appLogs.text() },
+      { name: 'worker process output', text: s.worker.output() },
+      ...responses,
+      ...temporal,
+    ];
     expect(temporal.length / 2).toBeGreaterThanOrEqual(TENANTS * (LIMIT + 1) + 1);
     expect(describeHits(scanForCanaries(sources, canaries))).toBe('no canary found');
     figures.canary_scan_ms = Date.now() - scanStart;

@@ -79,8 +79,38 @@ describe('fake Mattermost: incoming webhooks', () => {
   });
 
   describe.each([
-    ['A', { decode: 'model.incoming_hook.parse_data.app_error', media: 'api.webhook.incoming.error', disabled: 'web.incoming_webhook.disabled.app_error', text: 'web.incoming_webhook.text.app_error', channel: 'web.incoming_webhook.channel.app_error', locked: 'web.incoming_webhook.channel_locked.app_error', perms: 'web.incoming_webhook.permissions.app_error', user: 'web.incoming_webhook.user.app_error', param: 'api.context.invalid_param.app_error', creating: 'api.post.create_webhook_post.creating.app_error', multipartKey: 'api.webhook.incoming.error' }],
-    ['B', { decode: 'web.incoming_webhook.decode.app_error', media: 'web.incoming_webhook.media_type.app_error', disabled: 'web.incoming_webhook.general.app_error', text: 'web.incoming_webhook.general.app_error', channel: 'web.incoming_webhook.general.app_error', locked: 'web.incoming_webhook.general.app_error', perms: 'web.incoming_webhook.general.app_error', user: 'web.incoming_webhook.general.app_error', param: 'web.incoming_webhook.general.app_error', creating: 'web.incoming_webhook.general.app_error', multipartKey: 'web.incoming_webhook.decode.app_error' }],
+    [
+      'A',
+      {
+        decode: 'model.incoming_hook.parse_data.app_error',
+        media: 'api.webhook.incoming.error',
+        disabled: 'web.incoming_webhook.disabled.app_error',
+        text: 'web.incoming_webhook.text.app_error',
+        channel: 'web.incoming_webhook.channel.app_error',
+        locked: 'web.incoming_webhook.channel_locked.app_error',
+        perms: 'web.incoming_webhook.permissions.app_error',
+        user: 'web.incoming_webhook.user.app_error',
+        param: 'api.context.invalid_param.app_error',
+        creating: 'api.post.create_webhook_post.creating.app_error',
+        multipartKey: 'api.webhook.incoming.error',
+      },
+    ],
+    [
+      'B',
+      {
+        decode: 'web.incoming_webhook.decode.app_error',
+        media: 'web.incoming_webhook.media_type.app_error',
+        disabled: 'web.incoming_webhook.general.app_error',
+        text: 'web.incoming_webhook.general.app_error',
+        channel: 'web.incoming_webhook.general.app_error',
+        locked: 'web.incoming_webhook.general.app_error',
+        perms: 'web.incoming_webhook.general.app_error',
+        user: 'web.incoming_webhook.general.app_error',
+        param: 'web.incoming_webhook.general.app_error',
+        creating: 'web.incoming_webhook.general.app_error',
+        multipartKey: 'web.incoming_webhook.decode.app_error',
+      },
+    ],
   ] as const)('generation %s error table', (generation, ids) => {
     beforeEach(() => {
       fake.settings.serverGeneration = generation;
@@ -150,7 +180,9 @@ describe('fake Mattermost: incoming webhooks', () => {
   it('decodes multipart fields by Go field name, case-insensitively', async () => {
     const boundary = 'b0undary';
     const part = (name: string, value: string): string => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-    const res = await hook(`${part('Text', 'multi')}${part('channelname', 'ops')}--${boundary}--\r\n`, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+    const res = await hook(`${part('Text', 'multi')}${part('channelname', 'ops')}--${boundary}--\r\n`, {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    });
     expect(res.status).toBe(200);
     expect(fake.received()[0]).toMatchObject({ text: 'multi', channelName: 'ops' });
   });
@@ -258,7 +290,14 @@ describe('fake Mattermost: failure injection', () => {
     const res = await send(fake, 'POST', `/hooks/${hookId}`, { headers: json, body: '{"text":"x"}' });
     expect(res.status).toBe(429);
     expect(res.body).toBe('limit exceeded\n');
-    expect(res.headers).toMatchObject({ 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'retry-after': '3', 'x-ratelimit-limit': '101', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '3' });
+    expect(res.headers).toMatchObject({
+      'content-type': 'text/plain; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+      'retry-after': '3',
+      'x-ratelimit-limit': '101',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': '3',
+    });
     expect(res.headers['x-request-id']).toBeUndefined();
   });
 
@@ -329,18 +368,28 @@ describe('fake Mattermost: REST', () => {
 
   it('create post: 201 with the post; message over the limit → 400 (no split); empty message allowed', async () => {
     const channelId = fake.channels.ops.id;
-    const created = await send(fake, 'POST', '/api/v4/posts', { headers: { ...auth(), ...json }, body: JSON.stringify({ channel_id: channelId, message: 'hi', props: { add_channel_member: 'x', k: 'v' } }) });
+    const created = await send(fake, 'POST', '/api/v4/posts', {
+      headers: { ...auth(), ...json },
+      body: JSON.stringify({ channel_id: channelId, message: 'hi', props: { add_channel_member: 'x', k: 'v' } }),
+    });
     expect(created.status).toBe(201);
     expect(JSON.parse(created.body)).toMatchObject({ channel_id: channelId, message: 'hi', props: { k: 'v' } });
     expect(JSON.parse(created.body).props).not.toHaveProperty('add_channel_member');
-    const long = await send(fake, 'POST', '/api/v4/posts', { headers: { ...auth(), ...json }, body: JSON.stringify({ channel_id: channelId, message: 'x'.repeat(16_384) }) });
+    const long = await send(fake, 'POST', '/api/v4/posts', {
+      headers: { ...auth(), ...json },
+      body: JSON.stringify({ channel_id: channelId, message: 'x'.repeat(16_384) }),
+    });
     expect([long.status, JSON.parse(long.body).id]).toEqual([400, 'model.post.is_valid.message_length.app_error']);
-    expect((await send(fake, 'POST', '/api/v4/posts', { headers: { ...auth(), ...json }, body: JSON.stringify({ channel_id: channelId, message: '' }) })).status).toBe(201);
+    expect(
+      (await send(fake, 'POST', '/api/v4/posts', { headers: { ...auth(), ...json }, body: JSON.stringify({ channel_id: channelId, message: '' }) })).status,
+    ).toBe(201);
   });
 
   it('list posts: since is strict on update_at; a bad since or channel id → 400', async () => {
     const channelId = fake.channels.ops.id;
-    const created = JSON.parse((await send(fake, 'POST', '/api/v4/posts', { headers: { ...auth(), ...json }, body: JSON.stringify({ channel_id: channelId, message: 'a' }) })).body);
+    const created = JSON.parse(
+      (await send(fake, 'POST', '/api/v4/posts', { headers: { ...auth(), ...json }, body: JSON.stringify({ channel_id: channelId, message: 'a' }) })).body,
+    );
     const at = (since: number) => send(fake, 'GET', `/api/v4/channels/${channelId}/posts?since=${since}`, { headers: auth() }).then((r) => JSON.parse(r.body));
     expect((await at(created.update_at - 1)).order).toEqual([created.id]);
     expect((await at(created.update_at)).order).toEqual([]);

@@ -43,7 +43,11 @@ describe('Mattermost REST client with a PAT (integration, fake Mattermost)', () 
 
   it('verifyToken when the server has PATs disabled → auth 401', async () => {
     fake.settings.enableUserAccessTokens = false;
-    expect(await failure(client.verifyToken(fake.url, fake.token))).toMatchObject({ kind: 'auth', status: 401, errorId: 'api.context.session_expired.app_error' });
+    expect(await failure(client.verifyToken(fake.url, fake.token))).toMatchObject({
+      kind: 'auth',
+      status: 401,
+      errorId: 'api.context.session_expired.app_error',
+    });
   });
 
   it('a revoked token → auth', async () => {

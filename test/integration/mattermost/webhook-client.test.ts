@@ -128,7 +128,14 @@ describe('postViaWebhook (integration, fake Mattermost)', () => {
 
     it('429 → rate_limit with the retry hint', async () => {
       fake.failNext(1, '429', { retryAfterSec: 2 });
-      expect(await failure(post())).toMatchObject({ kind: 'rate_limit', code: 'RATE_LIMITED', status: 429, retryable: true, retryAfterMs: 2000, outcomeUnknown: false });
+      expect(await failure(post())).toMatchObject({
+        kind: 'rate_limit',
+        code: 'RATE_LIMITED',
+        status: 429,
+        retryable: true,
+        retryAfterMs: 2000,
+        outcomeUnknown: false,
+      });
     });
   });
 

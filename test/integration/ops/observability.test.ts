@@ -33,19 +33,35 @@ describe('observability', () => {
   it('a run: timeline in time order with Temporal links, log lines with full context and no secret, metrics', async () => {
     const { tenant, installationId, hookUrl } = await installedTenant(s);
     const hookId = hookUrl!.split('/hooks/')[1];
-    const run = await request(s.app).post(`/api/tenants/${tenant.slug}/installations/${installationId}/runs`).set(auth(tenant)).set('x-request-id', 'req-observability-1').send({});
+    const run = await request(s.app)
+      .post(`/api/tenants/${tenant.slug}/installations/${installationId}/runs`)
+      .set(auth(tenant))
+      .set('x-request-id', 'req-observability-1')
+      .send({});
     expect(run.status).toBe(202);
     expect(run.headers['x-request-id']).toBe('req-observability-1');
     const execution = await waitForExecution(s, tenant, run.body.execution.id);
     expect(execution.status).toBe('succeeded');
 
     // --- Timeline of the run.
-    const timeline = await request(s.app).get(`/api/tenants/${tenant.slug}/timeline/${encodeURIComponent(execution.correlationId)}`).set(auth(tenant, 'member'));
+    const timeline = await request(s.app)
+      .get(`/api/tenants/${tenant.slug}/timeline/${encodeURIComponent(execution.correlationId)}`)
+      .set(auth(tenant, 'member'));
     expect(timeline.status).toBe(200);
     const events = timeline.body.events as { at: string; kind: string; title: string }[];
     expect(events.map((e) => e.at)).toEqual([...events.map((e) => e.at)].sort());
-    expect(events.filter((e) => e.kind === 'signal').map((e) => e.title)).toEqual(['mattermost.digest.requested', 'mattermost.digest.generated', 'mattermost.message.posted', 'value.digest.posted']);
-    expect(events.filter((e) => e.kind === 'log').map((e) => e.title)).toEqual(['Digest run started (manual)', 'Digest generated', 'Message posted to Mattermost (webhook)', 'Digest run succeeded']);
+    expect(events.filter((e) => e.kind === 'signal').map((e) => e.title)).toEqual([
+      'mattermost.digest.requested',
+      'mattermost.digest.generated',
+      'mattermost.message.posted',
+      'value.digest.posted',
+    ]);
+    expect(events.filter((e) => e.kind === 'log').map((e) => e.title)).toEqual([
+      'Digest run started (manual)',
+      'Digest generated',
+      'Message posted to Mattermost (webhook)',
+      'Digest run succeeded',
+    ]);
     expect(events.filter((e) => e.kind === 'execution').map((e) => e.title)).toEqual(['Manual run requested', 'Run started', 'Run succeeded']);
     expect(timeline.body.workflows).toEqual([
       {
@@ -56,18 +72,34 @@ describe('observability', () => {
         temporal_url: `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(execution.workflowId!)}/${execution.runId}/history`,
       },
     ]);
-    expect(timeline.body.temporal_search_url).toBe(`http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(`CorrelationId="${execution.correlationId}"`)}`);
+    expect(timeline.body.temporal_search_url).toBe(
+      `http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(`CorrelationId="${execution.correlationId}"`)}`,
+    );
 
     // --- Timeline of the install: the directive, its lifecycle and signals, its workflow.
     const directives = await request(s.app).get(`/api/tenants/${tenant.slug}/directives`).set(auth(tenant, 'member'));
     const install = directives.body.items.find((d: { type: string }) => d.type === 'package.install');
-    const installTimeline = await request(s.app).get(`/api/tenants/${tenant.slug}/timeline/${encodeURIComponent(install.correlation_id)}`).set(auth(tenant, 'member'));
+    const installTimeline = await request(s.app)
+      .get(`/api/tenants/${tenant.slug}/timeline/${encodeURIComponent(install.correlation_id)}`)
+      .set(auth(tenant, 'member'));
     const installEvents = installTimeline.body.events as { kind: string; title: string }[];
-    expect(installEvents.filter((e) => e.kind === 'directive').map((e) => e.title)).toEqual(['Directive package.install recorded', 'Directive package.install started', 'Directive package.install completed']);
+    expect(installEvents.filter((e) => e.kind === 'directive').map((e) => e.title)).toEqual([
+      'Directive package.install recorded',
+      'Directive package.install started',
+      'Directive package.install completed',
+    ]);
     expect(installEvents.filter((e) => e.kind === 'signal').map((e) => e.title)).toEqual(
-      expect.arrayContaining(['package.install.requested', 'directive.requested', 'package.install.started', 'package.install.completed', 'directive.completed']),
+      expect.arrayContaining([
+        'package.install.requested',
+        'directive.requested',
+        'package.install.started',
+        'package.install.completed',
+        'directive.completed',
+      ]),
     );
-    expect(installTimeline.body.workflows).toEqual([expect.objectContaining({ kind: 'directive', workflow_id: install.workflow_id, run_id: expect.any(String) })]);
+    expect(installTimeline.body.workflows).toEqual([
+      expect.objectContaining({ kind: 'directive', workflow_id: install.workflow_id, run_id: expect.any(String) }),
+    ]);
 
     // --- Logs: the API request line and every activity line name tenant, correlation, workflow, execution.
     const all = lines();
@@ -76,9 +108,19 @@ describe('observability', () => {
     const activityLines = all.filter((l) => l.workflowId === execution.workflowId && l.activityType);
     expect(activityLines.map((l) => l.activityType)).toEqual(expect.arrayContaining(['beginDigestRun', 'generateDigest', 'postDigest', 'finishDigestRun']));
     for (const l of activityLines) {
-      expect(l).toMatchObject({ tenantId: tenant.id, correlationId: execution.correlationId, executionId: execution.id, workflowId: execution.workflowId, runId: execution.runId });
+      expect(l).toMatchObject({
+        tenantId: tenant.id,
+        correlationId: execution.correlationId,
+        executionId: execution.id,
+        workflowId: execution.workflowId,
+        runId: execution.runId,
+      });
     }
-    expect(all.find((l) => l.msg === 'workflow finished' && l.workflowId === execution.workflowId)).toMatchObject({ tenantId: tenant.id, correlationId: execution.correlationId, outcome: 'succeeded' });
+    expect(all.find((l) => l.msg === 'workflow finished' && l.workflowId === execution.workflowId)).toMatchObject({
+      tenantId: tenant.id,
+      correlationId: execution.correlationId,
+      outcome: 'succeeded',
+    });
     // Every line about a workflow names its tenant.
     expect(all.filter((l) => typeof l.workflowId === 'string' && String(l.workflowId).includes(tenant.id) && !l.tenantId)).toEqual([]);
     expect(logs.text()).not.toContain(hookId);
@@ -114,10 +156,17 @@ describe('observability', () => {
   });
 
   it('the worker metrics endpoint merges another exporter’s text, and survives it being down', async () => {
-    const sdk = createServer((_req, res) => res.end('# TYPE temporal_worker_task_slots_available gauge\ntemporal_worker_task_slots_available{worker_type="ActivityWorker"} 100\n'));
+    const sdk = createServer((_req, res) =>
+      res.end('# TYPE temporal_worker_task_slots_available gauge\ntemporal_worker_task_slots_available{worker_type="ActivityWorker"} 100\n'),
+    );
     await new Promise<void>((r) => sdk.listen(0, '127.0.0.1', r));
     const sdkUrl = `http://127.0.0.1:${(sdk.address() as AddressInfo).port}/metrics`;
-    const server = await startMetricsServer({ host: '127.0.0.1', port: 0, logger: createLogger({ level: 'silent' }), extra: [remoteMetrics(sdkUrl), remoteMetrics('http://127.0.0.1:1/metrics', 500)] });
+    const server = await startMetricsServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger: createLogger({ level: 'silent' }),
+      extra: [remoteMetrics(sdkUrl), remoteMetrics('http://127.0.0.1:1/metrics', 500)],
+    });
     try {
       const res = await fetch(server!.url);
       const text = await res.text();
@@ -185,7 +234,10 @@ describe('observability', () => {
       expect(d.action).toMatchObject({ workflowType: 'signalRetentionWorkflow', args: [{ retentionDays: 21 }], taskQueue });
       await s.t.temporal.client.schedule.getHandle(signalRetentionScheduleId(taskQueue)).delete();
 
-      const jsonLines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+      const jsonLines = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Line);
       expect(jsonLines.find((l) => l.msg === 'worker running')).toMatchObject({ name: 'worker', taskQueue });
       expect(jsonLines.find((l) => l.msg === 'signal retention schedule ensured')).toMatchObject({ retentionDays: 21 });
 

@@ -32,8 +32,14 @@ describe('signal replay', () => {
   });
 
   const emit = (tenant: TestTenant, inputs: Omit<SignalInput, 'tenantId' | 'source'>[]) =>
-    withTenant(s.handle.db, tenant.id, (tx) => emitSignals(tx, inputs.map((i) => ({ ...i, tenantId: tenant.id, source: 'test.replay' }))));
-  const list = (tenant: TestTenant, query: Record<string, string | number>) => request(s.app).get(`/api/tenants/${tenant.slug}/signals`).query(query).set(auth(tenant, 'member'));
+    withTenant(s.handle.db, tenant.id, (tx) =>
+      emitSignals(
+        tx,
+        inputs.map((i) => ({ ...i, tenantId: tenant.id, source: 'test.replay' })),
+      ),
+    );
+  const list = (tenant: TestTenant, query: Record<string, string | number>) =>
+    request(s.app).get(`/api/tenants/${tenant.slug}/signals`).query(query).set(auth(tenant, 'member'));
   const byTime = (a: SignalJson, b: SignalJson) => a.occurred_at.localeCompare(b.occurred_at) || a.id.localeCompare(b.id);
 
   it('pages oldest first through a time range; pages stay stable while signals keep arriving', async () => {
@@ -41,7 +47,10 @@ describe('signal replay', () => {
     const base = Date.now() - 6 * 3_600_000;
     const at = (minutes: number) => new Date(base + minutes * MIN);
     // 30 signals, two per minute stamp (ties broken by id), plus one before and one after the range.
-    await emit(tenant, Array.from({ length: 30 }, (_, i) => ({ type: SIGNAL_TYPES.agentExecutionCompleted, occurredAt: at(Math.floor(i / 2) + 1) })));
+    await emit(
+      tenant,
+      Array.from({ length: 30 }, (_, i) => ({ type: SIGNAL_TYPES.agentExecutionCompleted, occurredAt: at(Math.floor(i / 2) + 1) })),
+    );
     await emit(tenant, [
       { type: SIGNAL_TYPES.agentExecutionCompleted, occurredAt: at(-5) },
       { type: SIGNAL_TYPES.agentExecutionCompleted, occurredAt: at(100) },
@@ -104,16 +113,24 @@ describe('signal replay', () => {
     expect(byCorrelation.body.items.map((x: SignalJson) => x.type)).toEqual(['workflow.run.started', 'agent.execution.completed', 'workflow.run.completed']);
 
     // ndjson: the whole replay in one response, oldest first, read in batches of `limit`.
-    await emit(tenant, Array.from({ length: 250 }, (_, i) => ({ type: SIGNAL_TYPES.agentExecutionCompleted, occurredAt: new Date(t0 - (i + 1) * 1000) })));
-    const stream = await list(tenant, { format: 'ndjson', order: 'asc', limit: 100 }).buffer(true).parse((res, done) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => done(null, text));
-    });
+    await emit(
+      tenant,
+      Array.from({ length: 250 }, (_, i) => ({ type: SIGNAL_TYPES.agentExecutionCompleted, occurredAt: new Date(t0 - (i + 1) * 1000) })),
+    );
+    const stream = await list(tenant, { format: 'ndjson', order: 'asc', limit: 100 })
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done(null, text));
+      });
     expect(stream.status).toBe(200);
     expect(stream.headers['content-type']).toMatch(/application\/x-ndjson/);
-    const lines = (stream.body as string).trim().split('\n').map((l) => JSON.parse(l) as SignalJson);
+    const lines = (stream.body as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SignalJson);
     expect(lines).toHaveLength(254);
     expect([...lines].sort(byTime)).toEqual(lines);
 
@@ -134,7 +151,12 @@ describe('signal replay', () => {
     const { tenant, installationId } = await installedTenant(s, { config: { timezone: 'Europe/Berlin', schedule_time: '08:00' } });
     await emit(tenant, [
       { type: SIGNAL_TYPES.agentExecutionCompleted, occurredAt: new Date(Date.now() - 2 * 3_600_000), payload: { cost_usd: 0.5 } },
-      { type: SIGNAL_TYPES.agentExecutionFailed, occurredAt: new Date(Date.now() - 3_600_000), subject: 'agent:triage', payload: { error_kind: 'network', error: 'upstream timed out' } },
+      {
+        type: SIGNAL_TYPES.agentExecutionFailed,
+        occurredAt: new Date(Date.now() - 3_600_000),
+        subject: 'agent:triage',
+        payload: { error_kind: 'network', error: 'upstream timed out' },
+      },
     ]);
     const run = await request(s.app).post(`/api/tenants/${tenant.slug}/installations/${installationId}/runs`).set(auth(tenant)).send({});
     const execution = await waitForExecution(s, tenant, run.body.execution.id);
@@ -150,11 +172,18 @@ describe('signal replay', () => {
         )
       ).rows[0];
     const before = await counts();
-    const preview = (query: Record<string, string>) => request(s.app).get(`/api/tenants/${tenant.slug}/installations/${installationId}/digest-preview`).query(query).set(auth(tenant, 'member'));
+    const preview = (query: Record<string, string>) =>
+      request(s.app).get(`/api/tenants/${tenant.slug}/installations/${installationId}/digest-preview`).query(query).set(auth(tenant, 'member'));
 
     const replay = await preview({ execution_id: execution.id });
     expect(replay.status).toBe(200);
-    expect(replay.body).toMatchObject({ preview: true, posted: false, correlation_id: execution.correlationId, window_start: execution.windowStart.toISOString(), window_end: execution.windowEnd.toISOString() });
+    expect(replay.body).toMatchObject({
+      preview: true,
+      posted: false,
+      correlation_id: execution.correlationId,
+      window_start: execution.windowStart.toISOString(),
+      window_end: execution.windowEnd.toISOString(),
+    });
     expect(replay.body.text).toBe(posted.text);
 
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);

@@ -39,7 +39,10 @@ describe('signal retention', () => {
   const count = async (tenantId: string, olderThanDays: number, newer = false) =>
     Number(
       (
-        await admin.query(`select count(*)::int as n from signals where tenant_id = $1 and occurred_at ${newer ? '>=' : '<'} now() - make_interval(days => $2::int)`, [tenantId, olderThanDays])
+        await admin.query(
+          `select count(*)::int as n from signals where tenant_id = $1 and occurred_at ${newer ? '>=' : '<'} now() - make_interval(days => $2::int)`,
+          [tenantId, olderThanDays],
+        )
       ).rows[0].n,
     );
 
@@ -95,7 +98,9 @@ describe('signal retention', () => {
       expect(await ensureSignalRetentionSchedule(client, settings)).toBe(scheduleId); // idempotent
       const handle = client.schedule.getHandle(scheduleId);
       let d = await handle.describe();
-      expect(d.spec.calendars?.map((c) => [c.hour, c.minute])).toEqual([[[{ start: RETENTION_HOUR_UTC, end: RETENTION_HOUR_UTC, step: 1 }], [{ start: RETENTION_MINUTE_UTC, end: RETENTION_MINUTE_UTC, step: 1 }]]]);
+      expect(d.spec.calendars?.map((c) => [c.hour, c.minute])).toEqual([
+        [[{ start: RETENTION_HOUR_UTC, end: RETENTION_HOUR_UTC, step: 1 }], [{ start: RETENTION_MINUTE_UTC, end: RETENTION_MINUTE_UTC, step: 1 }]],
+      ]);
       expect(d.policies.overlap).toBe('SKIP');
       expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'signalRetentionWorkflow', args: [{ retentionDays: 30 }] });
       const next = d.info.nextActionTimes[0];
@@ -108,7 +113,10 @@ describe('signal retention', () => {
       expect(d.state.paused).toBe(true);
       expect(d.action).toMatchObject({ args: [{ retentionDays: 14 }] });
     } finally {
-      await client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+      await client.schedule
+        .getHandle(scheduleId)
+        .delete()
+        .catch(() => undefined);
     }
   });
 
@@ -117,7 +125,9 @@ describe('signal retention', () => {
     const { tenant, installationId } = await installedTenant(s);
     await seed(tenant.id, 300, 40, 'agent.execution.failed');
     await withTenant(s.handle.db, tenant.id, (tx) =>
-      emitSignals(tx, [{ tenantId: tenant.id, type: SIGNAL_TYPES.agentExecutionCompleted, source: 'test', occurredAt: new Date(Date.now() - 3_600_000), payload: {} }]),
+      emitSignals(tx, [
+        { tenantId: tenant.id, type: SIGNAL_TYPES.agentExecutionCompleted, source: 'test', occurredAt: new Date(Date.now() - 3_600_000), payload: {} },
+      ]),
     );
     await s.t.temporal.client.workflow.execute('signalRetentionWorkflow', {
       taskQueue: s.t.temporal.taskQueue,

@@ -28,7 +28,11 @@ describe('tenant-level Mattermost connection', () => {
     const alerts = await install(tenant, 'mattermost_failure_alerts', { channel: 'ops' });
     expect(digest.credentialId).toBeNull();
 
-    const connect = () => request(s.app).put(`/api/tenants/${tenant.slug}/integrations/mattermost`).set(auth(tenant)).send({ kind: 'pat', base_url: s.fake.url, token: s.fake.token, team: s.fake.team.name });
+    const connect = () =>
+      request(s.app)
+        .put(`/api/tenants/${tenant.slug}/integrations/mattermost`)
+        .set(auth(tenant))
+        .send({ kind: 'pat', base_url: s.fake.url, token: s.fake.token, team: s.fake.team.name });
     const res = await connect();
     expect(res.status).toBe(200);
     expect(new Set(res.body.bound_now)).toEqual(new Set([digest.id, alerts.id]));
@@ -55,11 +59,15 @@ describe('tenant-level Mattermost connection', () => {
     // A package installed after the tenant connected binds at provisioning.
     const gone = await request(s.app).delete(`/api/tenants/${tenant.slug}/installations/${alerts.id}`).set(auth(tenant));
     expect(gone.status).toBe(202);
-    await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: alerts.id } })))?.status === 'uninstalled');
+    await waitFor(
+      async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: alerts.id } })))?.status === 'uninstalled',
+    );
     // Uninstalling one package unbinds it; the tenant's connection stays for the others.
     const afterUninstall = await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: alerts.id } }));
     expect(afterUninstall.credentialId).toBeNull();
-    expect((await withTenant(s.handle.db, tenant.id, (tx) => tx.integrationCredential.findUniqueOrThrow({ where: { id: res.body.connection.id } }))).status).toBe('connected');
+    expect(
+      (await withTenant(s.handle.db, tenant.id, (tx) => tx.integrationCredential.findUniqueOrThrow({ where: { id: res.body.connection.id } }))).status,
+    ).toBe('connected');
     const reinstalled = await install(tenant, 'mattermost_failure_alerts', { channel: 'ops', window_minutes: 3 });
     expect(reinstalled.credentialId).toBe(res.body.connection.id);
     expect(reinstalled.config).toMatchObject({ channel: 'ops', mattermost_credential_id: res.body.connection.id });

@@ -18,8 +18,11 @@ describe('package upgrade directive', () => {
   });
   afterAll(async () => {
     const sorted = [...latencies].sort((a, b) => a - b);
-    // eslint-disable-next-line no-console
-    if (sorted.length) console.log(`upgrade directive latency (request → completed), n=${sorted.length}: p50 ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms`);
+
+    if (sorted.length)
+      console.log(
+        `upgrade directive latency (request → completed), n=${sorted.length}: p50 ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms`,
+      );
     await s?.close();
   });
 
@@ -34,8 +37,15 @@ describe('package upgrade directive', () => {
     }, 30_000);
 
   it('upgrades 1.0.0 → 1.1.0 with history: 50 requests, one directive; config migrated, schedule intact, replayable', async () => {
-    const { tenant, installationId } = await installedTenant(s, { version: '1.0.0', config: { timezone: 'Europe/Berlin', schedule_time: '07:30', max_lines: 25 } });
-    await request(s.app).put(`/api/tenants/${tenant.slug}/installations/${installationId}/config`).set(auth(tenant)).send({ channel: 'town-square', include_cost_estimates: false }).expect(200);
+    const { tenant, installationId } = await installedTenant(s, {
+      version: '1.0.0',
+      config: { timezone: 'Europe/Berlin', schedule_time: '07:30', max_lines: 25 },
+    });
+    await request(s.app)
+      .put(`/api/tenants/${tenant.slug}/installations/${installationId}/config`)
+      .set(auth(tenant))
+      .send({ channel: 'town-square', include_cost_estimates: false })
+      .expect(200);
     const before = await installationOf(tenant, installationId);
     expect(before.packageVersion).toBe('1.0.0');
     // History: a digest posted at 1.0.0.
@@ -66,7 +76,13 @@ describe('package upgrade directive', () => {
     expect(after.installedAt).toEqual(before.installedAt);
     const catalog = defaultPackageCatalog();
     expect(after.config).toEqual(catalog.parseConfig(SLUG, '1.1.0', after.config));
-    expect(after.config).toMatchObject({ timezone: 'Europe/Berlin', schedule_time: '07:30', max_lines: 25, channel: 'town-square', include_cost_estimates: false });
+    expect(after.config).toMatchObject({
+      timezone: 'Europe/Berlin',
+      schedule_time: '07:30',
+      max_lines: 25,
+      channel: 'town-square',
+      include_cost_estimates: false,
+    });
     // 1.1.0's summary cost caps arrive at their defaults (null: the platform's LLM_* defaults).
     expect(after.config).toMatchObject({ include_llm_summary: false, llm_monthly_budget_usd: null, llm_max_tokens_per_run: null });
     expect(before.config).not.toHaveProperty('llm_monthly_budget_usd');
@@ -81,7 +97,14 @@ describe('package upgrade directive', () => {
 
     // The lifecycle, once each, under the directive's correlation id.
     const types = (await signalsOf(s, tenant, key)).map((x) => x.type);
-    expect(types.sort()).toEqual(['directive.completed', 'directive.requested', 'directive.started', 'package.upgrade.completed', 'package.upgrade.requested', 'package.upgrade.started']);
+    expect(types.sort()).toEqual([
+      'directive.completed',
+      'directive.requested',
+      'directive.started',
+      'package.upgrade.completed',
+      'package.upgrade.requested',
+      'package.upgrade.started',
+    ]);
     const completed = (await signalsOf(s, tenant, key)).find((x) => x.type === 'package.upgrade.completed')!;
     expect(completed.payload).toMatchObject({ from_version: '1.0.0', to_version: '1.1.0', installation_id: installationId });
 

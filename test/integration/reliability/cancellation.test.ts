@@ -37,7 +37,10 @@ describe('cancellation mid-step', () => {
     const execution = await withTenant(s.handle.db, tenant.id, (tx) => tx.execution.findUniqueOrThrow({ where: { id: executionId } }));
 
     // Mid-post: the ledger row is claimed and the request is on its way.
-    await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.outboundMessage.findFirst({ where: { dedupeKey: execution.dedupeKey! } })))?.status === 'posting');
+    await waitFor(
+      async () =>
+        (await withTenant(s.handle.db, tenant.id, (tx) => tx.outboundMessage.findFirst({ where: { dedupeKey: execution.dedupeKey! } })))?.status === 'posting',
+    );
     const handle = s.t.temporal.client.workflow.getHandle(execution.workflowId!);
     await handle.cancel();
     await expectCancelled(handle.result());
@@ -78,9 +81,13 @@ describe('cancellation mid-step', () => {
       const directiveId = res.body.directive.id as string;
       const installationId = res.body.installation.id as string;
       // Mid-provision: the directive is running and provisioning waits for the lock.
-      await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.directive.findUnique({ where: { id: directiveId } })))?.status === 'running');
+      await waitFor(
+        async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.directive.findUnique({ where: { id: directiveId } })))?.status === 'running',
+      );
       await waitFor(async () => {
-        const waiting = await admin.query<{ n: number }>(`select count(*)::int as n from pg_locks where not granted and relation = 'workflow_templates'::regclass`);
+        const waiting = await admin.query<{ n: number }>(
+          `select count(*)::int as n from pg_locks where not granted and relation = 'workflow_templates'::regclass`,
+        );
         return waiting.rows[0].n > 0;
       });
       const handle = s.t.temporal.client.workflow.getHandle(res.body.directive.workflow_id as string);

@@ -84,7 +84,13 @@ export async function openFaultStack(options: FaultStackOptions = {}): Promise<F
 
   // The API's pool as in production (lib/db/client.ts: 10 connections); the worker has its own.
   const handle = createDb({ url: appUrl, max: 10 });
-  const temporal = await connectTemporal({ TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined });
+  const temporal = await connectTemporal({
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_TLS: false,
+    TEMPORAL_API_KEY: undefined,
+  });
   const fake = await startFakeMattermost();
   const logger = options.logger ?? createLogger({ level: 'silent' });
   const app = buildTestApp({
@@ -186,7 +192,11 @@ function workerProcess(env: NodeJS.ProcessEnv, temporal: TemporalHandle, taskQue
   return {
     async start() {
       if (child && child.exitCode === null && child.signalCode === null) return;
-      const c = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(PROJECT_ROOT, 'worker.ts')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const c = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(PROJECT_ROOT, 'worker.ts')], {
+        cwd: PROJECT_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child = c;
       c.stdout?.on('data', (d: Buffer) => (output += d.toString('utf8')));
       c.stderr?.on('data', (d: Buffer) => (output += d.toString('utf8')));

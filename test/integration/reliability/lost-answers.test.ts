@@ -60,11 +60,20 @@ describe('lost answers', () => {
     expect(first.status).toBe('succeeded');
     const activities = createDigestActivities(s.activityDeps);
     const digest = { text: 'again', contentHash: 'x', lineCount: 1, truncated: false, totalSignals: 0 };
-    const same: DigestRunContext = { tenantId: tenant.id, installationId, executionId: first.id, correlationId: first.correlationId, dedupeKey: first.dedupeKey! };
+    const same: DigestRunContext = {
+      tenantId: tenant.id,
+      installationId,
+      executionId: first.id,
+      correlationId: first.correlationId,
+      dedupeKey: first.dedupeKey!,
+    };
     const repeated: PostDigestResult = await new MockActivityEnvironment().run(activities.postDigest, { ctx: same, digest });
     expect(repeated).toMatchObject({ outcome: 'already_posted', postedByThisRun: true });
     // Another run with the same dedupe key (a Retry) did not post it: already posted, not by it.
-    const other: PostDigestResult = await new MockActivityEnvironment().run(activities.postDigest, { ctx: { ...same, executionId: '00000000-0000-4000-8000-000000000001' }, digest });
+    const other: PostDigestResult = await new MockActivityEnvironment().run(activities.postDigest, {
+      ctx: { ...same, executionId: '00000000-0000-4000-8000-000000000001' },
+      digest,
+    });
     expect(other).toMatchObject({ outcome: 'already_posted', postedByThisRun: false });
     expect(postsWithMarker(s.fake)).toHaveLength(1);
   });

@@ -11,7 +11,18 @@ import { withTenant } from '../../../lib/db/with-tenant';
 import { createLogger } from '../../../lib/log/logger';
 import { digestScheduleId } from '../../../lib/temporal/contract';
 import type { FailureMode, FailureOptions } from '../../fakes/mattermost-server';
-import { captureRuntimeLogs, describeHits, dumpDatabase, makeCanary, memoryStream, scanForCanaries, scheduleSources, temporalSources, type Canary, type ScanSource } from '../../helpers/canary';
+import {
+  captureRuntimeLogs,
+  describeHits,
+  dumpDatabase,
+  makeCanary,
+  memoryStream,
+  scanForCanaries,
+  scheduleSources,
+  temporalSources,
+  type Canary,
+  type ScanSource,
+} from '../../helpers/canary';
 import { adminClient, type TestTenant } from '../../helpers/db';
 import { installedTenant, openDigestStack, type DigestStack } from '../../helpers/digest-stack';
 import { expectConsistent, FaultReport, settledRun, type RunVerdict } from './run-verdict';
@@ -39,7 +50,7 @@ describe('Mattermost answering 503 / 429 / 500 / too slowly for a while, then re
   beforeAll(async () => {
     const logger = createLogger({ level: 'trace', destination: appLogs.stream });
     s = await openDigestStack({ logger, appOverrides: { logger, runNowLimitPerHour: 100 } });
-    runtimeLogs = captureRuntimeLogs(Runtime.instance().logger as unknown as Parameters<typeof captureRuntimeLogs>[0]);
+    runtimeLogs = captureRuntimeLogs(Runtime.instance().logger);
     admin = await adminClient();
   });
   afterAll(async () => {
@@ -50,10 +61,15 @@ describe('Mattermost answering 503 / 429 / 500 / too slowly for a while, then re
   });
 
   async function api(tenant: TestTenant, method: 'get' | 'put' | 'post', url: string, body?: object) {
-    let req = request(s.app)[method](url).set({ authorization: `Bearer ${tenant.tokens.owner}` });
+    let req = request(s.app)
+      [method](url)
+      .set({ authorization: `Bearer ${tenant.tokens.owner}` });
     if (body !== undefined) req = req.send(body);
     const res = await req;
-    responses.push({ name: `api:${method.toUpperCase()} ${url} -> ${res.status}`, text: JSON.stringify({ status: res.status, headers: res.headers, body: res.text }) });
+    responses.push({
+      name: `api:${method.toUpperCase()} ${url} -> ${res.status}`,
+      text: JSON.stringify({ status: res.status, headers: res.headers, body: res.text }),
+    });
     return res;
   }
 
@@ -61,18 +77,26 @@ describe('Mattermost answering 503 / 429 / 500 / too slowly for a while, then re
   const base = (i: Installed) => `/api/tenants/${i.tenant.slug}/installations/${i.installationId}`;
 
   async function installDigest(kind: 'webhook' | 'pat'): Promise<Installed> {
-    const { tenant, installationId } = await installedTenant(s, { connect: false, config: { timezone: 'UTC', schedule_time: quietScheduleTime() }, ...(kind === 'pat' ? { channel: 'town-square' } : {}) });
+    const { tenant, installationId } = await installedTenant(s, {
+      connect: false,
+      config: { timezone: 'UTC', schedule_time: quietScheduleTime() },
+      ...(kind === 'pat' ? { channel: 'town-square' } : {}),
+    });
     const installed: Installed = { tenant, installationId, kind };
     if (kind === 'pat') {
       const token = s.fake.createUser({ username: `bot-${tenant.slug}`, isBot: true }).token;
       s.fake.addChannelMember('town-square', `bot-${tenant.slug}`); // a bot posts where it was added
       canaries.push({ name: `token (${tenant.slug})`, value: token });
-      expect((await api(tenant, 'put', `${base(installed)}/credential`, { kind: 'pat', base_url: s.fake.url, token, team: s.fake.team.name })).status).toBe(200);
+      expect((await api(tenant, 'put', `${base(installed)}/credential`, { kind: 'pat', base_url: s.fake.url, token, team: s.fake.team.name })).status).toBe(
+        200,
+      );
     } else {
       const hookId = makeCanary('cnryhook');
       canaries.push({ name: `hook id (${tenant.slug})`, value: hookId });
       s.fake.createHook({ channel: 'town-square', id: hookId });
-      expect((await api(tenant, 'put', `${base(installed)}/credential`, { kind: 'webhook', webhook_url: s.fake.hookUrl(hookId), verify: 'dry_run' })).status).toBe(200);
+      expect(
+        (await api(tenant, 'put', `${base(installed)}/credential`, { kind: 'webhook', webhook_url: s.fake.hookUrl(hookId), verify: 'dry_run' })).status,
+      ).toBe(200);
     }
     everyone.push(installed);
     return installed;
@@ -187,10 +211,16 @@ describe('Mattermost answering 503 / 429 / 500 / too slowly for a while, then re
 
     const temporal: ScanSource[] = [];
     for (const i of everyone) temporal.push(...(await temporalSources(s.t.temporal.client, `TenantId = '${i.tenant.id}'`, { timeoutMs: 30_000 })).sources);
-    temporal.push(...(await scheduleSources(s.t.temporal.client, everyone.map((i) => digestScheduleId(i.installationId)))));
+    temporal.push(
+      ...(await scheduleSources(
+        s.t.temporal.client,
+        everyone.map((i) => digestScheduleId(i.installationId)),
+      )),
+    );
     const pages: ScanSource[] = [];
     for (const i of everyone.slice(0, 5)) {
-      for (const url of ['/marketplace', `/installations/${i.installationId}`, '/admin']) pages.push({ name: `page:${url}`, text: (await request(s.app).get(url)).text });
+      for (const url of ['/marketplace', `/installations/${i.installationId}`, '/admin'])
+        pages.push({ name: `page:${url}`, text: (await request(s.app).get(url)).text });
     }
     const sources: ScanSource[] = [
       ...pages,

@@ -18,7 +18,17 @@ import { withTenant } from '../../../lib/db/with-tenant';
 import { createLogger } from '../../../lib/log/logger';
 import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
 import { digestScheduleId } from '../../../lib/temporal/contract';
-import { describeHits, dumpDatabase, makeCanary, memoryStream, scanForCanaries, scheduleSources, temporalSources, type Canary, type ScanSource } from '../../helpers/canary';
+import {
+  describeHits,
+  dumpDatabase,
+  makeCanary,
+  memoryStream,
+  scanForCanaries,
+  scheduleSources,
+  temporalSources,
+  type Canary,
+  type ScanSource,
+} from '../../helpers/canary';
 import { createTestTenant, waitFor, type TestTenant } from '../../helpers/db';
 import { openFaultStack, type FaultStack } from './fault-stack';
 import { expectConsistent, FaultReport, markerOf, settledRun } from './run-verdict';
@@ -51,17 +61,22 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
 
   afterAll(async () => {
     report.print('process faults');
-    // eslint-disable-next-line no-console
+
     console.log(`process-fault timings (ms): ${JSON.stringify(timings)}`);
     await s?.close();
   });
 
   /** Every API call goes through here, so its whole answer is canary-scanned at the end. */
   async function api(tenant: TestTenant, method: 'get' | 'put' | 'post' | 'delete', url: string, body?: object) {
-    let req = request(s.app)[method](url).set({ authorization: `Bearer ${tenant.tokens.owner}` });
+    let req = request(s.app)
+      [method](url)
+      .set({ authorization: `Bearer ${tenant.tokens.owner}` });
     if (body !== undefined) req = req.send(body);
     const res = await req;
-    responses.push({ name: `api:${method.toUpperCase()} ${url} -> ${res.status}`, text: JSON.stringify({ status: res.status, headers: res.headers, body: res.text }) });
+    responses.push({
+      name: `api:${method.toUpperCase()} ${url} -> ${res.status}`,
+      text: JSON.stringify({ status: res.status, headers: res.headers, body: res.text }),
+    });
     return res;
   }
 
@@ -69,7 +84,10 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
   const installationPath = (i: Installed) => `/api/tenants/${i.tenant.slug}/installations/${i.installationId}`;
 
   async function requestInstall(tenant: TestTenant) {
-    return api(tenant, 'post', `/api/tenants/${tenant.slug}/installations`, { package_slug: DIGEST_PACKAGE_SLUG, config: { timezone: 'UTC', schedule_time: quietScheduleTime() } });
+    return api(tenant, 'post', `/api/tenants/${tenant.slug}/installations`, {
+      package_slug: DIGEST_PACKAGE_SLUG,
+      config: { timezone: 'UTC', schedule_time: quietScheduleTime() },
+    });
   }
 
   async function waitInstalled(tenant: TestTenant, installationId: string, timeoutMs: number) {
@@ -92,13 +110,22 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
     const installed: Installed = { tenant, installationId, kind };
     if (kind === 'pat') {
       expect((await api(tenant, 'put', `${installationPath(installed)}/config`, { channel: 'town-square' })).status).toBe(200);
-      const connected = await api(tenant, 'put', `${installationPath(installed)}/credential`, { kind: 'pat', base_url: s.fake.url, token: s.fake.token, team: s.fake.team.name });
+      const connected = await api(tenant, 'put', `${installationPath(installed)}/credential`, {
+        kind: 'pat',
+        base_url: s.fake.url,
+        token: s.fake.token,
+        team: s.fake.team.name,
+      });
       expect(connected.status).toBe(200);
     } else {
       const hookId = makeCanary('cnryhook');
       canaries.push({ name: `webhook hook id (${tenant.slug})`, value: hookId });
       s.fake.createHook({ channel: 'town-square', id: hookId });
-      const connected = await api(tenant, 'put', `${installationPath(installed)}/credential`, { kind: 'webhook', webhook_url: s.fake.hookUrl(hookId), verify: 'dry_run' });
+      const connected = await api(tenant, 'put', `${installationPath(installed)}/credential`, {
+        kind: 'webhook',
+        webhook_url: s.fake.hookUrl(hookId),
+        verify: 'dry_run',
+      });
       expect(connected.status).toBe(200);
     }
     everyone.push(installed);
@@ -113,7 +140,8 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
   }
 
   const received = (dedupeKey: string) => s.fake.received().some((p) => p.props.fleetprompt_dedupe === markerOf(dedupeKey));
-  const settle = (i: Installed, executionId: string, timeoutMs: number) => settledRun({ app: s.app, db: s.handle.db, fake: s.fake }, i.tenant, executionId, timeoutMs);
+  const settle = (i: Installed, executionId: string, timeoutMs: number) =>
+    settledRun({ app: s.app, db: s.handle.db, fake: s.fake }, i.tenant, executionId, timeoutMs);
 
   it('worker SIGKILLed while a webhook post and a token post are in flight, then restarted', async () => {
     const web = await installDigest('webhook');
@@ -187,7 +215,12 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
 
     const v = await settle(web, run.id, 120_000);
     const postAttempt = await postDigestAttempt(run.id, web);
-    report.add('Temporal restart mid-post', 'webhook Run now', v, `post answered while Temporal was down; postDigest attempt ${postAttempt} recorded the outcome`);
+    report.add(
+      'Temporal restart mid-post',
+      'webhook Run now',
+      v,
+      `post answered while Temporal was down; postDigest attempt ${postAttempt} recorded the outcome`,
+    );
     expectConsistent(v);
     expect(v).toMatchObject({ status: 'succeeded', ledger: 'posted', messages: 1 });
 
@@ -196,12 +229,20 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
     const scheduleId = digestScheduleId(web.installationId);
     await s.temporal.client.schedule.getHandle(scheduleId).trigger();
     const scheduled = await waitFor(
-      async () => (await withTenant(s.handle.db, web.tenant.id, (tx) => tx.execution.findFirst({ where: { trigger: 'scheduled', status: { in: ['succeeded', 'failed', 'skipped'] } } }))) ?? undefined,
+      async () =>
+        (await withTenant(s.handle.db, web.tenant.id, (tx) =>
+          tx.execution.findFirst({ where: { trigger: 'scheduled', status: { in: ['succeeded', 'failed', 'skipped'] } } }),
+        )) ?? undefined,
       60_000,
       250,
     );
     const scheduledV = await settle(web, scheduled.id, 10_000);
-    report.add('Temporal down', 'schedule fired after the digest was turned off during the outage', scheduledV, 'config saved, schedule not paused (503 to the user); the run skips: disabled');
+    report.add(
+      'Temporal down',
+      'schedule fired after the digest was turned off during the outage',
+      scheduledV,
+      'config saved, schedule not paused (503 to the user); the run skips: disabled',
+    );
     expect(scheduledV).toMatchObject({ status: 'skipped', messages: 0, ledger: null });
     expect(scheduled.summary).toMatchObject({ skip_reason: 'disabled' });
     const again = await api(web.tenant, 'put', `${installationPath(web)}/config`, { enabled: false });
@@ -216,7 +257,17 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
     expect(listed.body.items.map((e: { status: string }) => e.status)).toEqual(['failed']);
     const refusedV = await settle(blocked, refused[0].id, 5_000).catch(() => null);
     expect(refusedV?.messages ?? 0).toBe(0);
-    report.rows.push({ fault: 'Temporal down', run: 'Run now during the outage', status: 'failed', errorKind: 'network', ledger: null, delivered: 0, duplicates: 0, lost: 0, note: 'API answered 503 DEPENDENCY_UNAVAILABLE; execution closed failed' });
+    report.rows.push({
+      fault: 'Temporal down',
+      run: 'Run now during the outage',
+      status: 'failed',
+      errorKind: 'network',
+      ledger: null,
+      delivered: 0,
+      duplicates: 0,
+      lost: 0,
+      note: 'API answered 503 DEPENDENCY_UNAVAILABLE; execution closed failed',
+    });
 
     // Both installs end installed: the one running when Temporal stopped, and the one requested during
     // the outage (started by the worker's reconciler once Temporal is back).
@@ -228,7 +279,17 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
       const shown = await waitInstalled(tenant, installationId, 75_000);
       expect(shown.status).toBe('installed');
       await expectOneCompletedInstall(tenant, installationId);
-      report.rows.push({ fault: 'Temporal restart', run: label, status: 'installed', errorKind: null, ledger: null, delivered: 0, duplicates: 0, lost: 0, note: 'one directive, one installation, one workflow' });
+      report.rows.push({
+        fault: 'Temporal restart',
+        run: label,
+        status: 'installed',
+        errorKind: null,
+        ledger: null,
+        delivered: 0,
+        duplicates: 0,
+        lost: 0,
+        note: 'one directive, one installation, one workflow',
+      });
     }
     timings.temporal_recovery = Date.now() - stoppedAt;
     expect(s.worker.unexpectedExits()).toBe(0);
@@ -268,7 +329,17 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
     const installationId = install.body.installation.id as string;
     expect((await waitInstalled(installTenant, installationId, 60_000)).status).toBe('installed');
     await expectOneCompletedInstall(installTenant, installationId);
-    report.rows.push({ fault: 'Postgres restart', run: 'install running when Postgres stopped', status: 'installed', errorKind: null, ledger: null, delivered: 0, duplicates: 0, lost: 0, note: 'one directive, one installation' });
+    report.rows.push({
+      fault: 'Postgres restart',
+      run: 'install running when Postgres stopped',
+      status: 'installed',
+      errorKind: null,
+      ledger: null,
+      delivered: 0,
+      duplicates: 0,
+      lost: 0,
+      note: 'one directive, one installation',
+    });
     timings.postgres_recovery = Date.now() - stoppedAt;
     expect(s.worker.unexpectedExits()).toBe(0);
   });
@@ -303,7 +374,12 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
       for (const i of everyone) {
         temporal.push(...(await temporalSources(s.temporal.client, `TenantId = '${i.tenant.id}'`, { timeoutMs: 30_000 })).sources);
       }
-      temporal.push(...(await scheduleSources(s.temporal.client, everyone.map((i) => digestScheduleId(i.installationId)))));
+      temporal.push(
+        ...(await scheduleSources(
+          s.temporal.client,
+          everyone.map((i) => digestScheduleId(i.installationId)),
+        )),
+      );
       const sources: ScanSource[] = [
         ...(await dumpDatabase(admin)),
         { name: 'api logs', text: appLogs.text() },
@@ -341,11 +417,15 @@ describe('process faults (worker SIGKILL, Temporal restart, Postgres restart)', 
     expect(directives[0].status).toBe('completed');
     expect(signals.map((x) => x.type).sort()).toEqual(['package.install.completed', 'package.install.requested', 'package.install.started']);
     // Visibility is eventually consistent: wait until the workflow is listed, then there is only it.
-    const workflows = await waitFor(async () => {
-      const ids: string[] = [];
-      for await (const w of s.temporal.client.workflow.list({ query: `TenantId = '${tenant.id}'` })) ids.push(w.workflowId);
-      return ids.length > 0 ? ids : undefined;
-    }, 20_000, 250);
+    const workflows = await waitFor(
+      async () => {
+        const ids: string[] = [];
+        for await (const w of s.temporal.client.workflow.list({ query: `TenantId = '${tenant.id}'` })) ids.push(w.workflowId);
+        return ids.length > 0 ? ids : undefined;
+      },
+      20_000,
+      250,
+    );
     expect(workflows).toEqual([directives[0].workflowId]);
   }
 });

@@ -36,7 +36,12 @@ export interface RunVerdict {
 const bearer = (tenant: TestTenant) => ({ authorization: `Bearer ${tenant.tokens.owner}` });
 
 /** Waits (bounded) until the API shows the run in a terminal state, then reads everything about it. */
-export async function settledRun(deps: { app: Express; db: Db; fake: FakeMattermost }, tenant: TestTenant, executionId: string, timeoutMs: number): Promise<RunVerdict> {
+export async function settledRun(
+  deps: { app: Express; db: Db; fake: FakeMattermost },
+  tenant: TestTenant,
+  executionId: string,
+  timeoutMs: number,
+): Promise<RunVerdict> {
   const shown = await waitFor(
     async () => {
       const res = await request(deps.app).get(`/api/tenants/${tenant.slug}/executions/${executionId}`).set(bearer(tenant));
@@ -127,8 +132,11 @@ export class FaultReport {
 
   print(title: string): void {
     const header = '| fault | run | status | error kind | ledger | delivered | duplicates | lost | note |';
-    const lines = this.rows.map((r) => `| ${r.fault} | ${r.run} | ${r.status} | ${r.errorKind ?? '—'} | ${r.ledger ?? '—'} | ${r.delivered} | ${r.duplicates} | ${r.lost} | ${r.note ?? ''} |`);
-    // eslint-disable-next-line no-console
+    const lines = this.rows.map(
+      (r) =>
+        `| ${r.fault} | ${r.run} | ${r.status} | ${r.errorKind ?? '—'} | ${r.ledger ?? '—'} | ${r.delivered} | ${r.duplicates} | ${r.lost} | ${r.note ?? ''} |`,
+    );
+
     console.log(`${title}\n${header}\n|---|---|---|---|---|---|---|---|---|\n${lines.join('\n')}`);
   }
 }

@@ -56,7 +56,7 @@ describe('secrets never leak (canary scan)', () => {
       allowedHosts: TEST_ALLOWED_HOSTS,
     };
     s = await openDigestStack({ logger, llm, appOverrides: { logger, runNowLimitPerHour: 100, llm } });
-    runtimeLogs = captureRuntimeLogs(Runtime.instance().logger as unknown as Parameters<typeof captureRuntimeLogs>[0]);
+    runtimeLogs = captureRuntimeLogs(Runtime.instance().logger);
     consoleLogs = captureConsole();
     admin = await adminClient();
   });
@@ -73,7 +73,10 @@ describe('secrets never leak (canary scan)', () => {
     let req = request(s.app)[method](url).set(auth(tenant));
     if (body !== undefined) req = req.send(body);
     const res = await req;
-    responses.push({ name: `api:${method.toUpperCase()} ${url} -> ${res.status}`, text: JSON.stringify({ status: res.status, headers: res.headers, body: res.text }) });
+    responses.push({
+      name: `api:${method.toUpperCase()} ${url} -> ${res.status}`,
+      text: JSON.stringify({ status: res.status, headers: res.headers, body: res.text }),
+    });
     return res;
   }
 
@@ -146,7 +149,11 @@ describe('secrets never leak (canary scan)', () => {
       const invalidHook = await run(web);
       expect(invalidHook).toMatchObject({ status: 'failed', errorKind: 'auth' });
 
-      const rejectedHook = await api(web.tenant, 'put', `${base(web)}/credential`, { kind: 'webhook', webhook_url: s.fake.hookUrl(rejectedHookId), verify: 'test_post' });
+      const rejectedHook = await api(web.tenant, 'put', `${base(web)}/credential`, {
+        kind: 'webhook',
+        webhook_url: s.fake.hookUrl(rejectedHookId),
+        verify: 'test_post',
+      });
       expect(rejectedHook.status).toBe(422);
       expect(rejectedHook.body.error.details.kind).toBe('auth');
 
@@ -171,7 +178,12 @@ describe('secrets never leak (canary scan)', () => {
       const patServerError = await run(pat);
       expect(['succeeded', 'failed']).toContain(patServerError.status);
 
-      const rejectedToken = await api(pat.tenant, 'put', `${base(pat)}/credential`, { kind: 'pat', base_url: s.fake.url, token: wrongToken, team: s.fake.team.name });
+      const rejectedToken = await api(pat.tenant, 'put', `${base(pat)}/credential`, {
+        kind: 'pat',
+        base_url: s.fake.url,
+        token: wrongToken,
+        team: s.fake.team.name,
+      });
       expect(rejectedToken.status).toBe(422);
       expect(rejectedToken.body.error.details.kind).toBe('auth');
 
@@ -185,7 +197,9 @@ describe('secrets never leak (canary scan)', () => {
     // refused mid-run (401: OpenAI's error text quotes part of the key), and every fallback.
     const summaryFlow = async () => {
       const hookUrlS = s.fake.hookUrl(s.fake.createHook({ channel: 'town-square' }));
-      expect((await api(summarized.tenant, 'put', `${base(summarized)}/credential`, { kind: 'webhook', webhook_url: hookUrlS, verify: 'dry_run' })).status).toBe(200);
+      expect(
+        (await api(summarized.tenant, 'put', `${base(summarized)}/credential`, { kind: 'webhook', webhook_url: hookUrlS, verify: 'dry_run' })).status,
+      ).toBe(200);
       llmFake.apiKey = platformLlmKey;
       expect((await run(summarized)).status).toBe('succeeded');
       llmFake.failNext(1, '500');
@@ -241,7 +255,13 @@ describe('secrets never leak (canary scan)', () => {
       sources.push(...temporal.sources);
       // How each run ended, as a workflow client sees it (failure message and cause chain).
       for (const id of temporal.workflowIds) {
-        const outcome = await s.t.temporal.client.workflow.getHandle(id).result().then((r) => ({ result: r }), (err: unknown) => ({ error: err }));
+        const outcome = await s.t.temporal.client.workflow
+          .getHandle(id)
+          .result()
+          .then(
+            (r) => ({ result: r }),
+            (err: unknown) => ({ error: err }),
+          );
         sources.push({ name: `temporal-result:${id}`, text: toScanText(outcome) });
       }
       // Error messages, summaries and signal payloads, as stored.
@@ -249,15 +269,27 @@ describe('secrets never leak (canary scan)', () => {
         executions: await tx.execution.findMany({}),
         logs: await tx.executionLog.findMany({}),
         signals: await tx.signal.findMany({}),
-        credentials: await tx.integrationCredential.findMany({ select: { id: true, host: true, fingerprint: true, metadata: true, lastError: true, status: true } }),
+        credentials: await tx.integrationCredential.findMany({
+          select: { id: true, host: true, fingerprint: true, metadata: true, lastError: true, status: true },
+        }),
         installation: await tx.installation.findMany({}),
         outbound: await tx.outboundMessage.findMany({}),
         summaries: await tx.llmSummary.findMany({}),
       }));
       sources.push({ name: `stored:${t.tenant.slug}`, text: toScanText(stored) });
     }
-    sources.push(...(await scheduleSources(s.t.temporal.client, [digestScheduleId(web.installationId), digestScheduleId(pat.installationId), digestScheduleId(summarized.installationId)])));
-    sources.push({ name: 'logs:app (pino)', text: appLogs.text() }, { name: 'logs:temporal runtime', text: runtimeLogs.text() }, { name: 'logs:console', text: consoleLogs.text() });
+    sources.push(
+      ...(await scheduleSources(s.t.temporal.client, [
+        digestScheduleId(web.installationId),
+        digestScheduleId(pat.installationId),
+        digestScheduleId(summarized.installationId),
+      ])),
+    );
+    sources.push(
+      { name: 'logs:app (pino)', text: appLogs.text() },
+      { name: 'logs:temporal runtime', text: runtimeLogs.text() },
+      { name: 'logs:console', text: consoleLogs.text() },
+    );
 
     // The sources are real: the credentials, every run's workflow, both schedules and the
     // worker's own failure logs are all in there.
@@ -281,16 +313,17 @@ describe('secrets never leak (canary scan)', () => {
 
     // ---- Control: the same dump does find a secret planted in a bytea column and, base64'd, in JSON.
     const controlId = connected.body.credential.id as string;
-    await admin.query(`update integration_credentials set ciphertext = convert_to($1, 'UTF8'), metadata = metadata || jsonb_build_object('note', $2::text) where id = $3`, [
-      JSON.stringify({ kind: 'webhook', webhook_url: hookUrl }),
-      Buffer.from(`token=${token}`).toString('base64'),
-      controlId,
-    ]);
+    await admin.query(
+      `update integration_credentials set ciphertext = convert_to($1, 'UTF8'), metadata = metadata || jsonb_build_object('note', $2::text) where id = $3`,
+      [JSON.stringify({ kind: 'webhook', webhook_url: hookUrl }), Buffer.from(`token=${token}`).toString('base64'), controlId],
+    );
     const planted = scanForCanaries(await dumpDatabase(admin), canaries);
     expect(planted.filter((h) => h.source === 'db:integration_credentials').map((h) => `${h.canary}/${h.encoding}`)).toEqual(
       expect.arrayContaining(['webhook URL/raw', 'webhook URL/hex', 'webhook hook id/raw', 'personal access token/base64']),
     );
-    await admin.query(`update integration_credentials set status = 'revoked', ciphertext = '', nonce = '', auth_tag = '', metadata = '{}' where id = $1`, [controlId]);
+    await admin.query(`update integration_credentials set status = 'revoked', ciphertext = '', nonce = '', auth_tag = '', metadata = '{}' where id = $1`, [
+      controlId,
+    ]);
   });
 
   it('the scanner finds a canary in every encoding it claims to (so an empty result means something)', () => {

@@ -20,9 +20,21 @@ describe('credential fingerprints are keyed per tenant', () => {
 
   const installAndConnect = async (t: TestTenant) => {
     const inst = await withTenant(handle.db, t.id, (tx) =>
-      tx.installation.create({ data: { tenantId: t.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', installedAt: new Date(), config: { timezone: 'UTC', schedule_time: '07:30' } } }),
+      tx.installation.create({
+        data: {
+          tenantId: t.id,
+          packageSlug: DIGEST_PACKAGE_SLUG,
+          packageVersion: '1.0.0',
+          status: 'installed',
+          installedAt: new Date(),
+          config: { timezone: 'UTC', schedule_time: '07:30' },
+        },
+      }),
     );
-    const res = await request(app).put(`/api/tenants/${t.slug}/installations/${inst.id}/credential`).set('authorization', `Bearer ${t.tokens.owner}`).send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' });
+    const res = await request(app)
+      .put(`/api/tenants/${t.slug}/installations/${inst.id}/credential`)
+      .set('authorization', `Bearer ${t.tokens.owner}`)
+      .send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' });
     if (res.status !== 200) throw new Error(JSON.stringify(res.body));
     return { installationId: inst.id, credential: res.body.credential as { id: string; fingerprint: string | null } };
   };
@@ -31,7 +43,10 @@ describe('credential fingerprints are keyed per tenant', () => {
     handle = testDb();
     admin = await adminClient();
     // Connecting also reconciles the digest schedule with Temporal; schedules are not under test here.
-    app = buildTestApp({ db: handle.db, overrides: { schedules: { reconcile: async () => ({ desiredVersion: 0, observedVersion: 0, scheduleId: null }), describe: async () => null } } });
+    app = buildTestApp({
+      db: handle.db,
+      overrides: { schedules: { reconcile: async () => ({ desiredVersion: 0, observedVersion: 0, scheduleId: null }), describe: async () => null } },
+    });
   });
   afterAll(async () => {
     await admin.end();
@@ -46,13 +61,21 @@ describe('credential fingerprints are keyed per tenant', () => {
     expect(inA.credential.fingerprint).toMatch(/^[0-9a-f]{8}$/);
     expect(inB.credential.fingerprint).toMatch(/^[0-9a-f]{8}$/);
     expect(inA.credential.fingerprint).not.toBe(inB.credential.fingerprint);
-    const offline = [createHash('sha256').update(hookUrl).digest('hex'), createHmac('sha256', 'fleetprompt:credential-fingerprint:v1').update(hookUrl).digest('hex')].map((h) => h.slice(0, 8));
+    const offline = [
+      createHash('sha256').update(hookUrl).digest('hex'),
+      createHmac('sha256', 'fleetprompt:credential-fingerprint:v1').update(hookUrl).digest('hex'),
+    ].map((h) => h.slice(0, 8));
     expect(offline).not.toContain(inA.credential.fingerprint);
     // The connected signal carries the same keyed value.
-    const signal = await withTenant(handle.db, a.id, (tx) => tx.signal.findFirst({ where: { type: 'integration.credential.connected' }, orderBy: { createdAt: 'desc' } }));
+    const signal = await withTenant(handle.db, a.id, (tx) =>
+      tx.signal.findFirst({ where: { type: 'integration.credential.connected' }, orderBy: { createdAt: 'desc' } }),
+    );
     expect((signal!.payload as { fingerprint: string }).fingerprint).toBe(inA.credential.fingerprint);
     // Reconnecting the same webhook in the same tenant keeps the fingerprint ("same as before?").
-    const again = await request(app).put(`/api/tenants/${a.slug}/installations/${inA.installationId}/credential`).set('authorization', `Bearer ${a.tokens.owner}`).send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' });
+    const again = await request(app)
+      .put(`/api/tenants/${a.slug}/installations/${inA.installationId}/credential`)
+      .set('authorization', `Bearer ${a.tokens.owner}`)
+      .send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' });
     expect(again.body.credential.fingerprint).toBe(inA.credential.fingerprint);
   });
 
@@ -60,7 +83,9 @@ describe('credential fingerprints are keyed per tenant', () => {
     const t = await createTestTenant(handle, 'fplegacy');
     const { installationId, credential } = await installAndConnect(t);
     await admin.query('update integration_credentials set fingerprint = null where id = $1', [credential.id]);
-    const before = await request(app).get(`/api/tenants/${t.slug}/installations/${installationId}/credential`).set('authorization', `Bearer ${t.tokens.member}`);
+    const before = await request(app)
+      .get(`/api/tenants/${t.slug}/installations/${installationId}/credential`)
+      .set('authorization', `Bearer ${t.tokens.member}`);
     expect(before.status).toBe(200);
     expect(before.body.credential.fingerprint).toBeNull();
 
@@ -72,6 +97,8 @@ describe('credential fingerprints are keyed per tenant', () => {
     expect(row.fingerprint).toBe(credential.fingerprint);
     // A second run leaves it as it is.
     await rotateCredentialKeys(handle.db, TEST_KEYRING);
-    expect((await admin.query<{ fingerprint: string | null }>('select fingerprint from integration_credentials where id = $1', [credential.id])).rows[0].fingerprint).toBe(credential.fingerprint);
+    expect(
+      (await admin.query<{ fingerprint: string | null }>('select fingerprint from integration_credentials where id = $1', [credential.id])).rows[0].fingerprint,
+    ).toBe(credential.fingerprint);
   });
 });

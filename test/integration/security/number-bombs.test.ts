@@ -17,7 +17,8 @@ describe('number bombs in signal payloads', () => {
   let tenant: TestTenant;
   let app: ReturnType<typeof buildTestApp>;
   let installationId: string;
-  const ingest = (signals: unknown[]) => request(app).post(`/api/tenants/${tenant.slug}/signals`).set('authorization', `Bearer ${tenant.tokens.admin}`).send({ signals });
+  const ingest = (signals: unknown[]) =>
+    request(app).post(`/api/tenants/${tenant.slug}/signals`).set('authorization', `Bearer ${tenant.tokens.admin}`).send({ signals });
   const storedCount = async () => Number((await admin.query('select count(*) from signals where tenant_id = $1', [tenant.id])).rows[0].count);
 
   beforeAll(async () => {
@@ -27,7 +28,16 @@ describe('number bombs in signal payloads', () => {
     app = buildTestApp({ db: handle.db });
     installationId = (
       await withTenant(handle.db, tenant.id, (tx) =>
-        tx.installation.create({ data: { tenantId: tenant.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', installedAt: new Date(), config: { timezone: 'UTC', schedule_time: '07:30', include_cost_estimates: true } } }),
+        tx.installation.create({
+          data: {
+            tenantId: tenant.id,
+            packageSlug: DIGEST_PACKAGE_SLUG,
+            packageVersion: '1.0.0',
+            status: 'installed',
+            installedAt: new Date(),
+            config: { timezone: 'UTC', schedule_time: '07:30', include_cost_estimates: true },
+          },
+        }),
       )
     ).id;
   });
@@ -64,10 +74,20 @@ describe('number bombs in signal payloads', () => {
   it('signals stored before the bound (1.7e308 twice) cannot break the digest: preview answers, cost clamped', async () => {
     // As the probe left them: inserted beside ingest, in a whole UTC hour (rollups) and at the window's edge (raw scan).
     const hourStart = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3 * 3_600_000);
-    for (const at of [new Date(hourStart.getTime() + 60_000), new Date(hourStart.getTime() + 120_000), new Date(hourStart.getTime() + 3_600_000 * 2 + 30_000)]) {
-      await admin.query(`insert into signals (id, tenant_id, type, occurred_at, source, payload) values (gen_random_uuid(), $1, 'agent.execution.completed', $2, 'probe', '{"cost_usd": 1.7e308}'::jsonb)`, [tenant.id, at]);
+    for (const at of [
+      new Date(hourStart.getTime() + 60_000),
+      new Date(hourStart.getTime() + 120_000),
+      new Date(hourStart.getTime() + 3_600_000 * 2 + 30_000),
+    ]) {
+      await admin.query(
+        `insert into signals (id, tenant_id, type, occurred_at, source, payload) values (gen_random_uuid(), $1, 'agent.execution.completed', $2, 'probe', '{"cost_usd": 1.7e308}'::jsonb)`,
+        [tenant.id, at],
+      );
     }
-    await admin.query(`insert into signals (id, tenant_id, type, occurred_at, source, payload) values (gen_random_uuid(), $1, 'agent.execution.failed', $2, 'probe', '{"cost_usd": -1e300, "error_kind": "x"}'::jsonb)`, [tenant.id, new Date(hourStart.getTime() + 90_000)]);
+    await admin.query(
+      `insert into signals (id, tenant_id, type, occurred_at, source, payload) values (gen_random_uuid(), $1, 'agent.execution.failed', $2, 'probe', '{"cost_usd": -1e300, "error_kind": "x"}'::jsonb)`,
+      [tenant.id, new Date(hourStart.getTime() + 90_000)],
+    );
     const windowStart = new Date(hourStart.getTime() - 30 * 60_000).toISOString();
     const windowEnd = new Date(hourStart.getTime() + 3_600_000 * 2 + 45 * 60_000).toISOString();
     const res = await request(app)
@@ -82,12 +102,38 @@ describe('number bombs in signal payloads', () => {
   it('a failed run that never reached Mattermost does not say it may have posted; one with an unsettled post does', async () => {
     const run = (dedupeKey: string) =>
       withTenant(handle.db, tenant.id, (tx) =>
-        tx.execution.create({ data: { tenantId: tenant.id, installationId, kind: 'digest', trigger: 'manual', correlationId: `c-${dedupeKey}`, dedupeKey, windowStart: new Date(Date.now() - 86_400_000), windowEnd: new Date(), status: 'failed', errorKind: 'unknown', finishedAt: new Date() } }),
+        tx.execution.create({
+          data: {
+            tenantId: tenant.id,
+            installationId,
+            kind: 'digest',
+            trigger: 'manual',
+            correlationId: `c-${dedupeKey}`,
+            dedupeKey,
+            windowStart: new Date(Date.now() - 86_400_000),
+            windowEnd: new Date(),
+            status: 'failed',
+            errorKind: 'unknown',
+            finishedAt: new Date(),
+          },
+        }),
       );
     const neverPosted = await run(`never-${Date.now()}`);
     const maybePosted = await run(`maybe-${Date.now()}`);
     await withTenant(handle.db, tenant.id, (tx) =>
-      tx.outboundMessage.create({ data: { tenantId: tenant.id, executionId: maybePosted.id, provider: 'mattermost', destination: 'webhook', dedupeKey: maybePosted.dedupeKey!, status: 'unknown', attempts: 1, contentHash: 'h', claimedAt: new Date() } }),
+      tx.outboundMessage.create({
+        data: {
+          tenantId: tenant.id,
+          executionId: maybePosted.id,
+          provider: 'mattermost',
+          destination: 'webhook',
+          dedupeKey: maybePosted.dedupeKey!,
+          status: 'unknown',
+          attempts: 1,
+          contentHash: 'h',
+          claimedAt: new Date(),
+        },
+      }),
     );
     const get = (id: string) => request(app).get(`/api/tenants/${tenant.slug}/executions/${id}`).set('authorization', `Bearer ${tenant.tokens.member}`);
 
@@ -102,7 +148,9 @@ describe('number bombs in signal payloads', () => {
     expect(b.body.hint).toMatch(/may or may not have posted/);
 
     // The installation's health says the same for its last failure.
-    await withTenant(handle.db, tenant.id, (tx) => tx.installation.update({ where: { id: installationId }, data: { lastErrorKind: 'unknown', lastError: 'The digest run failed after several attempts.' } }));
+    await withTenant(handle.db, tenant.id, (tx) =>
+      tx.installation.update({ where: { id: installationId }, data: { lastErrorKind: 'unknown', lastError: 'The digest run failed after several attempts.' } }),
+    );
     const list = await request(app).get(`/api/tenants/${tenant.slug}/executions`).set('authorization', `Bearer ${tenant.tokens.member}`);
     const byId = new Map((list.body.items as { id: string; hint: string | null }[]).map((e) => [e.id, e.hint]));
     expect(byId.get(neverPosted.id)).toMatch(/nothing was posted/);

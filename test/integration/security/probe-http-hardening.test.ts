@@ -58,19 +58,27 @@ describe('security probe: HTTP hardening', () => {
     expect(text).not.toContain(tenant.slug);
   });
 
-  it.each(['/%ff', '/packages/%ff', '/installations/%E0%A4%A', '/api/packages/%ff', '/assets/%c0'])('GET %s: a clean 400 with a stable code, no stack trace logged', async (path) => {
-    const seen = logs.lines().length;
-    const res = await request(app).get(path);
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('VALIDATION_FAILED');
-    expect(res.body.error.message).toMatch(/percent-encoded/);
-    const text = logs.lines().slice(seen).join('\n');
-    expect(text).not.toMatch(/URIError|stack|unhandled error/);
-  });
+  it.each(['/%ff', '/packages/%ff', '/installations/%E0%A4%A', '/api/packages/%ff', '/assets/%c0'])(
+    'GET %s: a clean 400 with a stable code, no stack trace logged',
+    async (path) => {
+      const seen = logs.lines().length;
+      const res = await request(app).get(path);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.message).toMatch(/percent-encoded/);
+      const text = logs.lines().slice(seen).join('\n');
+      expect(text).not.toMatch(/URIError|stack|unhandled error/);
+    },
+  );
 
   it('every answer says nosniff; API GETs say no-store; no HSTS unless configured', async () => {
     const owner = await signedInAgent(app, handle, tenant);
-    for (const path of [`/api/tenants/${tenant.slug}/api-tokens`, `/api/tenants/${tenant.slug}/installations`, '/api/auth/session', `/api/tenants/${tenant.slug}/signals`]) {
+    for (const path of [
+      `/api/tenants/${tenant.slug}/api-tokens`,
+      `/api/tenants/${tenant.slug}/installations`,
+      '/api/auth/session',
+      `/api/tenants/${tenant.slug}/signals`,
+    ]) {
       const res = await owner.agent.get(path);
       expect(res.status).toBe(200);
       expect(res.headers['x-content-type-options']).toBe('nosniff');

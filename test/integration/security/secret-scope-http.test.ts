@@ -29,7 +29,16 @@ describe('secret redaction is scoped to the work that owns the secret', () => {
 
   const install = (t: TestTenant) =>
     withTenant(handle.db, t.id, (tx) =>
-      tx.installation.create({ data: { tenantId: t.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', installedAt: new Date(), config: { timezone: 'UTC', schedule_time: '07:30', channel: 'ops' } } }),
+      tx.installation.create({
+        data: {
+          tenantId: t.id,
+          packageSlug: DIGEST_PACKAGE_SLUG,
+          packageVersion: '1.0.0',
+          status: 'installed',
+          installedAt: new Date(),
+          config: { timezone: 'UTC', schedule_time: '07:30', channel: 'ops' },
+        },
+      }),
     );
 
   beforeAll(async () => {
@@ -64,7 +73,10 @@ describe('secret redaction is scoped to the work that owns the secret', () => {
     expect(refused.status).toBe(422);
     expect(JSON.stringify(refused.body)).not.toContain('[redacted]');
 
-    const lines = logs.lines().slice(seen).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = logs
+      .lines()
+      .slice(seen)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const bLines = lines.filter((l) => l.msg === 'request');
     expect(bLines.length).toBeGreaterThanOrEqual(2);
     for (const line of bLines) expect(line.tenantId).toBe(b.id);

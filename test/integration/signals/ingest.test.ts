@@ -31,9 +31,27 @@ describe('signal ingest', () => {
   it('stores a batch, reports accepted and duplicates, and is idempotent by dedupe key', async () => {
     const run = randomUUID();
     const batch = [
-      { type: 'agent.execution.started', dedupe_key: `${run}:started`, correlation_id: `run:${run}`, subject: 'agent:triage', source: 'crm-bot', payload: { agent: 'triage' } },
-      { type: 'agent.execution.completed', dedupe_key: `${run}:completed`, correlation_id: `run:${run}`, subject: 'agent:triage', source: 'crm-bot', payload: { agent: 'triage', cost_usd: 0.12, duration_ms: 5400 } },
-      { type: 'workflow.run.failed', occurred_at: new Date(Date.now() - 3_600_000).toISOString(), payload: { workflow: 'nightly-sync', error_kind: 'network', error: 'upstream timed out' } },
+      {
+        type: 'agent.execution.started',
+        dedupe_key: `${run}:started`,
+        correlation_id: `run:${run}`,
+        subject: 'agent:triage',
+        source: 'crm-bot',
+        payload: { agent: 'triage' },
+      },
+      {
+        type: 'agent.execution.completed',
+        dedupe_key: `${run}:completed`,
+        correlation_id: `run:${run}`,
+        subject: 'agent:triage',
+        source: 'crm-bot',
+        payload: { agent: 'triage', cost_usd: 0.12, duration_ms: 5400 },
+      },
+      {
+        type: 'workflow.run.failed',
+        occurred_at: new Date(Date.now() - 3_600_000).toISOString(),
+        payload: { workflow: 'nightly-sync', error_kind: 'network', error: 'upstream timed out' },
+      },
     ];
     const first = await ingest(batch);
     expect(first.status).toBe(200);
@@ -44,7 +62,10 @@ describe('signal ingest', () => {
     expect(again.body).toEqual({ received: 3, accepted: 1, duplicates: 2 });
 
     // The same key twice in one batch counts once.
-    const twice = await ingest([{ type: 'workflow.run.completed', dedupe_key: `${run}:wf` }, { type: 'workflow.run.completed', dedupe_key: `${run}:wf` }]);
+    const twice = await ingest([
+      { type: 'workflow.run.completed', dedupe_key: `${run}:wf` },
+      { type: 'workflow.run.completed', dedupe_key: `${run}:wf` },
+    ]);
     expect(twice.body).toEqual({ received: 2, accepted: 1, duplicates: 1 });
 
     const rows = await withTenant(handle.db, tenant.id, (tx) => tx.signal.findMany({ where: { correlationId: `run:${run}` }, orderBy: { type: 'asc' } }));
@@ -78,7 +99,11 @@ describe('signal ingest', () => {
     ['a type outside agent.execution.* and workflow.run.*', { type: 'package.install.completed' }, 'signals.0.type'],
     ['an unknown type', { type: 'agent.execution.exploded' }, 'signals.0.type'],
     ['occurred_at 10 minutes ahead', { type: 'agent.execution.completed', occurred_at: new Date(Date.now() + 600_000).toISOString() }, 'signals.0.occurred_at'],
-    ['occurred_at 31 days back', { type: 'agent.execution.completed', occurred_at: new Date(Date.now() - 31 * 86_400_000).toISOString() }, 'signals.0.occurred_at'],
+    [
+      'occurred_at 31 days back',
+      { type: 'agent.execution.completed', occurred_at: new Date(Date.now() - 31 * 86_400_000).toISOString() },
+      'signals.0.occurred_at',
+    ],
     ['occurred_at without a zone', { type: 'agent.execution.completed', occurred_at: '2025-01-01T10:00:00' }, 'signals.0.occurred_at'],
     ['an unknown field', { type: 'agent.execution.completed', tenant_id: randomUUID() }, 'signals.0'],
     ['a payload that is not an object', { type: 'agent.execution.completed', payload: [1, 2] }, 'signals.0.payload'],
@@ -96,7 +121,8 @@ describe('signal ingest', () => {
 
   it(`takes up to ${MAX_INGEST_BATCH} signals per batch, and refuses ${MAX_INGEST_BATCH + 1} and an empty batch`, async () => {
     const run = randomUUID();
-    const make = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'workflow.run.completed', dedupe_key: `${run}:${n}:${i}`, payload: { workflow: 'bulk', i } }));
+    const make = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ type: 'workflow.run.completed', dedupe_key: `${run}:${n}:${i}`, payload: { workflow: 'bulk', i } }));
     expect((await ingest(make(MAX_INGEST_BATCH))).body).toEqual({ received: MAX_INGEST_BATCH, accepted: MAX_INGEST_BATCH, duplicates: 0 });
     const over = await ingest(make(MAX_INGEST_BATCH + 1));
     expect(over.status).toBe(400);
@@ -108,14 +134,18 @@ describe('signal ingest', () => {
     const run = randomUUID();
     const n = MAX_INGEST_BATCH;
     // Three batches of n keys each, shifted by n/2: 2n distinct keys, half of them sent twice.
-    const batch = (from: number) => Array.from({ length: n }, (_, i) => ({ type: 'agent.execution.completed', dedupe_key: `${run}:${from + i}`, payload: { cost_usd: 0.001, i: from + i } }));
+    const batch = (from: number) =>
+      Array.from({ length: n }, (_, i) => ({ type: 'agent.execution.completed', dedupe_key: `${run}:${from + i}`, payload: { cost_usd: 0.001, i: from + i } }));
     const results = await Promise.all([0, n / 2, n].map((from) => ingest(batch(from))));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(results.reduce((sum, r) => sum + r.body.accepted, 0)).toBe(2 * n);
     expect(results.reduce((sum, r) => sum + r.body.duplicates, 0)).toBe(n);
-    const stored = await withTenant(handle.db, tenant.id, (tx) => tx.$queryRawUnsafe<{ n: number; keys: number }[]>(
-      `select count(*)::int as n, count(distinct dedupe_key)::int as keys from signals where dedupe_key like $1`, `ingest:${run}:%`,
-    ));
+    const stored = await withTenant(handle.db, tenant.id, (tx) =>
+      tx.$queryRawUnsafe<{ n: number; keys: number }[]>(
+        `select count(*)::int as n, count(distinct dedupe_key)::int as keys from signals where dedupe_key like $1`,
+        `ingest:${run}:%`,
+      ),
+    );
     expect(stored[0]).toEqual({ n: 2 * n, keys: 2 * n });
   });
 
@@ -123,18 +153,30 @@ describe('signal ingest', () => {
     expect((await ingest([{ type: 'agent.execution.completed' }], tenant, 'admin')).status).toBe(200);
     const member = await ingest([{ type: 'agent.execution.completed' }], tenant, 'member');
     expect(member.status).toBe(403);
-    expect((await request(app).post(`/api/tenants/${tenant.slug}/signals`).send({ signals: [{ type: 'agent.execution.completed' }] })).status).toBe(401);
+    expect(
+      (
+        await request(app)
+          .post(`/api/tenants/${tenant.slug}/signals`)
+          .send({ signals: [{ type: 'agent.execution.completed' }] })
+      ).status,
+    ).toBe(401);
     const owner = await signedInAgent(app, handle, tenant, 'owner');
     const noCsrf = await owner.agent.post(`/api/tenants/${tenant.slug}/signals`).send({ signals: [{ type: 'agent.execution.completed' }] });
     expect(noCsrf.status).toBe(403);
     expect(noCsrf.body.error.code).toBe('CSRF_FAILED');
-    const withCsrf = await owner.agent.post(`/api/tenants/${tenant.slug}/signals`).set('x-csrf-token', owner.csrfToken).send({ signals: [{ type: 'agent.execution.completed' }] });
+    const withCsrf = await owner.agent
+      .post(`/api/tenants/${tenant.slug}/signals`)
+      .set('x-csrf-token', owner.csrfToken)
+      .send({ signals: [{ type: 'agent.execution.completed' }] });
     expect(withCsrf.status).toBe(200);
   });
 
   it('another tenant cannot write into this one (404), and its signals stay its own', async () => {
     const other = await createTestTenant(handle, 'ingest-other');
-    const res = await request(app).post(`/api/tenants/${tenant.slug}/signals`).set(auth(other)).send({ signals: [{ type: 'agent.execution.completed' }] });
+    const res = await request(app)
+      .post(`/api/tenants/${tenant.slug}/signals`)
+      .set(auth(other))
+      .send({ signals: [{ type: 'agent.execution.completed' }] });
     expect(res.status).toBe(404);
     const key = randomUUID();
     await ingest([{ type: 'agent.execution.completed', dedupe_key: key }], other).expect(200);
@@ -190,26 +232,66 @@ describe('signal list and timeline', () => {
     const corr = `dir:test:${randomUUID()}`;
     const t0 = Date.now() - 60_000;
     const installation = await withTenant(handle.db, tenant.id, (tx) =>
-      tx.installation.create({ data: { tenantId: tenant.id, packageSlug: `pkg-${randomUUID().slice(0, 6)}`, packageVersion: '1.0.0', status: 'installed', config: {} } }),
+      tx.installation.create({
+        data: { tenantId: tenant.id, packageSlug: `pkg-${randomUUID().slice(0, 6)}`, packageVersion: '1.0.0', status: 'installed', config: {} },
+      }),
     );
     await withTenant(handle.db, tenant.id, async (tx) => {
       await tx.directive.create({
-        data: { tenantId: tenant.id, type: 'package.install', params: {}, idempotencyKey: corr, correlationId: corr, workflowId: corr, runId: 'run-1', status: 'completed', createdAt: new Date(t0) },
+        data: {
+          tenantId: tenant.id,
+          type: 'package.install',
+          params: {},
+          idempotencyKey: corr,
+          correlationId: corr,
+          workflowId: corr,
+          runId: 'run-1',
+          status: 'completed',
+          createdAt: new Date(t0),
+        },
       });
       const e = await tx.execution.create({
         data: {
-          tenantId: tenant.id, installationId: installation.id, kind: 'digest', trigger: 'manual', correlationId: corr, workflowId: `${corr}:wf`, status: 'failed', errorKind: 'auth',
-          windowStart: new Date(t0 - 86_400_000), windowEnd: new Date(t0), createdAt: new Date(t0 + 2_000),
+          tenantId: tenant.id,
+          installationId: installation.id,
+          kind: 'digest',
+          trigger: 'manual',
+          correlationId: corr,
+          workflowId: `${corr}:wf`,
+          status: 'failed',
+          errorKind: 'auth',
+          windowStart: new Date(t0 - 86_400_000),
+          windowEnd: new Date(t0),
+          createdAt: new Date(t0 + 2_000),
         },
       });
-      await tx.executionLog.create({ data: { tenantId: tenant.id, executionId: e.id, correlationId: corr, at: new Date(t0 + 3_000), level: 'error', message: 'Mattermost refused', data: {} } });
+      await tx.executionLog.create({
+        data: {
+          tenantId: tenant.id,
+          executionId: e.id,
+          correlationId: corr,
+          at: new Date(t0 + 3_000),
+          level: 'error',
+          message: 'Mattermost refused',
+          data: {},
+        },
+      });
       await emitSignals(tx, [
         { tenantId: tenant.id, type: SIGNAL_TYPES.packageInstallRequested, source: 'test', correlationId: corr, occurredAt: new Date(t0 + 1_000) },
-        { tenantId: tenant.id, type: SIGNAL_TYPES.messageFailed, source: 'test', correlationId: corr, occurredAt: new Date(t0 + 4_000), payload: { error_kind: 'auth' } },
+        {
+          tenantId: tenant.id,
+          type: SIGNAL_TYPES.messageFailed,
+          source: 'test',
+          correlationId: corr,
+          occurredAt: new Date(t0 + 4_000),
+          payload: { error_kind: 'auth' },
+        },
       ]);
     });
 
-    const res = await request(app).get(`/api/tenants/${tenant.slug}/timeline/${encodeURIComponent(corr)}`).set(auth(tenant, 'member'));
+    const res = await request(app)
+      .get(`/api/tenants/${tenant.slug}/timeline/${encodeURIComponent(corr)}`)
+      .set(auth(tenant, 'member'));
     expect(res.status).toBe(200);
     expect(res.body.events.map((e: { kind: string; title: string }) => `${e.kind}:${e.title}`)).toEqual([
       'directive:Directive package.install recorded',
@@ -228,7 +310,9 @@ describe('signal list and timeline', () => {
     expect(empty.body.events).toEqual([]);
 
     const other = await createTestTenant(handle, 'signals-other');
-    const cross = await request(app).get(`/api/tenants/${other.slug}/timeline/${encodeURIComponent(corr)}`).set(auth(other));
+    const cross = await request(app)
+      .get(`/api/tenants/${other.slug}/timeline/${encodeURIComponent(corr)}`)
+      .set(auth(other));
     expect(cross.body.events).toEqual([]);
   });
 });

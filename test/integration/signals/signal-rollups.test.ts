@@ -35,7 +35,13 @@ interface Draft {
 
 const payloadArb = fc.oneof(
   fc.constant({}),
-  fc.record({ cost_usd: fc.oneof(fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 10_000), fc.constant(0), fc.constant(12345678.1234)) }),
+  fc.record({
+    cost_usd: fc.oneof(
+      fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 10_000),
+      fc.constant(0),
+      fc.constant(12345678.1234),
+    ),
+  }),
   fc.record({ cost_usd: fc.constantFrom('0.5', null, true) }),
   fc.record({ error_kind: fc.constantFrom(...KINDS), error: fc.string({ maxLength: 20 }) }, { requiredKeys: [] }),
   fc.record({ error_type: fc.constantFrom(...KINDS), message: fc.string({ maxLength: 20 }) }, { requiredKeys: ['error_type'] }),
@@ -45,7 +51,10 @@ const payloadArb = fc.oneof(
 const draftArb: fc.Arbitrary<Draft> = fc.record({
   type: fc.constantFrom(...TYPES),
   // Clustered near hour boundaries half of the time, where an off-by-one would show.
-  offsetMs: fc.oneof(fc.integer({ min: 0, max: SPAN - 1 }), fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: -2, max: 1 })).map(([h, d]) => h * HOUR + d)),
+  offsetMs: fc.oneof(
+    fc.integer({ min: 0, max: SPAN - 1 }),
+    fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: -2, max: 1 })).map(([h, d]) => h * HOUR + d),
+  ),
   // A small key space: the same key arrives many times, in one batch and across batches.
   key: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null, freq: 3 }),
   payload: payloadArb,
@@ -56,7 +65,9 @@ const windowArb = fc.oneof(
   fc.tuple(fc.integer({ min: 0, max: SPAN }), fc.integer({ min: 0, max: SPAN })).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const),
   fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 1, max: 8 })).map(([h, n]) => [h * HOUR, (h + n) * HOUR] as const),
   // Edges a millisecond either side of an hour boundary.
-  fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: -1, max: 1 }), fc.integer({ min: -1, max: 1 })).map(([h, n, d, e]) => [Math.max(0, h * HOUR + d), (h + n) * HOUR + e] as const),
+  fc
+    .tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: -1, max: 1 }), fc.integer({ min: -1, max: 1 }))
+    .map(([h, n, d, e]) => [Math.max(0, h * HOUR + d), (h + n) * HOUR + e] as const),
   fc.tuple(fc.integer({ min: 0, max: SPAN - HOUR }), fc.integer({ min: 0, max: HOUR })).map(([a, n]) => [a, a + n] as const),
 );
 
@@ -73,14 +84,16 @@ describe('hourly signal rollups', () => {
     await handle.close();
   });
 
-  const toInput = (tenantId: string, run: string) => (d: Draft): SignalInput => ({
-    tenantId,
-    type: d.type,
-    occurredAt: new Date(ORIGIN + d.offsetMs),
-    dedupeKey: d.key === null ? null : `${run}:${d.key}`,
-    source: 'test.rollups',
-    payload: d.payload,
-  });
+  const toInput =
+    (tenantId: string, run: string) =>
+    (d: Draft): SignalInput => ({
+      tenantId,
+      type: d.type,
+      occurredAt: new Date(ORIGIN + d.offsetMs),
+      dedupeKey: d.key === null ? null : `${run}:${d.key}`,
+      source: 'test.rollups',
+      payload: d.payload,
+    });
 
   /** The rollup rows of a tenant, and the same recounted from its signals (as the superuser). */
   async function rollupsAndRecount(tenantId: string) {
@@ -121,14 +134,22 @@ describe('hourly signal rollups', () => {
           await Promise.all([
             ...batches.map((batch) => withTenant(handle.db, tenant.id, (tx) => emitSignals(tx, batch.map(convert)))),
             withTenant(handle.db, tenant.id, async (tx) => {
-              await emitSignals(tx, rolledBack.map((d) => ({ ...convert(d), dedupeKey: `rolled-back:${randomUUID()}` })));
+              await emitSignals(
+                tx,
+                rolledBack.map((d) => ({ ...convert(d), dedupeKey: `rolled-back:${randomUUID()}` })),
+              );
               throw new Error('roll back');
             }).catch((err: Error) => expect(err.message).toBe('roll back')),
           ]);
           const { rollups, recount } = await rollupsAndRecount(tenant.id);
           expect(rollups).toEqual(recount);
           // Every key stored once, and every keyless signal kept.
-          const keys = new Set(batches.flat().filter((d) => d.key !== null).map((d) => d.key));
+          const keys = new Set(
+            batches
+              .flat()
+              .filter((d) => d.key !== null)
+              .map((d) => d.key),
+          );
           const keyless = batches.flat().filter((d) => d.key === null).length;
           const stored = await admin.query<{ n: string }>(`select count(*)::text as n from signals where tenant_id = $1`, [tenant.id]);
           expect(Number(stored.rows[0].n)).toBe(keys.size + keyless);
@@ -141,21 +162,29 @@ describe('hourly signal rollups', () => {
 
   it('the retention purge takes its signals out of the rollups (emptied hours disappear)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(draftArb, { minLength: 30, maxLength: 200 }), fc.integer({ min: 0, max: SPAN }), fc.integer({ min: 7, max: 60 }), async (drafts, cutMs, batch) => {
-        const tenant = await createTestTenant(handle, 'rollup-purge');
-        const run = randomUUID();
-        await withTenant(handle.db, tenant.id, (tx) => emitSignals(tx, drafts.map(toInput(tenant.id, run))));
-        // Purge (as the retention activity does, through the app role) in small batches.
-        const before = new Date(ORIGIN + cutMs);
-        for (;;) {
-          const rows = await handle.db.$queryRaw<{ n: number }[]>`select app_purge_signals(${before}::timestamptz, ${batch}::integer) as n`;
-          if (Number(rows[0].n) < batch) break;
-        }
-        const { rollups, recount } = await rollupsAndRecount(tenant.id);
-        expect(rollups).toEqual(recount);
-        expect(rollups.every((r) => Number(r.n) > 0)).toBe(true);
-        await expectSameStats(tenant.id, [[0, SPAN], [cutMs - 5 * HOUR, cutMs + 5 * HOUR + 1234]]);
-      }),
+      fc.asyncProperty(
+        fc.array(draftArb, { minLength: 30, maxLength: 200 }),
+        fc.integer({ min: 0, max: SPAN }),
+        fc.integer({ min: 7, max: 60 }),
+        async (drafts, cutMs, batch) => {
+          const tenant = await createTestTenant(handle, 'rollup-purge');
+          const run = randomUUID();
+          await withTenant(handle.db, tenant.id, (tx) => emitSignals(tx, drafts.map(toInput(tenant.id, run))));
+          // Purge (as the retention activity does, through the app role) in small batches.
+          const before = new Date(ORIGIN + cutMs);
+          for (;;) {
+            const rows = await handle.db.$queryRaw<{ n: number }[]>`select app_purge_signals(${before}::timestamptz, ${batch}::integer) as n`;
+            if (Number(rows[0].n) < batch) break;
+          }
+          const { rollups, recount } = await rollupsAndRecount(tenant.id);
+          expect(rollups).toEqual(recount);
+          expect(rollups.every((r) => Number(r.n) > 0)).toBe(true);
+          await expectSameStats(tenant.id, [
+            [0, SPAN],
+            [cutMs - 5 * HOUR, cutMs + 5 * HOUR + 1234],
+          ]);
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -190,7 +219,9 @@ describe('hourly signal rollups', () => {
   it('tenant A reads none of tenant B’s rollups, and the application cannot write rollups', async () => {
     const a = await createTestTenant(handle, 'rollup-a');
     const b = await createTestTenant(handle, 'rollup-b');
-    await withTenant(handle.db, b.id, (tx) => emitSignals(tx, [{ tenantId: b.id, type: 'agent.execution.completed', source: 'test', payload: { cost_usd: 1 } }]));
+    await withTenant(handle.db, b.id, (tx) =>
+      emitSignals(tx, [{ tenantId: b.id, type: 'agent.execution.completed', source: 'test', payload: { cost_usd: 1 } }]),
+    );
     const seenByA = await withTenant(handle.db, a.id, (tx) => tx.$queryRawUnsafe<{ tenant_id: string }[]>(`select tenant_id from signal_hourly_rollups`));
     expect(seenByA).toEqual([]);
     const seenByB = await withTenant(handle.db, b.id, (tx) => tx.$queryRawUnsafe<{ n: bigint }[]>(`select n from signal_hourly_rollups`));

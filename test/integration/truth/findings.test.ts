@@ -37,7 +37,11 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
   beforeEach(() => s.fake.reset());
 
   const describeSchedule = (installationId: string) => s.t.temporal.client.schedule.getHandle(digestScheduleId(installationId)).describe();
-  const scheduleExists = (installationId: string) => describeSchedule(installationId).then(() => true, () => false);
+  const scheduleExists = (installationId: string) =>
+    describeSchedule(installationId).then(
+      () => true,
+      () => false,
+    );
 
   it('finding 1: changing time or channel after the day’s digest posted gives no second digest that day (dedupe key has no HH:MM, no channel)', async () => {
     const zone = 'Europe/Berlin';
@@ -63,12 +67,21 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     const { tenant, installationId } = await installedTenant(s);
     expect(await scheduleExists(installationId)).toBe(true);
     await api(s, tenant).del(`/installations/${installationId}`).expect(202);
-    await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'uninstalled');
+    await waitFor(
+      async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'uninstalled',
+    );
     const again = await api(s, tenant).post('/installations', { package_slug: 'mattermost_daily_ops_digest' });
     expect(again.status).toBe(202);
-    await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed');
+    await waitFor(
+      async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed',
+    );
     const health = await api(s, tenant).get(`/installations/${installationId}/health`).expect(200);
-    expect(health.body).toMatchObject({ status: 'installed', next_runs: [], schedule_exists: false, connection: { state: 'disconnected', disconnect_reason: 'uninstalled' } });
+    expect(health.body).toMatchObject({
+      status: 'installed',
+      next_runs: [],
+      schedule_exists: false,
+      connection: { state: 'disconnected', disconnect_reason: 'uninstalled' },
+    });
     expect(await scheduleExists(installationId)).toBe(false);
     const hookUrl = s.fake.hookUrl(s.fake.createHook({ channel: 'town-square' }));
     await api(s, tenant).put(`/installations/${installationId}/credential`, { kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' }).expect(200);
@@ -98,7 +111,10 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
 
   it('finding 4: one refusal does not make the credential invalid; a confirmed one does, and a later success makes it connected again', async () => {
     const { tenant, installationId } = await installedTenant(s);
-    const credential = () => api(s, tenant).get(`/installations/${installationId}/credential`).then((r) => r.body.credential);
+    const credential = () =>
+      api(s, tenant)
+        .get(`/installations/${installationId}/credential`)
+        .then((r) => r.body.credential);
     s.fake.failNext(1, 'invalid-hook', { route: 'hooks' }); // e.g. Mattermost's database hiccup
     const once = await api(s, tenant).post(`/installations/${installationId}/runs`).expect(202);
     expect((await waitForExecution(s, tenant, once.body.execution.id)).status).toBe('succeeded');
@@ -118,14 +134,23 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
 
   it('finding 5: a config saved while Temporal is unreachable is stored, shown as being applied, and applied when Temporal is back', async () => {
     const { tenant, installationId } = await installedTenant(s, { config: { timezone: 'UTC', schedule_time: '07:30' } });
-    const viaProxy = await connectTemporal({ TEMPORAL_ADDRESS: proxy.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: s.t.temporal.taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined });
+    const viaProxy = await connectTemporal({
+      TEMPORAL_ADDRESS: proxy.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: s.t.temporal.taskQueue,
+      TEMPORAL_TLS: false,
+      TEMPORAL_API_KEY: undefined,
+    });
     const app = buildTestApp({ db: s.handle.db, temporal: viaProxy });
     const proxied = startInstallationReconciler({ db: s.handle.db, logger: createLogger({ level: 'silent' }), getTemporal: async () => viaProxy }, 300);
     await reconciler.stop(); // only the proxied loop may apply it now
     try {
       proxy.cut();
       const t0 = Date.now();
-      const saved = await request(app).put(`/api/tenants/${tenant.slug}/installations/${installationId}/config`).set(auth(tenant)).send({ schedule_time: '18:45', timezone: 'Asia/Kolkata' });
+      const saved = await request(app)
+        .put(`/api/tenants/${tenant.slug}/installations/${installationId}/config`)
+        .set(auth(tenant))
+        .send({ schedule_time: '18:45', timezone: 'Asia/Kolkata' });
       expect(Date.now() - t0).toBeLessThan(5_000);
       expect(saved.status).toBe(200);
       expect(saved.body).toMatchObject({ apply_state: 'being_applied', installation: { config: { schedule_time: '18:45', timezone: 'Asia/Kolkata' } } });
@@ -134,7 +159,11 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
       expect((await describeSchedule(installationId)).spec.timezone).toBe('UTC'); // Temporal still has the old spec
       proxy.restore();
       await waitFor(async () => (await describeSchedule(installationId)).spec.timezone === 'Asia/Kolkata', 20_000, 200);
-      await waitFor(async () => (await request(app).get(`/api/tenants/${tenant.slug}/installations/${installationId}/health`).set(auth(tenant))).body.apply_state === 'applied', 10_000);
+      await waitFor(
+        async () =>
+          (await request(app).get(`/api/tenants/${tenant.slug}/installations/${installationId}/health`).set(auth(tenant))).body.apply_state === 'applied',
+        10_000,
+      );
       expect((await describeSchedule(installationId)).spec.calendars?.[0].hour).toEqual([{ start: 18, end: 18, step: 1 }]);
     } finally {
       proxy.restore();
@@ -155,7 +184,12 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     const before = Date.now();
     await owner.agent.delete(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`).set('x-csrf-token', owner.csrfToken).expect(204);
     const shown = await api(s, tenant).get(`/installations/${installationId}/credential`).expect(200);
-    expect(shown.body.credential).toMatchObject({ state: 'disconnected', disconnect_reason: 'user_disconnected', disconnected_by: { id: owner.user.id, email: owner.user.email }, last_error: null });
+    expect(shown.body.credential).toMatchObject({
+      state: 'disconnected',
+      disconnect_reason: 'user_disconnected',
+      disconnected_by: { id: owner.user.id, email: owner.user.email },
+      last_error: null,
+    });
     expect(new Date(shown.body.credential.disconnected_at).getTime()).toBeGreaterThanOrEqual(before - 1000);
     const health = await api(s, tenant).get(`/installations/${installationId}/health`).expect(200);
     expect(health.body).toMatchObject({ next_runs: [], schedule_exists: false, last_error_kind: null });
@@ -165,12 +199,16 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     const { tenant, installationId } = await installedTenant(s);
     const credentialId = (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }))).credentialId!;
     await api(s, tenant).del(`/installations/${installationId}`).expect(202);
-    await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'uninstalled');
+    await waitFor(
+      async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'uninstalled',
+    );
     const row = await withTenant(s.handle.db, tenant.id, (tx) => tx.integrationCredential.findUniqueOrThrow({ where: { id: credentialId } }));
     expect(row).toMatchObject({ status: 'revoked', disconnectReason: 'uninstalled' });
     expect(row.ciphertext).toHaveLength(0);
     expect(row.authTag).toHaveLength(0);
-    const changes = await withTenant(s.handle.db, tenant.id, (tx) => tx.installationChange.findMany({ where: { installationId }, orderBy: { version: 'asc' } }));
+    const changes = await withTenant(s.handle.db, tenant.id, (tx) =>
+      tx.installationChange.findMany({ where: { installationId }, orderBy: { version: 'asc' } }),
+    );
     expect(changes.map((c) => c.change)).toEqual(expect.arrayContaining(['credential.disconnected', 'lifecycle.uninstalled']));
     expect(await scheduleExists(installationId)).toBe(false);
   });
@@ -190,7 +228,13 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
 
   it('finding 10: Run now while Temporal is unreachable answers 503 within 2 s, costs no quota and leaves nothing running', async () => {
     const { tenant, installationId } = await installedTenant(s);
-    const viaProxy = await connectTemporal({ TEMPORAL_ADDRESS: proxy.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: s.t.temporal.taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined });
+    const viaProxy = await connectTemporal({
+      TEMPORAL_ADDRESS: proxy.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: s.t.temporal.taskQueue,
+      TEMPORAL_TLS: false,
+      TEMPORAL_API_KEY: undefined,
+    });
     const app = buildTestApp({ db: s.handle.db, temporal: viaProxy });
     try {
       proxy.cut();
@@ -238,7 +282,9 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     const user = s.fake.createUser({ username: `u${Date.now()}`, onTeam: true });
     s.fake.addChannelMember('town-square', user.username);
     const { tenant, installationId } = await installedTenant(s, { connect: false, channel: 'town-square' });
-    await api(s, tenant).put(`/installations/${installationId}/credential`, { kind: 'pat', base_url: s.fake.url, token: user.token, team: s.fake.team.name }).expect(200);
+    await api(s, tenant)
+      .put(`/installations/${installationId}/credential`, { kind: 'pat', base_url: s.fake.url, token: user.token, team: s.fake.team.name })
+      .expect(200);
     s.fake.revokeToken(user.token);
     const run = await api(s, tenant).post(`/installations/${installationId}/runs`).expect(202);
     const ended = await waitForExecution(s, tenant, run.body.execution.id);
@@ -252,7 +298,8 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
   it('finding 13: Connect refuses a token whose user is not in the channel; adding the user to the channel is enough', async () => {
     const user = s.fake.createUser({ username: `v${Date.now()}`, onTeam: true }); // on the team, not in #town-square
     const { tenant, installationId } = await installedTenant(s, { connect: false, channel: 'town-square' });
-    const connect = () => api(s, tenant).put(`/installations/${installationId}/credential`, { kind: 'pat', base_url: s.fake.url, token: user.token, team: s.fake.team.name });
+    const connect = () =>
+      api(s, tenant).put(`/installations/${installationId}/credential`, { kind: 'pat', base_url: s.fake.url, token: user.token, team: s.fake.team.name });
     const refused = await connect();
     expect(refused.status).toBe(422);
     expect(refused.body.error).toMatchObject({ code: 'CREDENTIAL_REJECTED', details: { kind: 'validation', mattermost_code: 'NOT_CHANNEL_MEMBER' } });

@@ -142,7 +142,9 @@ async function checkInvariants(m: Model, r: Real): Promise<void> {
   const posted = postsWithMarker(s.fake);
   expect2(posted.length === m.posts, `posts: real ${posted.length}, model ${m.posts}`, m);
   if (!r.installationId) return;
-  const scheduled = await withTenant(s.handle.db, r.tenant.id, (tx) => tx.execution.findMany({ where: { installationId: r.installationId!, digestDate: { not: null } }, orderBy: { windowEnd: 'asc' } }));
+  const scheduled = await withTenant(s.handle.db, r.tenant.id, (tx) =>
+    tx.execution.findMany({ where: { installationId: r.installationId!, digestDate: { not: null } }, orderBy: { windowEnd: 'asc' } }),
+  );
   const succeeded = scheduled.filter((e) => e.status === 'succeeded');
   const perDate = new Map<string, number>();
   for (const e of succeeded) perDate.set(e.digestDate!, (perDate.get(e.digestDate!) ?? 0) + 1);
@@ -168,22 +170,33 @@ async function checkInvariants(m: Model, r: Real): Promise<void> {
   if (!m.temporalUp) {
     if (m.pendingApply) {
       const health = await api.get(`/installations/${r.installationId}/health`);
-      expect2(health.body.apply_state === 'being_applied' && health.body.next_runs.length === 0, `while Temporal is unreachable a saved change shows as being applied (got ${health.body.apply_state}, ${health.body.next_runs.length} next runs)`, m);
+      expect2(
+        health.body.apply_state === 'being_applied' && health.body.next_runs.length === 0,
+        `while Temporal is unreachable a saved change shows as being applied (got ${health.body.apply_state}, ${health.body.next_runs.length} next runs)`,
+        m,
+      );
     }
     return;
   }
   // Applied (the reconciler catches up), then the schedule is exactly the model's.
   let health: { body: Record<string, unknown> } = { body: {} };
   try {
-    health = await waitFor(async () => {
-      const h = await api.get(`/installations/${r.installationId}/health`);
-      return h.body.apply_state === 'applied' ? h : undefined;
-    }, 15_000, 150);
+    health = await waitFor(
+      async () => {
+        const h = await api.get(`/installations/${r.installationId}/health`);
+        return h.body.apply_state === 'applied' ? h : undefined;
+      },
+      15_000,
+      150,
+    );
   } catch {
     expect2(false, 'the desired state was not applied within 15 s with Temporal up', m);
   }
   m.pendingApply = false;
-  const d = await s.t.temporal.client.schedule.getHandle(digestScheduleId(r.installationId)).describe().catch(() => null);
+  const d = await s.t.temporal.client.schedule
+    .getHandle(digestScheduleId(r.installationId))
+    .describe()
+    .catch(() => null);
   expect2((d !== null) === wanted(m), `schedule exists: real ${d !== null}, model ${wanted(m)}`, m);
   if (d) {
     expect2(d.spec.timezone === m.zone, `schedule zone ${d.spec.timezone}, model ${m.zone}`, m);
@@ -211,12 +224,18 @@ abstract class Step implements fc.AsyncCommand<Model, Real> {
 }
 
 class Install extends Step {
-  constructor(readonly time: string, readonly zone: string) {
+  constructor(
+    readonly time: string,
+    readonly zone: string,
+  ) {
     super();
   }
   check = (m: Readonly<Model>) => m.temporalUp && m.lifecycle !== 'installed';
   async apply(m: Model, r: Real) {
-    const res = await http(r).post('/installations', { package_slug: 'mattermost_daily_ops_digest', config: { schedule_time: this.time, timezone: this.zone } });
+    const res = await http(r).post('/installations', {
+      package_slug: 'mattermost_daily_ops_digest',
+      config: { schedule_time: this.time, timezone: this.zone },
+    });
     expect2(res.status === 202, `install answered ${res.status}`, m);
     r.installationId = res.body.installation.id;
     await waitFor(async () => (await installationStatus(r)) === 'installed', 30_000);
@@ -289,7 +308,9 @@ class Uninstall extends Step {
 class Backdate extends Step {
   check = (m: Readonly<Model>) => wanted(m) && m.effective === 'recent';
   async apply(m: Model, r: Real) {
-    await withTenant(s.handle.db, r.tenant.id, (tx) => tx.installation.update({ where: { id: r.installationId! }, data: { scheduleEffectiveSince: new Date('2026-01-01T00:00:00Z') } }));
+    await withTenant(s.handle.db, r.tenant.id, (tx) =>
+      tx.installation.update({ where: { id: r.installationId! }, data: { scheduleEffectiveSince: new Date('2026-01-01T00:00:00Z') } }),
+    );
     m.effective = 'backdated';
   }
   toString = () => 'Backdate(effective since 2026-01-01)';
@@ -316,7 +337,10 @@ class RunNow extends Step {
 }
 
 class Fire extends Step {
-  constructor(readonly date: string, readonly entry: 'main' | 'catch_up') {
+  constructor(
+    readonly date: string,
+    readonly entry: 'main' | 'catch_up',
+  ) {
     super();
   }
   check = (m: Readonly<Model>) => m.temporalUp && m.lifecycle !== 'none';
@@ -342,7 +366,11 @@ class Fire extends Step {
     expect2(e.status === status, `firing ${this.date} ${this.entry} (${nominal.toISOString()}) ended ${e.status}/${e.errorKind}, model ${status}`, m);
     if (attempts) {
       const start = m.lastReportedEnd ?? new Date(intended.getTime() - DAY);
-      expect2(e.windowStart.getTime() === start.getTime() && e.windowEnd.getTime() === intended.getTime(), `window [${e.windowStart.toISOString()}, ${e.windowEnd.toISOString()}) expected [${start.toISOString()}, ${intended.toISOString()})`, m);
+      expect2(
+        e.windowStart.getTime() === start.getTime() && e.windowEnd.getTime() === intended.getTime(),
+        `window [${e.windowStart.toISOString()}, ${e.windowEnd.toISOString()}) expected [${start.toISOString()}, ${intended.toISOString()})`,
+        m,
+      );
       m.lastReportedEnd = intended;
       if (fault !== 502) m.posts++;
     }
@@ -416,7 +444,13 @@ describe('issue 15: an installation’s truth under random sequences (model-base
   beforeAll(async () => {
     s = await openDigestStack({ appOverrides: { runNowLimitPerHour: 10_000 } });
     proxy = await startTemporalProxy(process.env.TEMPORAL_ADDRESS!);
-    viaProxy = await connectTemporal({ TEMPORAL_ADDRESS: proxy.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: s.t.temporal.taskQueue, TEMPORAL_TLS: false, TEMPORAL_API_KEY: undefined });
+    viaProxy = await connectTemporal({
+      TEMPORAL_ADDRESS: proxy.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: s.t.temporal.taskQueue,
+      TEMPORAL_TLS: false,
+      TEMPORAL_API_KEY: undefined,
+    });
     // The API and the reconciler reach Temporal through the proxy (so it can be taken away);
     // the worker and the test's own checks talk to it directly.
     app = buildTestApp({ db: s.handle.db, temporal: viaProxy, overrides: { runNowLimitPerHour: 10_000 } });
@@ -437,25 +471,45 @@ describe('issue 15: an installation’s truth under random sequences (model-base
     let steps = 0;
     const t0 = Date.now();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...TIMES), fc.constantFrom(...ZONES), fc.boolean(), fc.commands(commands, { maxCommands: STEPS, size: 'max' }), async (time, zone, connect, cmds) => {
-        sequences++;
-        proxy.restore();
-        s.fake.reset();
-        const tenant = await createTestTenant(s.handle, 'mdl');
-        const hookUrl = s.fake.hookUrl(s.fake.createHook({ channel: 'town-square' }));
-        const model: Model = { lifecycle: 'none', credential: 'none', enabled: true, time: '09:00', zone: 'UTC', channel: null, temporalUp: true, effective: null, lastReportedEnd: null, posts: 0, armedFault: null, pendingApply: false, log: [] };
-        const real: Real = { s, app, tenant, installationId: null, hookUrl };
-        try {
-          // Most sequences start from an installed (and usually connected) digest; Install,
-          // Uninstall and reinstall still happen inside them.
-          await new Install(time, zone).run(model, real);
-          if (connect) await new Connect().run(model, real);
-          await fc.asyncModelRun(() => ({ model, real }), cmds);
-        } finally {
-          steps += model.log.length;
+      fc.asyncProperty(
+        fc.constantFrom(...TIMES),
+        fc.constantFrom(...ZONES),
+        fc.boolean(),
+        fc.commands(commands, { maxCommands: STEPS, size: 'max' }),
+        async (time, zone, connect, cmds) => {
+          sequences++;
           proxy.restore();
-        }
-      }),
+          s.fake.reset();
+          const tenant = await createTestTenant(s.handle, 'mdl');
+          const hookUrl = s.fake.hookUrl(s.fake.createHook({ channel: 'town-square' }));
+          const model: Model = {
+            lifecycle: 'none',
+            credential: 'none',
+            enabled: true,
+            time: '09:00',
+            zone: 'UTC',
+            channel: null,
+            temporalUp: true,
+            effective: null,
+            lastReportedEnd: null,
+            posts: 0,
+            armedFault: null,
+            pendingApply: false,
+            log: [],
+          };
+          const real: Real = { s, app, tenant, installationId: null, hookUrl };
+          try {
+            // Most sequences start from an installed (and usually connected) digest; Install,
+            // Uninstall and reinstall still happen inside them.
+            await new Install(time, zone).run(model, real);
+            if (connect) await new Connect().run(model, real);
+            await fc.asyncModelRun(() => ({ model, real }), cmds);
+          } finally {
+            steps += model.log.length;
+            proxy.restore();
+          }
+        },
+      ),
       { numRuns: RUNS, seed: SEED, ...(PATH ? { path: PATH } : {}), endOnFailure: process.env.MODEL_SHRINK !== '1', verbose: 1 },
     );
     console.log(`installation model test: ${sequences} sequences, ${steps} steps in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

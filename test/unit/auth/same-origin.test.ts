@@ -18,7 +18,9 @@ describe('checkSameOrigin', () => {
   });
 
   it('accepts the PUBLIC_URL origin even when Host differs (behind a proxy)', () => {
-    expect(checkSameOrigin({ origin: 'https://fleet.example.com', host: '10.0.0.5:3000' }, { publicUrl: 'https://fleet.example.com/app/' })).toEqual({ ok: true });
+    expect(checkSameOrigin({ origin: 'https://fleet.example.com', host: '10.0.0.5:3000' }, { publicUrl: 'https://fleet.example.com/app/' })).toEqual({
+      ok: true,
+    });
     expect(checkSameOrigin({ origin: 'http://fleet.example.com', host: '10.0.0.5:3000' }, { publicUrl: 'https://fleet.example.com' }).ok).toBe(false);
   });
 

@@ -3,7 +3,13 @@ import { ConfigError, loadConfig } from '../../../lib/config';
 describe('loadConfig', () => {
   it('gives working defaults for the embedded stack', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ NODE_ENV: 'development', PORT: 3000, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'fleetprompt', RUN_NOW_LIMIT_PER_HOUR: 3 });
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'fleetprompt',
+      RUN_NOW_LIMIT_PER_HOUR: 3,
+    });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
   });

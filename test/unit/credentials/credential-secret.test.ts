@@ -11,7 +11,13 @@ const TOKEN = 'pat9x8c7v6b5n4m3k2j1h0g9f8';
 const KEY = { keyring: parseKeyring(`k1:${Buffer.alloc(32, 3).toString('base64')}`), keyId: 'k1', tenantId: '6a1e0c1e-5a4b-4c33-9a8b-1b2c3d4e5f60' };
 
 const webhook = (url = HOOK_URL): TCredentialSecret => ({ kind: 'webhook', webhook_url: url });
-const pat = (over: Partial<Extract<TCredentialSecret, { kind: 'pat' }>> = {}): TCredentialSecret => ({ kind: 'pat', base_url: 'https://mm.example.com', token: TOKEN, team: 'fleet', ...over });
+const pat = (over: Partial<Extract<TCredentialSecret, { kind: 'pat' }>> = {}): TCredentialSecret => ({
+  kind: 'pat',
+  base_url: 'https://mm.example.com',
+  token: TOKEN,
+  team: 'fleet',
+  ...over,
+});
 
 /** Every way a secret could hide in the facts: raw, and its tail beyond the 4 characters a mask may show. */
 function expectNoSecret(value: unknown, secrets: string[]) {

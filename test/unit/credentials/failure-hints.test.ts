@@ -52,7 +52,10 @@ describe('failureHint', () => {
   });
 
   it('hints carry no placeholders or secrets-like material', () => {
-    for (const hint of [...FAILURE_KINDS.map((k) => failureHint(k)), ...['INVALID_WEBHOOK', 'TOKEN_INVALID', 'URL_NOT_ALLOWED', 'DNS_FAILED'].map((c) => failureHint(null, c))]) {
+    for (const hint of [
+      ...FAILURE_KINDS.map((k) => failureHint(k)),
+      ...['INVALID_WEBHOOK', 'TOKEN_INVALID', 'URL_NOT_ALLOWED', 'DNS_FAILED'].map((c) => failureHint(null, c)),
+    ]) {
       expect(hint).not.toMatch(/\$\{|undefined|null|https?:\/\//);
     }
   });

@@ -23,7 +23,11 @@ describe('secretFingerprint', () => {
     expect(secretFingerprint(HOOK, key(TENANT_B))).not.toBe(a);
     expect(secretFingerprint(HOOK, key(TENANT_A, 'k2'))).not.toBe(a);
     // What an attacker with a guessed URL could compute offline without the server's key:
-    for (const offline of [createHash('sha256').update(HOOK).digest('hex'), createHmac('sha256', 'fleetprompt:credential-fingerprint:v1').update(HOOK).digest('hex'), createHmac('sha256', TENANT_A).update(HOOK).digest('hex')]) {
+    for (const offline of [
+      createHash('sha256').update(HOOK).digest('hex'),
+      createHmac('sha256', 'fleetprompt:credential-fingerprint:v1').update(HOOK).digest('hex'),
+      createHmac('sha256', TENANT_A).update(HOOK).digest('hex'),
+    ]) {
       expect(offline.slice(0, 8)).not.toBe(a);
     }
   });
@@ -36,9 +40,7 @@ describe('secretFingerprint', () => {
 describe('maskWebhookUrl', () => {
   it('keeps scheme, host and the last four characters of the key only', () => {
     expect(maskWebhookUrl(HOOK)).toBe('https://mm.example.com/hooks/…abcd');
-    expect(maskWebhookUrl('http://localhost:8065/hooks/xk3p9q7rj7fz8dm1tq5w3aabcd/')).toBe(
-      'http://localhost:8065/hooks/…abcd',
-    );
+    expect(maskWebhookUrl('http://localhost:8065/hooks/xk3p9q7rj7fz8dm1tq5w3aabcd/')).toBe('http://localhost:8065/hooks/…abcd');
   });
 
   it('drops credentials, sub-paths, queries and short keys', () => {

@@ -1,12 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  generateKeyringEntry,
-  KeyringError,
-  loadOrCreateDevKeyring,
-  parseKeyring,
-} from '../../../lib/crypto/keyring';
+import { generateKeyringEntry, KeyringError, loadOrCreateDevKeyring, parseKeyring } from '../../../lib/crypto/keyring';
 
 const key = (fill: number, bytes = 32) => Buffer.alloc(bytes, fill).toString('base64');
 
@@ -33,9 +28,7 @@ describe('parseKeyring', () => {
   });
 
   it('reports one problem per bad entry', () => {
-    const problems = problemsOf(() =>
-      parseKeyring(`k1:${key(1, 16)},bad id:${key(2)},k3:not*base64,,${key(4)},k1:${key(5)}`),
-    );
+    const problems = problemsOf(() => parseKeyring(`k1:${key(1, 16)},bad id:${key(2)},k3:not*base64,,${key(4)},k1:${key(5)}`));
     expect(problems).toEqual([
       'entry 1 (key id "k1"): the key is 16 bytes, expected 32',
       'entry 2 has an invalid key id (1-32 characters of A-Z a-z 0-9 _ -)',
@@ -49,9 +42,7 @@ describe('parseKeyring', () => {
   it('rejects an empty keyring, a too-long id and an unknown active id', () => {
     expect(problemsOf(() => parseKeyring('  '))).toHaveLength(1);
     expect(problemsOf(() => parseKeyring(`${'x'.repeat(33)}:${key(1)}`))).toHaveLength(1);
-    expect(problemsOf(() => parseKeyring(`k1:${key(1)}`, 'k9'))).toEqual([
-      'the active key id "k9" is not in the keyring',
-    ]);
+    expect(problemsOf(() => parseKeyring(`k1:${key(1)}`, 'k9'))).toEqual(['the active key id "k9" is not in the keyring']);
   });
 
   it('never prints key material in its messages', () => {

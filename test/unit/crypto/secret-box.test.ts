@@ -5,8 +5,8 @@ import {
   isSecretDecryptError,
   needsReencryption,
   reencryptSecret,
-  SealedSecret,
-  SecretDecryptError,
+  type SealedSecret,
+  type SecretDecryptError,
 } from '../../../lib/crypto/secret-box';
 
 const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
@@ -93,12 +93,8 @@ describe('encryptSecret / decryptSecret', () => {
 
   it('fails when the row is copied to another tenant or credential id', () => {
     const sealed = encryptSecret(OLD, SECRET, ROW);
-    expect(decryptError(() => decryptSecret(OLD, sealed, { ...ROW, tenantId: 'tenant-b' })).reason).toBe(
-      'authentication_failed',
-    );
-    expect(decryptError(() => decryptSecret(OLD, sealed, { ...ROW, credentialId: 'cred-2' })).reason).toBe(
-      'authentication_failed',
-    );
+    expect(decryptError(() => decryptSecret(OLD, sealed, { ...ROW, tenantId: 'tenant-b' })).reason).toBe('authentication_failed');
+    expect(decryptError(() => decryptSecret(OLD, sealed, { ...ROW, credentialId: 'cred-2' })).reason).toBe('authentication_failed');
   });
 
   it('keeps ids with colons unambiguous in the associated data', () => {

@@ -32,7 +32,10 @@ describe('docker-compose.yml', () => {
 
   it.each(ourServices)('%s gets a configuration that parses', (name) => {
     const env = Object.fromEntries(
-      Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:[-?]([^}]*)\}/g, (_m, d: string) => (d.startsWith('set ') ? 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' : d))]),
+      Object.entries(services[name].environment ?? {}).map(([k, v]) => [
+        k,
+        String(v).replace(/\$\{[A-Z_]+:[-?]([^}]*)\}/g, (_m, d: string) => (d.startsWith('set ') ? 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' : d)),
+      ]),
     );
     const parsed = ZConfig.safeParse(env);
     expect(parsed.success ? [] : parsed.error.issues).toEqual([]);

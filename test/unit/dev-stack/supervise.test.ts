@@ -17,7 +17,12 @@ describe('finding 9: npm start supervises its children', () => {
   it('a crashed child is restarted with a growing backoff, one line each time', async () => {
     const lines: string[] = [];
     const starts: number[] = [];
-    const worker = supervise('worker', () => (starts.push(Date.now()), node('process.exit(3)')), { stopChild, initialBackoffMs: 100, maxBackoffMs: 400, log: (l) => lines.push(l) });
+    const worker = supervise('worker', () => (starts.push(Date.now()), node('process.exit(3)')), {
+      stopChild,
+      initialBackoffMs: 100,
+      maxBackoffMs: 400,
+      log: (l) => lines.push(l),
+    });
     await waitUntil(() => starts.length >= 4);
     await worker.stop();
     expect(lines[0]).toBe('[supervisor] worker exited unexpectedly (code 3); restarting it in 0.1 s (restart 1).');

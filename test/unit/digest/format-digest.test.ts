@@ -13,8 +13,8 @@ describe('formatDigest', () => {
     expect(lineCount).toBe(lines(text).length);
     // 07:30 CET → 07:30 CEST: the offsets show because the window crosses the DST change.
     expect(lines(text)[0]).toBe('#### Ops digest for Acme Ops · 2026-03-28 07:30 (+01:00) – 2026-03-29 07:30 (+02:00) Europe/Berlin');
-    const order = ['##### Failures (2)', '##### Top errors by type', '##### Counts', '##### Approximate cost', '##### Recommended next action:'].map(
-      (h) => indexOf(text, h),
+    const order = ['##### Failures (2)', '##### Top errors by type', '##### Counts', '##### Approximate cost', '##### Recommended next action:'].map((h) =>
+      indexOf(text, h),
     );
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
@@ -148,7 +148,7 @@ describe('formatDigest', () => {
       expect(line.endsWith(`${family}…`)).toBe(true);
     });
 
-    it('defaults to a 12000-rune budget and stays under Mattermost\'s 16383 whatever is asked', () => {
+    it("defaults to a 12000-rune budget and stays under Mattermost's 16383 whatever is asked", () => {
       const big = busyStats({ failures: manyFailures(20, (i) => `${i} ` + 'x'.repeat(2000)) });
       const text = formatDigest(big, { ...OPTIONS, maxLines: 200, runeBudget: 1_000_000 }).text;
       expect(runeLength(text)).toBeLessThanOrEqual(16_383);
@@ -235,7 +235,13 @@ describe('links in the digest (security probe: "1https://", "_https://" survived
     const hostile = ['1https://evil.example/a', '_https://evil.example/b', 'x_http://evil.example', '9www.evil.example', 'see:https://evil.example'];
     const stats = busyStats({
       tenantName: `Acme ${hostile[0]}`,
-      failures: hostile.map((h, i) => ({ type: 'agent.execution.failed', subject: `agent ${h}`, occurredAt: new Date(Date.parse('2026-03-29T05:00:00Z') - i * 60_000), errorKind: `kind_${h}`, message: `failed at ${h}` })),
+      failures: hostile.map((h, i) => ({
+        type: 'agent.execution.failed',
+        subject: `agent ${h}`,
+        occurredAt: new Date(Date.parse('2026-03-29T05:00:00Z') - i * 60_000),
+        errorKind: `kind_${h}`,
+        message: `failed at ${h}`,
+      })),
       topErrors: hostile.map((h, i) => ({ errorKind: `k${i}${h}`, count: 5 - i })),
     });
     const { text } = formatDigest(stats, OPTIONS);

@@ -4,9 +4,7 @@ import { busyStats, quietStats } from './fixtures';
 describe('recommendedAction', () => {
   it('says no action is needed when nothing went wrong', () => {
     expect(recommendedAction(quietStats())).toBe('No action needed.');
-    expect(recommendedAction(quietStats({ installs: { requested: 1, completed: 1, failed: 0, upgrades: 0, uninstalls: 0 } }))).toBe(
-      'No action needed.',
-    );
+    expect(recommendedAction(quietStats({ installs: { requested: 1, completed: 1, failed: 0, upgrades: 0, uninstalls: 0 } }))).toBe('No action needed.');
   });
 
   it('puts auth errors first: reconnect', () => {
@@ -24,16 +22,14 @@ describe('recommendedAction', () => {
   it('then validation, rate limits, network, directives and runs, in that order', () => {
     const base = busyStats({ installs: { requested: 1, completed: 1, failed: 0, upgrades: 0, uninstalls: 0 } });
     expect(recommendedAction(base)).toBe("Check the installation's settings (channel name, options): 1 validation error in installs.");
-    expect(recommendedAction({ ...base, topErrors: [{ errorKind: 'rate_limit', count: 2 }], failures: [] })).toMatch(
-      /^Rate limits were hit 2 times/,
-    );
+    expect(recommendedAction({ ...base, topErrors: [{ errorKind: 'rate_limit', count: 2 }], failures: [] })).toMatch(/^Rate limits were hit 2 times/);
     expect(recommendedAction({ ...base, topErrors: [{ errorKind: 'network', count: 2 }], failures: [] })).toBe(
       'Check that the failing integrations can reach their servers: 2 network errors.',
     );
     expect(recommendedAction({ ...base, topErrors: [], failures: [] })).toBe('Review the 1 failed directive in the admin view.');
-    expect(
-      recommendedAction({ ...base, topErrors: [], failures: [], directives: { requested: 1, completed: 1, failed: 0 } }),
-    ).toBe('Open the logs of the 2 failed runs in the admin view.');
+    expect(recommendedAction({ ...base, topErrors: [], failures: [], directives: { requested: 1, completed: 1, failed: 0 } })).toBe(
+      'Open the logs of the 2 failed runs in the admin view.',
+    );
   });
 
   it("attributes an agent's validation error to the agent, not the installation's settings", () => {
@@ -47,7 +43,9 @@ describe('recommendedAction', () => {
       errorSources: [{ errorKind: 'validation', source: 'agent', count: 2 }],
     });
     const action = recommendedAction(stats);
-    expect(action).toBe("Check the input the failing agents were given: 2 validation errors in agent executions (e.g. invoice-parser). The installation's settings are not the cause.");
+    expect(action).toBe(
+      "Check the input the failing agents were given: 2 validation errors in agent executions (e.g. invoice-parser). The installation's settings are not the cause.",
+    );
     expect(action).not.toMatch(/channel name/);
   });
 
@@ -88,6 +86,8 @@ describe('recommendedAction', () => {
       failures: [{ type: 'agent.execution.failed', subject: '@channel [x](http://e.vil)', occurredAt: new Date(0), errorKind: 'validation', message: null }],
       topErrors: [{ errorKind: 'validation', count: 1 }],
     });
-    expect(recommendedAction(stats)).toBe("Check the input the failing agents were given: 1 validation error in agent executions. The installation's settings are not the cause.");
+    expect(recommendedAction(stats)).toBe(
+      "Check the input the failing agents were given: 1 validation error in agent executions. The installation's settings are not the cause.",
+    );
   });
 });

@@ -40,11 +40,16 @@ describe('planSummaryCall', () => {
 
   it('refuses when the worst case would exceed the monthly budget', () => {
     expect(planSummaryCall({ promptTokenEstimate: 1000, price, caps, spentUsd: 0.98 })).toEqual({ go: false, outcome: 'budget_exceeded' });
-    expect(planSummaryCall({ promptTokenEstimate: 1000, price, caps: { ...caps, monthlyBudgetUsd: 0 }, spentUsd: 0 })).toEqual({ go: false, outcome: 'budget_exceeded' });
+    expect(planSummaryCall({ promptTokenEstimate: 1000, price, caps: { ...caps, monthlyBudgetUsd: 0 }, spentUsd: 0 })).toEqual({
+      go: false,
+      outcome: 'budget_exceeded',
+    });
   });
 
   it('a free model is never over budget', () => {
-    expect(planSummaryCall({ promptTokenEstimate: 1000, price: { inputPer1k: 0, outputPer1k: 0 }, caps: { ...caps, monthlyBudgetUsd: 0 }, spentUsd: 0 }).go).toBe(true);
+    expect(
+      planSummaryCall({ promptTokenEstimate: 1000, price: { inputPer1k: 0, outputPer1k: 0 }, caps: { ...caps, monthlyBudgetUsd: 0 }, spentUsd: 0 }).go,
+    ).toBe(true);
   });
 
   it('shrinks the completion to the per-run token limit, and refuses a prompt that leaves no room', () => {

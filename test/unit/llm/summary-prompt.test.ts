@@ -1,7 +1,13 @@
 import { buildSummaryPrompt, estimatePromptTokens, PROMPT_MAX_FAILURES, promptText } from '../../../lib/llm/summary-prompt';
 import { busyStats, quietStats } from '../digest/fixtures';
 
-const failure = (i: number, message: string) => ({ type: 'agent.execution.failed', subject: `agent:${i}`, occurredAt: new Date(Date.UTC(2026, 2, 29, 4, i)), errorKind: 'network', message });
+const failure = (i: number, message: string) => ({
+  type: 'agent.execution.failed',
+  subject: `agent:${i}`,
+  occurredAt: new Date(Date.UTC(2026, 2, 29, 4, i)),
+  errorKind: 'network',
+  message,
+});
 
 describe('buildSummaryPrompt', () => {
   it('holds aggregate counts, top error kinds and cost', () => {
@@ -23,7 +29,9 @@ describe('buildSummaryPrompt', () => {
       ],
       topErrors: [{ errorKind: 'network', count: 3 }],
     });
-    const text = buildSummaryPrompt(stats).map((m) => m.content).join('\n');
+    const text = buildSummaryPrompt(stats)
+      .map((m) => m.content)
+      .join('\n');
     expect(text).not.toMatch(/:\/\//);
     expect(text).not.toContain('xk3p9q7rj7');
     expect(text).not.toContain('www.status');

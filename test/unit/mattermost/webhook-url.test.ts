@@ -9,18 +9,20 @@ describe('webhook URLs', () => {
     expect(() => assertWebhookUrlShape(`https://example.com/chat/hooks/${KEY}`)).not.toThrow();
   });
 
-  it.each([`https://mm.example.com/hooks/${KEY}/`, 'https://mm.example.com/', `https://mm.example.com/api/v4/hooks/incoming/${KEY}x/extra`, `not a url ${KEY}`])(
-    'refuses %p without echoing the key',
-    (url) => {
-      let caught: unknown;
-      try {
-        assertWebhookUrlShape(url);
-      } catch (err) {
-        caught = err;
-      }
-      expect(caught).toBeInstanceOf(MattermostError);
-      expect((caught as MattermostError).code).toBe('URL_INVALID');
-      expect((caught as MattermostError).message).not.toContain(KEY);
-    },
-  );
+  it.each([
+    `https://mm.example.com/hooks/${KEY}/`,
+    'https://mm.example.com/',
+    `https://mm.example.com/api/v4/hooks/incoming/${KEY}x/extra`,
+    `not a url ${KEY}`,
+  ])('refuses %p without echoing the key', (url) => {
+    let caught: unknown;
+    try {
+      assertWebhookUrlShape(url);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(MattermostError);
+    expect((caught as MattermostError).code).toBe('URL_INVALID');
+    expect((caught as MattermostError).message).not.toContain(KEY);
+  });
 });

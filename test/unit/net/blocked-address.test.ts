@@ -26,12 +26,20 @@ describe('classifyAddress', () => {
     expect(classifyAddress(address)).toBe(reason);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '100.63.255.255', '100.128.0.0', '172.15.255.255', '172.32.0.0', '169.253.255.255', '11.0.0.1', '192.169.0.1', '223.255.255.255'])(
-    'allows public IPv4 %s',
-    (address) => {
-      expect(classifyAddress(address)).toBeNull();
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '100.63.255.255',
+    '100.128.0.0',
+    '172.15.255.255',
+    '172.32.0.0',
+    '169.253.255.255',
+    '11.0.0.1',
+    '192.169.0.1',
+    '223.255.255.255',
+  ])('allows public IPv4 %s', (address) => {
+    expect(classifyAddress(address)).toBeNull();
+  });
 
   it.each([
     ['::', 'this-network'],

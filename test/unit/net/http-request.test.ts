@@ -7,10 +7,7 @@ import { OutboundBlockedError, OutboundRequestError } from '../../../lib/net/out
 
 const SECRET = 'k8hrsecrethookid9abcdefghi';
 
-async function withServer(
-  handler: http.RequestListener,
-  run: (port: number, server: http.Server) => Promise<void>,
-): Promise<void> {
+async function withServer(handler: http.RequestListener, run: (port: number, server: http.Server) => Promise<void>): Promise<void> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -63,7 +60,13 @@ describe('httpRequest', () => {
         res.writeHead(302, { location: '/elsewhere' }).end();
       },
       async (port) => {
-        const res = await httpRequest({ method: 'POST', url: `http://127.0.0.1:${port}/hooks/${SECRET}`, body: '{}', timeoutMs: 2000, allowedHosts: ['127.0.0.1'] });
+        const res = await httpRequest({
+          method: 'POST',
+          url: `http://127.0.0.1:${port}/hooks/${SECRET}`,
+          body: '{}',
+          timeoutMs: 2000,
+          allowedHosts: ['127.0.0.1'],
+        });
         expect(res.status).toBe(302);
         expect(res.headers.location).toBe('/elsewhere');
         expect(hits).toBe(1);
@@ -75,7 +78,13 @@ describe('httpRequest', () => {
     await withServer(
       (_req, res) => res.end('x'.repeat(100_000)),
       async (port) => {
-        const res = await httpRequest({ method: 'GET', url: `http://127.0.0.1:${port}/`, timeoutMs: 2000, allowedHosts: ['127.0.0.1'], maxResponseBytes: 1000 });
+        const res = await httpRequest({
+          method: 'GET',
+          url: `http://127.0.0.1:${port}/`,
+          timeoutMs: 2000,
+          allowedHosts: ['127.0.0.1'],
+          maxResponseBytes: 1000,
+        });
         expect(res.truncated).toBe(true);
         expect(res.body).toHaveLength(1000);
       },
@@ -108,10 +117,15 @@ describe('httpRequest', () => {
 
   it('connection refused: not sent, outcome known', async () => {
     let port = 0;
-    await withServer(() => undefined, async (p) => {
-      port = p;
-    });
-    const err = (await rejection(httpRequest({ method: 'POST', url: `http://127.0.0.1:${port}/hooks/${SECRET}`, body: '{}', timeoutMs: 2000, allowedHosts: ['127.0.0.1'] }))) as OutboundRequestError;
+    await withServer(
+      () => undefined,
+      async (p) => {
+        port = p;
+      },
+    );
+    const err = (await rejection(
+      httpRequest({ method: 'POST', url: `http://127.0.0.1:${port}/hooks/${SECRET}`, body: '{}', timeoutMs: 2000, allowedHosts: ['127.0.0.1'] }),
+    )) as OutboundRequestError;
     expect(err).toBeInstanceOf(OutboundRequestError);
     expect(err).toMatchObject({ code: 'CONNECT_FAILED', requestSent: false, outcomeUnknown: false, errno: 'ECONNREFUSED' });
     expectNoSecret(err);
@@ -121,7 +135,9 @@ describe('httpRequest', () => {
     await withServer(
       () => undefined, // read nothing back, never answer
       async (port) => {
-        const err = (await rejection(httpRequest({ method: 'POST', url: `http://127.0.0.1:${port}/hooks/${SECRET}`, body: '{"text":"x"}', timeoutMs: 300, allowedHosts: ['127.0.0.1'] }))) as OutboundRequestError;
+        const err = (await rejection(
+          httpRequest({ method: 'POST', url: `http://127.0.0.1:${port}/hooks/${SECRET}`, body: '{"text":"x"}', timeoutMs: 300, allowedHosts: ['127.0.0.1'] }),
+        )) as OutboundRequestError;
         expect(err).toMatchObject({ code: 'TIMEOUT', requestSent: true, outcomeUnknown: true });
         expectNoSecret(err);
       },
@@ -130,7 +146,9 @@ describe('httpRequest', () => {
 
   it('timeout while resolving: not sent', async () => {
     const never = () => new Promise<never>(() => undefined);
-    const err = (await rejection(httpRequest({ method: 'GET', url: 'https://slow-dns.example/', timeoutMs: 100, allowedHosts: [], resolve: never }))) as OutboundRequestError;
+    const err = (await rejection(
+      httpRequest({ method: 'GET', url: 'https://slow-dns.example/', timeoutMs: 100, allowedHosts: [], resolve: never }),
+    )) as OutboundRequestError;
     expect(err).toMatchObject({ code: 'TIMEOUT', requestSent: false, outcomeUnknown: false });
   });
 
@@ -141,7 +159,9 @@ describe('httpRequest', () => {
         req.on('end', () => req.socket.destroy());
       },
       async (port) => {
-        const err = (await rejection(httpRequest({ method: 'POST', url: `http://127.0.0.1:${port}/hooks/${SECRET}`, body: '{"text":"x"}', timeoutMs: 2000, allowedHosts: ['127.0.0.1'] }))) as OutboundRequestError;
+        const err = (await rejection(
+          httpRequest({ method: 'POST', url: `http://127.0.0.1:${port}/hooks/${SECRET}`, body: '{"text":"x"}', timeoutMs: 2000, allowedHosts: ['127.0.0.1'] }),
+        )) as OutboundRequestError;
         expect(err).toMatchObject({ code: 'CONNECTION_LOST', requestSent: true, outcomeUnknown: true });
         expectNoSecret(err);
       },
@@ -156,7 +176,9 @@ describe('httpRequest', () => {
         setTimeout(() => res.socket?.destroy(), 20);
       },
       async (port) => {
-        const err = (await rejection(httpRequest({ method: 'POST', url: `http://127.0.0.1:${port}/`, body: '{}', timeoutMs: 2000, allowedHosts: ['127.0.0.1'] }))) as OutboundRequestError;
+        const err = (await rejection(
+          httpRequest({ method: 'POST', url: `http://127.0.0.1:${port}/`, body: '{}', timeoutMs: 2000, allowedHosts: ['127.0.0.1'] }),
+        )) as OutboundRequestError;
         expect(err).toMatchObject({ code: 'CONNECTION_LOST', requestSent: true, outcomeUnknown: true });
       },
     );
@@ -164,7 +186,14 @@ describe('httpRequest', () => {
 
   it('a header value with a newline is refused locally without quoting it', async () => {
     const err = (await rejection(
-      httpRequest({ method: 'GET', url: 'http://127.0.0.1:1/', headers: { authorization: `Bearer ${SECRET}\r\nX-Evil: 1` }, timeoutMs: 2000, allowedHosts: ['127.0.0.1'], resolve: async () => [{ address: '127.0.0.1', family: 4 }] }),
+      httpRequest({
+        method: 'GET',
+        url: 'http://127.0.0.1:1/',
+        headers: { authorization: `Bearer ${SECRET}\r\nX-Evil: 1` },
+        timeoutMs: 2000,
+        allowedHosts: ['127.0.0.1'],
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      }),
     )) as OutboundRequestError;
     expect(err).toMatchObject({ code: 'REQUEST_INVALID', requestSent: false });
     expectNoSecret(err);

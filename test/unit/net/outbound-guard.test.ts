@@ -20,14 +20,24 @@ async function blocked(url: string, options: Parameters<typeof assertSafeOutboun
 describe('assertSafeOutboundUrl', () => {
   it('accepts a public https URL and returns the checked address', async () => {
     const target = await assertSafeOutboundUrl(`https://mm.example.com/hooks/${SECRET}`, { allowedHosts: [], resolve: resolveTo('93.184.216.34') });
-    expect(target).toMatchObject({ hostname: 'mm.example.com', port: 443, address: '93.184.216.34', family: 4, origin: 'https://mm.example.com', allowListed: false });
+    expect(target).toMatchObject({
+      hostname: 'mm.example.com',
+      port: 443,
+      address: '93.184.216.34',
+      family: 4,
+      origin: 'https://mm.example.com',
+      allowListed: false,
+    });
   });
 
-  it.each(['ftp://mm.example.com/hooks/x', 'file:///etc/passwd', 'gopher://mm.example.com/', 'javascript:alert(1)'])('refuses the scheme of %s', async (url) => {
-    const err = await blocked(url, { allowedHosts: ['mm.example.com'], resolve: resolveTo('93.184.216.34') });
-    expect(err.code).toBe('URL_SCHEME_NOT_ALLOWED');
-    expect(err.message).toMatch(/https:\/\//);
-  });
+  it.each(['ftp://mm.example.com/hooks/x', 'file:///etc/passwd', 'gopher://mm.example.com/', 'javascript:alert(1)'])(
+    'refuses the scheme of %s',
+    async (url) => {
+      const err = await blocked(url, { allowedHosts: ['mm.example.com'], resolve: resolveTo('93.184.216.34') });
+      expect(err.code).toBe('URL_SCHEME_NOT_ALLOWED');
+      expect(err.message).toMatch(/https:\/\//);
+    },
+  );
 
   it('refuses an unparseable URL without echoing it', async () => {
     const err = await blocked(`not a url ${SECRET}`, { allowedHosts: [] });

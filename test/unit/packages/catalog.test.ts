@@ -15,13 +15,28 @@ const DIGEST = 'mattermost_daily_ops_digest';
 function fakePackage(withDowngrade: boolean): PackageDefinition {
   const v1 = configSchemaWithDefaults({ channel: z.string().nullable(), window_minutes: z.number().int() }, { channel: null, window_minutes: 5 });
   const v2 = configSchemaWithDefaults({ channel: z.string().nullable(), window_seconds: z.number().int() }, { channel: null, window_seconds: 300 });
-  const v3 = configSchemaWithDefaults({ channel: z.string().nullable(), window_seconds: z.number().int(), quiet: z.boolean() }, { channel: null, window_seconds: 300, quiet: false });
+  const v3 = configSchemaWithDefaults(
+    { channel: z.string().nullable(), window_seconds: z.number().int(), quiet: z.boolean() },
+    { channel: null, window_seconds: 300, quiet: false },
+  );
   const base = { changelog: ['x'], provides: { workflow_templates: [], agent_templates: [] }, consumes: [], emits: [], requiredIntegrations: [] };
   return {
     identity: { slug: 'fake_pkg', name: 'Fake', description: 'A fake package', category: 'testing', publisher: 'Tests' },
     versions: [
-      { ...base, version: '1.0.0', configSchema: v1, migrations: withDowngrade ? { '2.0.0': ({ window_seconds, ...rest }) => ({ ...rest, window_minutes: Math.round(Number(window_seconds) / 60) }) } : undefined },
-      { ...base, version: '2.0.0', configSchema: v2, migrations: { '1.0.0': ({ window_minutes, ...rest }) => ({ ...rest, window_seconds: Number(window_minutes) * 60 }) } },
+      {
+        ...base,
+        version: '1.0.0',
+        configSchema: v1,
+        migrations: withDowngrade
+          ? { '2.0.0': ({ window_seconds, ...rest }) => ({ ...rest, window_minutes: Math.round(Number(window_seconds) / 60) }) }
+          : undefined,
+      },
+      {
+        ...base,
+        version: '2.0.0',
+        configSchema: v2,
+        migrations: { '1.0.0': ({ window_minutes, ...rest }) => ({ ...rest, window_seconds: Number(window_minutes) * 60 }) },
+      },
       { ...base, version: '2.1.0', configSchema: v3, migrations: { '2.0.0': (c) => ({ ...c, quiet: false }) } },
     ],
   };
@@ -43,7 +58,11 @@ describe('package catalogue', () => {
         const manifest = catalog.manifests().find((m) => m.slug === def.identity.slug && m.version === v.version)!;
         const props = manifest.config_schema.properties as Record<string, { default?: unknown }>;
         expect(Object.keys(props).sort()).toEqual(Object.keys(v.configSchema.shape).sort());
-        const fromSchema = Object.fromEntries(Object.entries(props).filter(([, p]) => 'default' in p).map(([k, p]) => [k, p.default]));
+        const fromSchema = Object.fromEntries(
+          Object.entries(props)
+            .filter(([, p]) => 'default' in p)
+            .map(([k, p]) => [k, p.default]),
+        );
         expect(fromSchema).toEqual(versionDefaults(v));
         expect(manifest.config_schema.additionalProperties).toBe(false);
       }
@@ -104,14 +123,28 @@ describe('package catalogue', () => {
   it('the platform core names no package', () => {
     const root = path.resolve(__dirname, '../../..');
     const core = [
-      'lib/directives/request-install.ts', 'lib/directives/request-uninstall.ts', 'lib/directives/directive-types.ts', 'lib/directives/reconcile-directives.ts',
-      'lib/packages/catalog.ts', 'lib/packages/contract.ts', 'lib/packages/config-schema.ts',
-      'lib/signals/emit-signal.ts', 'lib/signals/ingest-signals.ts', 'activities/directives/directive-activities.ts', 'workflows/package-directive.ts',
-      'api/routes/installations.ts', 'api/routes/packages.ts', 'api/routes/directives.ts', 'api/routes/signals.ts',
+      'lib/directives/request-install.ts',
+      'lib/directives/request-uninstall.ts',
+      'lib/directives/directive-types.ts',
+      'lib/directives/reconcile-directives.ts',
+      'lib/packages/catalog.ts',
+      'lib/packages/contract.ts',
+      'lib/packages/config-schema.ts',
+      'lib/signals/emit-signal.ts',
+      'lib/signals/ingest-signals.ts',
+      'activities/directives/directive-activities.ts',
+      'workflows/package-directive.ts',
+      'api/routes/installations.ts',
+      'api/routes/packages.ts',
+      'api/routes/directives.ts',
+      'api/routes/signals.ts',
     ];
     for (const file of core) {
       const text = readFileSync(path.join(root, file), 'utf8');
-      expect({ file, names: /mattermost_daily_ops_digest|mattermost_failure_alerts|digest-config|packages\/mattermost_/.test(text) }).toEqual({ file, names: false });
+      expect({ file, names: /mattermost_daily_ops_digest|mattermost_failure_alerts|digest-config|packages\/mattermost_/.test(text) }).toEqual({
+        file,
+        names: false,
+      });
     }
   });
 });

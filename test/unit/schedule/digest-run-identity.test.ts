@@ -104,7 +104,7 @@ describe('manualRunIdentity', () => {
     });
   });
 
-  it('does not share the caller\'s Date object', () => {
+  it("does not share the caller's Date object", () => {
     const now = new Date('2026-03-29T10:15:00Z');
     const id = manualRunIdentity({ tenantId: 'acme', executionId: 'ex-1', now });
     now.setTime(0);

@@ -26,7 +26,9 @@ describe('nextRunsDisplay', () => {
     const spec = digestScheduleSpec({ scheduleTime: '02:30', timezone: 'Europe/Berlin' });
     const times = simulateCalendarFirings(spec, '2026-03-28', '2026-03-30').map((f) => f.at);
     expect(times).toHaveLength(5); // 02:30 is missing on 03-29
-    expect(nextRunsDisplay(times, 'Europe/Berlin', { rules: { scheduleTime: '02:30', timezone: 'Europe/Berlin', lastReportedEnd: null, effectiveSince: null } })).toEqual([
+    expect(
+      nextRunsDisplay(times, 'Europe/Berlin', { rules: { scheduleTime: '02:30', timezone: 'Europe/Berlin', lastReportedEnd: null, effectiveSince: null } }),
+    ).toEqual([
       { at: '2026-03-28T01:30:00.000Z', local: '2026-03-28 02:30', utcOffset: '+01:00' },
       { at: '2026-03-29T01:30:00.000Z', local: '2026-03-29 03:30', utcOffset: '+02:00' },
       { at: '2026-03-30T00:30:00.000Z', local: '2026-03-30 02:30', utcOffset: '+02:00' },

@@ -3,12 +3,12 @@
 // exactly one dedupe key, the first of them posts after its window has closed, and the windows
 // [previous nominal, nominal) tile time with no gap and no overlap.
 import { catchUpDelayMinutes } from '../../../lib/schedule/catch-up-delay';
-import { digestRunIdentity, DigestRunIdentity } from '../../../lib/schedule/digest-run-identity';
+import { digestRunIdentity, type DigestRunIdentity } from '../../../lib/schedule/digest-run-identity';
 import { digestScheduleSpec } from '../../../lib/schedule/digest-schedule-spec';
 import { formatHHMM } from '../../../lib/schedule/hhmm';
 import { addDays } from '../../../lib/schedule/local-date';
 import { simulateCalendarFirings } from '../../../lib/schedule/simulate-calendar';
-import { oracleFirings, oracleIntended, scanWallClock, transitions, WallScan } from './wall-clock-oracle';
+import { oracleFirings, oracleIntended, scanWallClock, transitions, type WallScan } from './wall-clock-oracle';
 
 const DAY = 86_400_000;
 const TENANT = 't1';

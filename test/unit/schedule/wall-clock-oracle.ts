@@ -38,8 +38,7 @@ export function scanWallClock(zone: string, fromMs: number, toMs: number): WallS
   return samples;
 }
 
-export const wallTarget = (localDate: string, hhmm: string) =>
-  Date.parse(`${localDate}T${hhmm}:00Z`);
+export const wallTarget = (localDate: string, hhmm: string) => Date.parse(`${localDate}T${hhmm}:00Z`);
 
 /** Instants whose wall clock reads exactly localDate hhmm: what Temporal's calendar fires on. */
 export function oracleFirings(samples: WallScan, localDate: string, hhmm: string): number[] {

@@ -38,11 +38,14 @@ describe('demo activity', () => {
     expect(summary.agentFailures).toBeGreaterThan(0);
     expect(summary.agentFailures).toBeLessThan(summary.agentExecutions / 4);
     expect(summary.costUsd).toBeGreaterThan(0);
-    for (const s of signals.filter((x) => x.type.endsWith('.failed'))) expect(s.payload).toEqual(expect.objectContaining({ error_kind: expect.any(String), error: expect.any(String) }));
+    for (const s of signals.filter((x) => x.type.endsWith('.failed')))
+      expect(s.payload).toEqual(expect.objectContaining({ error_kind: expect.any(String), error: expect.any(String) }));
     for (const s of signals.filter((x) => x.type === 'agent.execution.completed')) expect(typeof s.payload!.cost_usd).toBe('number');
   });
 
   it('is deterministic for a seed and prefix', () => {
-    expect(generateActivity({ runs: 20, hours: 24, now, seed: 7, runIdPrefix: 'p' })).toEqual(generateActivity({ runs: 20, hours: 24, now, seed: 7, runIdPrefix: 'p' }));
+    expect(generateActivity({ runs: 20, hours: 24, now, seed: 7, runIdPrefix: 'p' })).toEqual(
+      generateActivity({ runs: 20, hours: 24, now, seed: 7, runIdPrefix: 'p' }),
+    );
   });
 });

@@ -27,7 +27,9 @@ const id = fc.uuid();
 const segment = fc.stringMatching(/^[a-z0-9][a-z0-9._+-]{0,30}$/);
 const generation = fc.integer({ min: 1, max: 10_000 });
 const seconds = fc.integer({ min: Date.UTC(2000, 0, 1) / 1000, max: Date.UTC(2099, 11, 31) / 1000 }).map((s) => new Date(s * 1000));
-const localDate = fc.date({ min: new Date(Date.UTC(2000, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const localDate = fc
+  .date({ min: new Date(Date.UTC(2000, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 describe('Temporal contract ids', () => {
   test('install directive keys round-trip (with any generation)', () => {
@@ -35,7 +37,15 @@ describe('Temporal contract ids', () => {
       fc.property(id, segment, segment, segment, generation, (tenantId, packageSlug, version, configChecksum, g) => {
         const key = withGeneration(installDirectiveKey({ tenantId, packageSlug, version, configChecksum }), g);
         expect(parseDirectiveKey(key)).toEqual({ directiveType: 'package.install', tenantId, packageSlug, version, configChecksum, generation: g });
-        expect(parseWorkflowId(key)).toEqual({ kind: 'directive', directiveType: 'package.install', tenantId, packageSlug, version, configChecksum, generation: g });
+        expect(parseWorkflowId(key)).toEqual({
+          kind: 'directive',
+          directiveType: 'package.install',
+          tenantId,
+          packageSlug,
+          version,
+          configChecksum,
+          generation: g,
+        });
       }),
     );
   });
@@ -45,7 +55,15 @@ describe('Temporal contract ids', () => {
       fc.property(id, segment, segment, segment, generation, (tenantId, packageSlug, fromVersion, toVersion, g) => {
         const key = withGeneration(upgradeDirectiveKey({ tenantId, packageSlug, fromVersion, toVersion }), g);
         expect(key.startsWith(`dir:pkg_upgrade:${tenantId}:${packageSlug}:${fromVersion}:${toVersion}`)).toBe(true);
-        expect(parseWorkflowId(key)).toEqual({ kind: 'directive', directiveType: 'package.upgrade', tenantId, packageSlug, fromVersion, toVersion, generation: g });
+        expect(parseWorkflowId(key)).toEqual({
+          kind: 'directive',
+          directiveType: 'package.upgrade',
+          tenantId,
+          packageSlug,
+          fromVersion,
+          toVersion,
+          generation: g,
+        });
       }),
     );
   });
@@ -64,7 +82,12 @@ describe('Temporal contract ids', () => {
       fc.property(id, id, id, seconds, (tenantId, installationId, executionId, nominal) => {
         const nominalTime = nominal.toISOString().replace('.000Z', 'Z');
         expect(parseWorkflowId(digestScheduledWorkflowId(tenantId, installationId))).toEqual({ kind: 'digest.scheduled', tenantId, installationId });
-        expect(parseWorkflowId(digestScheduledRunId(tenantId, installationId, nominal))).toEqual({ kind: 'digest.scheduled', tenantId, installationId, nominalTime });
+        expect(parseWorkflowId(digestScheduledRunId(tenantId, installationId, nominal))).toEqual({
+          kind: 'digest.scheduled',
+          tenantId,
+          installationId,
+          nominalTime,
+        });
         expect(nominalTimeFromWorkflowId(digestScheduledRunId(tenantId, installationId, nominal))).toBe(nominalTime);
         expect(parseWorkflowId(manualDigestRunId(tenantId, executionId))).toEqual({ kind: 'digest.manual', tenantId, executionId });
         expect(parseWorkflowId(retryDigestRunId(tenantId, executionId))).toEqual({ kind: 'digest.retry', tenantId, executionId });
@@ -106,7 +129,16 @@ describe('Temporal contract ids', () => {
   });
 
   test('foreign and malformed ids parse to null', () => {
-    for (const bad of ['', 'x', 'dir:pkg_install:t:slug', 'dir:pkg_install:t:a:b:c#1', 'dir:pkg_install:t:a:b:c#x', 'digest:t:manual:', 'digest:t:other:e', 'temporal-sys-tq-scanner']) {
+    for (const bad of [
+      '',
+      'x',
+      'dir:pkg_install:t:slug',
+      'dir:pkg_install:t:a:b:c#1',
+      'dir:pkg_install:t:a:b:c#x',
+      'digest:t:manual:',
+      'digest:t:other:e',
+      'temporal-sys-tq-scanner',
+    ]) {
       expect(parseWorkflowId(bad)).toBeNull();
     }
   });

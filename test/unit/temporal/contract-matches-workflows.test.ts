@@ -9,7 +9,11 @@ const implementations: {
   packageDirectiveWorkflow: contract.PackageDirectiveWorkflow;
   signalRetentionWorkflow: contract.SignalRetentionWorkflow;
 } = workflows;
-const references: Pick<typeof workflows, keyof typeof implementations> = { digestRunWorkflow: contract.digestRunWorkflow, packageDirectiveWorkflow: contract.packageDirectiveWorkflow, signalRetentionWorkflow: contract.signalRetentionWorkflow };
+const references: Pick<typeof workflows, keyof typeof implementations> = {
+  digestRunWorkflow: contract.digestRunWorkflow,
+  packageDirectiveWorkflow: contract.packageDirectiveWorkflow,
+  signalRetentionWorkflow: contract.signalRetentionWorkflow,
+};
 
 describe('Temporal contract workflow references', () => {
   test('every reference is named as the workflow the worker registers', () => {

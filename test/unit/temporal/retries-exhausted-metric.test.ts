@@ -14,10 +14,14 @@ test('an activity that gave up is counted by workflow type, activity type and re
   const lines: string[] = [];
   const logger = createLogger({ level: 'warn', destination: { write: (l: string) => void lines.push(l) } });
   const sink = telemetrySinks(logger).telemetry.activityRetriesExhausted;
-  const info = { workflowType: 'digestRunWorkflow', workflowId: 'digest:6d1f3c2a-1b7e-4c59-a0f4-3e2b9c8d7a11:manual:f3e2d1c0-b9a8-4765-8432-10fedcba9876', runId: 'r1' } as WorkflowInfo;
-  sink.fn(info, { activityType: 'postDigest', retryState: 'MAXIMUM_ATTEMPTS_REACHED' });
-  sink.fn(info, { activityType: 'postDigest', retryState: 'MAXIMUM_ATTEMPTS_REACHED' });
-  sink.fn({ ...info, workflowType: 'somethingElse' } as WorkflowInfo, { activityType: 'not a name!', retryState: 'WEIRD' });
+  const info = {
+    workflowType: 'digestRunWorkflow',
+    workflowId: 'digest:6d1f3c2a-1b7e-4c59-a0f4-3e2b9c8d7a11:manual:f3e2d1c0-b9a8-4765-8432-10fedcba9876',
+    runId: 'r1',
+  } as WorkflowInfo;
+  await sink.fn(info, { activityType: 'postDigest', retryState: 'MAXIMUM_ATTEMPTS_REACHED' });
+  await sink.fn(info, { activityType: 'postDigest', retryState: 'MAXIMUM_ATTEMPTS_REACHED' });
+  await sink.fn({ ...info, workflowType: 'somethingElse' }, { activityType: 'not a name!', retryState: 'WEIRD' });
   const series = await exhaustedSeries();
   expect(series).toEqual(
     expect.arrayContaining([
@@ -26,5 +30,10 @@ test('an activity that gave up is counted by workflow type, activity type and re
     ]),
   );
   expect(sink.callDuringReplay).toBe(false);
-  expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)[0]).toMatchObject({ msg: 'activity gave up: retries or its overall time bound exhausted', workflowId: info.workflowId, activityType: 'postDigest', tenantId: '6d1f3c2a-1b7e-4c59-a0f4-3e2b9c8d7a11' });
+  expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)[0]).toMatchObject({
+    msg: 'activity gave up: retries or its overall time bound exhausted',
+    workflowId: info.workflowId,
+    activityType: 'postDigest',
+    tenantId: '6d1f3c2a-1b7e-4c59-a0f4-3e2b9c8d7a11',
+  });
 });

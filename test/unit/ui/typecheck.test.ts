@@ -18,7 +18,9 @@ function diagnostics(extra?: { file: string; text: string }): string[] {
     host.getSourceFile = (f, lang, ...rest) => (f === extra.file ? ts.createSourceFile(f, extra.text, lang) : getSourceFile(f, lang, ...rest));
   }
   const program = ts.createProgram({ rootNames: [...parsed.fileNames, ...(extra ? [extra.file] : [])], options: parsed.options, host });
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? path.relative(ROOT, d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file ? path.relative(ROOT, d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
 
 describe('UI scripts type-check', () => {

@@ -1,7 +1,22 @@
 // Every branch of digestRunWorkflow, on stubbed activities.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { BeginDigestRunInput, DigestRunContext, FinishDigestRunInput, GeneratedDigest, PostDigestResult, SummaryFacts } from '../../../activities/digest/digest-run-types';
-import { digestRunWorkflow, digestScheduledRunId, InstallationIdKey, manualDigestRunId, retryDigestRunId, TenantIdKey, type DigestRunInput } from '../../../lib/temporal/contract';
+import type {
+  BeginDigestRunInput,
+  DigestRunContext,
+  FinishDigestRunInput,
+  GeneratedDigest,
+  PostDigestResult,
+  SummaryFacts,
+} from '../../../activities/digest/digest-run-types';
+import {
+  digestRunWorkflow,
+  digestScheduledRunId,
+  InstallationIdKey,
+  manualDigestRunId,
+  retryDigestRunId,
+  TenantIdKey,
+  type DigestRunInput,
+} from '../../../lib/temporal/contract';
 import { activitySequence, callsOf, scenario, untilCancelled, type ScenarioRun, type StubActivities } from '../support/scenario';
 
 const TENANT = '6d1f3c2a-1b7e-4c59-a0f4-3e2b9c8d7a11';
@@ -66,7 +81,6 @@ const failingPost = (failure: () => Error) => async (): Promise<PostDigestResult
   throw failure();
 };
 
-
 export const digestRunScenarios = [
   // Digest 1.1.0's LLM summary (behind patched('llm-summary')): one more activity before generating.
   scenario({
@@ -106,7 +120,10 @@ export const digestRunScenarios = [
     check(run) {
       expect(run.outcome).toEqual({ status: 'completed', result: { status: 'succeeded' } });
       expect(activitySequence(run)).toEqual(['beginDigestRun', 'generateDigest', 'postDigest', 'finishDigestRun']);
-      expect(finishOf(run)).toMatchObject({ status: 'succeeded', summary: { outcome: 'posted', attempts: 1, total_signals: 12, line_count: 3, truncated: false } });
+      expect(finishOf(run)).toMatchObject({
+        status: 'succeeded',
+        summary: { outcome: 'posted', attempts: 1, total_signals: 12, line_count: 3, truncated: false },
+      });
       const begin = callsOf(run, 'beginDigestRun')[0].args[0] as BeginDigestRunInput;
       expect(begin).toMatchObject({ trigger: 'manual', executionId: EXECUTION, workflowId: run.workflowId });
       expect(begin.nominalTime).toBeUndefined();
@@ -182,9 +199,17 @@ export const digestRunScenarios = [
     workflow: 'digest-run',
     branch: 'blocked',
     start: manualStart('blocked'),
-    activities: () => digestActivities({ begin: async () => ({ ...ctx, blocked: { kind: 'validation', message: 'Mattermost is not connected for this installation. Connect it, then Retry.' } }) }),
+    activities: () =>
+      digestActivities({
+        begin: async () => ({ ...ctx, blocked: { kind: 'validation', message: 'Mattermost is not connected for this installation. Connect it, then Retry.' } }),
+      }),
     check(run) {
-      expect(run.outcome).toEqual({ status: 'failed', type: 'validation', message: 'Mattermost is not connected for this installation. Connect it, then Retry.', nonRetryable: true });
+      expect(run.outcome).toEqual({
+        status: 'failed',
+        type: 'validation',
+        message: 'Mattermost is not connected for this installation. Connect it, then Retry.',
+        nonRetryable: true,
+      });
       expect(activitySequence(run)).toEqual(['beginDigestRun', 'finishDigestRun']);
       expect(finishOf(run)).toMatchObject({ status: 'failed', errorKind: 'validation' });
     },
@@ -205,7 +230,14 @@ export const digestRunScenarios = [
     branch: 'post-outcome-unknown',
     start: manualStart('post-outcome-unknown'),
     activities: () =>
-      digestActivities({ post: failingPost(() => ApplicationFailure.nonRetryable('Mattermost may or may not have posted this digest (the request was sent, no answer came). Check the channel; Retry re-posts it.', 'unknown')) }),
+      digestActivities({
+        post: failingPost(() =>
+          ApplicationFailure.nonRetryable(
+            'Mattermost may or may not have posted this digest (the request was sent, no answer came). Check the channel; Retry re-posts it.',
+            'unknown',
+          ),
+        ),
+      }),
     check(run) {
       expect(run.outcome).toMatchObject({ status: 'failed', type: 'unknown', nonRetryable: true });
       // Never re-posted blindly: one attempt.

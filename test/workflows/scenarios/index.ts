@@ -4,4 +4,4 @@ import { digestRunScenarios } from './digest-run';
 import { packageDirectiveScenarios } from './package-directive';
 import { signalRetentionScenarios } from './signal-retention';
 
-export const allScenarios: Scenario[] = [...digestRunScenarios, ...packageDirectiveScenarios, ...signalRetentionScenarios] as unknown as Scenario[];
+export const allScenarios: Scenario[] = [...digestRunScenarios, ...packageDirectiveScenarios, ...signalRetentionScenarios];

@@ -38,7 +38,6 @@ function installStart(branch: string) {
   };
 }
 
-
 export const packageDirectiveScenarios = [
   scenario({
     workflow: 'package-directive',
@@ -72,10 +71,19 @@ export const packageDirectiveScenarios = [
         },
       }),
     check(run) {
-      expect(run.outcome).toEqual({ status: 'failed', type: 'validation', message: 'Package mattermost_daily_ops_digest@1.0.0 is not in the registry', nonRetryable: true });
+      expect(run.outcome).toEqual({
+        status: 'failed',
+        type: 'validation',
+        message: 'Package mattermost_daily_ops_digest@1.0.0 is not in the registry',
+        nonRetryable: true,
+      });
       expect(callsOf(run, 'provisionInstallation')).toHaveLength(1);
       expect(activitySequence(run)).toEqual(['startDirective', 'provisionInstallation', 'failDirective']);
-      expect(callsOf(run, 'failDirective')[0].args[0]).toEqual({ ...ref, kind: 'validation', message: 'Package mattermost_daily_ops_digest@1.0.0 is not in the registry' });
+      expect(callsOf(run, 'failDirective')[0].args[0]).toEqual({
+        ...ref,
+        kind: 'validation',
+        message: 'Package mattermost_daily_ops_digest@1.0.0 is not in the registry',
+      });
     },
   }),
   scenario({
@@ -89,9 +97,16 @@ export const packageDirectiveScenarios = [
         },
       }),
     check(run) {
-      expect(run.outcome).toEqual({ status: 'failed', type: 'unknown', message: 'The package.install step failed after several attempts.', nonRetryable: true });
+      expect(run.outcome).toEqual({
+        status: 'failed',
+        type: 'unknown',
+        message: 'The package.install step failed after several attempts.',
+        nonRetryable: true,
+      });
       expect(callsOf(run, 'provisionInstallation').map((c) => c.attempt)).toEqual([1, 2, 3, 4, 5]);
-      expect(run.sinkCalls.filter((c) => c.fn === 'activityRetriesExhausted').map((c) => c.input)).toEqual([{ activityType: 'provisionInstallation', retryState: 'MAXIMUM_ATTEMPTS_REACHED' }]);
+      expect(run.sinkCalls.filter((c) => c.fn === 'activityRetriesExhausted').map((c) => c.input)).toEqual([
+        { activityType: 'provisionInstallation', retryState: 'MAXIMUM_ATTEMPTS_REACHED' },
+      ]);
       expect(callsOf(run, 'failDirective')[0].args[0]).toEqual({ ...ref, kind: 'unknown', message: 'The package.install step failed after several attempts.' });
       expect(callsOf(run, 'completeDirective')).toHaveLength(0);
     },
@@ -125,7 +140,9 @@ export const packageDirectiveScenarios = [
       expect(run.outcome).toEqual({ status: 'cancelled' });
       expect(callsOf(run, 'completeDirective')).toHaveLength(0);
       // The directive does not stay `running`: it is recorded failed although the workflow was cancelled.
-      expect(callsOf(run, 'failDirective').map((c) => c.args[0])).toEqual([{ ...ref, kind: 'unknown', message: 'The package.install was cancelled before it finished.' }]);
+      expect(callsOf(run, 'failDirective').map((c) => c.args[0])).toEqual([
+        { ...ref, kind: 'unknown', message: 'The package.install was cancelled before it finished.' },
+      ]);
     },
   }),
 ];

@@ -21,7 +21,11 @@ export const signalRetentionScenarios = [
   scenario({
     workflow: 'signal-retention',
     branch: 'done-in-one-call',
-    start: { workflow: signalRetentionWorkflow, args: [{ retentionDays: 30, cutoff: CUTOFF }], workflowId: `${signalRetentionWorkflowId('fleetprompt')}-done-in-one-call` },
+    start: {
+      workflow: signalRetentionWorkflow,
+      args: [{ retentionDays: 30, cutoff: CUTOFF }],
+      workflowId: `${signalRetentionWorkflowId('fleetprompt')}-done-in-one-call`,
+    },
     activities: () => purging([{ deleted: 42, done: true }]),
     check(run) {
       expect(run.outcome).toEqual({ status: 'completed', result: { cutoff: CUTOFF, deleted: 42 } });
@@ -36,7 +40,12 @@ export const signalRetentionScenarios = [
       args: [{ retentionDays: 0.4, batchSize: 10, pauseMs: 0 }],
       workflowId: `${signalRetentionWorkflowId('fleetprompt')}-several-calls`,
     },
-    activities: () => purging([{ deleted: 2_000, done: false }, { deleted: 2_000, done: false }, { deleted: 7, done: true }]),
+    activities: () =>
+      purging([
+        { deleted: 2_000, done: false },
+        { deleted: 2_000, done: false },
+        { deleted: 7, done: true },
+      ]),
     check(run) {
       // Bounds: at least one day, no pause when 0 is asked.
       const calls = callsOf(run, 'purgeSignals').map((c) => c.args[0] as PurgeSignalsInput);
@@ -51,7 +60,11 @@ export const signalRetentionScenarios = [
   scenario({
     workflow: 'signal-retention',
     branch: 'continued-as-new',
-    start: { workflow: signalRetentionWorkflow, args: [{ retentionDays: 30, cutoff: CUTOFF, pauseMs: 0 }], workflowId: `${signalRetentionWorkflowId('fleetprompt')}-continued-as-new` },
+    start: {
+      workflow: signalRetentionWorkflow,
+      args: [{ retentionDays: 30, cutoff: CUTOFF, pauseMs: 0 }],
+      workflowId: `${signalRetentionWorkflowId('fleetprompt')}-continued-as-new`,
+    },
     // 100 calls in the first run (CALLS_PER_RUN), then the next run finds the rest.
     activities: () => purging([...Array.from({ length: 100 }, () => ({ deleted: 1, done: false })), { deleted: 5, done: true }]),
     check(run) {
@@ -62,12 +75,18 @@ export const signalRetentionScenarios = [
   scenario({
     workflow: 'signal-retention',
     branch: 'purge-retries-exhausted',
-    start: { workflow: signalRetentionWorkflow, args: [{ retentionDays: 30, cutoff: CUTOFF }], workflowId: `${signalRetentionWorkflowId('fleetprompt')}-purge-retries-exhausted` },
+    start: {
+      workflow: signalRetentionWorkflow,
+      args: [{ retentionDays: 30, cutoff: CUTOFF }],
+      workflowId: `${signalRetentionWorkflowId('fleetprompt')}-purge-retries-exhausted`,
+    },
     activities: () => purging([ApplicationFailure.retryable('canceling statement due to lock timeout', 'network')]),
     check(run) {
       expect(run.outcome).toMatchObject({ status: 'failed' });
       expect(callsOf(run, 'purgeSignals')).toHaveLength(10);
-      expect(run.sinkCalls.filter((c) => c.fn === 'activityRetriesExhausted').map((c) => c.input)).toEqual([{ activityType: 'purgeSignals', retryState: 'MAXIMUM_ATTEMPTS_REACHED' }]);
+      expect(run.sinkCalls.filter((c) => c.fn === 'activityRetriesExhausted').map((c) => c.input)).toEqual([
+        { activityType: 'purgeSignals', retryState: 'MAXIMUM_ATTEMPTS_REACHED' },
+      ]);
     },
   }),
 ];

@@ -17,8 +17,12 @@ export function describeScenarios(title: string, scenarios: readonly Scenario[])
   });
 
   describe(title, () => {
-    test.each(scenarios.map((s) => [s.branch, s] as const))('%s', async (_branch, s) => {
-      s.check(await runScenario(env, bundle, s));
-    }, 120_000);
+    test.each(scenarios.map((s) => [s.branch, s] as const))(
+      '%s',
+      async (_branch, s) => {
+        s.check(await runScenario(env, bundle, s));
+      },
+      120_000,
+    );
   });
 }

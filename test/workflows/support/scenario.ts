@@ -3,7 +3,7 @@
 // the stored histories that the replay test replays (test/workflows/record-histories.ts).
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { CancelledFailure, TemporalFailure, WorkflowFailedError, type Workflow, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
+import { CancelledFailure, type TemporalFailure, WorkflowFailedError, type Workflow, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type InjectedSinks, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -20,9 +20,7 @@ export interface ActivityCall {
 }
 
 export type Outcome =
-  | { status: 'completed'; result: unknown }
-  | { status: 'failed'; type?: string; message: string; nonRetryable?: boolean }
-  | { status: 'cancelled' };
+  { status: 'completed'; result: unknown } | { status: 'failed'; type?: string; message: string; nonRetryable?: boolean } | { status: 'cancelled' };
 
 /** Named points an activity stub reaches, which a scenario's driver can wait for. */
 export class Checkpoints {

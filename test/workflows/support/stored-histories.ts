@@ -34,8 +34,13 @@ export function historyFileName(branch: string, change?: string): string {
 
 export function listStoredHistories(): StoredHistory[] {
   const out: StoredHistory[] = [];
-  for (const workflow of readdirSync(HISTORIES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    for (const file of readdirSync(path.join(HISTORIES_DIR, workflow)).filter((f) => f.endsWith('.json')).sort()) {
+  for (const workflow of readdirSync(HISTORIES_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
+    for (const file of readdirSync(path.join(HISTORIES_DIR, workflow))
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const full = path.join(HISTORIES_DIR, workflow, file);
       const stored = JSON.parse(readFileSync(full, 'utf8')) as { workflowId: string; history: unknown };
       out.push({

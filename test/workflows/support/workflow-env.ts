@@ -53,5 +53,9 @@ const INTERCEPTOR_MODULES = [require.resolve('../../../workflows/observability-i
 /** The worker's workflows (worker.ts WORKFLOWS_PATH: the core's and every package's) with the
  * observability interceptors, bundled as the worker bundles them. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../../packages/workflows'), workflowInterceptorModules: INTERCEPTOR_MODULES, logger: silentBundlerLogger });
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../../../packages/workflows'),
+    workflowInterceptorModules: INTERCEPTOR_MODULES,
+    logger: silentBundlerLogger,
+  });
 }

@@ -27,22 +27,53 @@ async function main() {
     throw err;
   }
   document.title = 'Full digest · FleetPrompt';
-  replace(main,
-    h('nav', { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' },
-      h('ol', {}, h('li', {}, h('a', { href: '/installations' }, 'My installations')), h('li', {}, h('a', { href: `/installations/${encodeURIComponent(m.installation_id)}` }, 'Installation')), h('li', {}, h('span', { 'aria-current': 'page' }, 'Full digest')))),
+  replace(
+    main,
+    h(
+      'nav',
+      { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' },
+      h(
+        'ol',
+        {},
+        h('li', {}, h('a', { href: '/installations' }, 'My installations')),
+        h('li', {}, h('a', { href: `/installations/${encodeURIComponent(m.installation_id)}` }, 'Installation')),
+        h('li', {}, h('span', { 'aria-current': 'page' }, 'Full digest')),
+      ),
+    ),
     head,
-    h('p', { class: 'lede' }, 'Generated ', timeEl(m.created_at), '. Run: ', badge(m.run_status), m.run_status === 'succeeded' ? ' — this digest reached Mattermost.' : ''),
-    h('section', { class: 'card', 'aria-labelledby': 'full-title' },
+    h(
+      'p',
+      { class: 'lede' },
+      'Generated ',
+      timeEl(m.created_at),
+      '. Run: ',
+      badge(m.run_status),
+      m.run_status === 'succeeded' ? ' — this digest reached Mattermost.' : '',
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'full-title' },
       h('h2', { id: 'full-title' }, 'The whole digest'),
-      h('p', { class: 'hint' }, m.truncated ? `The post in Mattermost was cut to ${m.line_count} lines; this is everything.` : 'The post in Mattermost was not cut: this is the same digest.'),
-      mattermostPost({ text: m.full_text, username: m.username, iconUrl: m.icon_url, at: m.created_at, label: 'The full digest' })),
+      h(
+        'p',
+        { class: 'hint' },
+        m.truncated
+          ? `The post in Mattermost was cut to ${m.line_count} lines; this is everything.`
+          : 'The post in Mattermost was not cut: this is the same digest.',
+      ),
+      mattermostPost({ text: m.full_text, username: m.username, iconUrl: m.icon_url, at: m.created_at, label: 'The full digest' }),
+    ),
     m.truncated
-      ? h('section', { class: 'card', 'aria-labelledby': 'posted-title' },
+      ? h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'posted-title' },
           h('h2', { id: 'posted-title' }, 'As posted'),
-          mattermostPost({ text: m.text, username: m.username, iconUrl: m.icon_url, at: m.created_at, truncated: true, label: 'The digest as posted' }))
+          mattermostPost({ text: m.text, username: m.username, iconUrl: m.icon_url, at: m.created_at, truncated: true, label: 'The digest as posted' }),
+        )
       : null,
     h('p', { class: 'hint' }, `Digests are kept for ${m.retention_days} days, like the signals they are made from.`),
-    h('p', {}, h('a', { href: `/admin?correlation=${encodeURIComponent(m.correlation_id)}#timeline` }, 'What happened during this run')));
+    h('p', {}, h('a', { href: `/admin?correlation=${encodeURIComponent(m.correlation_id)}#timeline` }, 'What happened during this run')),
+  );
 }
 
 main().catch(pageError);

@@ -20,11 +20,18 @@ export function updatePanel({ pkg, installation, canManage, upgradePath, onReque
   if (newer.length === 0) return null;
   const target = newer[0].version; // newest first
   const box = h('div', { id: 'update-message' });
-  const panel = h('section', { class: 'card', id: 'update', 'aria-labelledby': 'update-title' },
+  const panel = h(
+    'section',
+    { class: 'card', id: 'update', 'aria-labelledby': 'update-title' },
     h('h2', { id: 'update-title' }, `Update available: version ${target}`),
     h('p', {}, `This installation runs version ${installation.package_version}. What changed:`),
-    h('ul', {}, newer.map((c) => h('li', {}, h('strong', {}, c.version), ' — ', c.changes.join(' ')))),
-    box);
+    h(
+      'ul',
+      {},
+      newer.map((c) => h('li', {}, h('strong', {}, c.version), ' — ', c.changes.join(' '))),
+    ),
+    box,
+  );
   if (!canManage) {
     panel.append(h('p', { class: 'hint' }, 'Upgrading needs the owner or admin role.'));
     return panel;
@@ -42,6 +49,9 @@ export function updatePanel({ pkg, installation, canManage, upgradePath, onReque
       }
     }),
   );
-  panel.append(h('p', { class: 'hint' }, 'Your settings, connection and schedule are kept; new settings start at their defaults.'), h('div', { class: 'actions' }, button));
+  panel.append(
+    h('p', { class: 'hint' }, 'Your settings, connection and schedule are kept; new settings start at their defaults.'),
+    h('div', { class: 'actions' }, button),
+  );
   return panel;
 }

@@ -5,7 +5,26 @@
 // described by the API's masked metadata only, and the secret fields are emptied once sent.
 import { api, ApiError, requireSession, tenantPath } from '../api.js';
 import {
-  $, announce, badge, busy, errorKindBadge, formatClock, formatDateTime, formatShort, h, jsonDetails, message, pageError, renderIfChanged, renderShell, replace, showFieldErrors, signalLabel, table, temporalLink, timeEl,
+  $,
+  announce,
+  badge,
+  busy,
+  errorKindBadge,
+  formatClock,
+  formatDateTime,
+  formatShort,
+  h,
+  jsonDetails,
+  message,
+  pageError,
+  renderIfChanged,
+  renderShell,
+  replace,
+  showFieldErrors,
+  signalLabel,
+  table,
+  temporalLink,
+  timeEl,
 } from '../dom.js';
 import { updatePanel } from './installation-update.js';
 import { mattermostPost, overridesNote, renderMarkdown } from '../mattermost-post.js';
@@ -68,22 +87,40 @@ function skeleton() {
   // before you connect. On a wide screen: status, connection and Run now on the left; the
   // schedule, options and preview on the right; the runs across the bottom.
   return [
-    h('nav', { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' },
-      h('ol', {}, h('li', {}, h('a', { href: '/installations' }, 'My installations')), h('li', {}, h('a', { id: 'crumb-package', href: '#' }, 'Package')), h('li', {}, h('span', { 'aria-current': 'page' }, 'Installation')))),
+    h(
+      'nav',
+      { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' },
+      h(
+        'ol',
+        {},
+        h('li', {}, h('a', { href: '/installations' }, 'My installations')),
+        h('li', {}, h('a', { id: 'crumb-package', href: '#' }, 'Package')),
+        h('li', {}, h('span', { 'aria-current': 'page' }, 'Installation')),
+      ),
+    ),
     h('div', { class: 'page-head' }, h('h1', { id: 'title' }, 'Installation'), h('span', { id: 'status-badge' })),
     h('p', { class: 'lede', id: 'lede' }),
     h('div', { id: 'page-message' }),
     h('div', { id: 'update-available' }),
     h('div', { id: 'checklist-slot' }),
     h('div', { id: 'progress-top' }),
-    h('div', { class: 'cols' },
-      h('div', {},
+    h(
+      'div',
+      { class: 'cols' },
+      h(
+        'div',
+        {},
         card('health', 'Status', h('div', { id: 'health-body' })),
         card('connection', 'Mattermost connection', h('div', { id: 'connection-state' }), h('div', { id: 'connect-message' }), connectForm()),
-        card('run', 'Run now', h('div', { id: 'run-body' }), h('div', { id: 'run-message' }))),
-      h('div', {},
-        card('settings', 'Schedule and options', h('div', { id: 'settings-message' }), settingsForm()))),
-    h('section', { class: 'card', id: 'preview-card', 'aria-labelledby': 'preview-title', hidden: true }, h('div', { id: 'preview-panel', class: 'preview-panel' })),
+        card('run', 'Run now', h('div', { id: 'run-body' }), h('div', { id: 'run-message' })),
+      ),
+      h('div', {}, card('settings', 'Schedule and options', h('div', { id: 'settings-message' }), settingsForm())),
+    ),
+    h(
+      'section',
+      { class: 'card', id: 'preview-card', 'aria-labelledby': 'preview-title', hidden: true },
+      h('div', { id: 'preview-panel', class: 'preview-panel' }),
+    ),
     card('runs', 'Recent runs', h('div', { id: 'runs-body' })),
     h('div', { id: 'progress-bottom' }),
     h('div', { id: 'uninstall-slot' }),
@@ -103,25 +140,54 @@ function renderChecklist() {
     const connected = c?.status === 'connected';
     const scheduled = connected && (hl?.next_runs?.length ?? 0) > 0 && !hl?.schedule_paused;
     const steps = [
-      { done: connected, text: 'Connect Mattermost', detail: connected ? 'Connected.' : 'Paste an incoming webhook URL (or a personal access token) below.', target: '#connection' },
+      {
+        done: connected,
+        text: 'Connect Mattermost',
+        detail: connected ? 'Connected.' : 'Paste an incoming webhook URL (or a personal access token) below.',
+        target: '#connection',
+      },
       {
         done: scheduled,
         text: 'Choose when the digest is posted',
-        detail: scheduled ? 'Scheduled: Temporal will post it daily.' : i.config?.enabled === false ? 'The daily digest is off; turn it on under Schedule and options.' : 'Set the time and time zone under Schedule and options (it is scheduled once Mattermost is connected).',
+        detail: scheduled
+          ? 'Scheduled: Temporal will post it daily.'
+          : i.config?.enabled === false
+            ? 'The daily digest is off; turn it on under Schedule and options.'
+            : 'Set the time and time zone under Schedule and options (it is scheduled once Mattermost is connected).',
         target: '#settings',
       },
-      { done: false, text: 'Send the first digest', detail: connected ? 'Use Run now to post one now, or wait for the schedule.' : 'Possible once Mattermost is connected.', target: '#run' },
+      {
+        done: false,
+        text: 'Send the first digest',
+        detail: connected ? 'Use Run now to post one now, or wait for the schedule.' : 'Possible once Mattermost is connected.',
+        target: '#run',
+      },
     ];
     const current = steps.findIndex((x) => !x.done);
-    return h('section', { class: 'card', id: 'checklist', 'aria-labelledby': 'checklist-title' },
+    return h(
+      'section',
+      { class: 'card', id: 'checklist', 'aria-labelledby': 'checklist-title' },
       h('h2', { id: 'checklist-title' }, 'Get your first digest'),
-      h('ol', { class: 'checklist' },
+      h(
+        'ol',
+        { class: 'checklist' },
         steps.map((x, n) =>
-          h('li', { class: x.done ? 'done' : n === current ? 'current' : '' },
+          h(
+            'li',
+            { class: x.done ? 'done' : n === current ? 'current' : '' },
             h('span', { class: 'mark', 'aria-hidden': 'true' }, x.done ? '✓' : String(n + 1)),
-            h('span', { class: 'step' },
-              h('a', { href: x.target }, x.text), x.done ? h('span', { class: 'visually-hidden' }, ' (done)') : n === current ? h('span', { class: 'visually-hidden' }, ' (next step)') : null,
-              ': ', x.detail)))));
+            h(
+              'span',
+              { class: 'step' },
+              h('a', { href: x.target }, x.text),
+              x.done ? h('span', { class: 'visually-hidden' }, ' (done)') : n === current ? h('span', { class: 'visually-hidden' }, ' (next step)') : null,
+              ': ',
+              x.detail,
+            ),
+          ),
+        ),
+      ),
+    );
   });
 }
 
@@ -134,28 +200,92 @@ function field(id, label, input, hint) {
 }
 
 function connectForm() {
-  const form = h('form', { id: 'connect-form', novalidate: true },
-    h('fieldset', { id: 'connect-fields', disabled: true },
+  const form = h(
+    'form',
+    { id: 'connect-form', novalidate: true },
+    h(
+      'fieldset',
+      { id: 'connect-fields', disabled: true },
       h('legend', {}, 'How FleetPrompt posts'),
-      h('div', { class: 'choice' }, h('input', { type: 'radio', id: 'kind-webhook', name: 'kind', value: 'webhook', checked: true }), h('label', { for: 'kind-webhook' }, 'Incoming webhook (recommended)')),
-      h('div', { class: 'choice' }, h('input', { type: 'radio', id: 'kind-pat', name: 'kind', value: 'pat' }), h('label', { for: 'kind-pat' }, 'Personal access token'))),
-    h('div', { id: 'webhook-fields' },
-      field('webhook_url', 'Incoming webhook URL', h('input', { id: 'webhook_url', name: 'webhook_url', type: 'url', autocomplete: 'off', spellcheck: 'false', inputmode: 'url' }),
-        'In Mattermost: Integrations › Incoming Webhooks › Add. It is stored encrypted and never shown again.'),
-      h('p', { class: 'hint' },
-        h('a', { href: MATTERMOST_WEBHOOK_DOCS, target: '_blank', rel: 'noopener noreferrer', id: 'webhook-docs' }, 'How to create an incoming webhook', h('span', { class: 'visually-hidden' }, ' (Mattermost documentation, opens in a new tab)')),
-        '. A System Admin must allow it first: System Console › Integrations › Integration Management › Enable Incoming Webhooks.'),
-      h('div', { class: 'field choice' }, h('input', { type: 'checkbox', id: 'verify', name: 'verify', checked: true }), h('label', { for: 'verify' }, 'Send a test post to check it'))),
-    h('div', { id: 'pat-fields', hidden: true },
-      field('base_url', 'Mattermost server URL', h('input', { id: 'base_url', name: 'base_url', type: 'url', autocomplete: 'off', placeholder: 'https://chat.example.com' })),
-      field('token', 'Personal access token', h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off' }), 'Profile › Security › Personal Access Tokens. Stored encrypted; never shown again.'),
-      h('p', { class: 'hint' },
-        h('a', { href: MATTERMOST_TOKEN_DOCS, target: '_blank', rel: 'noopener noreferrer' }, 'How to create a personal access token', h('span', { class: 'visually-hidden' }, ' (Mattermost documentation, opens in a new tab)')),
-        '. A System Admin must enable them: System Console › Integrations › Integration Management › Enable Personal Access Tokens.'),
-      field('team', 'Team (URL name, optional)', h('input', { id: 'team', name: 'team', type: 'text', autocomplete: 'off', placeholder: 'e.g. ops' }), 'Needed to post to a channel by name.')),
-    h('div', { class: 'actions' },
+      h(
+        'div',
+        { class: 'choice' },
+        h('input', { type: 'radio', id: 'kind-webhook', name: 'kind', value: 'webhook', checked: true }),
+        h('label', { for: 'kind-webhook' }, 'Incoming webhook (recommended)'),
+      ),
+      h(
+        'div',
+        { class: 'choice' },
+        h('input', { type: 'radio', id: 'kind-pat', name: 'kind', value: 'pat' }),
+        h('label', { for: 'kind-pat' }, 'Personal access token'),
+      ),
+    ),
+    h(
+      'div',
+      { id: 'webhook-fields' },
+      field(
+        'webhook_url',
+        'Incoming webhook URL',
+        h('input', { id: 'webhook_url', name: 'webhook_url', type: 'url', autocomplete: 'off', spellcheck: 'false', inputmode: 'url' }),
+        'In Mattermost: Integrations › Incoming Webhooks › Add. It is stored encrypted and never shown again.',
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        h(
+          'a',
+          { href: MATTERMOST_WEBHOOK_DOCS, target: '_blank', rel: 'noopener noreferrer', id: 'webhook-docs' },
+          'How to create an incoming webhook',
+          h('span', { class: 'visually-hidden' }, ' (Mattermost documentation, opens in a new tab)'),
+        ),
+        '. A System Admin must allow it first: System Console › Integrations › Integration Management › Enable Incoming Webhooks.',
+      ),
+      h(
+        'div',
+        { class: 'field choice' },
+        h('input', { type: 'checkbox', id: 'verify', name: 'verify', checked: true }),
+        h('label', { for: 'verify' }, 'Send a test post to check it'),
+      ),
+    ),
+    h(
+      'div',
+      { id: 'pat-fields', hidden: true },
+      field(
+        'base_url',
+        'Mattermost server URL',
+        h('input', { id: 'base_url', name: 'base_url', type: 'url', autocomplete: 'off', placeholder: 'https://chat.example.com' }),
+      ),
+      field(
+        'token',
+        'Personal access token',
+        h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off' }),
+        'Profile › Security › Personal Access Tokens. Stored encrypted; never shown again.',
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        h(
+          'a',
+          { href: MATTERMOST_TOKEN_DOCS, target: '_blank', rel: 'noopener noreferrer' },
+          'How to create a personal access token',
+          h('span', { class: 'visually-hidden' }, ' (Mattermost documentation, opens in a new tab)'),
+        ),
+        '. A System Admin must enable them: System Console › Integrations › Integration Management › Enable Personal Access Tokens.',
+      ),
+      field(
+        'team',
+        'Team (URL name, optional)',
+        h('input', { id: 'team', name: 'team', type: 'text', autocomplete: 'off', placeholder: 'e.g. ops' }),
+        'Needed to post to a channel by name.',
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'submit', class: 'btn', id: 'connect-button', disabled: true }, 'Connect Mattermost'),
-      h('button', { type: 'button', class: 'btn danger', id: 'disconnect-button', hidden: true }, 'Disconnect Mattermost')));
+      h('button', { type: 'button', class: 'btn danger', id: 'disconnect-button', hidden: true }, 'Disconnect Mattermost'),
+    ),
+  );
 
   const syncKind = () => {
     const pat = form.querySelector('#kind-pat').checked;
@@ -189,7 +319,12 @@ async function connect(form) {
       await api.put(path('/credential'), body);
       for (const name of ['webhook_url', 'token']) form[name].value = ''; // the secret leaves the page
       showFieldErrors(form, null);
-      const how = kind === 'webhook' ? (body.verify === 'test_post' ? 'A test post was sent to Mattermost.' : 'The address was checked without posting.') : 'Mattermost accepted the token.';
+      const how =
+        kind === 'webhook'
+          ? body.verify === 'test_post'
+            ? 'A test post was sent to Mattermost.'
+            : 'The address was checked without posting.'
+          : 'Mattermost accepted the token.';
       flash(box, 'ok', `Connected. ${how}`);
       announce('Mattermost connected');
     } catch (err) {
@@ -202,7 +337,12 @@ async function connect(form) {
 }
 
 async function disconnect(button) {
-  if (!confirm('Disconnect Mattermost? FleetPrompt deletes the stored webhook URL or token, and no digest is posted until you connect again. Nothing changes in Mattermost itself.')) return;
+  if (
+    !confirm(
+      'Disconnect Mattermost? FleetPrompt deletes the stored webhook URL or token, and no digest is posted until you connect again. Nothing changes in Mattermost itself.',
+    )
+  )
+    return;
   await busy(button, 'Disconnecting…', async () => {
     try {
       await api.del(path('/credential'));
@@ -238,29 +378,65 @@ function renderConnectionState() {
     const parts = [];
     if (disconnectedByYou) {
       const by = c.disconnected_by ? ` by ${c.disconnected_by.name ?? c.disconnected_by.email ?? 'a tenant admin'}` : '';
-      const how = c.disconnect_reason === 'uninstalled' ? `Mattermost was disconnected when the package was uninstalled${by}` : `Mattermost was disconnected in FleetPrompt${by}`;
-      parts.push(h('p', { id: 'disconnected-note' }, badge('disconnected', 'warn'), ' ', `${how} on ${formatDateTime(c.disconnected_at ?? c.updated_at)}; the stored credential was deleted. Connect again to resume the digest.`));
+      const how =
+        c.disconnect_reason === 'uninstalled'
+          ? `Mattermost was disconnected when the package was uninstalled${by}`
+          : `Mattermost was disconnected in FleetPrompt${by}`;
+      parts.push(
+        h(
+          'p',
+          { id: 'disconnected-note' },
+          badge('disconnected', 'warn'),
+          ' ',
+          `${how} on ${formatDateTime(c.disconnected_at ?? c.updated_at)}; the stored credential was deleted. Connect again to resume the digest.`,
+        ),
+      );
     } else if (!c) {
       parts.push(h('p', {}, badge('not connected', 'warn'), ' Connect an incoming webhook (or a personal access token) so the digest can be posted.'));
     } else {
       const md = c.metadata ?? {};
       parts.push(
-        h('dl', { class: 'facts', id: 'credential-facts' },
-          h('dt', {}, 'Status'), h('dd', {}, badge(c.status)),
-          h('dt', {}, 'Method'), h('dd', {}, c.kind === 'webhook' ? 'Incoming webhook' : 'Personal access token'),
-          h('dt', {}, 'Server'), h('dd', {}, c.host),
+        h(
+          'dl',
+          { class: 'facts', id: 'credential-facts' },
+          h('dt', {}, 'Status'),
+          h('dd', {}, badge(c.status)),
+          h('dt', {}, 'Method'),
+          h('dd', {}, c.kind === 'webhook' ? 'Incoming webhook' : 'Personal access token'),
+          h('dt', {}, 'Server'),
+          h('dd', {}, c.host),
           c.kind === 'webhook' && md.masked_url ? [h('dt', {}, 'Webhook'), h('dd', { class: 'mono break-anywhere' }, md.masked_url)] : null,
           c.kind === 'pat' && md.username ? [h('dt', {}, 'Posts as'), h('dd', {}, md.username)] : null,
           c.kind === 'pat' && md.team ? [h('dt', {}, 'Team'), h('dd', {}, md.team)] : null,
-          h('dt', {}, 'Fingerprint'), h('dd', { class: 'mono break-anywhere' }, c.fingerprint ?? 'not computed yet (Reconnect to compute it)'),
-          h('dt', {}, 'Last checked'), h('dd', {}, timeEl(c.last_verified_at, { withRelative: true }))),
+          h('dt', {}, 'Fingerprint'),
+          h('dd', { class: 'mono break-anywhere' }, c.fingerprint ?? 'not computed yet (Reconnect to compute it)'),
+          h('dt', {}, 'Last checked'),
+          h('dd', {}, timeEl(c.last_verified_at, { withRelative: true })),
+        ),
       );
     }
     if (c?.state === 'refused_once') {
-      parts.push(h('p', { class: 'hint', id: 'refused-once-note' }, `Mattermost refused this credential once (${c.last_refusal_code ?? 'refused'}) on ${formatDateTime(c.first_refused_at)}. FleetPrompt checks again before calling it invalid; one refusal can be a passing server error.`));
+      parts.push(
+        h(
+          'p',
+          { class: 'hint', id: 'refused-once-note' },
+          `Mattermost refused this credential once (${c.last_refusal_code ?? 'refused'}) on ${formatDateTime(c.first_refused_at)}. FleetPrompt checks again before calling it invalid; one refusal can be a passing server error.`,
+        ),
+      );
     }
     if (needsReconnect) {
-      parts.push(h('div', { class: 'callout warn', id: 'reconnect-callout' }, h('p', {}, h('strong', {}, 'Reconnect needed. '), 'Mattermost refused the stored credential. Create a new incoming webhook (or token) and Reconnect below.')));
+      parts.push(
+        h(
+          'div',
+          { class: 'callout warn', id: 'reconnect-callout' },
+          h(
+            'p',
+            {},
+            h('strong', {}, 'Reconnect needed. '),
+            'Mattermost refused the stored credential. Create a new incoming webhook (or token) and Reconnect below.',
+          ),
+        ),
+      );
     }
     if (!state.canManage) parts.push(h('p', { class: 'hint' }, `Changing the connection needs the owner or admin role; you are ${state.membership.role}.`));
     return parts;
@@ -274,40 +450,132 @@ const ZONE_NAMES = new Set(ZONES.map((z) => z.name));
 
 function settingsForm() {
   const myZone = browserZone();
-  const overrideHint = 'Shown only if the Mattermost server allows integrations to override it (System Console › Integrations › Integration Management); webhooks only — with a token, posts show the token’s user.';
-  const form = h('form', { id: 'settings-form', novalidate: true },
-    h('fieldset', { id: 'settings-fields', disabled: true },
+  const overrideHint =
+    'Shown only if the Mattermost server allows integrations to override it (System Console › Integrations › Integration Management); webhooks only — with a token, posts show the token’s user.';
+  const form = h(
+    'form',
+    { id: 'settings-form', novalidate: true },
+    h(
+      'fieldset',
+      { id: 'settings-fields', disabled: true },
       h('legend', { class: 'visually-hidden' }, 'Digest settings'),
-      h('div', { class: 'field switch' },
+      h(
+        'div',
+        { class: 'field switch' },
         h('input', { type: 'checkbox', role: 'switch', id: 'enabled', name: 'enabled', 'aria-describedby': 'enabled-hint' }),
-        h('label', { for: 'enabled' }, 'Daily digest on')),
+        h('label', { for: 'enabled' }, 'Daily digest on'),
+      ),
       h('p', { class: 'hint', id: 'enabled-hint' }, 'Off pauses the daily schedule: no digest is posted until you turn it on again. Run now still works.'),
-      h('div', { class: 'inline-fields' },
+      h(
+        'div',
+        { class: 'inline-fields' },
         field('schedule_time', 'Post every day at', h('input', { id: 'schedule_time', name: 'schedule_time', type: 'time', step: '60', required: true })),
-        field('timezone', 'Time zone', h('input', { id: 'timezone', name: 'timezone', type: 'search', list: 'timezone-list', autocomplete: 'off', spellcheck: 'false', placeholder: 'Type to search, e.g. Kolkata' }),
-          'Type part of a city or region; the list shows each zone’s current UTC offset.')),
-      h('datalist', { id: 'timezone-list' }, ZONES.map((z) => h('option', { value: z.name, label: `${z.name.replaceAll('_', ' ')} (${z.offset})` }))),
+        field(
+          'timezone',
+          'Time zone',
+          h('input', {
+            id: 'timezone',
+            name: 'timezone',
+            type: 'search',
+            list: 'timezone-list',
+            autocomplete: 'off',
+            spellcheck: 'false',
+            placeholder: 'Type to search, e.g. Kolkata',
+          }),
+          'Type part of a city or region; the list shows each zone’s current UTC offset.',
+        ),
+      ),
+      h(
+        'datalist',
+        { id: 'timezone-list' },
+        ZONES.map((z) => h('option', { value: z.name, label: `${z.name.replaceAll('_', ' ')} (${z.offset})` })),
+      ),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn secondary small', id: 'use-my-zone' }, `Use my time zone (${myZone})`)),
       h('div', { id: 'next-runs', 'aria-live': 'polite' }),
-      field('channel', 'Channel (optional)', h('input', { id: 'channel', name: 'channel', type: 'text', autocomplete: 'off', placeholder: 'town-square' }),
-        'The channel name from its URL, e.g. town-square. Leave empty to post to the webhook’s own channel. A webhook locked to its channel refuses any other.'),
-      h('div', { class: 'field choice' }, h('input', { type: 'checkbox', id: 'include_cost_estimates', name: 'include_cost_estimates' }), h('label', { for: 'include_cost_estimates' }, 'Include approximate cost')),
-      h('div', { class: 'field choice' }, h('input', { type: 'checkbox', id: 'include_llm_summary', name: 'include_llm_summary', 'aria-describedby': 'llm-summary-hint' }), h('label', { for: 'include_llm_summary' }, 'Include an LLM summary')),
+      field(
+        'channel',
+        'Channel (optional)',
+        h('input', { id: 'channel', name: 'channel', type: 'text', autocomplete: 'off', placeholder: 'town-square' }),
+        'The channel name from its URL, e.g. town-square. Leave empty to post to the webhook’s own channel. A webhook locked to its channel refuses any other.',
+      ),
+      h(
+        'div',
+        { class: 'field choice' },
+        h('input', { type: 'checkbox', id: 'include_cost_estimates', name: 'include_cost_estimates' }),
+        h('label', { for: 'include_cost_estimates' }, 'Include approximate cost'),
+      ),
+      h(
+        'div',
+        { class: 'field choice' },
+        h('input', { type: 'checkbox', id: 'include_llm_summary', name: 'include_llm_summary', 'aria-describedby': 'llm-summary-hint' }),
+        h('label', { for: 'include_llm_summary' }, 'Include an LLM summary'),
+      ),
       h('p', { class: 'hint', id: 'llm-summary-hint', 'aria-live': 'polite' }),
-      h('div', { class: 'inline-fields', id: 'llm-caps' },
-        field('llm_monthly_budget_usd', 'LLM budget per month (USD)', h('input', { id: 'llm_monthly_budget_usd', name: 'llm_monthly_budget_usd', type: 'number', min: '0', max: '10000', step: '0.01', placeholder: 'platform default' })),
-        field('llm_max_tokens_per_run', 'LLM tokens per run', h('input', { id: 'llm_max_tokens_per_run', name: 'llm_max_tokens_per_run', type: 'number', min: '500', max: '200000', step: '1', placeholder: 'platform default' }))),
-      field('max_lines', 'Most lines per digest', h('input', { id: 'max_lines', name: 'max_lines', type: 'number', min: '5', max: '200', step: '1', inputmode: 'numeric' }),
-        'A whole number from 5 to 200. A longer digest is cut: the counts stay, the failure lines go first, and a link opens the full digest in FleetPrompt.'),
-      field('post_as_username', 'Post as (optional)', h('input', { id: 'post_as_username', name: 'post_as_username', type: 'text', autocomplete: 'off', placeholder: 'fleetprompt' }),
-        `1 to 64 letters, digits, “.”, “_” or “-”. ${overrideHint}`),
-      field('post_icon_url', 'Icon URL (optional)', h('input', { id: 'post_icon_url', name: 'post_icon_url', type: 'url', autocomplete: 'off', inputmode: 'url', placeholder: 'https://example.com/icon.png' }),
-        `An http(s) address of an image, up to 2048 characters. ${overrideHint}`)),
-    h('div', { class: 'actions' },
+      h(
+        'div',
+        { class: 'inline-fields', id: 'llm-caps' },
+        field(
+          'llm_monthly_budget_usd',
+          'LLM budget per month (USD)',
+          h('input', {
+            id: 'llm_monthly_budget_usd',
+            name: 'llm_monthly_budget_usd',
+            type: 'number',
+            min: '0',
+            max: '10000',
+            step: '0.01',
+            placeholder: 'platform default',
+          }),
+        ),
+        field(
+          'llm_max_tokens_per_run',
+          'LLM tokens per run',
+          h('input', {
+            id: 'llm_max_tokens_per_run',
+            name: 'llm_max_tokens_per_run',
+            type: 'number',
+            min: '500',
+            max: '200000',
+            step: '1',
+            placeholder: 'platform default',
+          }),
+        ),
+      ),
+      field(
+        'max_lines',
+        'Most lines per digest',
+        h('input', { id: 'max_lines', name: 'max_lines', type: 'number', min: '5', max: '200', step: '1', inputmode: 'numeric' }),
+        'A whole number from 5 to 200. A longer digest is cut: the counts stay, the failure lines go first, and a link opens the full digest in FleetPrompt.',
+      ),
+      field(
+        'post_as_username',
+        'Post as (optional)',
+        h('input', { id: 'post_as_username', name: 'post_as_username', type: 'text', autocomplete: 'off', placeholder: 'fleetprompt' }),
+        `1 to 64 letters, digits, “.”, “_” or “-”. ${overrideHint}`,
+      ),
+      field(
+        'post_icon_url',
+        'Icon URL (optional)',
+        h('input', {
+          id: 'post_icon_url',
+          name: 'post_icon_url',
+          type: 'url',
+          autocomplete: 'off',
+          inputmode: 'url',
+          placeholder: 'https://example.com/icon.png',
+        }),
+        `An http(s) address of an image, up to 2048 characters. ${overrideHint}`,
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'submit', class: 'btn', id: 'save-settings', disabled: true }, 'Save settings'),
       h('button', { type: 'button', class: 'btn secondary', id: 'preview-button', disabled: true }, 'Preview digest'),
-      h('span', { class: 'hint', id: 'unsaved-note', 'aria-live': 'polite' })),
-    h('div', { id: 'preview-message' }));
+      h('span', { class: 'hint', id: 'unsaved-note', 'aria-live': 'polite' }),
+    ),
+    h('div', { id: 'preview-message' }),
+  );
   form.querySelector('#use-my-zone').addEventListener('click', () => {
     const input = form.querySelector('#timezone');
     input.value = myZone;
@@ -370,7 +638,7 @@ function unsavedFields() {
   const now = formConfig();
   return Object.keys(now).filter((k) => {
     const a = now[k];
-    const b = k === 'timezone' ? canonicalZone(saved[k] ?? 'UTC') : saved[k] ?? null;
+    const b = k === 'timezone' ? canonicalZone(saved[k] ?? 'UTC') : (saved[k] ?? null);
     return Number.isNaN(a) ? true : a !== b;
   });
 }
@@ -392,7 +660,11 @@ async function saveSettings(form) {
       state.installation = res.installation;
       showFieldErrors(form, null);
       const next = res.schedule?.next_runs?.[0];
-      const text = !body.enabled ? 'Saved. The daily digest is off: no digest is scheduled.' : next ? `Saved. Next digest: ${formatDateTime(next.at, body.timezone)}.` : 'Saved.';
+      const text = !body.enabled
+        ? 'Saved. The daily digest is off: no digest is scheduled.'
+        : next
+          ? `Saved. Next digest: ${formatDateTime(next.at, body.timezone)}.`
+          : 'Saved.';
       flash(box, 'ok', text);
       announce(text);
     } catch (err) {
@@ -431,16 +703,36 @@ async function previewDigest(button) {
       const c = state.credential;
       const kind = c?.kind ?? null;
       const unsaved = unsavedFields();
-      replace(panel,
+      replace(
+        panel,
         h('h2', { id: 'preview-title', tabindex: '-1' }, 'Preview', unsaved.length ? ' (with your unsaved changes)' : ''),
-        h('p', { class: 'hint' },
-          `The last 24 hours up to ${formatDateTime(p.window_end, p.timezone)}, as Run now would post them: ${p.line_count} lines${p.truncated ? `, cut where Mattermost’s post would end (at most ${formConfig(form).max_lines} lines)` : ''}. Nothing is posted.`),
-        mattermostPost({ text: p.text, username: p.username, iconUrl: p.icon_url, kind, tokenUser: tokenUserOf(c), truncated: p.truncated, label: 'Preview of the digest as Mattermost shows it' }),
+        h(
+          'p',
+          { class: 'hint' },
+          `The last 24 hours up to ${formatDateTime(p.window_end, p.timezone)}, as Run now would post them: ${p.line_count} lines${p.truncated ? `, cut where Mattermost’s post would end (at most ${formConfig(form).max_lines} lines)` : ''}. Nothing is posted.`,
+        ),
+        mattermostPost({
+          text: p.text,
+          username: p.username,
+          iconUrl: p.icon_url,
+          kind,
+          tokenUser: tokenUserOf(c),
+          truncated: p.truncated,
+          label: 'Preview of the digest as Mattermost shows it',
+        }),
         h('p', { class: 'hint', id: 'preview-overrides' }, overridesNote({ kind, username: p.username, iconUrl: p.icon_url })),
-        p.channel ? h('p', { class: 'hint' }, `Posted to the channel “${p.channel}”.`) : h('p', { class: 'hint' }, kind === 'pat' ? 'A token connection needs a channel: set one above.' : 'Posted to the webhook’s own channel.'),
+        p.channel
+          ? h('p', { class: 'hint' }, `Posted to the channel “${p.channel}”.`)
+          : h('p', { class: 'hint' }, kind === 'pat' ? 'A token connection needs a channel: set one above.' : 'Posted to the webhook’s own channel.'),
         p.truncated
-          ? h('details', { id: 'preview-full' }, h('summary', {}, 'The full digest (what the link at the cut opens)'), h('div', { class: 'mm-post' }, h('div', { class: 'mm-body mm-message' }, renderMarkdown(p.full_text))))
-          : null);
+          ? h(
+              'details',
+              { id: 'preview-full' },
+              h('summary', {}, 'The full digest (what the link at the cut opens)'),
+              h('div', { class: 'mm-post' }, h('div', { class: 'mm-body mm-message' }, renderMarkdown(p.full_text))),
+            )
+          : null,
+      );
       $('#preview-card').hidden = false;
       $('#preview-title').focus();
       announce('Preview ready');
@@ -461,34 +753,85 @@ function renderSettingsState() {
   const unsaved = installed ? unsavedFields() : [];
   $('#unsaved-note').textContent = unsaved.length ? `Unsaved changes (${unsaved.length}).` : '';
   // A token connection posts by channel name and needs one; there is no list to pick from yet.
-  $('#channel-hint').textContent = state.credential?.kind === 'pat'
-    ? 'Required with a personal access token: the channel name from its URL, e.g. town-square (a public channel the token’s user can post to). Picking it from a list of channels is not available yet.'
-    : 'The channel name from its URL, e.g. town-square. Leave empty to post to the webhook’s own channel. A webhook locked to its channel refuses any other.';
+  $('#channel-hint').textContent =
+    state.credential?.kind === 'pat'
+      ? 'Required with a personal access token: the channel name from its URL, e.g. town-square (a public channel the token’s user can post to). Picking it from a list of channels is not available yet.'
+      : 'The channel name from its URL, e.g. town-square. Leave empty to post to the webhook’s own channel. A webhook locked to its channel refuses any other.';
   const h0 = state.health;
   const form = $('#settings-form');
   const draft = formConfig(form);
   const scheduleChanged = unsaved.some((k) => k === 'schedule_time' || k === 'timezone' || k === 'enabled');
-  renderIfChanged($('#next-runs'), [h0?.next_runs, h0?.schedule_paused, installed, state.credential?.status, scheduleChanged && [draft.schedule_time, draft.timezone, draft.enabled], state.installation.config?.enabled], () => {
-    if (!installed) return h('p', { class: 'hint' }, 'Settings can be changed once the install has completed.');
-    if (scheduleChanged) {
-      // Not saved yet: computed here from the form, and labelled as such.
-      if (!draft.enabled) return h('p', { class: 'hint', id: 'next-runs-draft' }, badge('off', 'warn'), ' If you save, the daily digest is off: no next run.');
-      if (!ZONE_NAMES.has(draft.timezone)) return h('p', { class: 'hint', id: 'next-runs-draft' }, 'Pick a time zone from the list to see when the digest would be posted.');
-      const times = nextLocalTimes(draft.schedule_time, draft.timezone, 3);
-      return h('div', { class: 'hint', id: 'next-runs-draft' },
-        h('p', { id: 'next-runs-title' }, 'If you save, the next digests would be:'),
-        h('ul', { 'aria-labelledby': 'next-runs-title' }, times.map((t) => h('li', {}, h('time', { datetime: t.toISOString() }, `${formatDateTime(t.toISOString(), draft.timezone)} ${formatOffset(offsetMinutes(draft.timezone, t))}`)))),
-        state.credential?.status === 'connected' ? null : h('p', {}, 'Nothing is scheduled until Mattermost is connected.'));
-    }
-    const zone = state.installation.config?.timezone ?? 'UTC';
-    if (state.installation.config?.enabled === false) return h('p', { class: 'hint', id: 'next-runs-paused' }, badge('paused', 'warn'), ' The daily digest is off: no next run. Turn it on and save to schedule it.');
-    if (h0?.schedule_paused) return h('p', { class: 'hint', id: 'next-runs-paused' }, badge('paused', 'warn'), ' No next run: the schedule is paused', state.credential?.status === 'connected' ? '.' : ' until Mattermost is connected.');
-    const runs = h0?.next_runs ?? [];
-    if (!runs.length) return h('p', { class: 'hint', id: 'next-runs-none' }, 'No next run: nothing is scheduled until Mattermost is connected.');
-    return h('div', { class: 'hint', id: 'next-runs-saved' },
-      h('p', { id: 'next-runs-title' }, 'Temporal will post the next digests at:'),
-      h('ul', { 'aria-labelledby': 'next-runs-title' }, runs.slice(0, 3).map((r) => h('li', {}, h('time', { datetime: r.at }, `${formatDateTime(r.at, zone)} UTC${r.utc_offset}`)))));
-  });
+  renderIfChanged(
+    $('#next-runs'),
+    [
+      h0?.next_runs,
+      h0?.schedule_paused,
+      installed,
+      state.credential?.status,
+      scheduleChanged && [draft.schedule_time, draft.timezone, draft.enabled],
+      state.installation.config?.enabled,
+    ],
+    () => {
+      if (!installed) return h('p', { class: 'hint' }, 'Settings can be changed once the install has completed.');
+      if (scheduleChanged) {
+        // Not saved yet: computed here from the form, and labelled as such.
+        if (!draft.enabled)
+          return h('p', { class: 'hint', id: 'next-runs-draft' }, badge('off', 'warn'), ' If you save, the daily digest is off: no next run.');
+        if (!ZONE_NAMES.has(draft.timezone))
+          return h('p', { class: 'hint', id: 'next-runs-draft' }, 'Pick a time zone from the list to see when the digest would be posted.');
+        const times = nextLocalTimes(draft.schedule_time, draft.timezone, 3);
+        return h(
+          'div',
+          { class: 'hint', id: 'next-runs-draft' },
+          h('p', { id: 'next-runs-title' }, 'If you save, the next digests would be:'),
+          h(
+            'ul',
+            { 'aria-labelledby': 'next-runs-title' },
+            times.map((t) =>
+              h(
+                'li',
+                {},
+                h(
+                  'time',
+                  { datetime: t.toISOString() },
+                  `${formatDateTime(t.toISOString(), draft.timezone)} ${formatOffset(offsetMinutes(draft.timezone, t))}`,
+                ),
+              ),
+            ),
+          ),
+          state.credential?.status === 'connected' ? null : h('p', {}, 'Nothing is scheduled until Mattermost is connected.'),
+        );
+      }
+      const zone = state.installation.config?.timezone ?? 'UTC';
+      if (state.installation.config?.enabled === false)
+        return h(
+          'p',
+          { class: 'hint', id: 'next-runs-paused' },
+          badge('paused', 'warn'),
+          ' The daily digest is off: no next run. Turn it on and save to schedule it.',
+        );
+      if (h0?.schedule_paused)
+        return h(
+          'p',
+          { class: 'hint', id: 'next-runs-paused' },
+          badge('paused', 'warn'),
+          ' No next run: the schedule is paused',
+          state.credential?.status === 'connected' ? '.' : ' until Mattermost is connected.',
+        );
+      const runs = h0?.next_runs ?? [];
+      if (!runs.length) return h('p', { class: 'hint', id: 'next-runs-none' }, 'No next run: nothing is scheduled until Mattermost is connected.');
+      return h(
+        'div',
+        { class: 'hint', id: 'next-runs-saved' },
+        h('p', { id: 'next-runs-title' }, 'Temporal will post the next digests at:'),
+        h(
+          'ul',
+          { 'aria-labelledby': 'next-runs-title' },
+          runs.slice(0, 3).map((r) => h('li', {}, h('time', { datetime: r.at }, `${formatDateTime(r.at, zone)} UTC${r.utc_offset}`))),
+        ),
+      );
+    },
+  );
 }
 
 // ---------------------------------------------------------------- health, run now, runs
@@ -507,7 +850,8 @@ const quotaSpent = () => Boolean(state.health?.run_quota && state.health.run_quo
 function retryBlocked() {
   if (!state.canManage) return `Retry needs the owner or admin role; you are ${state.membership.role}.`;
   const q = state.health?.run_quota;
-  if (quotaSpent()) return `No manual runs left this hour (a Retry is a manual run)${q?.resets_at ? `; the next one is possible at ${formatClock(q.resets_at)}` : ''}.`;
+  if (quotaSpent())
+    return `No manual runs left this hour (a Retry is a manual run)${q?.resets_at ? `; the next one is possible at ${formatClock(q.resets_at)}` : ''}.`;
   return null;
 }
 
@@ -523,7 +867,11 @@ async function retry(button, execution) {
       const res = await api.post(tenantPath(state.membership, `/executions/${execution.id}/retry`));
       state.watchingRun = res.execution.id;
       state.health = { ...state.health, run_quota: res.run_quota };
-      flash($('#run-message'), 'info', `Retry started; it used one manual run. ${quotaText(res.run_quota)} Nothing is posted twice: if the first attempt reached Mattermost, the retry does not post again.`);
+      flash(
+        $('#run-message'),
+        'info',
+        `Retry started; it used one manual run. ${quotaText(res.run_quota)} Nothing is posted twice: if the first attempt reached Mattermost, the retry does not post again.`,
+      );
       announce('Retry started');
       await refresh();
     } catch (err) {
@@ -536,7 +884,18 @@ function retryButton(id, execution, label) {
   const blocked = retryBlocked();
   const describedBy = `${id}-cost`;
   return [
-    h('button', { type: 'button', class: 'btn small secondary', id, disabled: Boolean(blocked), 'aria-describedby': describedBy, onclick: (e) => retry(e.currentTarget, execution) }, ...label),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn small secondary',
+        id,
+        disabled: Boolean(blocked),
+        'aria-describedby': describedBy,
+        onclick: (e) => retry(e.currentTarget, execution),
+      },
+      ...label,
+    ),
     h('span', { class: 'hint', id: describedBy }, blocked ?? retryCost()),
   ];
 }
@@ -549,33 +908,97 @@ function renderHealth() {
   const zone = i.config?.timezone ?? 'UTC';
   const next = hl?.next_runs?.[0];
   const paused = i.config?.enabled === false || hl?.schedule_paused;
-  renderIfChanged($('#health-body'), [i.status, zone, i.config?.enabled, hl?.last_successful_post_at, hl?.last_error, hl?.last_error_kind, hl?.last_error_code, hl?.hint, hl?.schedule_paused, failed?.id, state.canManage, next, c?.status, hl?.run_quota], () => [
-    h('dl', { class: 'facts' },
-      h('dt', {}, 'Status'), h('dd', {}, badge(i.status)),
-      h('dt', {}, 'Last successful post'), h('dd', { id: 'last-post' }, hl?.last_successful_post_at ? timeEl(hl.last_successful_post_at, { withRelative: true }) : 'none yet'),
-      h('dt', {}, 'Next digest'),
-      h('dd', { id: 'next-digest' },
-        i.config?.enabled === false ? 'none: the daily digest is off' : paused ? 'none: the schedule is paused' : next ? h('time', { datetime: next.at }, formatDateTime(next.at, zone)) : 'none: not scheduled until Mattermost is connected'),
-      h('dt', {}, 'Installed'), h('dd', {}, i.installed_at ? timeEl(i.installed_at) : 'not yet')),
-    hl?.last_error
-      ? h('div', { class: 'callout err', id: 'last-error', role: 'alert' },
-          h('h3', {}, 'Last error'),
-          h('p', { id: 'last-error-message', class: 'break-anywhere' }, hl.last_error),
-          h('p', {}, 'Kind: ', errorKindBadge(hl.last_error_kind), h('span', { class: 'visually-hidden' }, ` (${hl.last_error_kind})`),
-            hl.last_error_code ? [' · Code: ', h('code', { class: 'break-anywhere', id: 'last-error-code' }, hl.last_error_code)] : null),
-          hl.hint ? h('p', { id: 'last-error-hint' }, h('strong', {}, 'What to do: '), hl.hint) : null,
-          state.canManage
-            ? h('div', { class: 'actions' },
-                hl.last_error_kind === 'auth'
-                  ? h('button', { type: 'button', class: 'btn secondary', id: 'goto-reconnect', onclick: () => { $('#connection').scrollIntoView(); $('#webhook_url').focus(); } }, 'Reconnect Mattermost')
-                  : null,
-                failed ? retryButton('retry-last', failed, ['Retry run']) : null)
-            : null)
-      : hl?.last_successful_post_at
-        ? h('p', { class: 'callout ok', id: 'no-error' }, 'No errors. The last digest reached Mattermost.')
-        // Nothing set up or posted yet: no green "all fine" — there is nothing to be fine yet.
-        : h('p', { class: 'callout', id: 'nothing-yet' }, c?.status === 'connected' ? 'Nothing has been posted yet. Use Run now to send the first digest.' : 'Nothing has been posted yet: connect Mattermost first.'),
-  ]);
+  renderIfChanged(
+    $('#health-body'),
+    [
+      i.status,
+      zone,
+      i.config?.enabled,
+      hl?.last_successful_post_at,
+      hl?.last_error,
+      hl?.last_error_kind,
+      hl?.last_error_code,
+      hl?.hint,
+      hl?.schedule_paused,
+      failed?.id,
+      state.canManage,
+      next,
+      c?.status,
+      hl?.run_quota,
+    ],
+    () => [
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, 'Status'),
+        h('dd', {}, badge(i.status)),
+        h('dt', {}, 'Last successful post'),
+        h('dd', { id: 'last-post' }, hl?.last_successful_post_at ? timeEl(hl.last_successful_post_at, { withRelative: true }) : 'none yet'),
+        h('dt', {}, 'Next digest'),
+        h(
+          'dd',
+          { id: 'next-digest' },
+          i.config?.enabled === false
+            ? 'none: the daily digest is off'
+            : paused
+              ? 'none: the schedule is paused'
+              : next
+                ? h('time', { datetime: next.at }, formatDateTime(next.at, zone))
+                : 'none: not scheduled until Mattermost is connected',
+        ),
+        h('dt', {}, 'Installed'),
+        h('dd', {}, i.installed_at ? timeEl(i.installed_at) : 'not yet'),
+      ),
+      hl?.last_error
+        ? h(
+            'div',
+            { class: 'callout err', id: 'last-error', role: 'alert' },
+            h('h3', {}, 'Last error'),
+            h('p', { id: 'last-error-message', class: 'break-anywhere' }, hl.last_error),
+            h(
+              'p',
+              {},
+              'Kind: ',
+              errorKindBadge(hl.last_error_kind),
+              h('span', { class: 'visually-hidden' }, ` (${hl.last_error_kind})`),
+              hl.last_error_code ? [' · Code: ', h('code', { class: 'break-anywhere', id: 'last-error-code' }, hl.last_error_code)] : null,
+            ),
+            hl.hint ? h('p', { id: 'last-error-hint' }, h('strong', {}, 'What to do: '), hl.hint) : null,
+            state.canManage
+              ? h(
+                  'div',
+                  { class: 'actions' },
+                  hl.last_error_kind === 'auth'
+                    ? h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'btn secondary',
+                          id: 'goto-reconnect',
+                          onclick: () => {
+                            $('#connection').scrollIntoView();
+                            $('#webhook_url').focus();
+                          },
+                        },
+                        'Reconnect Mattermost',
+                      )
+                    : null,
+                  failed ? retryButton('retry-last', failed, ['Retry run']) : null,
+                )
+              : null,
+          )
+        : hl?.last_successful_post_at
+          ? h('p', { class: 'callout ok', id: 'no-error' }, 'No errors. The last digest reached Mattermost.')
+          : // Nothing set up or posted yet: no green "all fine" — there is nothing to be fine yet.
+            h(
+              'p',
+              { class: 'callout', id: 'nothing-yet' },
+              c?.status === 'connected'
+                ? 'Nothing has been posted yet. Use Run now to send the first digest.'
+                : 'Nothing has been posted yet: connect Mattermost first.',
+            ),
+    ],
+  );
 }
 
 function quotaText(q) {
@@ -599,16 +1022,30 @@ function renderRun() {
           ? state.credential.status === 'revoked'
             ? 'You disconnected Mattermost: connect it again first (above).'
             : 'Mattermost refused the stored credential: reconnect it first (above).'
-        : q && q.remaining <= 0
-          ? `The hourly limit of ${q.limit} manual runs is reached${q.resets_at ? `; the next one is possible at ${formatClock(q.resets_at)}` : ''}.`
+          : q && q.remaining <= 0
+            ? `The hourly limit of ${q.limit} manual runs is reached${q.resets_at ? `; the next one is possible at ${formatClock(q.resets_at)}` : ''}.`
             : null;
   renderIfChanged($('#run-body'), [q, reason, running?.id, running?.status], () => [
     h('p', {}, 'Post a digest of the last 24 hours now. Scheduled digests do not count against the limit; Run now and Retry do.'),
     h('p', { class: 'quota', id: 'quota' }, quotaText(q)),
     running ? h('p', { role: 'status' }, badge(running.status), ' A run is in progress…') : null,
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'btn', id: 'run-now', disabled: Boolean(reason), 'aria-describedby': reason ? 'run-reason' : null, onclick: (e) => runNow(e.currentTarget) }, 'Run now'),
-      reason ? h('span', { class: 'hint', id: 'run-reason' }, reason) : null),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn',
+          id: 'run-now',
+          disabled: Boolean(reason),
+          'aria-describedby': reason ? 'run-reason' : null,
+          onclick: (e) => runNow(e.currentTarget),
+        },
+        'Run now',
+      ),
+      reason ? h('span', { class: 'hint', id: 'run-reason' }, reason) : null,
+    ),
   ]);
 }
 
@@ -648,12 +1085,30 @@ async function toggleMessage(button, run) {
   try {
     const m = await api.get(tenantPath(state.membership, `/executions/${run.id}/message`));
     const c = state.credential;
-    replace(cell,
-      h('p', { class: 'hint' },
-        m.run_status === 'succeeded' ? 'Posted to Mattermost:' : m.run_status === 'failed' ? 'The digest this run was to post (it did not reach Mattermost):' : `The digest of this run (${m.run_status}):`),
-      mattermostPost({ text: m.text, username: m.username, iconUrl: m.icon_url, kind: c?.kind ?? null, tokenUser: tokenUserOf(c), at: m.created_at, truncated: m.truncated, label: `The digest of the run from ${formatShort(run.created_at)}` }),
+    replace(
+      cell,
+      h(
+        'p',
+        { class: 'hint' },
+        m.run_status === 'succeeded'
+          ? 'Posted to Mattermost:'
+          : m.run_status === 'failed'
+            ? 'The digest this run was to post (it did not reach Mattermost):'
+            : `The digest of this run (${m.run_status}):`,
+      ),
+      mattermostPost({
+        text: m.text,
+        username: m.username,
+        iconUrl: m.icon_url,
+        kind: c?.kind ?? null,
+        tokenUser: tokenUserOf(c),
+        at: m.created_at,
+        truncated: m.truncated,
+        label: `The digest of the run from ${formatShort(run.created_at)}`,
+      }),
       m.truncated ? h('p', {}, h('a', { href: `/digest?correlation=${encodeURIComponent(m.correlation_id)}` }, 'Open the full digest')) : null,
-      h('p', { class: 'hint' }, `Kept for ${m.retention_days} days, like the signals it was made from.`));
+      h('p', { class: 'hint' }, `Kept for ${m.retention_days} days, like the signals it was made from.`),
+    );
   } catch (err) {
     replace(cell, h('p', { class: 'callout warn' }, err.message));
   }
@@ -661,26 +1116,66 @@ async function toggleMessage(button, run) {
 
 function renderRuns() {
   const retried = new Set(state.runs.filter((r) => r.retry_of_execution_id && r.status !== 'failed').map((r) => r.retry_of_execution_id));
-  renderIfChanged($('#runs-body'), [state.runs.map((r) => [r.id, r.status, r.error_kind, r.error_code]), state.canManage, retryBlocked(), state.health?.run_quota?.remaining], () => {
-    const out = table({
-      caption: 'Recent runs, newest first',
-      columns: ['Started', 'Trigger', 'Status', 'Problem', 'Details'],
-      empty: 'No runs yet. Use Run now to post the first digest.',
-      rows: state.runs.map((r) =>
-        h('tr', { dataset: { executionId: r.id } },
-          h('td', {}, timeEl(r.created_at, { short: true })),
-          h('td', {}, TRIGGER_LABELS[r.trigger] ?? r.trigger),
-          h('td', {}, badge(r.status)),
-          h('td', { class: 'wrap' }, r.error_kind ? [errorKindBadge(r.error_kind), r.error_code ? [' ', h('code', { class: 'break-anywhere' }, r.error_code)] : null, r.hint ? h('p', { class: 'hint' }, r.hint) : null] : '—'),
-          h('td', {},
-            h('div', { class: 'actions' },
-              r.status === 'pending' ? null : h('button', { type: 'button', class: 'btn small secondary', id: `digest-${r.id}`, 'aria-expanded': 'false', 'aria-controls': `message-${r.id}`, onclick: (e) => toggleMessage(e.currentTarget, r) }, 'Digest', h('span', { class: 'visually-hidden' }, ` of the run from ${formatShort(r.created_at)}`)),
-              h('a', { href: `/admin?correlation=${encodeURIComponent(r.correlation_id)}#timeline` }, 'What happened?'),
-              temporalLink(r.temporal_url, 'Temporal'),
-              r.status === 'failed' && state.canManage && !retried.has(r.id) ? retryButton(`retry-${r.id}`, r, ['Retry', h('span', { class: 'visually-hidden' }, ` the run from ${formatShort(r.created_at)}`)]) : null)))),
-    });
-    return out;
-  });
+  renderIfChanged(
+    $('#runs-body'),
+    [state.runs.map((r) => [r.id, r.status, r.error_kind, r.error_code]), state.canManage, retryBlocked(), state.health?.run_quota?.remaining],
+    () => {
+      const out = table({
+        caption: 'Recent runs, newest first',
+        columns: ['Started', 'Trigger', 'Status', 'Problem', 'Details'],
+        empty: 'No runs yet. Use Run now to post the first digest.',
+        rows: state.runs.map((r) =>
+          h(
+            'tr',
+            { dataset: { executionId: r.id } },
+            h('td', {}, timeEl(r.created_at, { short: true })),
+            h('td', {}, TRIGGER_LABELS[r.trigger] ?? r.trigger),
+            h('td', {}, badge(r.status)),
+            h(
+              'td',
+              { class: 'wrap' },
+              r.error_kind
+                ? [
+                    errorKindBadge(r.error_kind),
+                    r.error_code ? [' ', h('code', { class: 'break-anywhere' }, r.error_code)] : null,
+                    r.hint ? h('p', { class: 'hint' }, r.hint) : null,
+                  ]
+                : '—',
+            ),
+            h(
+              'td',
+              {},
+              h(
+                'div',
+                { class: 'actions' },
+                r.status === 'pending'
+                  ? null
+                  : h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'btn small secondary',
+                        id: `digest-${r.id}`,
+                        'aria-expanded': 'false',
+                        'aria-controls': `message-${r.id}`,
+                        onclick: (e) => toggleMessage(e.currentTarget, r),
+                      },
+                      'Digest',
+                      h('span', { class: 'visually-hidden' }, ` of the run from ${formatShort(r.created_at)}`),
+                    ),
+                h('a', { href: `/admin?correlation=${encodeURIComponent(r.correlation_id)}#timeline` }, 'What happened?'),
+                temporalLink(r.temporal_url, 'Temporal'),
+                r.status === 'failed' && state.canManage && !retried.has(r.id)
+                  ? retryButton(`retry-${r.id}`, r, ['Retry', h('span', { class: 'visually-hidden' }, ` the run from ${formatShort(r.created_at)}`)])
+                  : null,
+              ),
+            ),
+          ),
+        ),
+      });
+      return out;
+    },
+  );
   // Rows re-rendered by polling keep their open digests.
   for (const id of state.openMessages) {
     const button = document.getElementById(`digest-${id}`);
@@ -696,11 +1191,26 @@ function renderUninstall() {
   const show = state.canManage && (i.status === 'installed' || i.status === 'failed');
   renderIfChanged($('#uninstall-slot'), [show, i.status], () =>
     show
-      ? h('section', { class: 'card', id: 'uninstall', 'aria-labelledby': 'uninstall-title' },
+      ? h(
+          'section',
+          { class: 'card', id: 'uninstall', 'aria-labelledby': 'uninstall-title' },
           h('h2', { id: 'uninstall-title' }, 'Uninstall'),
-          h('p', {}, 'Stops the daily digest, deletes its schedule and the stored Mattermost credential. The history (runs and signals) stays until retention removes it. You can install the package again later.'),
+          h(
+            'p',
+            {},
+            'Stops the daily digest, deletes its schedule and the stored Mattermost credential. The history (runs and signals) stays until retention removes it. You can install the package again later.',
+          ),
           h('div', { id: 'uninstall-message' }),
-          h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn danger', id: 'uninstall-button', onclick: (e) => uninstall(e.currentTarget) }, `Uninstall ${state.pkg?.name ?? i.package_slug}`)))
+          h(
+            'div',
+            { class: 'actions' },
+            h(
+              'button',
+              { type: 'button', class: 'btn danger', id: 'uninstall-button', onclick: (e) => uninstall(e.currentTarget) },
+              `Uninstall ${state.pkg?.name ?? i.package_slug}`,
+            ),
+          ),
+        )
       : null,
   );
 }
@@ -741,18 +1251,34 @@ function renderProgress() {
       if (type === 'package.install.completed' && failed) return { type: failed.type, s: failed, cls: 'failed' };
       return { type, s, cls: s ? 'done' : n === 0 || seen.get(STEP_ORDER[n - 1]) ? 'pending' : '' };
     });
-    return h('section', { class: 'card', id: 'install-progress', 'aria-labelledby': 'install-progress-title' },
+    return h(
+      'section',
+      { class: 'card', id: 'install-progress', 'aria-labelledby': 'install-progress-title' },
       h('h2', { id: 'install-progress-title' }, 'Install progress ', badge(inst.directive.status)),
-      h('ol', { class: 'timeline', id: 'lifecycle', 'aria-live': active ? 'polite' : null },
+      h(
+        'ol',
+        { class: 'timeline', id: 'lifecycle', 'aria-live': active ? 'polite' : null },
         steps.map(({ type, s, cls }) =>
-          h('li', { class: cls, dataset: { signal: type } },
+          h(
+            'li',
+            { class: cls, dataset: { signal: type } },
             h('div', { class: 'what' }, signalLabel(type), s ? null : h('span', { class: 'visually-hidden' }, ' (not yet)')),
             h('div', { class: 'when' }, s ? timeEl(s.occurred_at) : cls === 'pending' ? 'waiting…' : 'not yet'),
-            s && type.endsWith('failed') ? h('p', {}, String(s.payload?.error ?? inst.directive.error ?? '')) : null))),
-      h('div', { class: 'actions' },
+            s && type.endsWith('failed') ? h('p', {}, String(s.payload?.error ?? inst.directive.error ?? '')) : null,
+          ),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
         temporalLink(inst.directive.temporal_url),
         h('a', { href: `/admin?correlation=${encodeURIComponent(inst.directive.correlation_id)}#timeline` }, 'Full timeline'),
-        jsonDetails('All lifecycle signals', inst.signals.map((s) => ({ type: s.type, at: s.occurred_at })))));
+        jsonDetails(
+          'All lifecycle signals',
+          inst.signals.map((s) => ({ type: s.type, at: s.occurred_at })),
+        ),
+      ),
+    );
   });
 }
 
@@ -802,7 +1328,12 @@ function settleWatchedRun() {
   } else if (run.status === 'skipped') {
     flash(box, 'warn', 'The run was skipped (this digest had already been posted).');
   } else {
-    message(box, 'err', `The run failed${run.error_kind ? ` (${run.error_kind}${run.error_code ? `, ${run.error_code}` : ''})` : ''}.`, run.hint ? h('p', {}, h('strong', {}, 'What to do: '), run.hint) : null);
+    message(
+      box,
+      'err',
+      `The run failed${run.error_kind ? ` (${run.error_kind}${run.error_code ? `, ${run.error_code}` : ''})` : ''}.`,
+      run.hint ? h('p', {}, h('strong', {}, 'What to do: '), run.hint) : null,
+    );
     announce('Run failed');
   }
 }
@@ -821,13 +1352,22 @@ function render() {
   crumb.href = `/packages/${encodeURIComponent(i.package_slug)}`;
   renderIfChanged($('#page-message'), [i.status], () =>
     i.status === 'uninstalled'
-      ? h('div', { class: 'callout warn', role: 'status' }, h('p', {}, 'This installation was uninstalled. ', h('a', { href: `/packages/${encodeURIComponent(i.package_slug)}` }, 'Install it again')))
+      ? h(
+          'div',
+          { class: 'callout warn', role: 'status' },
+          h('p', {}, 'This installation was uninstalled. ', h('a', { href: `/packages/${encodeURIComponent(i.package_slug)}` }, 'Install it again')),
+        )
       : i.status === 'failed'
-        ? h('div', { class: 'callout err', role: 'alert' }, h('p', {}, 'The install failed. See the install progress below, then try again from the package page.'))
+        ? h(
+            'div',
+            { class: 'callout err', role: 'alert' },
+            h('p', {}, 'The install failed. See the install progress below, then try again from the package page.'),
+          )
         : null,
   );
   renderIfChanged($('#update-available'), [i.package_version, i.status], () =>
-    updatePanel({ pkg: state.pkg, installation: i, canManage: state.canManage, upgradePath: path('/upgrade'), onRequested: () => refresh() }));
+    updatePanel({ pkg: state.pkg, installation: i, canManage: state.canManage, upgradePath: path('/upgrade'), onRequested: () => refresh() }),
+  );
   renderProgress();
   renderChecklist();
   renderHealth();
@@ -847,10 +1387,13 @@ function busyNow() {
 let pollTimer = null;
 function schedulePoll() {
   clearTimeout(pollTimer);
-  pollTimer = setTimeout(async () => {
-    if (document.hidden) return schedulePoll();
-    await refresh().catch(() => schedulePoll());
-  }, busyNow() ? FAST_MS : SLOW_MS);
+  pollTimer = setTimeout(
+    async () => {
+      if (document.hidden) return schedulePoll();
+      await refresh().catch(() => schedulePoll());
+    },
+    busyNow() ? FAST_MS : SLOW_MS,
+  );
 }
 
 async function main() {

@@ -9,7 +9,11 @@ async function main() {
   const { membership } = renderShell({ session, active: 'installations' });
   const main = /** @type {HTMLElement} */ (document.getElementById('main'));
   if (!membership) {
-    replace(main, h('h1', {}, 'My installations'), h('p', { class: 'callout warn' }, 'Your account is not a member of any organisation yet. Ask an owner to invite you.'));
+    replace(
+      main,
+      h('h1', {}, 'My installations'),
+      h('p', { class: 'callout warn' }, 'Your account is not a member of any organisation yet. Ask an owner to invite you.'),
+    );
     return;
   }
   const [installations, packages] = await Promise.all([api.get(tenantPath(membership, '/installations')), api.get('/api/packages')]);
@@ -17,23 +21,36 @@ async function main() {
   const live = installations.items.filter((i) => i.status !== 'uninstalled');
   const gone = installations.items.filter((i) => i.status === 'uninstalled');
   const row = (i) =>
-    h('tr', { dataset: { installationId: i.id } },
+    h(
+      'tr',
+      { dataset: { installationId: i.id } },
       h('td', {}, h('a', { href: `/installations/${encodeURIComponent(i.id)}` }, names.get(i.package_slug) ?? i.package_slug)),
       h('td', {}, i.package_version),
       h('td', {}, badge(i.status)),
       h('td', {}, i.last_successful_post_at ? timeEl(i.last_successful_post_at, { short: true }) : 'none yet'),
-      h('td', { class: 'wrap' }, i.last_error_kind ? badge(i.last_error_kind, 'err') : '—'));
+      h('td', { class: 'wrap' }, i.last_error_kind ? badge(i.last_error_kind, 'err') : '—'),
+    );
   const columns = ['Package', 'Version', 'Status', 'Last post', 'Problem'];
-  replace(main,
+  replace(
+    main,
     h('div', { class: 'page-head' }, h('h1', {}, 'My installations')),
     h('p', { class: 'lede' }, `Packages installed in ${membership.tenant_name}. Open one to connect it, change its schedule, see its digests or uninstall it.`),
-    h('section', { class: 'card', 'aria-labelledby': 'live-title' },
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'live-title' },
       h('h2', { id: 'live-title' }, `Installed (${live.length})`),
       table({ caption: 'Installed packages', columns, rows: live.map(row), empty: 'Nothing is installed yet.' }),
-      live.length ? null : h('p', {}, h('a', { class: 'btn', href: '/marketplace' }, 'Browse the marketplace'))),
+      live.length ? null : h('p', {}, h('a', { class: 'btn', href: '/marketplace' }, 'Browse the marketplace')),
+    ),
     gone.length
-      ? h('section', { class: 'card', 'aria-labelledby': 'gone-title' }, h('h2', { id: 'gone-title' }, `Uninstalled (${gone.length})`), table({ caption: 'Uninstalled packages', columns, rows: gone.map(row), empty: '' }))
-      : null);
+      ? h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'gone-title' },
+          h('h2', { id: 'gone-title' }, `Uninstalled (${gone.length})`),
+          table({ caption: 'Uninstalled packages', columns, rows: gone.map(row), empty: '' }),
+        )
+      : null,
+  );
 }
 
 main().catch(pageError);

@@ -12,6 +12,7 @@ import { $, busy, message, showFieldErrors } from '../dom.js';
 function nextPath() {
   const fallback = '/marketplace';
   const next = new URLSearchParams(location.search).get('next') ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters in ?next= are refused on purpose
   if (!next.startsWith('/') || /[\u0000-\u001F\u007F\\]/.test(next)) return fallback;
   let url;
   try {

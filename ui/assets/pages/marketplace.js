@@ -12,15 +12,26 @@ function latestPerSlug(items) {
 function packageCard(p, installation) {
   const installed = installation && installation.status !== 'uninstalled';
   const titleId = `pkg-${p.slug}`;
-  return h('article', { class: 'card package-card', 'aria-labelledby': titleId },
+  return h(
+    'article',
+    { class: 'card package-card', 'aria-labelledby': titleId },
     h('h2', { id: titleId }, h('a', { href: `/packages/${encodeURIComponent(p.slug)}` }, p.name)),
     h('p', { class: 'meta' }, `${p.publisher} · ${p.category} · version ${p.version}`),
     h('p', {}, p.description),
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       installed ? badge(installation.status) : null,
       installed
-        ? h('a', { class: 'btn secondary', href: `/installations/${installation.id}` }, 'Open installation', h('span', { class: 'visually-hidden' }, ` of ${p.name}`))
-        : h('a', { class: 'btn', href: `/packages/${encodeURIComponent(p.slug)}` }, 'View and install', h('span', { class: 'visually-hidden' }, ` ${p.name}`))));
+        ? h(
+            'a',
+            { class: 'btn secondary', href: `/installations/${installation.id}` },
+            'Open installation',
+            h('span', { class: 'visually-hidden' }, ` of ${p.name}`),
+          )
+        : h('a', { class: 'btn', href: `/packages/${encodeURIComponent(p.slug)}` }, 'View and install', h('span', { class: 'visually-hidden' }, ` ${p.name}`)),
+    ),
+  );
 }
 
 async function main() {

@@ -34,10 +34,12 @@ export async function openAlertsStack(options: FailureAlertOptions): Promise<Ale
   const handle = testDb();
   const t = await openTestTemporal();
   const fake = await startFakeMattermost();
-  const modules = PACKAGE_MODULES.map((m) => (m.definition.identity.slug === FAILURE_ALERTS_SLUG ? { ...m, createActivities: (deps: ActivityDeps) => createFailureAlertActivities(deps, options) } : m));
+  const modules = PACKAGE_MODULES.map((m) =>
+    m.definition.identity.slug === FAILURE_ALERTS_SLUG ? { ...m, createActivities: (deps: ActivityDeps) => createFailureAlertActivities(deps, options) } : m,
+  );
   const deps: ActivityDeps = {
     db: handle.db,
-    logger: createLogger({ level: (process.env.ALERTS_TEST_LOG ?? 'silent') as 'silent' }),
+    logger: createLogger({ level: process.env.ALERTS_TEST_LOG ?? 'silent' }),
     keyring: TEST_KEYRING,
     mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: 1_500 }),
     schedules: scheduleControl(handle.db, async () => t.temporal),
@@ -46,7 +48,11 @@ export async function openAlertsStack(options: FailureAlertOptions): Promise<Ale
     packageSignaller: packageWorkflowSignaller(async () => t.temporal),
   };
   const worker = await startTestWorker(t, deps);
-  const app = buildTestApp({ db: handle.db, temporal: t.temporal, overrides: { logger: createLogger({ level: (process.env.ALERTS_TEST_LOG ?? 'silent') as 'silent' }) } });
+  const app = buildTestApp({
+    db: handle.db,
+    temporal: t.temporal,
+    overrides: { logger: createLogger({ level: process.env.ALERTS_TEST_LOG ?? 'silent' }) },
+  });
   return {
     handle,
     t,
@@ -69,12 +75,20 @@ export const auth = (tenant: TestTenant, role: keyof TestTenant['tokens'] = 'own
 /** A tenant with the alerts installed, connected to a fake webhook, configured as given. */
 export async function alertsTenant(s: AlertsStack, config: Record<string, unknown> = {}): Promise<{ tenant: TestTenant; installationId: string }> {
   const tenant = await createTestTenant(s.handle, 'fa');
-  const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations`).set(auth(tenant)).send({ package_slug: FAILURE_ALERTS_SLUG, config: { channel: 'ops', ...config } });
+  const res = await request(s.app)
+    .post(`/api/tenants/${tenant.slug}/installations`)
+    .set(auth(tenant))
+    .send({ package_slug: FAILURE_ALERTS_SLUG, config: { channel: 'ops', ...config } });
   if (res.status !== 202) throw new Error(`install answered ${res.status} ${JSON.stringify(res.body)}`);
   const installationId = res.body.installation.id as string;
-  await waitFor(async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed');
+  await waitFor(
+    async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed',
+  );
   const hookUrl = s.fake.hookUrl(s.fake.createHook({ channel: 'ops' }));
-  const connected = await request(s.app).put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`).set(auth(tenant)).send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' });
+  const connected = await request(s.app)
+    .put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`)
+    .set(auth(tenant))
+    .send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' });
   if (connected.status !== 200) throw new Error(`connect answered ${connected.status} ${JSON.stringify(connected.body)}`);
   return { tenant, installationId };
 }
@@ -90,7 +104,14 @@ export async function ingest(s: AlertsStack, tenant: TestTenant, failures: Failu
   const res = await request(s.app)
     .post(`/api/tenants/${tenant.slug}/signals`)
     .set(auth(tenant))
-    .send({ signals: failures.map((f) => ({ type: f.type ?? 'agent.execution.failed', source: f.source ?? 'billing-bot', subject: f.subject ?? 'agent:summariser', payload: { error_kind: 'rate_limit', error: f.error ?? 'upstream 429' } })) });
+    .send({
+      signals: failures.map((f) => ({
+        type: f.type ?? 'agent.execution.failed',
+        source: f.source ?? 'billing-bot',
+        subject: f.subject ?? 'agent:summariser',
+        payload: { error_kind: 'rate_limit', error: f.error ?? 'upstream 429' },
+      })),
+    });
   if (res.status !== 200) throw new Error(`ingest answered ${res.status} ${JSON.stringify(res.body)}`);
 }
 

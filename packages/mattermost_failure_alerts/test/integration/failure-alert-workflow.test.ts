@@ -45,12 +45,20 @@ describe('failureAlertWorkflow', () => {
     await env?.teardown();
   });
 
-  async function run(activities: FailureAlertActivities, input: Partial<FailureAlertInput>, drive?: (handle: Awaited<ReturnType<typeof env.client.workflow.start>>) => Promise<void>) {
+  async function run(
+    activities: FailureAlertActivities,
+    input: Partial<FailureAlertInput>,
+    drive?: (handle: Awaited<ReturnType<typeof env.client.workflow.start>>) => Promise<void>,
+  ) {
     const taskQueue = `fa-${randomUUID()}`;
     const worker = await Worker.create({ connection: env.nativeConnection, namespace: 'default', taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
     const workflowId = `failure-alerts:test:${randomUUID()}`;
     return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(failureAlertWorkflow, { taskQueue, workflowId, args: [{ tenantId: 't', installationId: 'i', idleTimeoutMs: 300, ...input }] });
+      const handle = await env.client.workflow.start(failureAlertWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [{ tenantId: 't', installationId: 'i', idleTimeoutMs: 300, ...input }],
+      });
       if (drive) await drive(handle);
       const result = await handle.result();
       const history = await handle.fetchHistory();
@@ -97,7 +105,12 @@ describe('failureAlertWorkflow', () => {
   it('records a failed post and goes on (its failures go into the next alert)', async () => {
     const calls: Calls = [];
     const plans: AlertPlan[] = [{ kind: 'due' }, { kind: 'idle' }];
-    const { result } = await run(fakeActivities(plans, calls, async () => { throw ApplicationFailure.nonRetryable('Mattermost is rate limiting', 'rate_limit'); }), { pending: true });
+    const { result } = await run(
+      fakeActivities(plans, calls, async () => {
+        throw ApplicationFailure.nonRetryable('Mattermost is rate limiting', 'rate_limit');
+      }),
+      { pending: true },
+    );
     expect(result).toEqual({ reason: 'idle', alerts: 0 });
     expect(calls.find((c) => c.name === 'finish')!.arg).toMatchObject({ status: 'failed', errorKind: 'rate_limit', message: 'Mattermost is rate limiting' });
   });
@@ -105,7 +118,14 @@ describe('failureAlertWorkflow', () => {
   it('stops on a permanent failure (auth): the credential must be reconnected first', async () => {
     const calls: Calls = [];
     const plans: AlertPlan[] = [{ kind: 'due' }];
-    await expect(run(fakeActivities(plans, calls, async () => { throw ApplicationFailure.nonRetryable('token rejected', 'auth'); }), { pending: true })).rejects.toThrow();
+    await expect(
+      run(
+        fakeActivities(plans, calls, async () => {
+          throw ApplicationFailure.nonRetryable('token rejected', 'auth');
+        }),
+        { pending: true },
+      ),
+    ).rejects.toThrow();
     expect(calls.find((c) => c.name === 'finish')!.arg).toMatchObject({ status: 'failed', errorKind: 'auth' });
   });
 

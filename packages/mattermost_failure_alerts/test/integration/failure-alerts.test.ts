@@ -19,8 +19,11 @@ describe('mattermost_failure_alerts end to end', () => {
   afterAll(async () => {
     const sorted = [...latencies].sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-    // eslint-disable-next-line no-console
-    if (sorted.length) console.log(`alert latency (failure ingested → alert at the fake), 0-minute window, commit grace ${s.options.commitGraceMs} ms, n=${sorted.length}: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${sorted[sorted.length - 1]} ms`);
+
+    if (sorted.length)
+      console.log(
+        `alert latency (failure ingested → alert at the fake), 0-minute window, commit grace ${s.options.commitGraceMs} ms, n=${sorted.length}: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${sorted[sorted.length - 1]} ms`,
+      );
     await s?.close();
   });
   beforeEach(() => {
@@ -33,7 +36,11 @@ describe('mattermost_failure_alerts end to end', () => {
     const { tenant, installationId } = await alertsTenant(s, { sources: ['billing-*', 'etl'] });
     await ingest(s, tenant, [{ subject: 'agent:one', error: 'first' }]);
     await sleep(400);
-    await ingest(s, tenant, [{ type: 'workflow.run.failed', source: 'etl', subject: 'workflow:nightly', error: 'second' }, { type: 'agent.execution.completed' }, { source: 'marketing', error: 'filtered out' }]);
+    await ingest(s, tenant, [
+      { type: 'workflow.run.failed', source: 'etl', subject: 'workflow:nightly', error: 'second' },
+      { type: 'agent.execution.completed' },
+      { source: 'marketing', error: 'filtered out' },
+    ]);
     await sleep(400);
     await ingest(s, tenant, [{ source: 'billing-api', subject: 'agent:three', error: 'third' }]);
     const [alert] = await waitFor(async () => (alertsAt(s).length > 0 ? alertsAt(s) : undefined), 20_000);
@@ -45,10 +52,14 @@ describe('mattermost_failure_alerts end to end', () => {
     expect(alert.text).not.toContain('filtered out');
     const [execution] = await alertExecutions(s, tenant);
     expect(execution).toMatchObject({ status: 'succeeded', installationId });
-    const types = (await withTenant(s.handle.db, tenant.id, (tx) => tx.signal.findMany({ where: { correlationId: execution.correlationId }, orderBy: { createdAt: 'asc' } }))).map((x) => x.type);
+    const types = (
+      await withTenant(s.handle.db, tenant.id, (tx) => tx.signal.findMany({ where: { correlationId: execution.correlationId }, orderBy: { createdAt: 'asc' } }))
+    ).map((x) => x.type);
     expect(types).toEqual(['mattermost.alert.requested', 'mattermost.alert.posted']);
     // The support view's timeline shows the alert by its correlation id.
-    const timeline = await request(s.app).get(`/api/tenants/${tenant.slug}/timeline/${encodeURIComponent(execution.correlationId)}`).set(auth(tenant, 'member'));
+    const timeline = await request(s.app)
+      .get(`/api/tenants/${tenant.slug}/timeline/${encodeURIComponent(execution.correlationId)}`)
+      .set(auth(tenant, 'member'));
     expect(timeline.status).toBe(200);
     expect(JSON.stringify(timeline.body)).toContain('mattermost.alert.posted');
   });
@@ -57,12 +68,27 @@ describe('mattermost_failure_alerts end to end', () => {
     const { tenant } = await alertsTenant(s);
     // A directive that fails (its package version vanished from the registry before it ran).
     const { directive } = await withTenant(s.handle.db, tenant.id, async (tx) => {
-      const inst = await tx.installation.create({ data: { tenantId: tenant.id, packageSlug: 'mattermost_daily_ops_digest', packageVersion: '0.0.1', status: 'requested' } });
+      const inst = await tx.installation.create({
+        data: { tenantId: tenant.id, packageSlug: 'mattermost_daily_ops_digest', packageVersion: '0.0.1', status: 'requested' },
+      });
       const key = `dir:pkg_install:${tenant.id}:mattermost_daily_ops_digest:0.0.1:deadbeefdeadbeef`;
-      const d = await tx.directive.create({ data: { tenantId: tenant.id, type: 'package.install', params: { installation_id: inst.id, package_slug: 'mattermost_daily_ops_digest', version: '0.0.1' }, idempotencyKey: key, correlationId: key, workflowId: key } });
+      const d = await tx.directive.create({
+        data: {
+          tenantId: tenant.id,
+          type: 'package.install',
+          params: { installation_id: inst.id, package_slug: 'mattermost_daily_ops_digest', version: '0.0.1' },
+          idempotencyKey: key,
+          correlationId: key,
+          workflowId: key,
+        },
+      });
       return { directive: d };
     });
-    await s.t.temporal.client.workflow.start('packageDirectiveWorkflow', { taskQueue: s.t.temporal.taskQueue, workflowId: directive.workflowId, args: [{ tenantId: tenant.id, directiveId: directive.id }] });
+    await s.t.temporal.client.workflow.start('packageDirectiveWorkflow', {
+      taskQueue: s.t.temporal.taskQueue,
+      workflowId: directive.workflowId,
+      args: [{ tenantId: tenant.id, directiveId: directive.id }],
+    });
     const [alert] = await waitFor(async () => (alertsAt(s).length > 0 ? alertsAt(s) : undefined), 30_000);
     expect(alert.text).toContain('**2 failures**');
     expect(alert.text).toContain('directive failed');
@@ -78,7 +104,10 @@ describe('mattermost_failure_alerts end to end', () => {
     await ingest(s, tenant, [{ error: 'held 1' }, { error: 'held 2' }]);
     await sleep(800);
     await ingest(s, tenant, [{ error: 'held 3' }, { error: 'held 4' }, { error: 'held 5' }]);
-    const deferred = await waitFor(async () => withTenant(s.handle.db, tenant.id, (tx) => tx.signal.findFirst({ where: { type: 'mattermost.alert.deferred' } })), 10_000);
+    const deferred = await waitFor(
+      async () => withTenant(s.handle.db, tenant.id, (tx) => tx.signal.findFirst({ where: { type: 'mattermost.alert.deferred' } })),
+      10_000,
+    );
     expect(deferred.payload).toMatchObject({ reason: 'hourly_limit', installation_id: installationId });
     await sleep(1_500);
     expect(alertsAt(s)).toHaveLength(2);
@@ -100,7 +129,10 @@ describe('mattermost_failure_alerts end to end', () => {
     const hhmm = (ms: number) => formatLocalDateTime(ms, zone).slice(11);
     const { tenant, installationId } = await alertsTenant(s, { timezone: zone, quiet_hours: { start: hhmm(now - 3_600_000), end: hhmm(now + 3_600_000) } });
     await ingest(s, tenant, [{ error: 'at night 1' }, { error: 'at night 2' }]);
-    const deferred = await waitFor(async () => withTenant(s.handle.db, tenant.id, (tx) => tx.signal.findFirst({ where: { type: 'mattermost.alert.deferred' } })), 10_000);
+    const deferred = await waitFor(
+      async () => withTenant(s.handle.db, tenant.id, (tx) => tx.signal.findFirst({ where: { type: 'mattermost.alert.deferred' } })),
+      10_000,
+    );
     expect(deferred.payload).toMatchObject({ reason: 'quiet_hours' });
     await sleep(1_500);
     expect(alertsAt(s)).toHaveLength(0);

@@ -35,9 +35,25 @@ describe('filters', () => {
 });
 
 describe('alert message', () => {
-  const failure = (i: number, error = `boom ${i}`) => ({ type: 'agent.execution.failed', source: 'ingest:bot', subject: `agent:a${i}`, occurredAt: new Date(Date.UTC(2026, 0, 1, 9, i)), errorKind: 'rate_limit', error });
+  const failure = (i: number, error = `boom ${i}`) => ({
+    type: 'agent.execution.failed',
+    source: 'ingest:bot',
+    subject: `agent:a${i}`,
+    occurredAt: new Date(Date.UTC(2026, 0, 1, 9, i)),
+    errorKind: 'rate_limit',
+    error,
+  });
   it('lists at most max_lines failures and counts the rest as suppressed', () => {
-    const text = formatAlert({ failures: [1, 2, 3, 4, 5].map((i) => failure(i)), total: 5, windowStart: new Date(Date.UTC(2026, 0, 1, 9, 0)), windowEnd: new Date(Date.UTC(2026, 0, 1, 9, 6)), timezone: 'UTC', maxLines: 2, heldBy: 'hourly_limit', maxAlertsPerHour: 4 });
+    const text = formatAlert({
+      failures: [1, 2, 3, 4, 5].map((i) => failure(i)),
+      total: 5,
+      windowStart: new Date(Date.UTC(2026, 0, 1, 9, 0)),
+      windowEnd: new Date(Date.UTC(2026, 0, 1, 9, 6)),
+      timezone: 'UTC',
+      maxLines: 2,
+      heldBy: 'hourly_limit',
+      maxAlertsPerHour: 4,
+    });
     expect(text.split('\n')[0]).toBe(':rotating_light: **5 failures** between 09:00 and 09:06 (UTC)');
     expect(text).toContain('Held back by the limit of 4 alerts per hour');
     expect(text).toContain('boom 1');
@@ -45,7 +61,16 @@ describe('alert message', () => {
     expect(text).toContain('… and 3 more suppressed');
   });
   it('makes tenant text inert: no mentions, links or secrets', () => {
-    const text = formatAlert({ failures: [failure(1, '@channel see https://evil.example/x token=abcdefghijklmnopqrstuvwxyz123456')], total: 1, windowStart: new Date(), windowEnd: new Date(), timezone: 'UTC', maxLines: 5, heldBy: null, maxAlertsPerHour: 6 });
+    const text = formatAlert({
+      failures: [failure(1, '@channel see https://evil.example/x token=abcdefghijklmnopqrstuvwxyz123456')],
+      total: 1,
+      windowStart: new Date(),
+      windowEnd: new Date(),
+      timezone: 'UTC',
+      maxLines: 5,
+      heldBy: null,
+      maxAlertsPerHour: 6,
+    });
     expect(text).not.toContain('@channel');
     expect(text).not.toContain('https://evil.example');
     expect(text).not.toContain('abcdefghijklmnopqrstuvwxyz123456');
