@@ -7,7 +7,7 @@ import type { PackageWorkflowNotice, PackageWorkflowSignaller } from './lib/pack
 import type { DigestRunStarter } from './lib/runs/request-digest-run';
 import { CorrelationIdKey, digestRunWorkflow, InstallationIdKey, packageDirectiveWorkflow, TenantIdKey, type DigestRunInput } from './lib/temporal/contract';
 import type { TemporalHandle, TemporalSettings } from './lib/temporal/temporal-handle';
-import { TEMPORAL_CALL_DEADLINE_MS } from './lib/runtime/digest-runtime';
+import { temporalCallDeadline } from './lib/temporal/call-deadline';
 
 export type { TemporalHandle, TemporalSettings } from './lib/temporal/temporal-handle';
 export type { DirectiveStart } from './lib/directives/directive-starter';
@@ -82,15 +82,14 @@ export async function startDigestRunWorkflow(
 
 /**
  * The API's "Run now" / "Retry" starter (lib/runs/request-digest-run.ts) on a lazily connected
- * client. The start is bounded: with Temporal unreachable the SDK would keep retrying for about
- * 20 s; the user gets a 503 (and nothing half-done) within 2 s instead.
+ * client. The start is bounded (lib/temporal/call-deadline.ts): with Temporal unreachable the
+ * user gets a 503 (and nothing half-done) within 2 s instead of the SDK's ~20 s of retries.
  */
-export function digestRunStarter(getTemporal: () => Promise<TemporalHandle>, options: { deadlineMs?: number } = {}): DigestRunStarter {
-  const deadlineMs = options.deadlineMs ?? TEMPORAL_CALL_DEADLINE_MS;
+export function digestRunStarter(getTemporal: () => Promise<TemporalHandle>): DigestRunStarter {
   return {
     start: async (run) => {
       const t = await getTemporal();
-      await t.connection.withDeadline(Date.now() + deadlineMs, () => startDigestRunWorkflow(t, run));
+      await t.connection.withDeadline(temporalCallDeadline(t.connection), () => startDigestRunWorkflow(t, run));
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Db } from '../db/client';
 import { describeInstallationSchedule, reconcileInstallation, type ReconcileResult } from '../installations/reconcile-installation';
 import { createMattermostClient, type MattermostClient } from '../mattermost';
 import type { DigestScheduleState } from '../temporal/digest-schedule';
+import { temporalCallDeadline } from '../temporal/call-deadline';
 import type { TemporalHandle } from '../temporal/temporal-handle';
 
 export function keyringFromConfig(config: Pick<TConfig, 'ENCRYPTION_KEYS' | 'ENCRYPTION_ACTIVE_KEY_ID'>): Keyring {
@@ -26,14 +27,10 @@ export interface ScheduleControl {
   describe(input: { tenantId: string; installationId: string }): Promise<DigestScheduleState | null>;
 }
 
-/** How long a request-path call to Temporal may take before the API answers without it. */
-export const TEMPORAL_CALL_DEADLINE_MS = 1_200;
-
-export function scheduleControl(db: Db, getTemporal: () => Promise<TemporalHandle>, options: { deadlineMs?: number } = {}): ScheduleControl {
-  const deadlineMs = options.deadlineMs ?? TEMPORAL_CALL_DEADLINE_MS;
+export function scheduleControl(db: Db, getTemporal: () => Promise<TemporalHandle>): ScheduleControl {
   const bounded = async <T>(fn: (t: TemporalHandle) => Promise<T>): Promise<T> => {
     const t = await getTemporal();
-    return t.connection.withDeadline(Date.now() + deadlineMs, () => fn(t));
+    return t.connection.withDeadline(temporalCallDeadline(t.connection), () => fn(t));
   };
   return {
     reconcile: (input) => bounded((t) => reconcileInstallation({ db, temporal: t.client, taskQueue: t.taskQueue }, input)),

@@ -1,6 +1,7 @@
 // The role gate on every state-changing tenant route, for every kind of caller: owner, admin
 // and member, each by browser session and by API token; no login; and another tenant's user
-// and token. Owner/admin pass the gate, member is 403, no login is 401, another tenant is 404.
+// and token. Owner/admin pass the gate, member is 403 (except on a read-only POST such as the
+// preview), no login is 401, another tenant is 404.
 //
 // For routes owned by other areas (credentials, config, runs, retry) the cases send input that
 // passes the gate and then stops (bad body, unknown id), so only the gate is asserted.
@@ -30,6 +31,8 @@ interface RouteCase {
   body?: object;
   /** What owner/admin get once through the gate (default: anything but 401, 403 and a tenant 404). */
   allowedStatus?: number;
+  /** A POST that changes nothing (a preview): members pass the gate like owners and admins. */
+  readOnly?: true;
 }
 
 type CallerName = `${Role} via session` | `${Role} via token` | 'no login' | "another tenant's user" | "another tenant's token";
@@ -141,6 +144,16 @@ describe('role table: every state-changing tenant route × every kind of caller'
       method: 'post',
       path: () => `/installations/${randomUUID()}/runs`,
     },
+    {
+      name: 'POST installations/:id/digest-preview (read only)',
+      source: 'digest-preview.ts POST /:id/digest-preview',
+      method: 'post',
+      path: () => `/installations/${installedId}/digest-preview`,
+      body: { config: { max_lines: 'many' } },
+      readOnly: true,
+    },
+    { name: 'PUT integrations/llm (connect)', source: 'llm-integration.ts PUT /', method: 'put', path: () => '/integrations/llm', body: { api_key: 42 } },
+    { name: 'DELETE integrations/llm', source: 'llm-integration.ts DELETE /', method: 'delete', path: () => '/integrations/llm' },
     { name: 'POST executions/:id/retry', source: 'executions.ts POST /:id/retry', method: 'post', path: () => `/executions/${randomUUID()}/retry` },
     {
       name: 'POST signals (ingest)',
@@ -186,7 +199,7 @@ describe('role table: every state-changing tenant route × every kind of caller'
 
   it.each(table)('%s — %s', async (_name, caller, route) => {
     const res = await call(caller, route);
-    if (caller.startsWith('owner') || caller.startsWith('admin')) {
+    if (caller.startsWith('owner') || caller.startsWith('admin') || (route.readOnly && caller.startsWith('member'))) {
       if (route.allowedStatus) expect(res.status).toBe(route.allowedStatus);
       expect([401, 403]).not.toContain(res.status);
       expect(res.status).toBeLessThan(500);

@@ -355,7 +355,7 @@ class Fire extends Step {
     const e = await fireScheduled(s, r.tenant, r.installationId!, nominal);
     const intended = localTimeToInstant(this.date, m.time, m.zone);
     const lastDate = m.lastReportedEnd ? localDateOf(m.lastReportedEnd, m.zone) : null;
-    const rulePosts = (!lastDate || this.date > lastDate) && (this.entry === 'main' || m.effective !== 'recent');
+    const rulePosts = (!lastDate || this.date > lastDate) && (this.entry === 'main' || m.effective === 'backdated');
     const usable = m.lifecycle === 'installed' && m.credential === 'connected';
     const attempts = rulePosts && usable && m.enabled;
     const fault = attempts ? m.armedFault : null;
