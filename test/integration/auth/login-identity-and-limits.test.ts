@@ -148,8 +148,10 @@ describe('sign-in identity and limits', () => {
   it('two API processes on the same Postgres share the limit (no in-memory state)', async () => {
     const otherHandle = testDb(); // its own connection pool, as another replica would have
     try {
-      const a = buildTestApp({ db: handle.db, overrides: { auth: { loginLimiter: createLoginRateLimiter(handle.db) } } });
-      const b = buildTestApp({ db: otherHandle.db, overrides: { auth: { loginLimiter: createLoginRateLimiter(otherHandle.db) } } });
+      // The per-address limit is lifted: every test file signs in from 127.0.0.1 against this one
+      // database, so earlier files' failures would count. The per-account limits under test stay.
+      const a = buildTestApp({ db: handle.db, overrides: { auth: { loginLimiter: createLoginRateLimiter(handle.db, { perAddress: 1e6 }) } } });
+      const b = buildTestApp({ db: otherHandle.db, overrides: { auth: { loginLimiter: createLoginRateLimiter(otherHandle.db, { perAddress: 1e6 }) } } });
       const user = await newUser();
       for (let i = 0; i < 10; i++) expect((await login(i % 2 === 0 ? a : b, user.email, `wrong-${i}`)).status).toBe(401);
       const onA = await login(a, user.email, TEST_PASSWORD);
