@@ -106,7 +106,7 @@ export function createBeginDigestRun(deps: ActivityDeps) {
         const why =
           ruleSkip === 'already_reported'
             ? 'A scheduled digest already reported this local date (or a later one)'
-            : 'This time was configured after it had passed today; the next digest is on the next date';
+            : 'The schedule with this time was not yet in effect when it passed (configured, connected or turned on later); the next digest is on the next date';
         await appendExecutionLog(tx, { ...ctx, level: 'info', message: `${why}; nothing to post` });
         return { ...ctx, skip: { reason: ruleSkip } };
       }

@@ -38,12 +38,11 @@ export async function changeInstallation(tx: Tx, input: InstallationChangeInput,
   const wantedBefore = wantedSchedule(before.installation, before.credential);
   const wantedAfter = wantedSchedule(after.installation, after.credential);
   // The moment the schedule, with this time and zone, became wanted: a catch-up firing never
-  // posts for a date whose HH:MM had passed by then (lib/schedule/scheduled-firing.ts).
-  const effectiveSince = !wantedAfter
-    ? null
-    : wantedBefore && sameSchedule(wantedBefore, wantedAfter)
-      ? (after.installation.scheduleEffectiveSince ?? null)
-      : new Date();
+  // posts for a date whose HH:MM had passed by then (lib/schedule/scheduled-firing.ts). A schedule
+  // that is not wanted (not connected, turned off, uninstalled) is "not in effect before now", never
+  // null: null means "always" (rows from before this rule), which let a stale catch-up try to post.
+  const effectiveSince =
+    wantedBefore && wantedAfter && sameSchedule(wantedBefore, wantedAfter) ? (after.installation.scheduleEffectiveSince ?? null) : new Date();
   const version = after.installation.desiredVersion + 1;
   await tx.installation.update({ where: { id: input.installationId }, data: { desiredVersion: version, scheduleEffectiveSince: effectiveSince } });
   const actor = input.actor;
