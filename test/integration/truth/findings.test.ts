@@ -109,6 +109,14 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     expect(postsWithMarker(s.fake)).toHaveLength(0);
   });
 
+  it('model-test seed 827737047: a catch-up firing for a date before the digest was ever connected is skipped by the rule, not failed as "not connected"', async () => {
+    const { tenant, installationId } = await installedTenant(s, { connect: false, config: { timezone: 'UTC', schedule_time: '02:30' } });
+    await api(s, tenant).put(`/installations/${installationId}/config`, { schedule_time: '01:30' }).expect(200);
+    const run = await fireScheduled(s, tenant, installationId, new Date('2026-03-08T02:30:00Z')); // 01:30's catch-up
+    expect(run.status).toBe('skipped');
+    expect(run.summary).toMatchObject({ entry: 'catch_up', rule_skip: 'configured_after_time' });
+  });
+
   it('finding 4: one refusal does not make the credential invalid; a confirmed one does, and a later success makes it connected again', async () => {
     const { tenant, installationId } = await installedTenant(s);
     const credential = () =>

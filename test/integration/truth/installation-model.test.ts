@@ -11,8 +11,10 @@
 //  - the credential's state (connected / disconnected, and why) is the model's;
 //  - the announced next runs are the firings the model says will post.
 //
-// CI: MODEL_RUNS sequences (default 6) of up to MODEL_STEPS commands (default 20). Reproduce a
-// failure with MODEL_SEED=<seed> (printed at the start and in the failure) and MODEL_PATH.
+// CI: MODEL_RUNS sequences (default 6) of up to MODEL_STEPS commands (default 20) from a fixed
+// seed, so a run of the suite is reproducible and a red build is a change's fault, not the dice's.
+// Explore with MODEL_SEED=random (a new seed each run, printed) and more runs; reproduce a failure
+// with MODEL_SEED=<seed> and MODEL_PATH; give each seed that found a bug a named test (findings.test.ts).
 import fc from 'fast-check';
 import request from 'supertest';
 import type { Express } from 'express';
@@ -34,7 +36,8 @@ import { fireScheduled } from './truth-support';
 
 const RUNS = Number(process.env.MODEL_RUNS ?? 6);
 const STEPS = Number(process.env.MODEL_STEPS ?? 20);
-const SEED = process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : Date.now() % 2 ** 31;
+const FIXED_SEED = 20_261_201;
+const SEED = process.env.MODEL_SEED === 'random' ? Date.now() % 2 ** 31 : process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : FIXED_SEED;
 const PATH = process.env.MODEL_PATH;
 const DAY = 86_400_000;
 
