@@ -80,6 +80,24 @@ const WORKFLOW_BOUNDARIES = {
   ],
 };
 
+// lib/ never imports a package (packages/<slug>/, packages/registry.ts…): packages import lib, and
+// lib receives what it needs from them by injection. "../packages" means lib/packages from one
+// folder down, so the rule counts the "../" that reach the repository root from each depth.
+const LIB_NO_PACKAGES = [1, 2, 3, 4].map((depth) => ({
+  files: [`lib/${'*/'.repeat(depth - 1)}*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...LIB_BOUNDARIES,
+          { regex: `^${'\\.\\./'.repeat(depth)}packages(/|$)`, message: 'lib/ must not import packages/ (packages import lib, not the other way round).' },
+        ],
+      },
+    ],
+  },
+}));
+
 const TS_FILES = ['**/*.ts'];
 
 export default defineConfig(
@@ -140,6 +158,7 @@ export default defineConfig(
     files: ['lib/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: LIB_BOUNDARIES }] },
   },
+  ...LIB_NO_PACKAGES,
   {
     files: ['activities/**/*.ts', 'api/**/*.ts', 'scripts/**/*.ts', 'prisma/**/*.ts', 'dev/**/*.ts', 'packages/**/*.ts'],
     ignores: ['packages/*/test/**'],

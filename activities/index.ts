@@ -1,13 +1,11 @@
 // All activities, built from injected dependencies. Workflows proxy the type only.
 import type { ActivityDeps } from './deps';
-import { createDigestActivities } from './digest';
 import { createDirectiveActivities } from './directives/directive-activities';
 import { createPurgeSignals } from './retention/purge-signals';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDirectiveActivities(deps),
-    ...createDigestActivities(deps),
     purgeSignals: createPurgeSignals(deps),
   };
 }

@@ -3,12 +3,12 @@
 // /api/openapi.json; test/integration/api/openapi.test.ts keeps it true to the mounted routes.
 import { z } from 'zod';
 import { ZCreateApiTokenBody } from './routes/api-tokens.schemas';
-import { ZDigestPreviewBody, ZDigestPreviewQuery } from './routes/digest-preview.schemas';
-import { ZDigestMessageQuery } from './routes/digest-messages.schemas';
+import { ZDigestPreviewBody, ZDigestPreviewQuery } from '../packages/mattermost_daily_ops_digest/routes/digest-preview.schemas';
+import { ZDigestMessageQuery } from '../packages/mattermost_daily_ops_digest/routes/digest-messages.schemas';
 import { ZLoginBody } from './routes/auth.schemas';
 import { ZDirectiveListQuery } from './routes/directives.schemas';
 import { ZExecutionListQuery } from './routes/executions.schemas';
-import { ZConfigBody, ZConnectCredentialBody } from './routes/installation-digest.schemas';
+import { ZConfigBody, ZConnectCredentialBody } from '../packages/mattermost_daily_ops_digest/routes/installation-digest.schemas';
 import { ZIdParam, ZInstallBody, ZUpgradeBody } from './routes/installations.schemas';
 import { ZConnectLlmBody } from './routes/llm-integration.schemas';
 import { MAX_INGEST_BATCH, ZIngestBody, ZSignalListQuery, ZTimelineParam } from './routes/signals.schemas';

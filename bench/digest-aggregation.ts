@@ -9,7 +9,7 @@
 //   npm run bench:digest-aggregation [-- --small=100000 --large=1000000 --others=9000000 --iterations=50]
 import os from 'node:os';
 import { withTenant } from '../lib/db/with-tenant';
-import { collectDigestStats } from '../lib/digest/collect-digest-stats';
+import { collectDigestStats } from '../packages/mattermost_daily_ops_digest/collect-digest-stats';
 import { collectDigestStatsFromSignals } from '../test/helpers/raw-digest-stats';
 import { createBenchTenant, openBenchStack } from './lib/bench-stack';
 import { explainDigestAggregation } from './lib/explain';

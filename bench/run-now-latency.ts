@@ -6,8 +6,8 @@
 //   npm run bench:run-now-latency [-- --runs=50 --signals=30000]
 import { createHash } from 'node:crypto';
 import { withTenant } from '../lib/db/with-tenant';
-import { collectDigestStats } from '../lib/digest/collect-digest-stats';
-import { formatDigest } from '../lib/digest/format-digest';
+import { collectDigestStats } from '../packages/mattermost_daily_ops_digest/collect-digest-stats';
+import { formatDigest } from '../packages/mattermost_daily_ops_digest/format-digest';
 import { createMattermostClient } from '../lib/mattermost';
 import { createBenchTenant, installAndConnect, openBenchStack } from './lib/bench-stack';
 import { distribution, elapsedMs, fmt, intSetting, now, progress, report, runBench } from './lib/measure';

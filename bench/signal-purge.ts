@@ -9,7 +9,7 @@
 //   npm run bench:signal-purge [-- --old=1000000 --recent=100000 --batch=5000 --pause-ms=50]
 import { purgeSignalBatch } from '../activities/retention/purge-signals';
 import { withTenant } from '../lib/db/with-tenant';
-import { collectDigestStats } from '../lib/digest/collect-digest-stats';
+import { collectDigestStats } from '../packages/mattermost_daily_ops_digest/collect-digest-stats';
 import { SIGNAL_TYPES } from '../lib/signals/catalogue';
 import { emitSignal } from '../lib/signals/emit-signal';
 import { DEFAULT_PURGE_BATCH, DEFAULT_PURGE_PAUSE_MS } from '../workflows/signal-retention';

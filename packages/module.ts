@@ -28,4 +28,14 @@ export interface PackageModule {
   deprovision?(deps: ActivityDeps, ctx: { tenantId: string; installationId: string }): Promise<void>;
   /** Routes mounted under /api/tenants/:tenant/installations/:id/ for this package's installations. */
   routes?(deps: ComposedAppDeps): Router;
+  /** The package page's example of what the package posts (GET /api/packages/:slug/example-digest), from a made-up typical day. */
+  examplePost?(): ExamplePost;
+}
+
+export interface ExamplePost {
+  text: string;
+  lineCount: number;
+  truncated: boolean;
+  username: string | null;
+  iconUrl: string | null;
 }

@@ -1,4 +1,3 @@
 // Every workflow the worker runs. Workflow code is deterministic: no I/O, no Node built-ins.
-export { digestRunWorkflow } from './digest-run';
 export { packageDirectiveWorkflow } from './package-directive';
 export { signalRetentionWorkflow } from './signal-retention';

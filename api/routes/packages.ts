@@ -1,9 +1,8 @@
 // The public package registry.
 import { Router } from 'express';
-import { exampleDigest } from '../../lib/digest/example-digest';
 import { AppError } from '../../lib/errors/app-error';
-import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
 import { compareVersions } from '../../lib/packages/semver';
+import { findPackageModule } from '../../packages/registry';
 import type { AppDeps } from '../app';
 import { presentPackage } from '../presenters';
 
@@ -26,14 +25,14 @@ export function packagesRouter(deps: AppDeps): Router {
       changelog: versions.map((v) => ({ version: v.version, changes: (v.manifest as { changelog?: string[] }).changelog ?? [] })),
     });
   });
-  // The package page's example: what the digest package posts, from a made-up typical day.
+  // The package page's example: what the package posts, from a made-up typical day (PackageModule.examplePost).
   router.get('/:slug/example-digest', (req, res) => {
-    if (req.params.slug !== DIGEST_PACKAGE_SLUG) throw new AppError('PACKAGE_NOT_FOUND', `The package "${req.params.slug}" has no example digest.`);
-    const example = exampleDigest();
+    const example = findPackageModule(req.params.slug, deps.packageModules)?.examplePost?.();
+    if (!example) throw new AppError('PACKAGE_NOT_FOUND', `The package "${req.params.slug}" has no example digest.`);
     res.json({
-      text: example.posted.text,
-      line_count: example.posted.lineCount,
-      truncated: example.posted.truncated,
+      text: example.text,
+      line_count: example.lineCount,
+      truncated: example.truncated,
       username: example.username,
       icon_url: example.iconUrl,
     });

@@ -3,7 +3,7 @@
 // the tenant's RLS context, so the plans are exactly those the worker gets.
 import { Client } from 'pg';
 import type { Tx } from '../../lib/db/with-tenant';
-import { collectDigestStats } from '../../lib/digest/collect-digest-stats';
+import { collectDigestStats } from '../../packages/mattermost_daily_ops_digest/collect-digest-stats';
 
 export interface QueryPlan {
   query: string;

@@ -1,12 +1,24 @@
-// The digest package module: its definition plus the runtime hooks. (Its activities, workflow
-// and route handlers still live in the core folders; they move here mechanically.)
-import { installationDigestRouter } from '../../api/routes/installation-digest';
+// The digest package module: its definition, its activities and the routes of its own section.
+import { installationDigestRouter } from './routes/installation-digest';
 import type { PackageModule } from '../module';
+import { createDigestActivities } from './activities';
 import { digestDefinition } from './definition';
+import { exampleDigest } from './example-digest';
 
 export const digestPackage: PackageModule = {
   definition: digestDefinition,
+  createActivities: createDigestActivities,
   routes: installationDigestRouter,
+  examplePost() {
+    const example = exampleDigest();
+    return {
+      text: example.posted.text,
+      lineCount: example.posted.lineCount,
+      truncated: example.posted.truncated,
+      username: example.username,
+      iconUrl: example.iconUrl,
+    };
+  },
   // The schedule follows the installation's desired state (lib/installations): the reconciler
   // applies it; these hooks only apply it now instead of on the reconciler's next round.
   async provision(deps, ctx) {

@@ -12,7 +12,7 @@ import type { Express } from 'express';
 import type { z } from 'zod';
 import { ZCreateApiTokenBody } from '../../../api/routes/api-tokens.schemas';
 import { ZLoginBody } from '../../../api/routes/auth.schemas';
-import { ZConfigBody, ZConnectCredentialBody } from '../../../api/routes/installation-digest.schemas';
+import { ZConfigBody, ZConnectCredentialBody } from '../../../packages/mattermost_daily_ops_digest/routes/installation-digest.schemas';
 import { ZEmptyBody, ZInstallBody } from '../../../api/routes/installations.schemas';
 import { ZIngestBody } from '../../../api/routes/signals.schemas';
 import { findUnstorableText } from '../../../api/middleware/storable-text';

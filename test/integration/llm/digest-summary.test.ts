@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { collectDigestStats } from '../../../lib/digest/collect-digest-stats';
-import { formatDigest } from '../../../lib/digest/format-digest';
+import { collectDigestStats } from '../../../packages/mattermost_daily_ops_digest/collect-digest-stats';
+import { formatDigest } from '../../../packages/mattermost_daily_ops_digest/format-digest';
 import type { PlatformLlm } from '../../../lib/llm/llm-provider';
 import { costUsd } from '../../../lib/llm/model-prices';
 import { SUMMARY_HEADING } from '../../../lib/llm/summary-outcome';

@@ -6,8 +6,8 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import request from 'supertest';
 import { startDigestRunWorkflow } from '../../../client';
-import { createDigestActivities } from '../../../activities/digest';
-import type { DigestRunContext, PostDigestResult } from '../../../activities/digest/digest-run-types';
+import { createDigestActivities } from '../../../packages/mattermost_daily_ops_digest/activities';
+import type { DigestRunContext, PostDigestResult } from '../../../packages/mattermost_daily_ops_digest/activities/digest-run-types';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { auth, installedTenant, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
 

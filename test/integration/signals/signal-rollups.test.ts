@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { Client } from 'pg';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { collectDigestStats } from '../../../lib/digest/collect-digest-stats';
+import { collectDigestStats } from '../../../packages/mattermost_daily_ops_digest/collect-digest-stats';
 import { SIGNAL_TYPES, type SignalType } from '../../../lib/signals/catalogue';
 import { emitSignals, type SignalInput } from '../../../lib/signals/emit-signal';
 import { ingestSignals } from '../../../lib/signals/ingest-signals';

@@ -1,4 +1,4 @@
-import { formatDigest } from '../../../lib/digest/format-digest';
+import { formatDigest } from '../../../packages/mattermost_daily_ops_digest/format-digest';
 import { runeLength } from '../../../lib/mattermost/message-limit';
 import { busyStats, manyFailures, quietStats } from './fixtures';
 

@@ -1,7 +1,11 @@
 // The contract's workflow references stand for the real workflows: same registered name, and
 // (checked by the compiler, since this file is type-checked) the same signature.
 import * as contract from '../../../lib/temporal/contract';
-import * as workflows from '../../../workflows';
+import * as coreWorkflows from '../../../workflows';
+import { digestRunWorkflow } from '../../../packages/mattermost_daily_ops_digest/workflows/digest-run';
+
+// The worker registers the core's workflows and each package's (packages/workflows.ts).
+const workflows = { ...coreWorkflows, digestRunWorkflow };
 
 // Compile-time: each implementation is assignable to its contract type, and back.
 const implementations: {

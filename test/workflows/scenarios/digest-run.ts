@@ -7,7 +7,7 @@ import type {
   GeneratedDigest,
   PostDigestResult,
   SummaryFacts,
-} from '../../../activities/digest/digest-run-types';
+} from '../../../packages/mattermost_daily_ops_digest/activities/digest-run-types';
 import {
   digestRunWorkflow,
   digestScheduledRunId,

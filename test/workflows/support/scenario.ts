@@ -9,9 +9,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type InjectedSinks, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import type { Activities } from '../../../activities';
+import type { DigestActivities } from '../../../packages/mattermost_daily_ops_digest/activities';
 import type { TelemetrySinks, WorkflowFinished } from '../../../lib/temporal/contract';
 
-export type StubActivities = Partial<Activities>;
+export type StubActivities = Partial<Activities & DigestActivities>;
 
 export interface ActivityCall {
   name: string;

@@ -3,9 +3,9 @@
 // the truncation pointer) and the full digest the pointer opens, plus how Mattermost will show
 // the sender (the username and icon overrides).
 import { createHash } from 'node:crypto';
-import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../mattermost/message-limit';
-import type { TDigestConfig } from '../packages/digest-config';
-import type { DigestStats } from './digest-stats';
+import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../../lib/mattermost/message-limit';
+import type { TDigestConfig } from '../../lib/packages/digest-config';
+import type { DigestStats } from '../../lib/digest/digest-stats';
 import { formatDigest, type FormattedDigest } from './format-digest';
 
 export interface RenderedDigest {

@@ -2,13 +2,13 @@
 // zone, never the clock), most important first — failures, top errors, counts, cost — and
 // fitted to a line and rune budget by dropping the least important lines, ending with a
 // pointer to the full view rather than leaving Mattermost to split the post.
-import { formatLocalDateTime, formatUtcOffset, utcOffsetMinutes } from '../schedule/zoned-clock';
-import { isValidIanaZone } from '../schedule/iana-zone';
-import type { DigestFailure, DigestStats } from './digest-stats';
-import { hasActivity } from './digest-stats';
+import { formatLocalDateTime, formatUtcOffset, utcOffsetMinutes } from '../../lib/schedule/zoned-clock';
+import { isValidIanaZone } from '../../lib/schedule/iana-zone';
+import type { DigestFailure, DigestStats } from '../../lib/digest/digest-stats';
+import { hasActivity } from '../../lib/digest/digest-stats';
 import { recommendedAction } from './recommended-action';
-import { runeLength } from '../mattermost/message-limit';
-import { safeInline } from './safe-text';
+import { runeLength } from '../../lib/mattermost/message-limit';
+import { safeInline } from '../../lib/digest/safe-text';
 
 export interface FormatDigestOptions {
   /** Clamped to 5..200. */

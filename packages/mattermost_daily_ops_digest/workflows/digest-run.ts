@@ -1,7 +1,7 @@
 // One digest run: scheduled (by the installation's Temporal Schedule), manual ("Run now") or a
 // retry. Identity, window and dedupe key come from the nominal scheduled time, never the clock.
 import { ApplicationFailure, isCancellation, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { DigestActivities as Activities } from '../activities';
 import {
   CorrelationIdKey,
   nominalTimeFromWorkflowId,
@@ -9,10 +9,10 @@ import {
   ScheduledStartTimeKey,
   type DigestRunInput,
   type DigestRunResult,
-} from '../lib/temporal/contract';
-import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_TOTAL_TIMEOUT_MS } from '../lib/llm/summary-policy';
-import { toSafeFailure } from '../lib/temporal/failure';
-import { cancelledFailure, runCleanup } from './cleanup';
+} from '../../../lib/temporal/contract';
+import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_TOTAL_TIMEOUT_MS } from '../../../lib/llm/summary-policy';
+import { toSafeFailure } from '../../../lib/temporal/failure';
+import { cancelledFailure, runCleanup } from '../../../workflows/cleanup';
 
 // Every activity has an overall bound (scheduleToClose): retries that never end hide an outage.
 // Bookkeeping rides out a database restart, but gives up after half an hour; the workflow then

@@ -2,16 +2,16 @@
 // dedupe key — for a scheduled run all derived from the nominal time), record that it was
 // requested, and decide whether it may post at all.
 import { ApplicationFailure } from '@temporalio/activity';
-import { withTenant } from '../../lib/db/with-tenant';
-import { DIGEST_EXECUTION_KIND } from '../../lib/executions/execution-kind';
-import { appendExecutionLog } from '../../lib/executions/execution-log';
-import { summarySupported } from '../../lib/llm/summary-settings';
-import { storedDigestConfig } from '../../lib/packages/digest-config';
-import { lastReportedScheduledEnd } from '../../lib/digest/last-reported-digest';
-import { scheduledFiring } from '../../lib/schedule/scheduled-firing';
-import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
-import { emitSignal } from '../../lib/signals/emit-signal';
-import type { ActivityDeps } from '../deps';
+import { withTenant } from '../../../lib/db/with-tenant';
+import { DIGEST_EXECUTION_KIND } from '../../../lib/executions/execution-kind';
+import { appendExecutionLog } from '../../../lib/executions/execution-log';
+import { summarySupported } from '../../../lib/llm/summary-settings';
+import { storedDigestConfig } from '../../../lib/packages/digest-config';
+import { lastReportedScheduledEnd } from '../../../lib/digest/last-reported-digest';
+import { scheduledFiring } from '../../../lib/schedule/scheduled-firing';
+import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
+import { emitSignal } from '../../../lib/signals/emit-signal';
+import type { ActivityDeps } from '../../../activities/deps';
 import type { BeginDigestRunInput, DigestRunContext } from './digest-run-types';
 
 export function createBeginDigestRun(deps: ActivityDeps) {

@@ -8,25 +8,25 @@
 // or for any other failure, the fallback is recorded instead of thrown. The API key is resolved
 // here and lives only in this function's memory.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { revokeCredential } from '../../lib/credentials/revoke-credential';
-import { collectDigestStats } from '../../lib/digest/collect-digest-stats';
-import type { LlmSummary } from '../../lib/db/generated/client';
-import { withTenant, type Tx } from '../../lib/db/with-tenant';
-import { appendExecutionLog } from '../../lib/executions/execution-log';
-import { describeProvider, type LlmProvider } from '../../lib/llm/llm-provider';
-import { costUsd } from '../../lib/llm/model-prices';
-import { requestSummary, type SummaryCallResult, type SummaryUsage } from '../../lib/llm/request-summary';
-import { sanitizeSummary } from '../../lib/llm/summary-answer';
-import { planSummaryCall, spentThisMonth } from '../../lib/llm/summary-budget';
-import type { SummaryOutcome } from '../../lib/llm/summary-outcome';
-import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_MAX_RETRY_WAIT_MS } from '../../lib/llm/summary-policy';
-import { buildSummaryPrompt, estimatePromptTokens } from '../../lib/llm/summary-prompt';
-import { summaryCaps } from '../../lib/llm/summary-settings';
-import { findTenantLlmCredential, tenantProvider } from '../../lib/llm/tenant-llm-credential';
-import { recordLlmCall, recordLlmSummary } from '../../lib/metrics/llm-metrics';
-import { storedDigestConfig } from '../../lib/packages/digest-config';
-import { rememberSecrets } from '../../lib/secrets/secret-scope';
-import type { ActivityDeps } from '../deps';
+import { revokeCredential } from '../../../lib/credentials/revoke-credential';
+import { collectDigestStats } from '../collect-digest-stats';
+import type { LlmSummary } from '../../../lib/db/generated/client';
+import { withTenant, type Tx } from '../../../lib/db/with-tenant';
+import { appendExecutionLog } from '../../../lib/executions/execution-log';
+import { describeProvider, type LlmProvider } from '../../../lib/llm/llm-provider';
+import { costUsd } from '../../../lib/llm/model-prices';
+import { requestSummary, type SummaryCallResult, type SummaryUsage } from '../../../lib/llm/request-summary';
+import { sanitizeSummary } from '../../../lib/llm/summary-answer';
+import { planSummaryCall, spentThisMonth } from '../../../lib/llm/summary-budget';
+import type { SummaryOutcome } from '../../../lib/llm/summary-outcome';
+import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_MAX_RETRY_WAIT_MS } from '../../../lib/llm/summary-policy';
+import { buildSummaryPrompt, estimatePromptTokens } from '../../../lib/llm/summary-prompt';
+import { summaryCaps } from '../../../lib/llm/summary-settings';
+import { findTenantLlmCredential, tenantProvider } from '../../../lib/llm/tenant-llm-credential';
+import { recordLlmCall, recordLlmSummary } from '../../../lib/metrics/llm-metrics';
+import { storedDigestConfig } from '../../../lib/packages/digest-config';
+import { rememberSecrets } from '../../../lib/secrets/secret-scope';
+import type { ActivityDeps } from '../../../activities/deps';
 import type { DigestRunContext, SummaryFacts } from './digest-run-types';
 
 // A claim younger than one attempt's start-to-close timeout may belong to a live attempt.

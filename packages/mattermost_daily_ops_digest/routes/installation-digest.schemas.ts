@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZDigestConfigPatch } from '../../lib/packages/digest-config';
+import { ZDigestConfigPatch } from '../../../lib/packages/digest-config';
 
 const ZHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048, 'must be at most 2048 characters');
 

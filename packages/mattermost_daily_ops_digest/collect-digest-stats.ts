@@ -13,9 +13,9 @@
 // plainly ("type in (...)"), the planner prefers the cross-tenant (occurred_at) retention index —
 // signals arrive in time order, so it looks sequential — and then walks every tenant's signals of
 // the window: 0.3-0.5 s at 10M signals (bench/digest-aggregation.ts).
-import type { Tx } from '../db/with-tenant';
-import { SIGNAL_TYPES } from '../signals/catalogue';
-import type { DigestStats } from './digest-stats';
+import type { Tx } from '../../lib/db/with-tenant';
+import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
+import type { DigestStats } from '../../lib/digest/digest-stats';
 import { splitRollupWindow } from './rollup-window';
 
 /** The largest cost total a digest reports (a sum beyond it is shown as this). */

@@ -3,15 +3,15 @@
 // can show what it posted (lib/digest/render-digest.ts; purged with the signals' retention).
 // When the installation asks for an LLM summary, the one stored for this posting (or its one-line
 // fallback note) goes under the header; the content hash covers it.
-import { withTenant, type Tx } from '../../lib/db/with-tenant';
-import { collectDigestStats } from '../../lib/digest/collect-digest-stats';
-import { renderDigest } from '../../lib/digest/render-digest';
-import { appendExecutionLog } from '../../lib/executions/execution-log';
-import { isSummaryOutcome, summaryLines, type SummaryOutcome } from '../../lib/llm/summary-outcome';
-import { storedDigestConfig } from '../../lib/packages/digest-config';
-import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
-import { emitSignal } from '../../lib/signals/emit-signal';
-import type { ActivityDeps } from '../deps';
+import { withTenant, type Tx } from '../../../lib/db/with-tenant';
+import { collectDigestStats } from '../collect-digest-stats';
+import { renderDigest } from '../render-digest';
+import { appendExecutionLog } from '../../../lib/executions/execution-log';
+import { isSummaryOutcome, summaryLines, type SummaryOutcome } from '../../../lib/llm/summary-outcome';
+import { storedDigestConfig } from '../../../lib/packages/digest-config';
+import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
+import { emitSignal } from '../../../lib/signals/emit-signal';
+import type { ActivityDeps } from '../../../activities/deps';
 import type { DigestRunContext, GeneratedDigest, SummaryFacts } from './digest-run-types';
 import { summaryFacts } from './summarize-digest';
 

@@ -1,8 +1,8 @@
 // The example digest on the package page: a made-up but typical day (a failed install, agents
 // failing validation, a rate limit) rendered by the real formatter with the default settings, so
 // a buyer sees exactly what the package posts.
-import { DEFAULT_DIGEST_CONFIG } from '../packages/digest-config';
-import type { DigestStats } from './digest-stats';
+import { DEFAULT_DIGEST_CONFIG } from '../../lib/packages/digest-config';
+import type { DigestStats } from '../../lib/digest/digest-stats';
 import { renderDigest, type RenderedDigest } from './render-digest';
 
 export function exampleDigestStats(now: Date): DigestStats {

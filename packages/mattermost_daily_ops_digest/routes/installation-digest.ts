@@ -1,23 +1,23 @@
 // The digest installation's own endpoints: Mattermost connection, configuration, schedule,
 // Run now and its hourly quota. Mounted under /installations/:id.
 import { Router, type Response } from 'express';
-import type { Prisma } from '../../lib/db/generated/client';
-import { withTenant } from '../../lib/db/with-tenant';
-import { connectCredential } from '../../lib/credentials/connect-credential';
-import { failureHint } from '../../lib/credentials/failure-hints';
-import { revokeCredential } from '../../lib/credentials/revoke-credential';
-import type { IntegrationCredential } from '../../lib/db/generated/client';
-import { changeInstallation, type ChangeActor } from '../../lib/installations/change-installation';
-import { AppError } from '../../lib/errors/app-error';
-import { requestManualRun } from '../../lib/runs/request-digest-run';
-import { readRunQuota } from '../../lib/runs/run-now-limit';
-import { lastFailureCode } from '../../lib/executions/failure-codes';
-import type { ComposedAppDeps } from '../app';
-import { principalOf, requireRole, tenantOf } from '../middleware/auth';
-import { parseInput } from '../middleware/parse';
-import { applyState, presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../presenters';
+import type { Prisma } from '../../../lib/db/generated/client';
+import { withTenant } from '../../../lib/db/with-tenant';
+import { connectCredential } from '../../../lib/credentials/connect-credential';
+import { failureHint } from '../../../lib/credentials/failure-hints';
+import { revokeCredential } from '../../../lib/credentials/revoke-credential';
+import type { IntegrationCredential } from '../../../lib/db/generated/client';
+import { changeInstallation, type ChangeActor } from '../../../lib/installations/change-installation';
+import { AppError } from '../../../lib/errors/app-error';
+import { requestManualRun } from '../../../lib/runs/request-digest-run';
+import { readRunQuota } from '../../../lib/runs/run-now-limit';
+import { lastFailureCode } from '../../../lib/executions/failure-codes';
+import type { ComposedAppDeps } from '../../../api/app';
+import { principalOf, requireRole, tenantOf } from '../../../api/middleware/auth';
+import { parseInput } from '../../../api/middleware/parse';
+import { applyState, presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../../../api/presenters';
 import { ZConfigBody, ZConnectCredentialBody } from './installation-digest.schemas';
-import { ZEmptyBody, ZIdParam } from './installations.schemas';
+import { ZEmptyBody, ZIdParam } from '../../../api/routes/installations.schemas';
 
 export function installationDigestRouter(deps: ComposedAppDeps): Router {
   const router = Router({ mergeParams: true });

@@ -2,15 +2,15 @@
 // inside signal retention, exactly as a run would format it, and returns it as a preview. It never
 // posts, and touches neither the posting ledger nor executions nor signals (lib/digest/preview-digest.ts).
 import { Router, type Response } from 'express';
-import { DEFAULT_SIGNAL_RETENTION_DAYS, previewDigest, type PreviewWindow } from '../../lib/digest/preview-digest';
-import { isLocalDate } from '../../lib/schedule/local-date';
-import type { AppDeps } from '../app';
-import { tenantOf } from '../middleware/auth';
-import { parseInput } from '../middleware/parse';
-import { setRequestCorrelationId } from '../middleware/request-context';
+import { DEFAULT_SIGNAL_RETENTION_DAYS, previewDigest, type PreviewWindow } from '../preview-digest';
+import { isLocalDate } from '../../../lib/schedule/local-date';
+import type { AppDeps } from '../../../api/app';
+import { tenantOf } from '../../../api/middleware/auth';
+import { parseInput } from '../../../api/middleware/parse';
+import { setRequestCorrelationId } from '../../../api/middleware/request-context';
 import { ZDigestPreviewBody, ZDigestPreviewQuery, type TDigestPreviewQuery } from './digest-preview.schemas';
-import { ZIdParam } from './installations.schemas';
-import { AppError } from '../../lib/errors/app-error';
+import { ZIdParam } from '../../../api/routes/installations.schemas';
+import { AppError } from '../../../lib/errors/app-error';
 
 export function digestPreviewRouter(deps: Pick<AppDeps, 'db' | 'auth' | 'signalRetentionDays' | 'publicUrl'>): Router {
   const router = Router({ mergeParams: true });

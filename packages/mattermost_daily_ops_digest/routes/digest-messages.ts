@@ -1,15 +1,15 @@
 // The digest a run posted, as FleetPrompt keeps it (activities/digest/generate-digest.ts): by run,
 // and by correlation id — the link in a truncated digest's pointer opens the full digest.
 import { Router, type Response } from 'express';
-import type { DigestMessage } from '../../lib/db/generated/client';
-import { withTenant } from '../../lib/db/with-tenant';
-import { DEFAULT_SIGNAL_RETENTION_DAYS } from '../../lib/digest/preview-digest';
-import { AppError } from '../../lib/errors/app-error';
-import type { AppDeps } from '../app';
-import { tenantOf } from '../middleware/auth';
-import { parseInput } from '../middleware/parse';
+import type { DigestMessage } from '../../../lib/db/generated/client';
+import { withTenant } from '../../../lib/db/with-tenant';
+import { DEFAULT_SIGNAL_RETENTION_DAYS } from '../preview-digest';
+import { AppError } from '../../../lib/errors/app-error';
+import type { AppDeps } from '../../../api/app';
+import { tenantOf } from '../../../api/middleware/auth';
+import { parseInput } from '../../../api/middleware/parse';
 import { ZDigestMessageQuery } from './digest-messages.schemas';
-import { ZIdParam } from './installations.schemas';
+import { ZIdParam } from '../../../api/routes/installations.schemas';
 
 export function digestMessagesRouter(deps: Pick<AppDeps, 'db' | 'signalRetentionDays'>): { byExecution: Router; byCorrelation: Router } {
   const retentionDays = deps.signalRetentionDays ?? DEFAULT_SIGNAL_RETENTION_DAYS;

@@ -1,10 +1,10 @@
 // Last step of a digest run: the execution's terminal status, the installation's health
 // (last success / last error) and, on failure, mattermost.message.failed with safe metadata only.
-import { withTenant } from '../../lib/db/with-tenant';
-import { appendExecutionLog } from '../../lib/executions/execution-log';
-import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
-import { emitSignal } from '../../lib/signals/emit-signal';
-import type { ActivityDeps } from '../deps';
+import { withTenant } from '../../../lib/db/with-tenant';
+import { appendExecutionLog } from '../../../lib/executions/execution-log';
+import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
+import { emitSignal } from '../../../lib/signals/emit-signal';
+import type { ActivityDeps } from '../../../activities/deps';
 import type { FinishDigestRunInput } from './digest-run-types';
 
 export function createFinishDigestRun(deps: ActivityDeps) {

@@ -4,20 +4,20 @@
 // by its marker, with a webhook we record `unknown` and surface it.
 import { createHash } from 'node:crypto';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
-import { toTarget, type TCredentialSecret } from '../../lib/credentials/credential-secret';
-import { loadCredentialSecret } from '../../lib/credentials/load-credential';
-import { recordAccepted, recordRefusal, refusalCode, REFUSAL_CONFIRM_MS } from '../../lib/credentials/credential-evidence';
-import { changeInstallation } from '../../lib/installations/change-installation';
-import { withTenant, type Tx } from '../../lib/db/with-tenant';
-import { isAppError } from '../../lib/errors/app-error';
-import { appendExecutionLog } from '../../lib/executions/execution-log';
-import { isMattermostError, type MattermostClient, type MattermostError, type PostRequest } from '../../lib/mattermost';
-import { claimOutboundMessage, markOutboundFailed, markOutboundPosted, markOutboundUnknown } from '../../lib/outbound/ledger';
-import { storedDigestConfig, type TDigestConfig } from '../../lib/packages/digest-config';
-import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
-import { emitSignals } from '../../lib/signals/emit-signal';
-import { DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs, outcomeWriteWindowMs, POST_ATTEMPT_TIMEOUT_MS } from '../../lib/temporal/contract/timeouts';
-import type { ActivityDeps } from '../deps';
+import { toTarget, type TCredentialSecret } from '../../../lib/credentials/credential-secret';
+import { loadCredentialSecret } from '../../../lib/credentials/load-credential';
+import { recordAccepted, recordRefusal, refusalCode, REFUSAL_CONFIRM_MS } from '../../../lib/credentials/credential-evidence';
+import { changeInstallation } from '../../../lib/installations/change-installation';
+import { withTenant, type Tx } from '../../../lib/db/with-tenant';
+import { isAppError } from '../../../lib/errors/app-error';
+import { appendExecutionLog } from '../../../lib/executions/execution-log';
+import { isMattermostError, type MattermostClient, type MattermostError, type PostRequest } from '../../../lib/mattermost';
+import { claimOutboundMessage, markOutboundFailed, markOutboundPosted, markOutboundUnknown } from '../../../lib/outbound/ledger';
+import { storedDigestConfig, type TDigestConfig } from '../../../lib/packages/digest-config';
+import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
+import { emitSignals } from '../../../lib/signals/emit-signal';
+import { DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs, outcomeWriteWindowMs, POST_ATTEMPT_TIMEOUT_MS } from '../../../lib/temporal/contract/timeouts';
+import type { ActivityDeps } from '../../../activities/deps';
 import type { DigestRunContext, GeneratedDigest, PostDigestResult } from './digest-run-types';
 
 export const DEDUPE_MARKER_PROP = 'fleetprompt_dedupe';

@@ -1,4 +1,4 @@
-import type { ActivityDeps } from '../deps';
+import type { ActivityDeps } from '../../../activities/deps';
 import { createBeginDigestRun } from './begin-digest-run';
 import { createFinishDigestRun } from './finish-digest-run';
 import { createGenerateDigest } from './generate-digest';
@@ -14,3 +14,5 @@ export function createDigestActivities(deps: ActivityDeps) {
     finishDigestRun: createFinishDigestRun(deps),
   };
 }
+
+export type DigestActivities = ReturnType<typeof createDigestActivities>;

@@ -2,13 +2,13 @@
 // still inside signal retention, from the signals as they are now — the same aggregation and
 // formatting as a real run (activities/digest/generate-digest.ts) — as a preview. Reads only:
 // nothing is posted, no execution, ledger row or signal is written.
-import type { Db } from '../db/client';
-import { withTenant } from '../db/with-tenant';
-import { AppError } from '../errors/app-error';
-import { formatZodIssues } from '../errors/zod-issues';
-import { storedDigestConfig, ZDigestConfig, type TDigestConfig } from '../packages/digest-config';
-import { digestRunIdentity } from '../schedule/digest-run-identity';
-import { localTimeToInstant } from '../schedule/local-time-to-instant';
+import type { Db } from '../../lib/db/client';
+import { withTenant } from '../../lib/db/with-tenant';
+import { AppError } from '../../lib/errors/app-error';
+import { formatZodIssues } from '../../lib/errors/zod-issues';
+import { storedDigestConfig, ZDigestConfig, type TDigestConfig } from '../../lib/packages/digest-config';
+import { digestRunIdentity } from '../../lib/schedule/digest-run-identity';
+import { localTimeToInstant } from '../../lib/schedule/local-time-to-instant';
 import { collectDigestStats } from './collect-digest-stats';
 import { renderDigest } from './render-digest';
 
