@@ -19,15 +19,24 @@ export const IDLE_TIMEOUT_MS = 60 * 60_000;
 /** Alerts per run before continue-as-new (the SDK may suggest it earlier). */
 export const ALERTS_PER_RUN = 100;
 
+// Every activity has an overall bound (scheduleToClose), as the digest's: retries that never end
+// hide an outage. Bookkeeping rides out a database restart but gives up after half an hour; the
+// workflow then fails visibly (fleetprompt_activity_retries_exhausted_total counts it), and the
+// next failure's notice starts it again — the failures wait in the database meanwhile.
 const bookkeeping = proxyActivities<FailureAlertActivities>({
   startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['validation'] },
 });
 
 // As the digest's posting: `unknown` is decided by the activity (re-posted only with a token, after
 // looking for its own post).
 const posting = proxyActivities<FailureAlertActivities>({
+  // The ledger's stale-claim age is derived from this (lib/temporal/contract/timeouts.ts).
   startToCloseTimeout: POST_ATTEMPT_TIMEOUT_MS,
+  // Six attempts and their backoff fit well inside; a Retry-After or an in-flight claim may stretch
+  // it. When it runs out the alert is recorded failed and its failures go into the next one.
+  scheduleToCloseTimeout: '20 minutes',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,

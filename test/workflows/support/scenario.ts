@@ -10,9 +10,10 @@ import { Worker, type InjectedSinks, type WorkflowBundleWithSourceMap } from '@t
 import type { temporal } from '@temporalio/proto';
 import type { Activities } from '../../../activities';
 import type { DigestActivities } from '../../../packages/mattermost_daily_ops_digest/activities';
+import type { FailureAlertActivities } from '../../../packages/mattermost_failure_alerts/activities';
 import type { TelemetrySinks, WorkflowFinished } from '../../../lib/temporal/contract';
 
-export type StubActivities = Partial<Activities & DigestActivities>;
+export type StubActivities = Partial<Activities & DigestActivities & FailureAlertActivities>;
 
 export interface ActivityCall {
   name: string;

@@ -70,25 +70,35 @@ export async function openAlertsStack(options: FailureAlertOptions): Promise<Ale
   };
 }
 
+/** What the helpers below need: the fault stack (test/integration/reliability/fault-stack.ts) has it too. */
+export type AlertsApi = Pick<AlertsStack, 'handle' | 'app' | 'fake'>;
+
 export const auth = (tenant: TestTenant, role: keyof TestTenant['tokens'] = 'owner') => ({ authorization: `Bearer ${tenant.tokens[role]}` });
 
-/** A tenant with the alerts installed, connected to a fake webhook, configured as given. */
-export async function alertsTenant(s: AlertsStack, config: Record<string, unknown> = {}): Promise<{ tenant: TestTenant; installationId: string }> {
+/**
+ * A tenant with the alerts installed, connected to the fake (an incoming webhook on `ops`, or with
+ * `connection: 'pat'` the default user's token, posting to `town-square`), configured as given.
+ */
+export async function alertsTenant(
+  s: AlertsApi,
+  config: Record<string, unknown> = {},
+  connection: 'webhook' | 'pat' = 'webhook',
+): Promise<{ tenant: TestTenant; installationId: string }> {
   const tenant = await createTestTenant(s.handle, 'fa');
   const res = await request(s.app)
     .post(`/api/tenants/${tenant.slug}/installations`)
     .set(auth(tenant))
-    .send({ package_slug: FAILURE_ALERTS_SLUG, config: { channel: 'ops', ...config } });
+    .send({ package_slug: FAILURE_ALERTS_SLUG, config: { channel: connection === 'pat' ? 'town-square' : 'ops', ...config } });
   if (res.status !== 202) throw new Error(`install answered ${res.status} ${JSON.stringify(res.body)}`);
   const installationId = res.body.installation.id as string;
   await waitFor(
     async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed',
   );
-  const hookUrl = s.fake.hookUrl(s.fake.createHook({ channel: 'ops' }));
-  const connected = await request(s.app)
-    .put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`)
-    .set(auth(tenant))
-    .send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' });
+  const body =
+    connection === 'pat'
+      ? { kind: 'pat', base_url: s.fake.url, token: s.fake.token, team: s.fake.team.name }
+      : { kind: 'webhook', webhook_url: s.fake.hookUrl(s.fake.createHook({ channel: 'ops' })), verify: 'dry_run' };
+  const connected = await request(s.app).put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`).set(auth(tenant)).send(body);
   if (connected.status !== 200) throw new Error(`connect answered ${connected.status} ${JSON.stringify(connected.body)}`);
   return { tenant, installationId };
 }
@@ -100,7 +110,7 @@ export interface FailureSpec {
   error?: string;
 }
 
-export async function ingest(s: AlertsStack, tenant: TestTenant, failures: FailureSpec[]): Promise<void> {
+export async function ingest(s: AlertsApi, tenant: TestTenant, failures: FailureSpec[]): Promise<void> {
   const res = await request(s.app)
     .post(`/api/tenants/${tenant.slug}/signals`)
     .set(auth(tenant))
@@ -116,10 +126,10 @@ export async function ingest(s: AlertsStack, tenant: TestTenant, failures: Failu
 }
 
 /** Alerts the fake received for this tenant's hook channel, oldest first. */
-export function alertsAt(s: AlertsStack, marker = ':rotating_light:'): ReceivedPost[] {
+export function alertsAt(s: Pick<AlertsStack, 'fake'>, marker = ':rotating_light:'): ReceivedPost[] {
   return s.fake.received().filter((p) => p.text.includes(marker));
 }
 
-export async function alertExecutions(s: AlertsStack, tenant: TestTenant) {
+export async function alertExecutions(s: Pick<AlertsStack, 'handle'>, tenant: TestTenant) {
   return withTenant(s.handle.db, tenant.id, (tx) => tx.execution.findMany({ where: { kind: 'mattermost_failure_alert' }, orderBy: { createdAt: 'asc' } }));
 }
