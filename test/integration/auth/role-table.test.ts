@@ -6,7 +6,7 @@
 // For routes owned by other areas (credentials, config, runs, retry) the cases send input that
 // passes the gate and then stops (bad body, unknown id), so only the gate is asserted.
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -216,12 +216,17 @@ describe('role table: every state-changing tenant route × every kind of caller'
     }
   });
 
-  it('has a row for every state-changing route declared in api/routes (tenant routes; sign-in is tested elsewhere)', () => {
-    const dir = path.join(__dirname, '../../../api/routes');
+  it('has a row for every state-changing route declared in api/routes and packages/*/routes (tenant routes; sign-in is tested elsewhere)', () => {
+    const root = path.join(__dirname, '../../..');
+    const packageRouteDirs = readdirSync(path.join(root, 'packages'))
+      .map((name) => path.join(root, 'packages', name, 'routes'))
+      .filter((dir) => existsSync(dir));
     const declared: string[] = [];
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.schemas.ts') && f !== 'auth.ts')) {
-      const text = readFileSync(path.join(dir, file), 'utf8');
-      for (const m of text.matchAll(/\brouter\.(post|put|patch|delete)\(\s*'([^']*)'/g)) declared.push(`${file} ${m[1].toUpperCase()} ${m[2]}`);
+    for (const dir of [path.join(root, 'api/routes'), ...packageRouteDirs]) {
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.schemas.ts') && f !== 'auth.ts')) {
+        const text = readFileSync(path.join(dir, file), 'utf8');
+        for (const m of text.matchAll(/\brouter\.(post|put|patch|delete)\(\s*'([^']*)'/g)) declared.push(`${file} ${m[1].toUpperCase()} ${m[2]}`);
+      }
     }
     expect(declared.sort()).toEqual(routes.map((r) => r.source).sort());
   });
