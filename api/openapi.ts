@@ -8,7 +8,8 @@ import { ZDigestMessageQuery } from '../packages/mattermost_daily_ops_digest/rou
 import { ZLoginBody } from './routes/auth.schemas';
 import { ZDirectiveListQuery } from './routes/directives.schemas';
 import { ZExecutionListQuery } from './routes/executions.schemas';
-import { ZConfigBody, ZConnectCredentialBody } from '../packages/mattermost_daily_ops_digest/routes/installation-digest.schemas';
+import { ZConfigBody } from '../packages/mattermost_daily_ops_digest/routes/installation-digest.schemas';
+import { ZConnectCredentialBody } from './routes/connection.schemas';
 import { ZIdParam, ZInstallBody, ZUpgradeBody } from './routes/installations.schemas';
 import { ZConnectLlmBody } from './routes/llm-integration.schemas';
 import { MAX_INGEST_BATCH, ZIngestBody, ZSignalListQuery, ZTimelineParam } from './routes/signals.schemas';

@@ -28,6 +28,8 @@ export interface PackageModule {
   deprovision?(deps: ActivityDeps, ctx: { tenantId: string; installationId: string }): Promise<void>;
   /** Routes mounted under /api/tenants/:tenant/installations/:id/ for this package's installations. */
   routes?(deps: ComposedAppDeps): Router;
+  /** Routes mounted under /api/tenants/:tenant/ (after the tenant is resolved): endpoints not scoped to one installation. */
+  tenantRoutes?(deps: ComposedAppDeps): Router;
   /** The package page's example of what the package posts (GET /api/packages/:slug/example-digest), from a made-up typical day. */
   examplePost?(): ExamplePost;
 }

@@ -9,7 +9,7 @@ import type { ComposedAppDeps } from '../app';
 import { requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentCredential } from '../presenters';
-import { ZConnectCredentialBody } from '../../packages/mattermost_daily_ops_digest/routes/installation-digest.schemas';
+import { ZConnectCredentialBody } from './connection.schemas';
 
 export function integrationsRouter(deps: ComposedAppDeps): Router {
   const router = Router({ mergeParams: true });

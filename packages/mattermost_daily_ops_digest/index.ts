@@ -1,5 +1,6 @@
 // The digest package module: its definition, its activities and the routes of its own section.
 import { installationDigestRouter } from './routes/installation-digest';
+import { digestTenantRouter } from './routes/tenant-routes';
 import type { PackageModule } from '../module';
 import { createDigestActivities } from './activities';
 import { digestDefinition } from './definition';
@@ -9,6 +10,7 @@ export const digestPackage: PackageModule = {
   definition: digestDefinition,
   createActivities: createDigestActivities,
   routes: installationDigestRouter,
+  tenantRoutes: digestTenantRouter,
   examplePost() {
     const example = exampleDigest();
     return {

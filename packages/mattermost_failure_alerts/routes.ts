@@ -6,7 +6,7 @@ import type { ComposedAppDeps } from '../../api/app';
 import { requireRole, tenantOf } from '../../api/middleware/auth';
 import { parseInput } from '../../api/middleware/parse';
 import { presentCredential, presentInstallation } from '../../api/presenters';
-import { ZConnectCredentialBody } from '../mattermost_daily_ops_digest/routes/installation-digest.schemas';
+import { ZConnectCredentialBody } from '../../api/routes/connection.schemas';
 import { ZIdParam } from '../../api/routes/installations.schemas';
 import { connectCredential } from '../../lib/credentials/connect-credential';
 import { failureHint } from '../../lib/credentials/failure-hints';

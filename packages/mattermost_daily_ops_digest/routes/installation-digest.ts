@@ -16,7 +16,8 @@ import type { ComposedAppDeps } from '../../../api/app';
 import { principalOf, requireRole, tenantOf } from '../../../api/middleware/auth';
 import { parseInput } from '../../../api/middleware/parse';
 import { applyState, presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../../../api/presenters';
-import { ZConfigBody, ZConnectCredentialBody } from './installation-digest.schemas';
+import { ZConnectCredentialBody } from '../../../api/routes/connection.schemas';
+import { ZConfigBody } from './installation-digest.schemas';
 import { ZEmptyBody, ZIdParam } from '../../../api/routes/installations.schemas';
 
 export function installationDigestRouter(deps: ComposedAppDeps): Router {
