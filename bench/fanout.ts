@@ -146,13 +146,14 @@ async function main() {
     const rate = tenants / (allMs / 1000);
 
     // Diagnostic: the same scheduled runs started directly by the client (no Schedule in between),
-    // for an earlier local date so their dedupe keys are new. Separates the worker + database
-    // pipeline from the server's schedule processing.
+    // for a later local date so their dedupe keys are new (an earlier date than the one just
+    // reported would be skipped as already reported). Separates the worker + database pipeline
+    // from the server's schedule processing.
     let direct: { all_messages_ms: number; digests_per_s: number; run_started_ms: ReturnType<typeof distribution> } | null = null;
     if (setting('direct') !== '0') {
       await sleep(1_000);
       const before = arrivals.length;
-      const nominal = new Date(Date.now() - 2 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const nominal = new Date(Date.now() + 2 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
       const d0 = now();
       const d0Wall = Date.now();
       await mapLimit(made, 100, async (m) =>
