@@ -1,4 +1,5 @@
 // The API's JSON shapes (snake_case), built from rows. Never includes secrets or ciphertext.
+import type { SupersedingDigest } from '../lib/runs/retry-superseded';
 import { failureHint } from '../lib/credentials/failure-hints';
 import type { Directive, Execution, ExecutionLog, Installation, IntegrationCredential, Package, Signal } from '../lib/db/generated/client';
 import type { RunQuota } from '../lib/runs/run-now-limit';
@@ -108,8 +109,11 @@ export function presentCredential(c: IntegrationCredential, by?: { id: string; n
   };
 }
 
-/** `failureCode`: the Mattermost code of the run's failure, when known (lib/executions/failure-codes.ts). */
-export function presentExecution(e: Execution, links: LinkContext, failureCode?: string | null) {
+/**
+ * `failureCode`: the Mattermost code of the run's failure, when known (lib/executions/failure-codes.ts).
+ * `supersededBy`: the later scheduled digest that already reported a failed run's period (lib/runs/retry-superseded.ts).
+ */
+export function presentExecution(e: Execution, links: LinkContext, failureCode?: string | null, supersededBy?: SupersedingDigest | null) {
   const summary = (e.summary as Record<string, unknown> | null) ?? null;
   return {
     id: e.id,
@@ -128,6 +132,7 @@ export function presentExecution(e: Execution, links: LinkContext, failureCode?:
     hint: e.status === 'failed' ? failureHint(e.errorKind, failureCode, { ended: true }) : null,
     summary,
     retry_of_execution_id: e.retryOfExecutionId,
+    retry_superseded_by: e.status === 'failed' ? (supersededBy ?? null) : null,
     created_at: e.createdAt,
     started_at: e.startedAt,
     finished_at: e.finishedAt,

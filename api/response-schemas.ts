@@ -155,6 +155,10 @@ export const ZExecution = z.strictObject({
   hint: z.string().nullable().describe('What to do about a failed run, in plain language (never promises a retry: the run has ended).'),
   summary: ZJsonObject.nullable(),
   retry_of_execution_id: z.uuid().nullable(),
+  retry_superseded_by: z
+    .strictObject({ execution_id: z.uuid(), digest_date: z.string() })
+    .nullable()
+    .describe('A failed scheduled run whose period a later scheduled digest already reported: Retry is refused (RETRY_SUPERSEDED).'),
   created_at: ZDate,
   started_at: ZDateOrNull,
   finished_at: ZDateOrNull,

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors/app-error';
 import { failureCodes } from '../../lib/executions/failure-codes';
 import { afterCursor, decodeCursor, encodeCursor } from '../../lib/pagination/cursor';
 import { requestRetry } from '../../lib/runs/request-digest-run';
+import { supersedingDigests } from '../../lib/runs/retry-superseded';
 import type { AppDeps } from '../app';
 import { requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
@@ -18,7 +19,7 @@ export function executionsRouter(deps: AppDeps): Router {
   router.get('/', async (req, res) => {
     const q = parseInput(ZExecutionListQuery, req.query, 'query');
     const tenant = tenantOf(res);
-    const { rows, codes } = await withTenant(deps.db, tenant.id, async (tx) => {
+    const { rows, codes, superseded } = await withTenant(deps.db, tenant.id, async (tx) => {
       const found = await tx.execution.findMany({
         where: {
           ...(q.installation_id ? { installationId: q.installation_id } : {}),
@@ -37,11 +38,15 @@ export function executionsRouter(deps: AppDeps): Router {
           tenant.id,
           found.filter((e) => e.status === 'failed').map((e) => e.id),
         ),
+        superseded: await supersedingDigests(tx, found),
       };
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    res.json({ items: page.map((e) => presentExecution(e, deps, codes.get(e.id))), next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null });
+    res.json({
+      items: page.map((e) => presentExecution(e, deps, codes.get(e.id), superseded.get(e.id))),
+      next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null,
+    });
   });
 
   router.get('/:id', async (req, res) => {
@@ -52,10 +57,10 @@ export function executionsRouter(deps: AppDeps): Router {
       if (!execution) return null;
       const logs = await tx.executionLog.findMany({ where: { executionId: id }, orderBy: { at: 'asc' } });
       const codes = await failureCodes(tx, tenant.id, execution.status === 'failed' ? [id] : []);
-      return { execution, logs, code: codes.get(id) };
+      return { execution, logs, code: codes.get(id), superseded: (await supersedingDigests(tx, [execution])).get(id) };
     });
     if (!found) throw new AppError('EXECUTION_NOT_FOUND', 'No such execution in this tenant.');
-    res.json({ ...presentExecution(found.execution, deps, found.code), logs: found.logs.map(presentExecutionLog) });
+    res.json({ ...presentExecution(found.execution, deps, found.code, found.superseded), logs: found.logs.map(presentExecutionLog) });
   });
 
   router.post('/:id/retry', requireRole('owner', 'admin'), async (req, res) => {

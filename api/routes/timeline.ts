@@ -4,6 +4,7 @@
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import { failureCodes } from '../../lib/executions/failure-codes';
+import { supersedingDigests } from '../../lib/runs/retry-superseded';
 import type { AppDeps } from '../app';
 import { correlationSearchUrl, temporalSearchUrl, visibilityLiteral } from '../../lib/temporal/temporal-links';
 import { tenantOf } from '../middleware/auth';
@@ -60,12 +61,12 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
         tenant.id,
         executions.filter((e) => e.status === 'failed').map((e) => e.id),
       );
-      return { directives, executions, signals, logs, codes };
+      return { directives, executions, signals, logs, codes, superseded: await supersedingDigests(tx, executions) };
     });
     const truncated = [found.directives, found.executions, found.signals, found.logs].some((rows) => rows.length > TIMELINE_LIMIT);
     const directives = found.directives.slice(0, TIMELINE_LIMIT).map((d) => presentDirective(d, links));
     const executions = found.executions.slice(0, TIMELINE_LIMIT).map((e) => ({
-      ...presentExecution(e, links, found.codes.get(e.id)),
+      ...presentExecution(e, links, found.codes.get(e.id), found.superseded.get(e.id)),
       logs: found.logs.filter((l) => l.executionId === e.id).map(presentExecutionLog),
     }));
     const signals = found.signals.slice(0, TIMELINE_LIMIT).map(presentSignal);

@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger';
 import { DIGEST_EXECUTION_KIND } from '../executions/execution-kind';
 import { manualRunIdentity } from '../schedule/manual-run-identity';
 import { retryDigestRunId, type DigestRunInput } from '../temporal/contract';
+import { supersedingDigests } from './retry-superseded';
 import { takeRunQuota, type RunQuota } from './run-now-limit';
 
 export interface DigestRunStarter {
@@ -94,6 +95,13 @@ export async function requestRetry(deps: RunDeps, input: { tenantId: string; exe
     if (original.status !== 'failed') throw new AppError('INVALID_STATE', `Only a failed run can be retried; this one is ${original.status}.`);
     const installation = await tx.installation.findUnique({ where: { id: original.installationId } });
     if (!installation || installation.status !== 'installed') throw new AppError('INVALID_STATE', 'The installation is not installed any more.');
+    const covering = (await supersedingDigests(tx, [original])).get(original.id);
+    if (covering)
+      throw new AppError(
+        'RETRY_SUPERSEDED',
+        `The scheduled digest for ${covering.digest_date} already reported this run's period; a Retry would report those events twice. Nothing was started and no manual run was used.`,
+        { details: { superseded_by: covering } },
+      );
     const taken = await takeRunQuota(tx, input.tenantId, deps.runNowLimitPerHour);
     const id = randomUUID();
     const created = await tx.execution.create({

@@ -234,6 +234,32 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     expect(postsWithMarker(s.fake)).toHaveLength(1);
   });
 
+  it('a failed scheduled digest whose period a later digest already reported cannot be retried (it would report its events twice), and the run list says why', async () => {
+    const zone = 'UTC';
+    const { tenant, installationId, hookUrl } = await installedTenant(s, { config: { timezone: zone, schedule_time: '06:00' } });
+    const fire = (date: string) => fireScheduled(s, tenant, installationId, localTimeToInstant(date, '06:00', zone));
+    expect((await fire('2026-05-10')).status).toBe('succeeded');
+    // Disconnected for a day: that day's firing fails (nothing could be posted), not "unknown".
+    await api(s, tenant).del(`/installations/${installationId}/credential`).expect(204);
+    const failed = await fire('2026-05-11');
+    expect(failed).toMatchObject({ status: 'failed', errorKind: 'auth' }); // a disconnected credential cannot be read
+    await api(s, tenant).put(`/installations/${installationId}/credential`, { kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' }).expect(200);
+    // Before a later digest covers it, the failed day can be retried (the list offers it).
+    const before = await api(s, tenant).get(`/executions?installation_id=${installationId}&status=failed`).expect(200);
+    expect(before.body.items[0]).toMatchObject({ id: failed.id, retry_superseded_by: null });
+    const next = await fire('2026-05-12');
+    expect(next.status).toBe('succeeded');
+    expect(next.windowStart.toISOString()).toBe(localTimeToInstant('2026-05-10', '06:00', zone).toISOString()); // took in the 11th's events
+    const listed = await api(s, tenant).get(`/executions?installation_id=${installationId}&status=failed`).expect(200);
+    expect(listed.body.items[0]).toMatchObject({ id: failed.id, retry_superseded_by: { execution_id: next.id, digest_date: '2026-05-12' } });
+    const quota = (await api(s, tenant).get(`/installations/${installationId}/health`).expect(200)).body.run_quota.remaining;
+    const refused = await api(s, tenant).post(`/executions/${failed.id}/retry`).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'RETRY_SUPERSEDED' });
+    expect(refused.body.error.message).toContain('2026-05-12');
+    expect((await api(s, tenant).get(`/installations/${installationId}/health`).expect(200)).body.run_quota.remaining).toBe(quota);
+    expect(postsWithMarker(s.fake)).toHaveLength(2);
+  });
+
   it('finding 10: Run now while Temporal is unreachable answers 503 within 2 s, costs no quota and leaves nothing running', async () => {
     const { tenant, installationId } = await installedTenant(s);
     const viaProxy = await connectTemporal({

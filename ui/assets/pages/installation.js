@@ -846,8 +846,10 @@ const tokenUserOf = (c) => (typeof c?.metadata?.username === 'string' ? c.metada
 
 const quotaSpent = () => Boolean(state.health?.run_quota && state.health.run_quota.remaining <= 0);
 
-/** Why Retry cannot be used now, or null. */
-function retryBlocked() {
+/** Why Retry cannot be used now (for this run, when given), or null. */
+function retryBlocked(execution) {
+  const later = execution?.retry_superseded_by;
+  if (later) return `The scheduled digest for ${later.digest_date} already reported this run's period; a Retry would report its events twice.`;
   if (!state.canManage) return `Retry needs the owner or admin role; you are ${state.membership.role}.`;
   const q = state.health?.run_quota;
   if (quotaSpent())
@@ -881,7 +883,7 @@ async function retry(button, execution) {
 }
 
 function retryButton(id, execution, label) {
-  const blocked = retryBlocked();
+  const blocked = retryBlocked(execution);
   const describedBy = `${id}-cost`;
   return [
     h(
@@ -1118,7 +1120,12 @@ function renderRuns() {
   const retried = new Set(state.runs.filter((r) => r.retry_of_execution_id && r.status !== 'failed').map((r) => r.retry_of_execution_id));
   renderIfChanged(
     $('#runs-body'),
-    [state.runs.map((r) => [r.id, r.status, r.error_kind, r.error_code]), state.canManage, retryBlocked(), state.health?.run_quota?.remaining],
+    [
+      state.runs.map((r) => [r.id, r.status, r.error_kind, r.error_code, r.retry_superseded_by]),
+      state.canManage,
+      retryBlocked(),
+      state.health?.run_quota?.remaining,
+    ],
     () => {
       const out = table({
         caption: 'Recent runs, newest first',
