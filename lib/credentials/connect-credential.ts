@@ -13,7 +13,6 @@ import { rememberSecrets, runWithSecretScope } from '../secrets/secret-scope';
 import { assertWebhookUrlShape, isMattermostError, type MattermostClient } from '../mattermost';
 import { assertSafeOutboundUrl } from '../net/outbound-guard';
 import { OutboundBlockedError } from '../net/outbound-errors';
-import { storedDigestConfig } from '../packages/digest-config';
 import { SIGNAL_TYPES } from '../signals/catalogue';
 import { emitSignal } from '../signals/emit-signal';
 import { changeInstallation, type ChangeActor } from '../installations/change-installation';
@@ -89,7 +88,8 @@ export async function connectCredential(
     tenantId: string;
     installationId: string;
     connect: ConnectInput;
-    /** The channel to verify with (the package's config); default: the digest config's. */ channel?: string | null;
+    /** The channel to verify with: the one the package's config names (null: none chosen yet). */
+    channel: string | null;
     actor?: ChangeActor;
   },
 ): Promise<IntegrationCredential> {
@@ -102,7 +102,7 @@ export async function connectCredential(
 
   const installation = await withTenant(deps.db, tenantId, (tx) => tx.installation.findUnique({ where: { id: installationId } }));
   if (!installation || installation.status === 'uninstalled') throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
-  const channel = input.channel !== undefined ? input.channel : storedDigestConfig(installation.config).channel;
+  const channel = input.channel;
   // Unverified, the typed secret is known only while verifying it (its echo in Mattermost's or
   // the guard's error is scrubbed); it joins the request's scope only once Mattermost accepted it.
   const verification = await runWithSecretScope(() => verifyConnection(deps, secret, connect, channel), secretValues(secret));

@@ -1,10 +1,10 @@
 // The digest's config as published in version 1.0.0, frozen: a released version's schema never
-// changes (installations at 1.0.0 are validated against exactly this). Later versions live in
-// lib/packages/digest-config.ts until the digest's code moves into this folder.
+// changes (installations at 1.0.0 are validated against exactly this). The newest version's
+// schema is ./config.ts.
 import { z } from 'zod';
 import { ZScheduleTime, ZTimezone } from '../../lib/schedule/schedule-schemas';
 import { configSchemaWithDefaults } from '../../lib/packages/config-schema';
-import { ZChannelName } from '../../lib/packages/digest-config';
+import { ZChannelName } from '../../lib/mattermost/channel-name';
 
 export const DIGEST_CONFIG_1_0_0 = configSchemaWithDefaults(
   {

@@ -1,7 +1,7 @@
 // The example digest on the package page: a made-up but typical day (a failed install, agents
 // failing validation, a rate limit) rendered by the real formatter with the default settings, so
 // a buyer sees exactly what the package posts.
-import { DEFAULT_DIGEST_CONFIG } from '../../lib/packages/digest-config';
+import { DEFAULT_DIGEST_CONFIG } from './config';
 import type { DigestStats } from '../../lib/digest/digest-stats';
 import { renderDigest, type RenderedDigest } from './render-digest';
 

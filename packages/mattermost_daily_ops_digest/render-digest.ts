@@ -4,7 +4,7 @@
 // the sender (the username and icon overrides).
 import { createHash } from 'node:crypto';
 import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../../lib/mattermost/message-limit';
-import type { TDigestConfig } from '../../lib/packages/digest-config';
+import type { TDigestConfig } from './config';
 import type { DigestStats } from '../../lib/digest/digest-stats';
 import { formatDigest, type FormattedDigest } from './format-digest';
 

@@ -3,7 +3,7 @@
 // installation defaults are generated from this.
 import { z } from 'zod';
 import { configSchemaWithDefaults } from '../../lib/packages/config-schema';
-import { ZChannelName } from '../../lib/packages/digest-config';
+import { ZChannelName } from '../../lib/mattermost/channel-name';
 import { ZScheduleTime, ZTimezone } from '../../lib/schedule/schedule-schemas';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 

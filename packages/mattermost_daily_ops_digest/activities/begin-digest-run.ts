@@ -6,7 +6,7 @@ import { withTenant } from '../../../lib/db/with-tenant';
 import { DIGEST_EXECUTION_KIND } from '../../../lib/executions/execution-kind';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
 import { summarySupported } from '../../../lib/llm/summary-settings';
-import { storedDigestConfig } from '../../../lib/packages/digest-config';
+import { storedDigestConfig } from '../config';
 import { lastReportedScheduledEnd } from '../../../lib/digest/last-reported-digest';
 import { scheduledFiring } from '../../../lib/schedule/scheduled-firing';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';

@@ -8,7 +8,7 @@ import { collectDigestStats } from '../collect-digest-stats';
 import { renderDigest } from '../render-digest';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
 import { isSummaryOutcome, summaryLines, type SummaryOutcome } from '../../../lib/llm/summary-outcome';
-import { storedDigestConfig } from '../../../lib/packages/digest-config';
+import { storedDigestConfig } from '../config';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
 import { emitSignal } from '../../../lib/signals/emit-signal';
 import type { ActivityDeps } from '../../../activities/deps';

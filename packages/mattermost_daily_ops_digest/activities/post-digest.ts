@@ -13,7 +13,7 @@ import { isAppError } from '../../../lib/errors/app-error';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
 import { isMattermostError, type MattermostClient, type MattermostError, type PostRequest } from '../../../lib/mattermost';
 import { claimOutboundMessage, markOutboundFailed, markOutboundPosted, markOutboundUnknown } from '../../../lib/outbound/ledger';
-import { storedDigestConfig, type TDigestConfig } from '../../../lib/packages/digest-config';
+import { storedDigestConfig, type TDigestConfig } from '../config';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
 import { emitSignals } from '../../../lib/signals/emit-signal';
 import { DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs, outcomeWriteWindowMs, POST_ATTEMPT_TIMEOUT_MS } from '../../../lib/temporal/contract/timeouts';

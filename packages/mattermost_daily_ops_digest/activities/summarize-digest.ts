@@ -24,7 +24,7 @@ import { buildSummaryPrompt, estimatePromptTokens } from '../../../lib/llm/summa
 import { summaryCaps } from '../../../lib/llm/summary-settings';
 import { findTenantLlmCredential, tenantProvider } from '../../../lib/llm/tenant-llm-credential';
 import { recordLlmCall, recordLlmSummary } from '../../../lib/metrics/llm-metrics';
-import { storedDigestConfig } from '../../../lib/packages/digest-config';
+import { storedDigestConfig } from '../config';
 import { rememberSecrets } from '../../../lib/secrets/secret-scope';
 import type { ActivityDeps } from '../../../activities/deps';
 import type { DigestRunContext, SummaryFacts } from './digest-run-types';

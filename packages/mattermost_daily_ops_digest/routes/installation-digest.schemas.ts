@@ -1,3 +1,3 @@
-import { ZDigestConfigPatch } from '../../../lib/packages/digest-config';
+import { ZDigestConfigPatch } from '../config';
 
 export const ZConfigBody = ZDigestConfigPatch.omit({ mattermost_credential_id: true }).strict();

@@ -17,6 +17,7 @@ import { principalOf, requireRole, tenantOf } from '../../../api/middleware/auth
 import { parseInput } from '../../../api/middleware/parse';
 import { applyState, presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../../../api/presenters';
 import { ZConnectCredentialBody } from '../../../api/routes/connection.schemas';
+import { storedDigestConfig } from '../config';
 import { ZConfigBody } from './installation-digest.schemas';
 import { ZEmptyBody, ZIdParam } from '../../../api/routes/installations.schemas';
 
@@ -72,7 +73,13 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
   router.put('/credential', admin, async (req, res) => {
     const body = parseInput(ZConnectCredentialBody, req.body ?? {}, 'connection');
     const { tenant, installation } = await load(res, idOf(req.params));
-    const credential = await connectCredential(deps, { tenantId: tenant.id, installationId: installation.id, connect: body, actor: actorOf(res) });
+    const credential = await connectCredential(deps, {
+      tenantId: tenant.id,
+      installationId: installation.id,
+      connect: body,
+      channel: storedDigestConfig(installation.config).channel,
+      actor: actorOf(res),
+    });
     const schedule = await applyNow(tenant.id, installation.id);
     const updated = await reload(tenant.id, installation.id);
     res.json({ credential: await credentialView(tenant.id, credential), schedule: presentSchedule(schedule), apply_state: applyState(updated) });

@@ -19,7 +19,7 @@ import { ZIngestBody } from '../../../api/routes/signals.schemas';
 import { findUnstorableText } from '../../../api/middleware/storable-text';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { DEFAULT_DIGEST_CONFIG, storedDigestConfig, ZDigestConfig, ZDigestConfigPatch } from '../../../lib/packages/digest-config';
+import { DEFAULT_DIGEST_CONFIG, storedDigestConfig, ZDigestConfig, ZDigestConfigPatch } from '../../../packages/mattermost_daily_ops_digest/config';
 import { isValidHHMM } from '../../../lib/schedule/hhmm';
 import { assertJsonSafePayload } from '../../../lib/signals/json-safe';
 import { buildTestApp } from '../../helpers/app';

@@ -11,7 +11,7 @@ import type { PlatformLlm } from '../../../lib/llm/llm-provider';
 import { costUsd } from '../../../lib/llm/model-prices';
 import { SUMMARY_HEADING } from '../../../lib/llm/summary-outcome';
 import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../../../lib/mattermost';
-import { storedDigestConfig } from '../../../lib/packages/digest-config';
+import { storedDigestConfig } from '../../../packages/mattermost_daily_ops_digest/config';
 import { startFakeOpenAi, obedientModel, type FakeOpenAi } from '../../fakes/openai-server';
 import { TEST_ALLOWED_HOSTS, TEST_KEYRING } from '../../helpers/app';
 import { generateKeyringEntry, parseKeyring } from '../../../lib/crypto/keyring';

@@ -1,13 +1,9 @@
-// The digest installation's configuration, parsed by zod at every boundary.
+// The digest installation's configuration (the newest version's; config-<version>.ts are the
+// published ones, frozen), parsed by zod at every boundary.
 // Stored without secrets: the Mattermost credential is referenced by id only.
 import { z } from 'zod';
-import { ZScheduleTime, ZTimezone } from '../schedule/schedule-schemas';
-
-// Mattermost's IsValidChannelIdentifier, plus its 64-character column limit.
-export const ZChannelName = z
-  .string()
-  .max(64, 'must be at most 64 characters')
-  .regex(/^[a-z0-9]+([a-z\-_0-9]+|(__)?)[a-z0-9]*$/, 'must be a Mattermost channel name: lowercase letters, digits, - and _ (e.g. town-square)');
+import { ZChannelName } from '../../lib/mattermost/channel-name';
+import { DAILY_SCHEDULE_DEFAULTS, ZScheduleTime, ZTimezone } from '../../lib/schedule/schedule-schemas';
 
 export const ZDigestConfig = z
   .object({
@@ -55,9 +51,9 @@ export type TDigestConfigPatch = z.infer<typeof ZDigestConfigPatch>;
 
 export const DEFAULT_DIGEST_CONFIG: TDigestConfig = Object.freeze({
   mattermost_credential_id: null,
-  timezone: 'UTC',
-  schedule_time: '09:00',
-  enabled: true,
+  timezone: DAILY_SCHEDULE_DEFAULTS.timezone,
+  schedule_time: DAILY_SCHEDULE_DEFAULTS.schedule_time,
+  enabled: DAILY_SCHEDULE_DEFAULTS.enabled,
   channel: null,
   include_llm_summary: false,
   max_lines: 40,
