@@ -1,7 +1,7 @@
 // The package contract: manifests are generated from the zod config schemas (so schema, defaults
 // and manifest cannot disagree), configs are validated per version, and upgrades follow only the
 // migrations a package declares.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { createPackageCatalog, migrateConfig, versionDefaults } from '../../../lib/packages/catalog';
@@ -121,30 +121,28 @@ describe('package catalogue', () => {
   });
 
   it('the platform core names no package', () => {
+    // The core: lib/, the platform's activities/, api/ and workflows/. It may use packages/module.ts,
+    // packages/registry.ts and packages/workflows.ts (the contract and the one list), never a
+    // package's own folder or slug. What still does is listed here with the reason, so the list
+    // can only shrink.
     const root = path.resolve(__dirname, '../../..');
-    const core = [
-      'lib/directives/request-install.ts',
-      'lib/directives/request-uninstall.ts',
-      'lib/directives/directive-types.ts',
-      'lib/directives/reconcile-directives.ts',
-      'lib/packages/catalog.ts',
-      'lib/packages/contract.ts',
-      'lib/packages/config-schema.ts',
-      'lib/signals/emit-signal.ts',
-      'lib/signals/ingest-signals.ts',
-      'activities/directives/directive-activities.ts',
-      'workflows/package-directive.ts',
-      'api/routes/installations.ts',
-      'api/routes/packages.ts',
-      'api/routes/directives.ts',
-      'api/routes/signals.ts',
-    ];
-    for (const file of core) {
-      const text = readFileSync(path.join(root, file), 'utf8');
-      expect({ file, names: /mattermost_daily_ops_digest|mattermost_failure_alerts|digest-config|packages\/mattermost_/.test(text) }).toEqual({
-        file,
-        names: false,
-      });
-    }
+    const slugs = readdirSync(path.join(root, 'packages'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect(slugs).toEqual(expect.arrayContaining(['mattermost_daily_ops_digest', 'mattermost_failure_alerts']));
+    const names = new RegExp(`${slugs.join('|')}|packages/(${slugs.join('|')})|digest-config`);
+    const stillNaming: Record<string, string> = {
+      'api/openapi.ts': "the API document lists the digest's endpoints with their zod schemas (packages do not contribute operations yet)",
+      'lib/packages/manifest.ts': "DIGEST_PACKAGE_SLUG, the digest's slug for tests and benchmarks (the core never branches on it)",
+      'lib/signals/catalogue.ts': "the one signal catalogue holds every package's signal types (a comment names the alerts' folder)",
+    };
+    const files = (dir: string): string[] =>
+      readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((d) =>
+        d.isDirectory() ? (d.name === 'generated' ? [] : files(`${dir}/${d.name}`)) : d.name.endsWith('.ts') ? [`${dir}/${d.name}`] : [],
+      );
+    const core = ['lib', 'activities', 'api', 'workflows'].flatMap(files);
+    expect(core.length).toBeGreaterThan(100);
+    const naming = core.filter((file) => names.test(readFileSync(path.join(root, file), 'utf8')));
+    expect(naming.sort()).toEqual(Object.keys(stillNaming).sort());
   });
 });
