@@ -74,15 +74,14 @@ describe('migrated database matches the Prisma data model', () => {
     const actual = rows
       .map((r) => {
         const unique = /CREATE UNIQUE INDEX/.test(r.indexdef);
-        const cols = /\((.*)\)$/
-          .exec(r.indexdef)![1]
-          .split(',')
-          .map((c) => c.trim().replace(/"/g, ''));
-        return `${r.tablename}:${unique ? 'unique' : 'index'}:${cols.join(',')}`;
+        const [, columns, predicate] = /USING \w+ \(([^)]*)\)(?: WHERE (.*))?$/.exec(r.indexdef)!;
+        const cols = columns.split(',').map((c) => c.trim().replace(/"/g, ''));
+        return `${r.tablename}:${unique ? 'unique' : 'index'}:${cols.join(',')}${predicate ? ` where ${predicate}` : ''}`;
       })
       .sort();
 
-    const expected: string[] = [];
+    // Partial indexes, which Prisma's schema cannot declare (each named in a comment there).
+    const expected: string[] = ['installations:index:updated_at where (observed_version < desired_version)'];
     for (const model of dmmf.datamodel.models) {
       const table = model.dbName ?? model.name;
       const byName = Object.fromEntries(model.fields.map((f) => [f.name, column(f)]));
