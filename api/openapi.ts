@@ -3,41 +3,24 @@
 // /api/openapi.json; test/integration/api/openapi.test.ts keeps it true to the mounted routes.
 import { z } from 'zod';
 import { ZCreateApiTokenBody } from './routes/api-tokens.schemas';
-import { ZDigestPreviewBody, ZDigestPreviewQuery } from '../packages/mattermost_daily_ops_digest/routes/digest-preview.schemas';
-import { ZDigestMessageQuery } from '../packages/mattermost_daily_ops_digest/routes/digest-messages.schemas';
 import { ZLoginBody } from './routes/auth.schemas';
 import { ZDirectiveListQuery } from './routes/directives.schemas';
 import { ZExecutionListQuery } from './routes/executions.schemas';
-import { ZConfigBody } from '../packages/mattermost_daily_ops_digest/routes/installation-digest.schemas';
 import { ZConnectCredentialBody } from './routes/connection.schemas';
 import { ZIdParam, ZInstallBody, ZUpgradeBody } from './routes/installations.schemas';
 import { ZConnectLlmBody } from './routes/llm-integration.schemas';
 import { MAX_INGEST_BATCH, ZIngestBody, ZSignalListQuery, ZTimelineParam } from './routes/signals.schemas';
-import { RESPONSE_SCHEMAS, type ResponseSchemaName } from './response-schemas';
+import { PACKAGE_MODULES } from '../packages/registry';
+import { E400, E401, E403, E429, err, INST, T, tenantRead, tenantWrite, type Access, type ApiOperation } from './openapi-operation';
+import { RESPONSE_SCHEMAS } from './response-schemas';
 
-type Method = 'get' | 'post' | 'put' | 'delete';
-type Access = 'public' | 'signed-in' | 'tenant' | 'tenant-admin';
-
-export interface ApiOperation {
-  method: Method;
-  /** OpenAPI path template, e.g. /api/tenants/{tenant}/installations/{id}. */
-  path: string;
-  operationId: string;
-  summary: string;
-  description?: string;
-  tag: string;
-  access: Access;
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  /** status → schema name (or null: no body). */
-  responses: Record<number, { description: string; schema: ResponseSchemaName | null; headers?: Record<string, string> }>;
-}
+export type { ApiOperation } from './openapi-operation';
 
 const ZTenantSlug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
   .describe('The tenant (organisation) slug, e.g. "demo".');
-const ZPackageSlug = z.string().min(1).max(64).describe('Package slug, e.g. "mattermost_daily_ops_digest".');
+const ZPackageSlug = z.string().min(1).max(64).describe('Package slug, as GET /api/packages lists them.');
 
 const PATH_PARAMS: Record<string, z.ZodType> = {
   tenant: ZTenantSlug,
@@ -48,24 +31,8 @@ const PATH_PARAMS: Record<string, z.ZodType> = {
   ),
 };
 
-const err = (description: string) => ({ description, schema: 'Error' as const });
-const E400 = { 400: err('The input is invalid (VALIDATION_FAILED, with one entry per field in details).') };
-const E401 = { 401: err('Not signed in, and no valid bearer token (UNAUTHENTICATED).') };
-const E403 = { 403: err('The role may not do this (FORBIDDEN), or a cookie request failed the CSRF checks (CSRF_FAILED).') };
-const E404 = { 404: err('No such resource in a tenant you can access (another tenant’s path is 404, never 403).') };
-const E429 = {
-  429: {
-    ...err('Run now is limited per tenant per hour (RATE_LIMITED); see Retry-After.'),
-    headers: { 'Retry-After': 'Seconds until a run is allowed again.' },
-  },
-};
-const tenantRead = { ...E400, ...E401, ...E404 };
-const tenantWrite = { ...E400, ...E401, ...E403, ...E404 };
-
-const T = '/api/tenants/{tenant}';
-const INST = `${T}/installations/{id}`;
-
-export const API_OPERATIONS: ApiOperation[] = [
+/** The platform's own operations; each package adds its own (PackageModule.apiOperations). */
+const PLATFORM_OPERATIONS: ApiOperation[] = [
   // Health (outside /api, JSON too)
   {
     method: 'get',
@@ -301,89 +268,6 @@ export const API_OPERATIONS: ApiOperation[] = [
     access: 'tenant-admin',
     responses: { 202: { description: 'Accepted.', schema: 'DirectiveAccepted' }, ...tenantWrite },
   },
-
-  // The digest installation
-  {
-    method: 'get',
-    path: `${INST}/credential`,
-    operationId: 'getCredential',
-    summary: 'The Mattermost connection (masked metadata only)',
-    tag: 'digest',
-    access: 'tenant',
-    responses: { 200: { description: 'The connection, or null.', schema: 'CredentialState' }, ...tenantRead },
-  },
-  {
-    method: 'put',
-    path: `${INST}/credential`,
-    operationId: 'connectMattermost',
-    summary: 'Connect or Reconnect Mattermost (webhook or personal access token)',
-    tag: 'digest',
-    access: 'tenant-admin',
-    body: ZConnectCredentialBody,
-    description:
-      'Verifies the secret first (a test post, a dry run, or GET /users/me) and stores it encrypted. A secret that fails verification is not stored.',
-    responses: {
-      200: { description: 'Connected.', schema: 'CredentialConnected' },
-      ...tenantWrite,
-      422: err('Mattermost did not accept it (CREDENTIAL_REJECTED; details.kind and details.hint say why and what to do).'),
-    },
-  },
-  {
-    method: 'delete',
-    path: `${INST}/credential`,
-    operationId: 'disconnectMattermost',
-    summary: 'Disconnect Mattermost',
-    tag: 'digest',
-    access: 'tenant-admin',
-    responses: { 204: { description: 'Disconnected.', schema: null }, ...tenantWrite },
-  },
-  {
-    method: 'put',
-    path: `${INST}/config`,
-    operationId: 'updateConfig',
-    summary: 'Change channel, schedule, time zone, options, enabled',
-    tag: 'digest',
-    access: 'tenant-admin',
-    body: ZConfigBody,
-    responses: {
-      200: { description: 'Saved; the schedule follows.', schema: 'ConfigUpdated' },
-      ...tenantWrite,
-      409: err('Not installed yet (INVALID_STATE).'),
-    },
-  },
-  {
-    method: 'get',
-    path: `${INST}/schedule`,
-    operationId: 'getSchedule',
-    summary: 'The digest schedule and its next runs',
-    tag: 'digest',
-    access: 'tenant',
-    responses: { 200: { description: 'The schedule, or null.', schema: 'ScheduleState' }, ...tenantRead },
-  },
-  {
-    method: 'get',
-    path: `${INST}/digest-preview`,
-    operationId: 'getDigestPreview',
-    summary: 'Replay: the digest of a past window, re-generated as a preview (never posted)',
-    tag: 'digest',
-    access: 'tenant',
-    query: ZDigestPreviewQuery,
-    description:
-      'Window: local_date (a scheduled digest), execution_id (a past run), or window_end [+ window_start]; none = the latest scheduled window. Must lie inside signal retention (SIGNAL_RETENTION_DAYS). Writes nothing.',
-    responses: { 200: { description: 'The preview.', schema: 'DigestPreview' }, ...tenantRead },
-  },
-  {
-    method: 'post',
-    path: `${INST}/digest-preview`,
-    operationId: 'previewDigestSettings',
-    summary: 'Preview: the digest with unsaved settings, exactly as a run would post it (never posted)',
-    tag: 'digest',
-    access: 'tenant',
-    body: ZDigestPreviewBody,
-    description:
-      'The same window choice as the replay, plus `config`: unsaved settings merged over the saved ones and validated like PUT /config (400 VALIDATION_FAILED with per-field details). With no window: the last 24 hours up to now, as Run now would post them. Writes nothing.',
-    responses: { 200: { description: 'The preview, with the sender overrides.', schema: 'DigestPreview' }, ...tenantWrite },
-  },
   {
     method: 'get',
     path: `${T}/integrations/llm`,
@@ -427,24 +311,6 @@ export const API_OPERATIONS: ApiOperation[] = [
     access: 'tenant',
     responses: { 200: { description: 'Status.', schema: 'LlmStatus' }, ...tenantRead },
   },
-  {
-    method: 'get',
-    path: `${INST}/health`,
-    operationId: 'getInstallationHealth',
-    summary: 'Status, last error with its hint, last post, next runs, Run now quota',
-    tag: 'digest',
-    access: 'tenant',
-    responses: { 200: { description: 'Health.', schema: 'InstallationHealth' }, ...tenantRead },
-  },
-  {
-    method: 'post',
-    path: `${INST}/runs`,
-    operationId: 'runNow',
-    summary: 'Run now (limited per tenant per hour)',
-    tag: 'digest',
-    access: 'tenant-admin',
-    responses: { 202: { description: 'Started.', schema: 'RunAccepted' }, ...tenantWrite, ...E429, 422: err('Mattermost is not connected (NOT_CONFIGURED).') },
-  },
 
   // Directives, executions
   {
@@ -475,25 +341,6 @@ export const API_OPERATIONS: ApiOperation[] = [
     access: 'tenant',
     query: ZExecutionListQuery,
     responses: { 200: { description: 'Newest first.', schema: 'ExecutionList' }, ...tenantRead },
-  },
-  {
-    method: 'get',
-    path: `${T}/executions/{id}/message`,
-    operationId: 'getRunMessage',
-    summary: 'The digest message of a run: as posted, and the full digest',
-    tag: 'history',
-    access: 'tenant',
-    responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead },
-  },
-  {
-    method: 'get',
-    path: `${T}/digests`,
-    operationId: 'findDigestMessage',
-    summary: 'The latest digest message of a correlation id (what the truncation pointer opens)',
-    tag: 'history',
-    access: 'tenant',
-    query: ZDigestMessageQuery,
-    responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead },
   },
   {
     method: 'get',
@@ -562,6 +409,8 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: { 200: { description: 'The timeline (empty when nothing was recorded under this id).', schema: 'Timeline' }, ...tenantRead },
   },
 ];
+
+export const API_OPERATIONS: readonly ApiOperation[] = [...PLATFORM_OPERATIONS, ...PACKAGE_MODULES.flatMap((m) => m.apiOperations ?? [])];
 
 const SECURITY: Record<Access, Array<Record<string, string[]>> | undefined> = {
   public: undefined,

@@ -9,7 +9,7 @@
 // compiled runs node on dist/. The 5,000-tenant setting: --tenants=5000 (setup ~15-30 min here).
 // Exactly once, per tenant: its webhook received exactly one scheduled digest and its ledger holds
 // exactly one posted row; any tenant with 0 or 2+ is listed and the benchmark fails.
-import { DIGEST_PACKAGE_SLUG } from '../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../packages/mattermost_daily_ops_digest/definition';
 import { digestScheduledWorkflowId, digestScheduleId } from '../lib/temporal/contract';
 import {
   createBenchTenant,

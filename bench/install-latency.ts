@@ -2,7 +2,7 @@
 // from the POST to the installation reading `installed` — the whole directive → workflow →
 // activities → database loop. p50/p95/max.
 //   npm run bench:install-latency [-- --installs=20]
-import { DIGEST_PACKAGE_SLUG } from '../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../packages/mattermost_daily_ops_digest/definition';
 import { createBenchTenant, openBenchStack, waitUntil } from './lib/bench-stack';
 import { distribution, elapsedMs, fmt, intSetting, now, progress, report, runBench } from './lib/measure';
 

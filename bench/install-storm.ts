@@ -5,7 +5,7 @@
 // CONCURRENCY for the distinct one.
 //   npm run bench:install-storm [-- --concurrency=100]
 import path from 'node:path';
-import { DIGEST_PACKAGE_SLUG } from '../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../packages/mattermost_daily_ops_digest/definition';
 import { createBenchTenant, openBenchStack, processCpuMs, waitUntil, type BenchStack, type BenchTenant } from './lib/bench-stack';
 import { distribution, fmt, intSetting, mapLimit, progress, report, runBench, setting, sleep } from './lib/measure';
 import { startProfile } from './lib/profile';

@@ -6,7 +6,7 @@
 // function's query (the plan, rows and pages it reads), beside the same query planned without
 // the partial index (the scan it replaced), in the same run on the same rows.
 //   npm run bench:installation-reconcile [-- --installations=100000 --behind-percent=1 --iterations=200]
-import { DIGEST_PACKAGE_SLUG } from '../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../packages/mattermost_daily_ops_digest/definition';
 import { openBenchStack, type BenchStack } from './lib/bench-stack';
 import { distribution, elapsedMs, fmt, intSetting, now, progress, report, runBench } from './lib/measure';
 

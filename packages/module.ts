@@ -4,6 +4,7 @@
 import type { Router } from 'express';
 import type { ActivityDeps } from '../activities/deps';
 import type { ComposedAppDeps } from '../api/app';
+import type { ApiOperation } from '../api/openapi-operation';
 import type { ConfigRecord, PackageDefinition } from '../lib/packages/contract';
 
 export interface ProvisionContext {
@@ -30,6 +31,8 @@ export interface PackageModule {
   routes?(deps: ComposedAppDeps): Router;
   /** Routes mounted under /api/tenants/:tenant/ (after the tenant is resolved): endpoints not scoped to one installation. */
   tenantRoutes?(deps: ComposedAppDeps): Router;
+  /** Its endpoints in the OpenAPI document (/api/openapi.json), beside the platform's. */
+  apiOperations?: readonly ApiOperation[];
   /** The package page's example of what the package posts (GET /api/packages/:slug/example-digest), from a made-up typical day. */
   examplePost?(): ExamplePost;
 }

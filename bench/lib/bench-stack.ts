@@ -22,7 +22,7 @@ import { createDb, type DbHandle } from '../../lib/db/client';
 import { migrate, pendingMigrations } from '../../lib/db/migrator';
 import { createLogger } from '../../lib/log/logger';
 import { createMattermostClient } from '../../lib/mattermost';
-import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
 import { scheduleControl } from '../../lib/runtime/digest-runtime';
 import { lazyTemporal } from '../../lib/temporal/lazy-temporal';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../scripts/dev-stack/postgres';

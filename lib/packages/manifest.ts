@@ -55,6 +55,3 @@ export function buildManifest(def: PackageDefinition, v: PackageVersionDefinitio
   if (!parsed.success) throw new Error(`Invalid package manifest ${def.identity.slug}@${v.version}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
-
-/** The digest's slug, for tests and benchmarks that install it (the core never branches on it). */
-export const DIGEST_PACKAGE_SLUG = 'mattermost_daily_ops_digest';

@@ -5,7 +5,7 @@ import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import { DIGEST_CONFIG_1_0_0 } from './config-1.0.0';
 import { DIGEST_CONFIG_1_1_0, migrateDigestConfig_1_0_0_to_1_1_0 } from './config-1.1.0';
 
-export const DIGEST_SLUG = 'mattermost_daily_ops_digest';
+export const DIGEST_PACKAGE_SLUG = 'mattermost_daily_ops_digest';
 
 const common: Omit<PackageVersionDefinition, 'version' | 'changelog' | 'configSchema' | 'migrations'> = {
   provides: {
@@ -23,7 +23,7 @@ const common: Omit<PackageVersionDefinition, 'version' | 'changelog' | 'configSc
 
 export const digestDefinition: PackageDefinition = {
   identity: {
-    slug: DIGEST_SLUG,
+    slug: DIGEST_PACKAGE_SLUG,
     name: 'Mattermost Daily Ops Digest',
     description:
       'A daily (and on-demand) digest of your FleetPrompt activity — installs, directives, executions, top errors and approximate cost — posted to a Mattermost channel.',

@@ -5,12 +5,14 @@ import type { PackageModule } from '../module';
 import { createDigestActivities } from './activities';
 import { digestDefinition } from './definition';
 import { exampleDigest } from './example-digest';
+import { DIGEST_API_OPERATIONS } from './openapi';
 
 export const digestPackage: PackageModule = {
   definition: digestDefinition,
   createActivities: createDigestActivities,
   routes: installationDigestRouter,
   tenantRoutes: digestTenantRouter,
+  apiOperations: DIGEST_API_OPERATIONS,
   examplePost() {
     const example = exampleDigest();
     return {

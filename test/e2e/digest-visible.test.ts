@@ -10,7 +10,7 @@
 // overflow and accessibility, and may not make a single non-loopback request.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { withTenant } from '../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import { emitSignals } from '../../lib/signals/emit-signal';
 import { accessibilityProblems, guardNetwork, horizontalOverflow, launchBrowser, listen, screenshot } from '../helpers/browser';

@@ -8,7 +8,7 @@
 // accessibility; no page ever shows the webhook URL.
 import type { Browser, Page } from 'playwright-core';
 import { withTenant } from '../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
 import { accessibilityProblems, horizontalOverflow, keyboardProblems, launchBrowser, listen, screenshot } from '../helpers/browser';
 import { createTestTenant, type TestTenant } from '../helpers/db';
 import { openDigestStack, postsWithMarker, type DigestStack } from '../helpers/digest-stack';

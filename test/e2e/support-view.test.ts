@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { DbHandle } from '../../lib/db/client';
 import { withTenant } from '../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
 import { buildTestApp } from '../helpers/app';
 import { accessibilityProblems, horizontalOverflow, keyboardProblems, launchBrowser, listen, screenshot } from '../helpers/browser';
 import { createTestTenant, testDb, type TestTenant } from '../helpers/db';

@@ -9,7 +9,7 @@ import { withTenant } from '../../lib/db/with-tenant';
 import type { PlatformLlm } from '../../lib/llm/llm-provider';
 import { createLogger, type Logger } from '../../lib/log/logger';
 import { createMattermostClient } from '../../lib/mattermost';
-import { DIGEST_PACKAGE_SLUG } from '../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
 import { scheduleControl } from '../../lib/runtime/digest-runtime';
 import { startFakeMattermost, type FakeMattermost } from '../fakes/mattermost-server';
 import { buildTestApp, TEST_ALLOWED_HOSTS, TEST_KEYRING } from './app';

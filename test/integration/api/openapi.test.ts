@@ -12,7 +12,7 @@ import { RESPONSE_SCHEMAS } from '../../../api/response-schemas';
 import { UI_PAGES, UI_VENDOR_FILES } from '../../../api/routes/ui-pages';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { startFakeMattermost, type FakeMattermost } from '../../fakes/mattermost-server';
 import { buildTestApp } from '../../helpers/app';
 import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';

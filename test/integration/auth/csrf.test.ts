@@ -4,7 +4,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import type { DbHandle } from '../../../lib/db/client';
-import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { buildTestApp } from '../../helpers/app';
 import { adminClient, createTestTenant, testDb, type TestTenant } from '../../helpers/db';
 import { createTestUser, signIn, signedInAgent, type SignedIn } from '../../helpers/session';

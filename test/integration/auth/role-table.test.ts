@@ -14,7 +14,7 @@ import { createApiToken } from '../../../lib/auth/api-tokens';
 import type { DbHandle } from '../../../lib/db/client';
 import type { Role } from '../../../lib/db/generated/client';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { buildTestApp } from '../../helpers/app';
 import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';
 import { signedInAgent, type SignedIn } from '../../helpers/session';

@@ -7,7 +7,7 @@ import type { Response } from 'supertest';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { ERROR_STATUS } from '../../../lib/errors/app-error';
-import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { createTestTenant, type TestTenant } from '../../helpers/db';
 
 export interface HostileTenant {

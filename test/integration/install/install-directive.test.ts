@@ -9,7 +9,7 @@ import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { reconcileRequestedDirectives } from '../../../lib/directives/reconcile-directives';
 import { createLogger } from '../../../lib/log/logger';
-import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { CorrelationIdKey, InstallationIdKey, TenantIdKey } from '../../../lib/temporal/contract';
 import { createActivities } from '../../../activities';
 import { buildTestApp, temporalStarter, unreachableStarter } from '../../helpers/app';

@@ -10,7 +10,7 @@ import request from 'supertest';
 import { Client } from 'pg';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { createLogger } from '../../../lib/log/logger';
-import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { describeHits, dumpDatabase, makeCanary, memoryStream, scanForCanaries, temporalSources, type Canary, type ScanSource } from '../../helpers/canary';
 import { createTestTenant, waitFor, type TestTenant } from '../../helpers/db';
 import { openFaultStack, type FaultStack } from '../reliability/fault-stack';

@@ -5,7 +5,7 @@
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import request from 'supertest';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { adminClient, createTestTenant, waitFor } from '../../helpers/db';
 import { auth, installedTenant, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
 

@@ -16,7 +16,7 @@ import request from 'supertest';
 import { Client as PgClient } from 'pg';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { createLogger } from '../../../lib/log/logger';
-import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { digestScheduleId } from '../../../lib/temporal/contract';
 import {
   describeHits,

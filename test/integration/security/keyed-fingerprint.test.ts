@@ -8,7 +8,7 @@ import type { Client } from 'pg';
 import { rotateCredentialKeys } from '../../../lib/credentials/rotate-credential-keys';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { buildTestApp, TEST_KEYRING } from '../../helpers/app';
 import { adminClient, createTestTenant, testDb, type TestTenant } from '../../helpers/db';
 

@@ -7,7 +7,7 @@ import request from 'supertest';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { createLogger } from '../../../lib/log/logger';
-import { DIGEST_PACKAGE_SLUG } from '../../../lib/packages/manifest';
+import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { buildTestApp } from '../../helpers/app';
 import { memoryStream } from '../../helpers/canary';
 import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';
