@@ -98,6 +98,33 @@ const LIB_NO_PACKAGES = [1, 2, 3, 4].map((depth) => ({
   },
 }));
 
+// The platform's own code names no package: it may use the contract and the one list
+// (packages/module.ts, registry.ts, workflows.ts), never a package's folder.
+const NO_PACKAGE_FOLDER = {
+  regex: '^(\\.\\./)+packages/(?!(module|registry|workflows)$)',
+  message: "The platform core must not import a package's folder: go through packages/registry.ts or a PackageModule hook.",
+};
+
+// A package imports lib/, api/ and the platform's activities/, never another package's folder.
+const NO_OTHER_PACKAGE = [1, 2, 3, 4].map((depth) => ({
+  files: [`packages/*/${'*/'.repeat(depth - 1)}*.ts`],
+  ignores: ['packages/*/test/**'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          NO_TEST,
+          {
+            regex: `^${'\\.\\./'.repeat(depth)}(?!\\.\\.|(module|registry|workflows)$)[^/]+`,
+            message: 'A package must not import another package: share it through lib/ instead.',
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 const TS_FILES = ['**/*.ts'];
 
 export default defineConfig(
@@ -150,11 +177,6 @@ export default defineConfig(
     languageOptions: { sourceType: 'commonjs' },
   },
   {
-    // The core's workflows and every package's (the worker bundles packages/workflows.ts).
-    files: ['workflows/**/*.ts', 'packages/workflows.ts', 'packages/*/workflow.ts', 'packages/*/workflows/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', WORKFLOW_BOUNDARIES] },
-  },
-  {
     files: ['lib/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: LIB_BOUNDARIES }] },
   },
@@ -163,6 +185,18 @@ export default defineConfig(
     files: ['activities/**/*.ts', 'api/**/*.ts', 'scripts/**/*.ts', 'prisma/**/*.ts', 'dev/**/*.ts', 'packages/**/*.ts'],
     ignores: ['packages/*/test/**'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [NO_TEST] }] },
+  },
+  {
+    files: ['activities/**/*.ts', 'api/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [NO_TEST, NO_PACKAGE_FOLDER] }] },
+  },
+  ...NO_OTHER_PACKAGE,
+  // Last, so that a package's workflow files get these rules and not only the product rules above
+  // (one no-restricted-imports setting applies per file: the last block that matches it).
+  {
+    // The core's workflows and every package's (the worker bundles packages/workflows.ts).
+    files: ['workflows/**/*.ts', 'packages/workflows.ts', 'packages/*/workflow.ts', 'packages/*/workflows/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', WORKFLOW_BOUNDARIES] },
   },
   {
     files: ['worker.ts', 'client.ts'],
