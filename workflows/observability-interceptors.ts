@@ -9,13 +9,16 @@
 //    counts it: fleetprompt_activity_retries_exhausted_total, the metric to alert on.
 import {
   ActivityFailure,
+  ApplicationFailure,
   ContinueAsNew,
   defaultPayloadConverter,
   isCancellation,
   proxySinks,
   TemporalFailure,
+  TimeoutFailure,
   workflowInfo,
   type ActivityInput,
+  type LocalActivityInput,
   type Next,
   type WorkflowExecuteInput,
   type WorkflowInboundCallsInterceptor,
@@ -65,16 +68,43 @@ function searchAttributeContext(): LogContextHeader {
 
 const GAVE_UP = new Set(['MAXIMUM_ATTEMPTS_REACHED', 'TIMEOUT']);
 
+/** Counts an activity that gave up (local or not), then passes its failure on. */
+function countGivingUp(activityType: string) {
+  return (err: unknown): never => {
+    if (err instanceof ActivityFailure && GAVE_UP.has(String(err.retryState))) {
+      telemetry.activityRetriesExhausted({ activityType, retryState: String(err.retryState) });
+    }
+    throw err;
+  };
+}
+
+/** Why a local activity's failure ended its retries, when it gave up rather than was refused or cancelled. */
+function localGivingUp(err: unknown, nonRetryableTypes: string[]): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof TimeoutFailure) return 'TIMEOUT';
+  if (err instanceof ApplicationFailure && !err.nonRetryable && !nonRetryableTypes.includes(err.type ?? '')) return 'MAXIMUM_ATTEMPTS_REACHED';
+  return undefined;
+}
+
+const withLogContext = <T extends { headers: ActivityInput['headers'] }>(input: T): T => ({
+  ...input,
+  headers: { ...input.headers, [LOG_CONTEXT_HEADER]: defaultPayloadConverter.toPayload(searchAttributeContext()) },
+});
+
 class LogContextOutbound implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
-    return next({ ...input, headers: { ...input.headers, [LOG_CONTEXT_HEADER]: defaultPayloadConverter.toPayload(searchAttributeContext()) } }).catch(
-      (err: unknown) => {
-        if (err instanceof ActivityFailure && GAVE_UP.has(String(err.retryState))) {
-          telemetry.activityRetriesExhausted({ activityType: input.activityType, retryState: String(err.retryState) });
-        }
-        throw err;
-      },
-    );
+    return next(withLogContext(input)).catch(countGivingUp(input.activityType));
+  }
+
+  // Local activities (the digest's bookkeeping) carry the same header. Their last failure comes
+  // back unwrapped (no ActivityFailure, so no retry state): a retryable application failure there
+  // means the attempts ran out; a timeout, that its bound did.
+  scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>): Promise<unknown> {
+    return next(withLogContext(input)).catch((err: unknown) => {
+      const retryState = localGivingUp(err, input.options.retry?.nonRetryableErrorTypes ?? []);
+      if (retryState) telemetry.activityRetriesExhausted({ activityType: input.activityType, retryState });
+      throw err;
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 // Every branch of digestRunWorkflow, on stubbed activities.
 import { ApplicationFailure } from '@temporalio/activity';
+import { temporal } from '@temporalio/proto';
 import type {
   BeginDigestRunInput,
   DigestRunContext,
@@ -72,6 +73,19 @@ function finishOf(run: ScenarioRun): FinishDigestRunInput {
   return finishes[0].args[0] as FinishDigestRunInput;
 }
 
+/** Workflow tasks, activity tasks and markers in the run's history (what the server processed for it). */
+function taskCounts(run: ScenarioRun) {
+  const types = (run.history.events ?? []).map((e) => e.eventType);
+  const count = (t: temporal.api.enums.v1.EventType) => types.filter((x) => x === t).length;
+  const { EventType } = temporal.api.enums.v1;
+  return {
+    workflowTasks: count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+    activityTasks: count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+    markers: count(EventType.EVENT_TYPE_MARKER_RECORDED),
+    events: types.length,
+  };
+}
+
 function exhausted(run: ScenarioRun) {
   return run.sinkCalls.filter((c) => c.fn === 'activityRetriesExhausted').map((c) => c.input);
 }
@@ -124,6 +138,9 @@ export const digestRunScenarios = [
         status: 'succeeded',
         summary: { outcome: 'posted', attempts: 1, total_signals: 12, line_count: 3, truncated: false },
       });
+      // Begin, generate and finish are local activities (patch local-bookkeeping): one activity
+      // task (the post) and two workflow tasks, where ordinary activities took 4 and 5.
+      expect(taskCounts(run)).toMatchObject({ workflowTasks: 2, activityTasks: 1, markers: 4 });
       const begin = callsOf(run, 'beginDigestRun')[0].args[0] as BeginDigestRunInput;
       expect(begin).toMatchObject({ trigger: 'manual', executionId: EXECUTION, workflowId: run.workflowId });
       expect(begin.nominalTime).toBeUndefined();
@@ -148,6 +165,7 @@ export const digestRunScenarios = [
       expect(run.outcome).toEqual({ status: 'completed', result: { status: 'succeeded' } });
       const begin = callsOf(run, 'beginDigestRun')[0].args[0] as BeginDigestRunInput;
       expect(begin).toMatchObject({ trigger: 'scheduled', nominalTime: '2026-11-30T07:30:00Z' });
+      expect(taskCounts(run)).toMatchObject({ workflowTasks: 2, activityTasks: 1, markers: 4 });
     },
   }),
   scenario({
