@@ -169,7 +169,7 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.node } },
   },
   {
-    files: ['ui/assets/**/*.js'],
+    files: ['ui/assets/**/*.js', 'packages/*/ui/**/*.js'],
     languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
   {

@@ -7,6 +7,8 @@ import { setRouteLabel } from '../middleware/request-context';
 import { UNMATCHED_ROUTE } from '../../lib/metrics/http-metrics';
 
 export const UI_DIR = path.resolve(__dirname, '../../ui');
+/** Each package's own browser modules live in its folder: packages/<slug>/ui/ (served under /assets/packages/<slug>/ui/). */
+export const PACKAGES_DIR = path.resolve(__dirname, '../../packages');
 
 /** Page routes → their HTML file in ui/pages. */
 export const UI_PAGES: Record<string, string> = {
@@ -62,6 +64,19 @@ export function uiRouter(): Router {
       res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Content-Type': 'text/javascript; charset=utf-8' }).sendFile(file);
     });
   }
+  // A package's UI section (PackageDefinition.uiSection): /assets/packages/<slug>/ui/<file>.js is
+  // packages/<slug>/ui/<file>.js, so its relative imports of the shared modules (../../../dom.js)
+  // resolve to /assets/… in the browser as they do on disk for the type checker (tsconfig.ui.json).
+  router.get('/assets/packages/:slug/ui/:file', (req, res, next) => {
+    const { slug, file } = req.params;
+    if (!/^[a-z0-9_]+$/.test(slug) || !/^[a-z0-9-]+\.js$/.test(file)) return next();
+    setRouteLabel(res, '/assets/packages/:slug/ui/:file');
+    res
+      .set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Content-Type': 'text/javascript; charset=utf-8' })
+      .sendFile(path.join(PACKAGES_DIR, slug, 'ui', file), (err) => {
+        if (err) next();
+      });
+  });
   router.get('/', (_req, res) => res.redirect(302, '/marketplace'));
   for (const [route, file] of Object.entries(UI_PAGES)) router.get(route, (_req, res) => sendPage(res, file));
   // Any other page a browser asks for: a friendly 404 page, counted under one metrics label.

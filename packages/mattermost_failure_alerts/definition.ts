@@ -45,5 +45,6 @@ export const failureAlertsDefinition: PackageDefinition = {
       }
     },
   },
-  // No UI section yet: the installation page is still the digest's (configure through the API).
+  // Its installation page: packages/mattermost_failure_alerts/ui/section.js (status, connection, settings, recent alerts).
+  uiSection: '/assets/packages/mattermost_failure_alerts/ui/section.js',
 };

@@ -10,7 +10,8 @@ export function createFailureAlertsPackage(options: Partial<FailureAlertOptions>
   return {
     definition: failureAlertsDefinition,
     createActivities: (deps) => createFailureAlertActivities(deps, settings),
-    routes: failureAlertsRouter,
+    // The page's status line follows the same settings as the worker's planning.
+    routes: (deps) => failureAlertsRouter(deps, settings),
   };
 }
 

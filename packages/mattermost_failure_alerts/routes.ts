@@ -11,15 +11,18 @@ import { ZIdParam } from '../../api/routes/installations.schemas';
 import { connectCredential } from '../../lib/credentials/connect-credential';
 import { failureHint } from '../../lib/credentials/failure-hints';
 import { revokeCredential } from '../../lib/credentials/revoke-credential';
-import type { Prisma } from '../../lib/db/generated/client';
+import type { Execution, Prisma } from '../../lib/db/generated/client';
 import { withTenant } from '../../lib/db/with-tenant';
 import { AppError } from '../../lib/errors/app-error';
 import { ALERT_EXECUTION_KIND, FAILURE_ALERT_WORKFLOW_TYPE, FAILURES_ARRIVED_SIGNAL, failureAlertWorkflowId } from './alert-types';
+import { alertOutlook, type AlertOutlook } from './activities/alert-outlook';
+import { countWaitingFailures, dbNow } from './activities/alert-window';
+import { DEFAULT_FAILURE_ALERT_OPTIONS, type FailureAlertOptions } from './activities/options';
 import { FAILURE_ALERTS_CONFIG_1_0_0, storedAlertsConfig } from './config';
 
 const ZAlertsConfigBody = FAILURE_ALERTS_CONFIG_1_0_0.omit({ mattermost_credential_id: true }).partial().strict();
 
-export function failureAlertsRouter(deps: ComposedAppDeps): Router {
+export function failureAlertsRouter(deps: ComposedAppDeps, options: FailureAlertOptions = DEFAULT_FAILURE_ALERT_OPTIONS): Router {
   const router = Router({ mergeParams: true });
   const admin = requireRole('owner', 'admin');
   const load = async (res: Response, params: Record<string, unknown>) => {
@@ -28,6 +31,22 @@ export function failureAlertsRouter(deps: ComposedAppDeps): Router {
     const installation = await withTenant(deps.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id } }));
     if (!installation) throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
     return { tenant, installation };
+  };
+
+  /** Signal-with-start: the workflow plans again from the database (failures that waited go out). */
+  const wake = async (tenantId: string, installationId: string, why: string) => {
+    const input = { tenantId, installationId };
+    await deps.packageSignaller
+      ?.signalWithStart({
+        workflowType: FAILURE_ALERT_WORKFLOW_TYPE,
+        workflowId: failureAlertWorkflowId(input),
+        signalName: FAILURES_ARRIVED_SIGNAL,
+        input,
+        notice: { count: 0, latestAt: new Date().toISOString() },
+      })
+      .catch((err) =>
+        deps.logger.warn({ tenantId, installationId, err: err instanceof Error ? err.message : String(err) }, `could not wake the alert workflow after ${why}`),
+      );
   };
 
   router.get('/credential', async (req, res) => {
@@ -43,6 +62,8 @@ export function failureAlertsRouter(deps: ComposedAppDeps): Router {
     const { tenant, installation } = await load(res, req.params);
     const config = storedAlertsConfig(installation.config);
     const credential = await connectCredential(deps, { tenantId: tenant.id, installationId: installation.id, connect: body, channel: config.channel });
+    // Failures that waited for a connection go into the first alert now.
+    await wake(tenant.id, installation.id, 'a connection');
     res.json({ credential: presentCredential(credential), schedule: null });
   });
 
@@ -67,29 +88,25 @@ export function failureAlertsRouter(deps: ComposedAppDeps): Router {
       tx.installation.update({ where: { id: installation.id }, data: { config: merged as Prisma.InputJsonObject } }),
     );
     // Wake the installation's workflow so a held alert is planned again with the new settings.
-    const input = { tenantId: tenant.id, installationId: installation.id };
-    await deps.packageSignaller
-      ?.signalWithStart({
-        workflowType: FAILURE_ALERT_WORKFLOW_TYPE,
-        workflowId: failureAlertWorkflowId(input),
-        signalName: FAILURES_ARRIVED_SIGNAL,
-        input,
-        notice: { count: 0, latestAt: new Date().toISOString() },
-      })
-      .catch((err) =>
-        deps.logger.warn(
-          { tenantId: tenant.id, installationId: installation.id, err: err instanceof Error ? err.message : String(err) },
-          'could not wake the alert workflow after a config change',
-        ),
-      );
+    await wake(tenant.id, installation.id, 'a config change');
     res.json({ installation: presentInstallation(updated), schedule: null });
   });
 
   router.get('/health', async (req, res) => {
     const { tenant, installation } = await load(res, req.params);
-    const lastAlert = await withTenant(deps.db, tenant.id, (tx) =>
-      tx.execution.findFirst({ where: { installationId: installation.id, kind: ALERT_EXECUTION_KIND }, orderBy: { createdAt: 'desc' } }),
-    );
+    const { lastAlert, outlook, waiting } = await withTenant(deps.db, tenant.id, async (tx) => {
+      const lastAlert = await tx.execution.findFirst({
+        where: { installationId: installation.id, kind: ALERT_EXECUTION_KIND },
+        orderBy: { createdAt: 'desc' },
+      });
+      // What the workflow will do next, by the rules it follows.
+      const outlook = await alertOutlook(tx, installation.id, options);
+      const waiting =
+        outlook.kind === 'due' || outlook.kind === 'wait'
+          ? await countWaitingFailures(tx, storedAlertsConfig(installation.config), outlook.cursor, await dbNow(tx))
+          : 0;
+      return { lastAlert, outlook, waiting };
+    });
     res.json({
       status: installation.status,
       last_successful_post_at: installation.lastSuccessfulPostAt,
@@ -100,6 +117,7 @@ export function failureAlertsRouter(deps: ComposedAppDeps): Router {
       next_runs: [],
       schedule_paused: null,
       run_quota: null,
+      outlook: presentOutlook(outlook, waiting),
       last_alert: lastAlert
         ? {
             execution_id: lastAlert.id,
@@ -112,5 +130,59 @@ export function failureAlertsRouter(deps: ComposedAppDeps): Router {
     });
   });
 
+  router.get('/alerts', async (req, res) => {
+    const { tenant, installation } = await load(res, req.params);
+    const alerts = await withTenant(deps.db, tenant.id, (tx) =>
+      tx.execution.findMany({ where: { installationId: installation.id, kind: ALERT_EXECUTION_KIND }, orderBy: { createdAt: 'desc' }, take: 20 }),
+    );
+    res.json({ items: alerts.map(presentAlert) });
+  });
+
   return router;
+}
+
+/** The installation page's status line, from the outlook: what the workflow will do next. */
+function presentOutlook(outlook: AlertOutlook, waiting: number) {
+  switch (outlook.kind) {
+    case 'gone':
+      return { state: 'off', reason: outlook.reason, waiting: 0, first_failure_at: null, due_at: null };
+    case 'idle':
+      return { state: 'watching', reason: null, waiting: 0, first_failure_at: null, due_at: null };
+    case 'posting':
+      return { state: 'posting', reason: null, waiting: 0, first_failure_at: null, due_at: null, execution_id: outlook.executionId };
+    case 'due':
+      return { state: 'due', reason: null, waiting, first_failure_at: outlook.firstAt, due_at: null };
+    case 'wait':
+      return { state: 'waiting', reason: outlook.reason, waiting, first_failure_at: outlook.firstAt, due_at: outlook.dueAt };
+  }
+}
+
+/** One alert: its window, what it said, how many failures, how many were only counted, and how it ended. */
+function presentAlert(e: Execution) {
+  const summary = (e.summary ?? {}) as {
+    total?: number;
+    listed?: number;
+    suppressed?: number;
+    held_by?: string | null;
+    channel?: string | null;
+    message?: string;
+    error?: string;
+  };
+  return {
+    execution_id: e.id,
+    correlation_id: e.correlationId,
+    status: e.status,
+    error_kind: e.errorKind,
+    error: summary.error ?? null,
+    window_start: e.windowStart,
+    window_end: e.windowEnd,
+    started_at: e.startedAt,
+    finished_at: e.finishedAt,
+    failures: summary.total ?? 0,
+    listed: summary.listed ?? null,
+    suppressed: summary.suppressed ?? null,
+    held_by: summary.held_by ?? null,
+    channel: summary.channel ?? null,
+    message: summary.message ?? null,
+  };
 }

@@ -9,6 +9,7 @@ import type { ActivityDeps } from '../../../activities/deps';
 import { toTarget, type TCredentialSecret } from '../../../lib/credentials/credential-secret';
 import { loadCredentialSecret } from '../../../lib/credentials/load-credential';
 import { revokeCredential } from '../../../lib/credentials/revoke-credential';
+import type { Prisma } from '../../../lib/db/generated/client';
 import { withTenant, type Tx } from '../../../lib/db/with-tenant';
 import { isAppError } from '../../../lib/errors/app-error';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
@@ -117,6 +118,15 @@ export function createPostFailureAlert(deps: ActivityDeps) {
       maxAlertsPerHour: config.max_alerts_per_hour,
       supportUrl,
     });
+    // What this alert says, for the installation page's recent alerts (the same text every attempt).
+    const listed = Math.min(failures.length, config.max_lines);
+    const total = Math.max(summary.total ?? failures.length, failures.length);
+    await withTenant(deps.db, tenantId, (tx) =>
+      tx.execution.update({
+        where: { id: execution.id },
+        data: { summary: { ...((execution.summary as Prisma.InputJsonObject | null) ?? {}), message: text, listed, suppressed: total - listed } },
+      }),
+    );
     const contentHash = createHash('sha256').update(text).digest('hex');
     const target = toTarget(secret);
     const props = { [ALERT_MARKER_PROP]: marker(dedupeKey) };

@@ -1410,9 +1410,15 @@ async function main() {
   state.canManage = shell.canManage;
   state.id = decodeURIComponent(location.pathname.split('/')[2] ?? '');
   if (!state.membership) throw new Error('Your account is not a member of any organisation.');
-  replace($('#main'), skeleton());
   state.installation = await api.get(path());
   state.pkg = await api.get(`/api/packages/${encodeURIComponent(state.installation.package_slug)}`).catch(() => null);
+  // A package with its own section (manifest ui_section, served from its folder) renders the page.
+  const section = state.pkg?.manifest?.ui_section;
+  if (typeof section === 'string' && section.startsWith('/assets/packages/')) {
+    const mod = await import(section);
+    return mod.renderSection({ main: $('#main'), membership: state.membership, canManage: state.canManage, installation: state.installation, pkg: state.pkg });
+  }
+  replace($('#main'), skeleton());
   state.installation = null; // refresh() sees the first load
   await refresh();
   fillSettings();

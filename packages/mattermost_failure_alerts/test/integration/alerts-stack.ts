@@ -2,6 +2,7 @@
 // activities (the alerts' window and grace adjustable per test), the real API and the Mattermost fake.
 import request from 'supertest';
 import type { Express } from 'express';
+import type { ComposedAppDeps } from '../../../../api/app';
 import type { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../../../activities';
 import { packageWorkflowSignaller } from '../../../../client';
@@ -18,6 +19,7 @@ import { PACKAGE_MODULES } from '../../../registry';
 import { createFailureAlertActivities } from '../../activities';
 import type { FailureAlertOptions } from '../../activities/options';
 import { FAILURE_ALERTS_SLUG } from '../../alert-types';
+import { failureAlertsRouter } from '../../routes';
 
 export interface AlertsStack {
   handle: DbHandle;
@@ -35,7 +37,13 @@ export async function openAlertsStack(options: FailureAlertOptions): Promise<Ale
   const t = await openTestTemporal();
   const fake = await startFakeMattermost();
   const modules = PACKAGE_MODULES.map((m) =>
-    m.definition.identity.slug === FAILURE_ALERTS_SLUG ? { ...m, createActivities: (deps: ActivityDeps) => createFailureAlertActivities(deps, options) } : m,
+    m.definition.identity.slug === FAILURE_ALERTS_SLUG
+      ? {
+          ...m,
+          createActivities: (deps: ActivityDeps) => createFailureAlertActivities(deps, options),
+          routes: (deps: ComposedAppDeps) => failureAlertsRouter(deps, options),
+        }
+      : m,
   );
   const deps: ActivityDeps = {
     db: handle.db,
@@ -51,7 +59,7 @@ export async function openAlertsStack(options: FailureAlertOptions): Promise<Ale
   const app = buildTestApp({
     db: handle.db,
     temporal: t.temporal,
-    overrides: { logger: createLogger({ level: process.env.ALERTS_TEST_LOG ?? 'silent' }) },
+    overrides: { logger: createLogger({ level: process.env.ALERTS_TEST_LOG ?? 'silent' }), packageModules: modules },
   });
   return {
     handle,
