@@ -113,7 +113,7 @@ export function createApp(input: AppDeps): Express {
   api.use('/tenants/:tenant', tenantScoped);
   api.use((req, _res, next) => next(new AppError('NOT_FOUND', `No API route ${req.method} ${req.path}.`)));
   app.use('/api', api);
-  app.use(uiRouter());
+  app.use(uiRouter(deps.packageModules ?? PACKAGE_MODULES));
 
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,4 +1,4 @@
-// digest-aggregation: the 24 h digest aggregation (lib/digest/collect-digest-stats.ts, through
+// digest-aggregation: the 24 h digest aggregation (packages/mattermost_daily_ops_digest/collect-digest-stats.ts, through
 // the application role and RLS, as the worker runs it) for a tenant with SMALL signals and one
 // with LARGE signals, both spread over 30 days and interleaved with OTHERS signals of 99 other
 // tenants — by default 100k and 1M among 9M (10.1M rows). p50/p95 at each size and how the

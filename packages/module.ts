@@ -31,6 +31,8 @@ export interface PackageModule {
   routes?(deps: ComposedAppDeps): Router;
   /** Routes mounted under /api/tenants/:tenant/ (after the tenant is resolved): endpoints not scoped to one installation. */
   tenantRoutes?(deps: ComposedAppDeps): Router;
+  /** Its own browser pages: route → HTML file in packages/<slug>/ui/ (its scripts there are served at /assets/packages/<slug>/ui/). */
+  pages?: Record<string, string>;
   /** Its endpoints in the OpenAPI document (/api/openapi.json), beside the platform's. */
   apiOperations?: readonly ApiOperation[];
   /** The package page's example of what the package posts (GET /api/packages/:slug/example-digest), from a made-up typical day. */

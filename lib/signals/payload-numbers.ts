@@ -10,7 +10,7 @@ export interface NumberRange {
   unit: string;
 }
 
-/** Payload fields the digest aggregates (lib/digest/collect-digest-stats.ts), by key at the top level. */
+/** Payload fields the digest aggregates (the digest package's collect-digest-stats.ts), by key at the top level. */
 export const AGGREGATED_PAYLOAD_NUMBERS: Readonly<Record<string, NumberRange>> = {
   cost_usd: { min: 0, max: 1_000_000, unit: 'US dollars per signal' },
 };

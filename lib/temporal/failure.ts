@@ -22,7 +22,7 @@ function applicationCause(err: unknown): ApplicationFailure | undefined {
 export function toSafeFailure(err: unknown, fallback: string): SafeFailure {
   const app = applicationCause(err);
   if (app && isFailureKind(app.type)) return { kind: app.type, message: app.message };
-  // A first refusal awaiting its confirming attempt (activities/digest/post-digest.ts).
+  // A first refusal awaiting its confirming attempt (the digest package's activities/post-digest.ts).
   if (app && app.type === 'auth_unconfirmed') return { kind: 'auth', message: app.message };
   return { kind: 'unknown', message: fallback };
 }

@@ -13,6 +13,8 @@ export const digestPackage: PackageModule = {
   routes: installationDigestRouter,
   tenantRoutes: digestTenantRouter,
   apiOperations: DIGEST_API_OPERATIONS,
+  // The full digest of a run: what the truncation pointer at the end of a long digest opens.
+  pages: { '/digest': 'digest.html' },
   examplePost() {
     const example = exampleDigest();
     return {

@@ -1,6 +1,6 @@
 // Replay of a digest: re-generates the digest an installation would post for any past window
 // still inside signal retention, from the signals as they are now — the same aggregation and
-// formatting as a real run (activities/digest/generate-digest.ts) — as a preview. Reads only:
+// formatting as a real run (activities/generate-digest.ts) — as a preview. Reads only:
 // nothing is posted, no execution, ledger row or signal is written.
 import type { Db } from '../../lib/db/client';
 import { withTenant } from '../../lib/db/with-tenant';

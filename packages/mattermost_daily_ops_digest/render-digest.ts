@@ -18,7 +18,7 @@ export interface RenderedDigest {
   channel: string | null;
 }
 
-/** The page the truncation pointer opens: the full digest of this run (ui/pages/digest.html). */
+/** The page the truncation pointer opens: the full digest of this run (./ui/digest.html). */
 export function fullDigestUrl(publicUrl: string | undefined, correlationId: string | null | undefined): string | undefined {
   if (!publicUrl || !correlationId) return undefined;
   return `${publicUrl.replace(/\/$/, '')}/digest?correlation=${encodeURIComponent(correlationId)}`;

@@ -1,6 +1,6 @@
 // The digest aggregation as it was before the hourly rollups: every count, the cost and the error
 // kinds read straight from the window's signals. The reference the rollup-based
-// lib/digest/collect-digest-stats.ts must agree with (test/integration/signals/signal-rollups.test.ts)
+// packages/mattermost_daily_ops_digest/collect-digest-stats.ts must agree with (test/integration/signals/signal-rollups.test.ts)
 // and the baseline of bench/digest-aggregation.ts.
 import type { Tx } from '../../lib/db/with-tenant';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';

@@ -4,7 +4,7 @@
 // live poster would be taken for a dead one and a digest posted twice. So both come from here,
 // and postDigest reads its own attempt timeout from its activity info.
 
-/** postDigest's startToCloseTimeout (workflows/digest-run.ts). */
+/** postDigest's startToCloseTimeout (the digest package's workflows/digest-run.ts). */
 export const POST_ATTEMPT_TIMEOUT_MS = 30_000;
 
 /** The smallest stale-claim age that keeps the rule: longer than any attempt. */

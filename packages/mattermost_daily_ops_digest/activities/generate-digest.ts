@@ -1,6 +1,6 @@
 // Aggregates the window's signals in SQL, renders the deterministic Markdown digest, and keeps
 // the message (and the full digest behind its truncation pointer) with the run, so FleetPrompt
-// can show what it posted (lib/digest/render-digest.ts; purged with the signals' retention).
+// can show what it posted (../render-digest.ts; purged with the signals' retention).
 // When the installation asks for an LLM summary, the one stored for this posting (or its one-line
 // fallback note) goes under the header; the content hash covers it.
 import { withTenant, type Tx } from '../../../lib/db/with-tenant';

@@ -1,4 +1,4 @@
-// The digest a run posted, as FleetPrompt keeps it (activities/digest/generate-digest.ts): by run,
+// The digest a run posted, as FleetPrompt keeps it (../activities/generate-digest.ts): by run,
 // and by correlation id — the link in a truncated digest's pointer opens the full digest.
 import { Router, type Response } from 'express';
 import type { DigestMessage } from '../../../lib/db/generated/client';

@@ -1,6 +1,6 @@
 // Replay a digest: GET /installations/:id/digest-preview re-generates the digest for a past window
 // inside signal retention, exactly as a run would format it, and returns it as a preview. It never
-// posts, and touches neither the posting ledger nor executions nor signals (lib/digest/preview-digest.ts).
+// posts, and touches neither the posting ledger nor executions nor signals (../preview-digest.ts).
 import { Router, type Response } from 'express';
 import { DEFAULT_SIGNAL_RETENTION_DAYS, previewDigest, type PreviewWindow } from '../preview-digest';
 import { isLocalDate } from '../../../lib/schedule/local-date';

@@ -9,7 +9,8 @@ import request from 'supertest';
 import type { z } from 'zod';
 import { API_OPERATIONS, type ApiOperation } from '../../../api/openapi';
 import { RESPONSE_SCHEMAS } from '../../../api/response-schemas';
-import { UI_PAGES, UI_VENDOR_FILES } from '../../../api/routes/ui-pages';
+import { PACKAGE_ASSET_ROUTE, uiPageRoutes, UI_VENDOR_FILES } from '../../../api/routes/ui-pages';
+import { PACKAGE_MODULES } from '../../../packages/registry';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
@@ -49,7 +50,7 @@ function mountedRoutes(app: Express): string[] {
 const UI_ROUTES = new Set([
   'GET /',
   'GET /{*rest}',
-  ...Object.keys(UI_PAGES).map((p) => `GET ${p.replace(/:(\w+)/g, '{$1}')}`),
+  ...[...uiPageRoutes(PACKAGE_MODULES), PACKAGE_ASSET_ROUTE].map((p) => `GET ${p.replace(/:(\w+)/g, '{$1}')}`),
   ...Object.keys(UI_VENDOR_FILES).map((f) => `GET /assets/vendor/${f}`),
 ]);
 

@@ -2,9 +2,9 @@
 // The full digest of a run — what the truncation pointer in a long digest links to: the whole
 // digest (no line or length budget) rendered as Mattermost would, and the message as it was
 // posted, with the run it belongs to.
-import { api, ApiError, requireSession, tenantPath } from '../api.js';
-import { badge, h, pageError, renderShell, replace, timeEl } from '../dom.js';
-import { mattermostPost } from '../mattermost-post.js';
+import { api, ApiError, requireSession, tenantPath } from '../../../api.js';
+import { badge, h, pageError, renderShell, replace, timeEl } from '../../../dom.js';
+import { mattermostPost } from '../../../mattermost-post.js';
 
 async function main() {
   const session = await requireSession();
