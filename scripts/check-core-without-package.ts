@@ -1,6 +1,7 @@
 // Proves the platform core does not depend on a package: in a throw-away copy of the committed
-// tree, deletes packages/<slug>/ and its line(s) in the registry lists, then type-checks the
-// whole project and runs the core's tests there. Usage:
+// tree, deletes packages/<slug>/ and its lines in the registry lists (the imports from it and the
+// names they brought), then type-checks the product (tsconfig.build.json), the whole project (tests
+// and benchmarks too), and runs the core's tests there. Usage:
 //   npx tsx scripts/check-core-without-package.ts mattermost_failure_alerts [jest path patterns…]
 // Prints the files outside the package folder that name it (what "adding a package" touched).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -37,14 +38,18 @@ function main() {
     rmSync(path.join(dir, 'packages', slug), { recursive: true, force: true });
     for (const list of REGISTRY_LISTS) {
       const file = path.join(dir, list);
-      const kept = readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((line) => !line.includes(`./${slug}`) && !new RegExp(`^\\s*${camel(slug)}Package,?$`).test(line));
-      writeFileSync(file, kept.join('\n'));
+      writeFileSync(file, withoutPackage(readFileSync(file, 'utf8'), slug));
     }
     execFileSync(process.execPath, ['scripts/prisma-generate.js'], { cwd: dir, stdio: 'ignore' });
-    const tsc = run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'], dir);
-    if (tsc !== 0) throw new Error(`the core does not compile without ${slug}`);
+    const tscBin = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    // The product first (what `npm run build` compiles), then everything (tests and benchmarks too).
+    if (run(process.execPath, [tscBin, '--noEmit', '-p', 'tsconfig.build.json'], dir) !== 0) throw new Error(`the product does not compile without ${slug}`);
+    console.log(`OK: without packages/${slug} the product code compiles`);
+    const tsc = run(process.execPath, [tscBin, '--noEmit', '-p', '.'], dir);
+    if (tsc !== 0) {
+      const tests = mentions.filter((m) => /^(test|bench)\//.test(m));
+      throw new Error(`the product compiles without ${slug}, its tests and benchmarks do not: ${tests.length} of them name it (listed above)`);
+    }
     const jest = run(process.execPath, [path.join(ROOT, 'node_modules/jest/bin/jest.js'), '--runInBand', '--testPathPatterns', tests.join('|')], dir);
     if (jest !== 0) throw new Error(`the core's tests fail without ${slug}`);
     console.log(`OK: without packages/${slug} the project compiles and ${tests.join(', ')} pass`);
@@ -53,10 +58,19 @@ function main() {
   }
 }
 
-/** mattermost_failure_alerts → failureAlerts (the registry's `<name>Package` export, by convention). */
-function camel(slug: string): string {
-  const words = slug.split('_').filter((w) => w !== 'mattermost');
-  return words.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('');
+/** A registry list without the package: its import lines from './<slug>…' go, and so do the names they imported. */
+function withoutPackage(source: string, slug: string): string {
+  const lines = source.split('\n');
+  const imports = lines.filter((line) => line.includes(`'./${slug}'`) || line.includes(`'./${slug}/`));
+  const names = imports.flatMap((line) =>
+    (/\{([^}]*)\}/.exec(line)?.[1] ?? '')
+      .split(',')
+      .map((n) => n.trim().replace(/^type\s+/, ''))
+      .filter(Boolean),
+  );
+  let kept = lines.filter((line) => !imports.includes(line)).join('\n');
+  for (const name of names) kept = kept.replace(new RegExp(`\\b${name}\\b,\\s*|,\\s*\\b${name}\\b|^\\s*\\b${name}\\b\\n`, 'gm'), '');
+  return kept;
 }
 
 main();
