@@ -3,7 +3,7 @@
 // own safeInline (secrets scrubbed, Markdown escaped, @all/@channel/@here/~channel and <!…>
 // broken, links neutralised), and the whole cut to a fixed length.
 import { runeLength } from '../mattermost/message-limit';
-import { safeInline } from '../digest/safe-text';
+import { safeInline } from '../mattermost/safe-text';
 
 export const SUMMARY_MAX_LINES = 4;
 export const SUMMARY_MAX_RUNES = 600;

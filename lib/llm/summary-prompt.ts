@@ -6,7 +6,7 @@
 import type { DigestStats } from '../digest/digest-stats';
 import { hasActivity } from '../digest/digest-stats';
 import { runeLength } from '../mattermost/message-limit';
-import { safeInline } from '../digest/safe-text';
+import { safeInline } from '../mattermost/safe-text';
 import { redactSecrets } from '../log/redact';
 import { isValidIanaZone } from '../schedule/iana-zone';
 import { formatLocalDateTime } from '../schedule/zoned-clock';

@@ -8,7 +8,7 @@ import type { DigestFailure, DigestStats } from '../../lib/digest/digest-stats';
 import { hasActivity } from '../../lib/digest/digest-stats';
 import { recommendedAction } from './recommended-action';
 import { runeLength } from '../../lib/mattermost/message-limit';
-import { safeInline } from '../../lib/digest/safe-text';
+import { safeInline } from '../../lib/mattermost/safe-text';
 
 export interface FormatDigestOptions {
   /** Clamped to 5..200. */

@@ -2,7 +2,7 @@
 // (sources, subjects, error text) goes through safeInline: secrets scrubbed, Markdown escaped,
 // mentions and links broken. At most `maxLines` failures are listed; the rest are counted in an
 // "… and N more suppressed" line, so every failure of the window is in exactly one alert.
-import { safeInline } from '../../lib/digest/safe-text';
+import { safeInline } from '../../lib/mattermost/safe-text';
 import { formatLocalDateTime } from '../../lib/schedule/zoned-clock';
 
 export interface AlertFailure {

@@ -2,7 +2,7 @@
 // Mattermost Markdown: secrets scrubbed, control and bidi characters removed, cut to a length
 // at a grapheme boundary, Markdown punctuation escaped, and @mentions, ~channel links and URLs
 // broken with a zero-width space so they neither notify nor link.
-import { runeLength } from '../mattermost/message-limit';
+import { runeLength } from './message-limit';
 import { scrubSecrets } from '../secrets/scrub-secrets';
 
 const ZWSP = '\u200B';

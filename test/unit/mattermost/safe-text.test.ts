@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cutRunes, safeInline } from '../../../lib/digest/safe-text';
+import { cutRunes, safeInline } from '../../../lib/mattermost/safe-text';
 import { runeLength } from '../../../lib/mattermost/message-limit';
 
 describe('safeInline', () => {
