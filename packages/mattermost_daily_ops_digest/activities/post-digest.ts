@@ -1,326 +1,54 @@
-// Posts the digest exactly once as far as Mattermost allows. The ledger row is claimed under a
-// row lock (one poster at a time); a row already `posted` means a retry does nothing; an
-// unknowable outcome is never re-posted blindly — with a token we first look for our own post
-// by its marker, with a webhook we record `unknown` and surface it.
-import { createHash } from 'node:crypto';
-import { activityInfo, ApplicationFailure } from '@temporalio/activity';
-import { toTarget, type TCredentialSecret } from '../../../lib/credentials/credential-secret';
-import { loadCredentialSecret } from '../../../lib/credentials/load-credential';
-import { recordAccepted, recordRefusal, refusalCode, REFUSAL_CONFIRM_MS } from '../../../lib/credentials/credential-evidence';
-import { changeInstallation } from '../../../lib/installations/change-installation';
-import { withTenant, type Tx } from '../../../lib/db/with-tenant';
-import { isAppError } from '../../../lib/errors/app-error';
-import { appendExecutionLog } from '../../../lib/executions/execution-log';
-import { isMattermostError, type MattermostClient, type MattermostError, type PostRequest } from '../../../lib/mattermost';
-import { claimOutboundMessage, markOutboundFailed, markOutboundPosted, markOutboundUnknown } from '../../../lib/outbound/ledger';
-import { storedDigestConfig, type TDigestConfig } from '../config';
+// Posts the digest exactly once as far as Mattermost allows, through the platform's one
+// claim → post → record implementation (lib/outbound/post-through-ledger.ts). The digest's own
+// parts: what it posts (its text, channel, sender name and icon from the config) and the signals
+// of a posted digest (mattermost.message.posted, value.digest.posted).
+import type { ActivityDeps } from '../../../activities/deps';
+import { postThroughLedger } from '../../../lib/outbound/post-through-ledger';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
 import { emitSignals } from '../../../lib/signals/emit-signal';
-import { DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs, outcomeWriteWindowMs, POST_ATTEMPT_TIMEOUT_MS } from '../../../lib/temporal/contract/timeouts';
-import type { ActivityDeps } from '../../../activities/deps';
+import { storedDigestConfig } from '../config';
 import type { DigestRunContext, GeneratedDigest, PostDigestResult } from './digest-run-types';
 
-export const DEDUPE_MARKER_PROP = 'fleetprompt_dedupe';
-// The own-post search starts this long before the ledger row's first attempt (clock skew between
-// us and Mattermost), not hours back: in a busy channel a long look-back hits the server's cap.
-const MARKER_SEARCH_SKEW_MS = 2 * 60_000;
-
-/**
- * This attempt's own start-to-close timeout (what Temporal will enforce), so the stale-claim
- * rule and the outcome-write window follow the workflow's setting instead of a copy of it.
- * Outside an activity (direct calls in tests) it is the contract's value.
- */
-function attemptTimeoutMs(): number {
-  try {
-    const fromInfo = activityInfo().startToCloseTimeoutMs;
-    return fromInfo > 0 ? fromInfo : POST_ATTEMPT_TIMEOUT_MS;
-  } catch {
-    return POST_ATTEMPT_TIMEOUT_MS;
-  }
-}
-
-function marker(dedupeKey: string): string {
-  return createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32);
-}
-
-function destinationOf(secret: TCredentialSecret, config: TDigestConfig): string {
-  const channel = config.channel ?? 'default';
-  return secret.kind === 'webhook' ? `webhook:${secret.webhook_url.split('/hooks/')[0]}:${channel}` : `pat:${secret.base_url}:${secret.team ?? ''}:${channel}`;
-}
-
-/**
- * Throws for the activity's retry policy: transient kinds retry (honouring Retry-After), the rest
- * do not. A final unknown outcome is reported as kind `unknown`, whatever the transport said.
- */
-function failure(err: MattermostError, retry: boolean): never {
-  const kind = err.outcomeUnknown && !retry ? 'unknown' : err.kind;
-  throw ApplicationFailure.create({
-    message: err.message,
-    type: kind,
-    nonRetryable: !retry,
-    nextRetryDelay: retry && err.retryAfterMs ? err.retryAfterMs : undefined,
-    details: [{ code: err.code, status: err.status ?? null }],
-  });
-}
-
 export function createPostDigest(deps: ActivityDeps) {
-  const requireClient = (): MattermostClient => {
-    if (!deps.mattermost || !deps.keyring)
-      throw ApplicationFailure.nonRetryable('This worker cannot post digests (no Mattermost client or keyring configured).', 'validation');
-    return deps.mattermost;
-  };
-
-  async function recordPosted(tx: Tx, ctx: DigestRunContext, messageId: string, attempts: number, how: string) {
-    await markOutboundPosted(tx, messageId);
-    await tx.installation.update({ where: { id: ctx.installationId }, data: { lastSuccessfulPostAt: new Date(), lastError: null, lastErrorKind: null } });
-    // Evidence that the credential works: clears refusals; an `invalid` one is `connected` again.
-    const inst = await tx.installation.findUniqueOrThrow({ where: { id: ctx.installationId } });
-    if (inst.credentialId && (await recordAccepted(tx, { credentialId: inst.credentialId }))) {
-      await changeInstallation(tx, {
-        tenantId: ctx.tenantId,
-        installationId: ctx.installationId,
-        actor: { kind: 'system', source: 'mattermost' },
-        change: 'credential.accepted',
-        details: { how },
-      });
-    }
-    await appendExecutionLog(tx, { ...ctx, level: 'info', message: `Message posted to Mattermost (${how})`, data: { attempts } });
-    const common = {
-      tenantId: ctx.tenantId,
-      source: 'fleetprompt.digest',
-      subject: `installation:${ctx.installationId}`,
-      correlationId: ctx.correlationId,
-      causationId: ctx.executionId,
-    };
-    await emitSignals(tx, [
-      { ...common, type: SIGNAL_TYPES.messagePosted, dedupeKey: `${ctx.dedupeKey}:posted`, payload: { execution_id: ctx.executionId, attempts, how } },
-      {
-        ...common,
-        type: SIGNAL_TYPES.valueDigestPosted,
-        dedupeKey: `${ctx.dedupeKey}:value`,
-        payload: { installation_id: ctx.installationId, posted_at: new Date().toISOString() },
-      },
-    ]);
-  }
-
-  /**
-   * Writes what Mattermost told us. Once the request went out, that answer exists nowhere else:
-   * if the write is lost (the database restarting), the claim goes stale and a known outcome
-   * becomes `unknown`. So a failed write is retried (it is idempotent) for up to half the
-   * attempt's timeout before the attempt gives up.
-   */
-  async function recordOutcome(ctx: DigestRunContext, write: (tx: Tx) => Promise<void>): Promise<void> {
-    const deadline = Date.now() + outcomeWriteWindowMs(attemptTimeoutMs());
-    for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
-      try {
-        await withTenant(deps.db, ctx.tenantId, write);
-        return;
-      } catch (err) {
-        if (Date.now() + delay > deadline) throw err;
-        deps.logger.warn(
-          { tenantId: ctx.tenantId, executionId: ctx.executionId, correlationId: ctx.correlationId, err: err instanceof Error ? err.name : 'error' },
-          'could not record the post outcome yet; retrying',
-        );
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  }
-
   return async function postDigest(input: { ctx: DigestRunContext; digest: GeneratedDigest; acceptUnknownOutcome?: boolean }): Promise<PostDigestResult> {
     const { ctx, digest } = input;
-    const client = requireClient();
-    const { installation, secret } = await withTenant(deps.db, ctx.tenantId, async (tx) => {
-      const inst = await tx.installation.findUniqueOrThrow({ where: { id: ctx.installationId } });
-      if (!inst.credentialId) throw ApplicationFailure.nonRetryable('Mattermost is not connected for this installation.', 'validation');
-      try {
-        return { installation: inst, secret: (await loadCredentialSecret(tx, deps.keyring!, inst.credentialId)).secret };
-      } catch (err) {
-        throw ApplicationFailure.nonRetryable(isAppError(err) ? err.message : 'The stored Mattermost credential cannot be read; reconnect Mattermost.', 'auth');
-      }
-    });
-    const config = storedDigestConfig(installation.config);
-    const target = toTarget(secret);
-    const props = { [DEDUPE_MARKER_PROP]: marker(ctx.dedupeKey) };
-
-    // With a token, an earlier unknown outcome can be settled by looking for our own post.
-    let channelId: string | undefined;
-    const findOwnPost = async (firstAttemptAt: Date) => {
-      if (target.kind !== 'pat' || !target.team || !config.channel) return null;
-      channelId ??= await client.resolveChannelId(target.baseUrl, target.token, target.team, config.channel);
-      return client.findPostByMarker(
-        target.baseUrl,
-        target.token,
-        channelId,
-        DEDUPE_MARKER_PROP,
-        props[DEDUPE_MARKER_PROP],
-        firstAttemptAt.getTime() - MARKER_SEARCH_SKEW_MS,
-      );
-    };
-
-    // Mattermost refused the credential (its own answer): evidence, not yet a verdict. The first
-    // refusal is confirmed by one more attempt a minute later; a confirmed one marks it invalid
-    // (which removes the schedule through the reconciler) and names the cause in the run's log.
-    const onRefusal = async (err: MattermostError, where: string): Promise<never> => {
-      const code = refusalCode(err)!;
-      const confirmMs = deps.refusalConfirmMs ?? REFUSAL_CONFIRM_MS;
-      const verdict = await withTenant(deps.db, ctx.tenantId, async (tx) => {
-        const v = await recordRefusal(tx, {
-          tenantId: ctx.tenantId,
-          credentialId: installation.credentialId!,
-          code,
-          correlationId: ctx.correlationId,
-          confirmMs,
-        });
-        if (v === 'invalid') {
-          await changeInstallation(tx, {
-            tenantId: ctx.tenantId,
-            installationId: ctx.installationId,
-            actor: { kind: 'system', source: 'mattermost' },
-            change: 'credential.refused',
-            details: { code, where },
-          });
-        }
-        await appendExecutionLog(tx, {
-          ...ctx,
-          level: v === 'invalid' ? 'error' : 'warn',
-          message:
-            v === 'invalid'
-              ? `Mattermost refused the credential at the ${where} (confirmed): ${err.message}`
-              : `Mattermost refused the credential at the ${where}; trying once more before marking it invalid: ${err.message}`,
-          data: { kind: err.kind, code: err.code, status: err.status ?? null, error_id: err.errorId ?? null, verdict: v },
-        });
-        return v;
-      });
-      if (verdict === 'invalid' || verdict === 'not_connected') failure(err, false);
-      throw ApplicationFailure.create({
-        message: err.message,
-        type: 'auth_unconfirmed',
-        nextRetryDelay: confirmMs + 1_000,
-        details: [{ code: err.code, status: err.status ?? null }],
-      });
-    };
-
-    // Resolved before the claim: a failed read must never make the ledger's outcome unknown.
-    if (target.kind === 'pat' && target.team && config.channel) {
-      try {
-        channelId = await client.resolveChannelId(target.baseUrl, target.token, target.team, config.channel);
-      } catch (err) {
-        if (!isMattermostError(err)) throw err;
-        if (refusalCode(err)) await onRefusal(err, 'channel lookup');
-        await withTenant(deps.db, ctx.tenantId, (tx) =>
-          appendExecutionLog(tx, {
-            ...ctx,
-            level: err.retryable ? 'warn' : 'error',
-            message: `Mattermost channel lookup failed: ${err.message}`,
-            data: { kind: err.kind, code: err.code, status: err.status ?? null },
-          }),
-        );
-        failure(err, err.retryable || err.outcomeUnknown);
-      }
-    }
-
-    // Never shorter than this attempt may live: a live poster must not be taken for a dead one.
-    const attemptMs = attemptTimeoutMs();
-    const staleAfterMs = Math.max(deps.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs(attemptMs));
-    const claimInput = {
+    return postThroughLedger(deps, {
       tenantId: ctx.tenantId,
+      installationId: ctx.installationId,
       executionId: ctx.executionId,
-      provider: 'mattermost',
-      destination: destinationOf(secret, config),
-      dedupeKey: ctx.dedupeKey,
-      contentHash: digest.contentHash,
-      staleAfterMs,
-    };
-    // A token can always look for its own post, so even a user's Retry (which accepts an unknown
-    // outcome) searches first: only a webhook's Retry re-posts on the user's word alone.
-    const canSearch = target.kind === 'pat' && Boolean(target.team) && Boolean(config.channel);
-    let claim = await withTenant(deps.db, ctx.tenantId, (tx) =>
-      claimOutboundMessage(tx, { ...claimInput, acceptUnknown: canSearch ? false : input.acceptUnknownOutcome }),
-    );
-    // Nothing to post. If an earlier attempt of this same run posted it (its completion never
-    // reached Temporal, e.g. the server restarted), the run did post: say so.
-    if (claim.state === 'already_posted')
-      return { outcome: 'already_posted', attempts: claim.message.attempts, postedByThisRun: claim.message.executionId === ctx.executionId };
-    if (claim.state === 'in_flight') {
-      // A claim younger than one attempt may belong to a live poster: check again soon (the
-      // policy's backoff). An older one belongs to an attempt Temporal has timed out: come back
-      // when it counts as abandoned, rather than spend the remaining attempts before then.
-      const age = Date.now() - (claim.message.claimedAt?.getTime() ?? Date.now());
-      const nextRetryDelay = age >= attemptMs ? Math.max(1_000, staleAfterMs - age + 1_000) : undefined;
-      throw ApplicationFailure.create({ message: 'Another attempt is posting this digest right now.', type: 'in_flight', nextRetryDelay });
-    }
-    if (claim.state === 'unknown') {
-      const found = await findOwnPost(claim.message.createdAt).catch((err: unknown) => {
-        if (isMattermostError(err)) failure(err, err.retryable);
-        throw err;
-      });
-      if (found) {
-        await withTenant(deps.db, ctx.tenantId, (tx) =>
-          recordPosted(tx, ctx, claim.message.id, claim.message.attempts, 'found by marker after an unknown outcome'),
-        );
-        return { outcome: 'posted', attempts: claim.message.attempts };
-      }
-      if (!canSearch) {
-        await withTenant(deps.db, ctx.tenantId, (tx) =>
-          appendExecutionLog(tx, {
-            ...ctx,
-            level: 'error',
-            message: 'Outcome unknown: the request was sent but no answer came. Not re-posting, to avoid a duplicate.',
-          }),
-        );
-        throw ApplicationFailure.nonRetryable(
-          'Mattermost may or may not have posted this digest (the request was sent, no answer came). Check the channel; Retry re-posts it.',
-          'unknown',
-        );
-      }
-      claim = await withTenant(deps.db, ctx.tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: true }));
-      if (claim.state !== 'claimed') throw ApplicationFailure.retryable('The digest is being posted by another attempt.', 'in_flight');
-    }
-
-    const message = claim.message;
-    const request: PostRequest = {
-      text: digest.text,
-      channel: config.channel,
-      username: config.post_as_username ?? undefined,
-      iconUrl: config.post_icon_url ?? undefined,
-      props,
-    };
-    try {
-      if (target.kind === 'webhook') {
-        await client.postViaWebhook(target, request);
-      } else {
-        if (!target.team || !config.channel) throw ApplicationFailure.nonRetryable('Token connections need a team and a channel to post to.', 'validation');
-        channelId ??= await client.resolveChannelId(target.baseUrl, target.token, target.team, config.channel);
-        await client.createPost(target.baseUrl, target.token, channelId, request, { pendingPostId: `fp${marker(ctx.dedupeKey)}` });
-      }
-    } catch (err) {
-      if (!isMattermostError(err)) {
-        await withTenant(deps.db, ctx.tenantId, (tx) => markOutboundFailed(tx, message.id, 'unknown'));
-        throw err;
-      }
-      await recordOutcome(ctx, async (tx) => {
-        if (err.outcomeUnknown) await markOutboundUnknown(tx, message.id);
-        else await markOutboundFailed(tx, message.id, err.kind);
-        await appendExecutionLog(tx, {
-          ...ctx,
-          level: err.retryable ? 'warn' : 'error',
-          message: `Mattermost post failed: ${err.message}`,
-          data: {
-            kind: err.kind,
-            code: err.code,
-            status: err.status ?? null,
-            outcome_unknown: err.outcomeUnknown,
-            attempt: message.attempts,
-            retry_after_ms: err.retryAfterMs ?? null,
+      noun: 'digest',
+      retryOffered: true,
+      acceptUnknownOutcome: input.acceptUnknownOutcome,
+      prepare: (_tx, installation) => {
+        const config = storedDigestConfig(installation.config);
+        return {
+          text: digest.text,
+          contentHash: digest.contentHash,
+          channel: config.channel,
+          username: config.post_as_username ?? undefined,
+          iconUrl: config.post_icon_url ?? undefined,
+          dedupeKey: ctx.dedupeKey,
+          correlationId: ctx.correlationId,
+        };
+      },
+      onPosted: async (tx, { attempts, how }) => {
+        const common = {
+          tenantId: ctx.tenantId,
+          source: 'fleetprompt.digest',
+          subject: `installation:${ctx.installationId}`,
+          correlationId: ctx.correlationId,
+          causationId: ctx.executionId,
+        };
+        await emitSignals(tx, [
+          { ...common, type: SIGNAL_TYPES.messagePosted, dedupeKey: `${ctx.dedupeKey}:posted`, payload: { execution_id: ctx.executionId, attempts, how } },
+          {
+            ...common,
+            type: SIGNAL_TYPES.valueDigestPosted,
+            dedupeKey: `${ctx.dedupeKey}:value`,
+            payload: { installation_id: ctx.installationId, posted_at: new Date().toISOString() },
           },
-        });
-      });
-      if (refusalCode(err) && installation.credentialId) await onRefusal(err, 'post');
-      // An unknown outcome with a token is settled on the next attempt by the marker search.
-      const retry = err.outcomeUnknown ? target.kind === 'pat' : err.retryable;
-      failure(err, retry);
-    }
-    await recordOutcome(ctx, (tx) => recordPosted(tx, ctx, message.id, message.attempts, target.kind));
-    return { outcome: 'posted', attempts: message.attempts };
+        ]);
+      },
+    });
   };
 }

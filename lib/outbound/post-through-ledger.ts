@@ -1,0 +1,344 @@
+// Posts one message to an installation's Mattermost connection exactly once as far as Mattermost
+// allows — the one implementation every package's post activity calls (the digest's postDigest,
+// the failure alerts' postFailureAlert), so an exactly-once fix lands once. The steps:
+//   claim → post → record. The ledger row (dedupe key) is claimed under a row lock, one poster at
+//   a time; a row already `posted` makes a retry a no-op; an unknowable outcome is never re-posted
+//   blindly — with a token we first look for our own post by its marker, with a webhook we record
+//   `unknown` and surface it. Mattermost refusing the credential is evidence, confirmed once a
+//   minute later before the connection is marked invalid. Failure classes (auth / rate_limit /
+//   network / validation / unknown) decide the activity's retries.
+// Runs inside a Temporal activity (it reads its own attempt timeout from the activity info).
+import { createHash } from 'node:crypto';
+import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import { recordAccepted, recordRefusal, refusalCode, REFUSAL_CONFIRM_MS } from '../credentials/credential-evidence';
+import { toTarget, type TCredentialSecret } from '../credentials/credential-secret';
+import { loadCredentialSecret } from '../credentials/load-credential';
+import type { Keyring } from '../crypto/keyring';
+import type { Db } from '../db/client';
+import type { Installation } from '../db/generated/client';
+import { withTenant, type Tx } from '../db/with-tenant';
+import { isAppError } from '../errors/app-error';
+import { appendExecutionLog } from '../executions/execution-log';
+import { changeInstallation } from '../installations/change-installation';
+import type { Logger } from '../log/logger';
+import { isMattermostError, type MattermostClient, type MattermostError, type PostRequest } from '../mattermost';
+import { DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs, outcomeWriteWindowMs, POST_ATTEMPT_TIMEOUT_MS } from '../temporal/contract/timeouts';
+import { claimOutboundMessage, markOutboundFailed, markOutboundPosted, markOutboundUnknown } from './ledger';
+
+/** The post's property that carries its marker (a hash of the dedupe key): how we find our own post. */
+export const DEDUPE_MARKER_PROP = 'fleetprompt_dedupe';
+// The own-post search starts this long before the ledger row's first attempt (clock skew between
+// us and Mattermost), not hours back: in a busy channel a long look-back hits the server's cap.
+const MARKER_SEARCH_SKEW_MS = 2 * 60_000;
+
+export interface LedgerPostDeps {
+  db: Db;
+  logger: Logger;
+  keyring?: Keyring;
+  mattermost?: MattermostClient;
+  /** Age after which a `posting` claim counts as abandoned (default DEFAULT_STALE_CLAIM_MS). */
+  staleClaimMs?: number;
+  /** How long a first refusal waits for its confirmation (default REFUSAL_CONFIRM_MS). */
+  refusalConfirmMs?: number;
+}
+
+/** What the package posts, decided in the transaction that loaded the installation. */
+export interface LedgerMessage {
+  text: string;
+  /** The ledger's content hash (default: sha-256 of the text). */
+  contentHash?: string;
+  channel: string | null;
+  username?: string;
+  iconUrl?: string;
+  /** The ledger's key: one message per key, ever. */
+  dedupeKey: string;
+  correlationId: string;
+}
+
+export interface LedgerPostInput {
+  tenantId: string;
+  installationId: string;
+  executionId: string;
+  /** What is posted, in the errors people read: "digest", "alert". */
+  noun: string;
+  /** A person may re-post an unknown outcome with Retry (the digest's runs): said in the error. */
+  retryOffered?: boolean;
+  /** A person's Retry accepted an unknown outcome (a webhook then re-posts on their word alone). */
+  acceptUnknownOutcome?: boolean;
+  /** Reads what to post; runs in the transaction that loaded the installation (and the secret). */
+  prepare(tx: Tx, installation: Installation): LedgerMessage | Promise<LedgerMessage>;
+  /** The package's own records of a posted message (signals), in the transaction that marks it posted. */
+  onPosted?(tx: Tx, posted: { messageId: string; attempts: number; how: string }): Promise<void>;
+}
+
+export interface LedgerPostResult {
+  outcome: 'posted' | 'already_posted';
+  attempts: number;
+  /** already_posted by an earlier attempt of this same execution (its result never reached Temporal). */
+  postedByThisRun?: boolean;
+}
+
+/**
+ * This attempt's own start-to-close timeout (what Temporal will enforce), so the stale-claim
+ * rule and the outcome-write window follow the workflow's setting instead of a copy of it.
+ * Outside an activity (direct calls in tests) it is the contract's value.
+ */
+function attemptTimeoutMs(): number {
+  try {
+    const fromInfo = activityInfo().startToCloseTimeoutMs;
+    return fromInfo > 0 ? fromInfo : POST_ATTEMPT_TIMEOUT_MS;
+  } catch {
+    return POST_ATTEMPT_TIMEOUT_MS;
+  }
+}
+
+export function dedupeMarker(dedupeKey: string): string {
+  return createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32);
+}
+
+function destinationOf(secret: TCredentialSecret, channel: string | null): string {
+  const c = channel ?? 'default';
+  return secret.kind === 'webhook' ? `webhook:${secret.webhook_url.split('/hooks/')[0]}:${c}` : `pat:${secret.base_url}:${secret.team ?? ''}:${c}`;
+}
+
+/**
+ * Throws for the activity's retry policy: transient kinds retry (honouring Retry-After), the rest
+ * do not. A final unknown outcome is reported as kind `unknown`, whatever the transport said.
+ */
+function failure(err: MattermostError, retry: boolean): never {
+  const kind = err.outcomeUnknown && !retry ? 'unknown' : err.kind;
+  throw ApplicationFailure.create({
+    message: err.message,
+    type: kind,
+    nonRetryable: !retry,
+    nextRetryDelay: retry && err.retryAfterMs ? err.retryAfterMs : undefined,
+    details: [{ code: err.code, status: err.status ?? null }],
+  });
+}
+
+export async function postThroughLedger(deps: LedgerPostDeps, input: LedgerPostInput): Promise<LedgerPostResult> {
+  const { tenantId, installationId, executionId, noun } = input;
+  if (!deps.mattermost || !deps.keyring)
+    throw ApplicationFailure.nonRetryable(`This worker cannot post ${noun}s (no Mattermost client or keyring configured).`, 'validation');
+  const client = deps.mattermost;
+  const keyring = deps.keyring;
+  const { installation, secret, post } = await withTenant(deps.db, tenantId, async (tx) => {
+    const inst = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
+    if (!inst.credentialId) throw ApplicationFailure.nonRetryable('Mattermost is not connected for this installation.', 'validation');
+    let loaded: TCredentialSecret;
+    try {
+      loaded = (await loadCredentialSecret(tx, keyring, inst.credentialId)).secret;
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable(isAppError(err) ? err.message : 'The stored Mattermost credential cannot be read; reconnect Mattermost.', 'auth');
+    }
+    return { installation: inst, secret: loaded, post: await input.prepare(tx, inst) };
+  });
+  const ctx = { tenantId, executionId, correlationId: post.correlationId };
+  const target = toTarget(secret);
+  const props = { [DEDUPE_MARKER_PROP]: dedupeMarker(post.dedupeKey) };
+
+  async function recordPosted(tx: Tx, messageId: string, attempts: number, how: string) {
+    await markOutboundPosted(tx, messageId);
+    await tx.installation.update({ where: { id: installationId }, data: { lastSuccessfulPostAt: new Date(), lastError: null, lastErrorKind: null } });
+    // Evidence that the credential works: clears refusals; an `invalid` one is `connected` again.
+    const inst = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
+    if (inst.credentialId && (await recordAccepted(tx, { credentialId: inst.credentialId }))) {
+      await changeInstallation(tx, {
+        tenantId,
+        installationId,
+        actor: { kind: 'system', source: 'mattermost' },
+        change: 'credential.accepted',
+        details: { how },
+      });
+    }
+    await appendExecutionLog(tx, { ...ctx, level: 'info', message: `Message posted to Mattermost (${how})`, data: { attempts } });
+    await input.onPosted?.(tx, { messageId, attempts, how });
+  }
+
+  /**
+   * Writes what Mattermost told us. Once the request went out, that answer exists nowhere else:
+   * if the write is lost (the database restarting), the claim goes stale and a known outcome
+   * becomes `unknown`. So a failed write is retried (it is idempotent) for up to half the
+   * attempt's timeout before the attempt gives up.
+   */
+  async function recordOutcome(write: (tx: Tx) => Promise<void>): Promise<void> {
+    const deadline = Date.now() + outcomeWriteWindowMs(attemptTimeoutMs());
+    for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await withTenant(deps.db, tenantId, write);
+        return;
+      } catch (err) {
+        if (Date.now() + delay > deadline) throw err;
+        deps.logger.warn({ ...ctx, err: err instanceof Error ? err.name : 'error' }, 'could not record the post outcome yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  // With a token, an earlier unknown outcome can be settled by looking for our own post.
+  let channelId: string | undefined;
+  const findOwnPost = async (firstAttemptAt: Date) => {
+    if (target.kind !== 'pat' || !target.team || !post.channel) return null;
+    channelId ??= await client.resolveChannelId(target.baseUrl, target.token, target.team, post.channel);
+    return client.findPostByMarker(
+      target.baseUrl,
+      target.token,
+      channelId,
+      DEDUPE_MARKER_PROP,
+      props[DEDUPE_MARKER_PROP],
+      firstAttemptAt.getTime() - MARKER_SEARCH_SKEW_MS,
+    );
+  };
+
+  // Mattermost refused the credential (its own answer): evidence, not yet a verdict. The first
+  // refusal is confirmed by one more attempt a minute later; a confirmed one marks it invalid
+  // (which removes the schedule through the reconciler) and names the cause in the run's log.
+  const onRefusal = async (err: MattermostError, where: string): Promise<never> => {
+    const code = refusalCode(err)!;
+    const confirmMs = deps.refusalConfirmMs ?? REFUSAL_CONFIRM_MS;
+    const verdict = await withTenant(deps.db, tenantId, async (tx) => {
+      const v = await recordRefusal(tx, { tenantId, credentialId: installation.credentialId!, code, correlationId: ctx.correlationId, confirmMs });
+      if (v === 'invalid') {
+        await changeInstallation(tx, {
+          tenantId,
+          installationId,
+          actor: { kind: 'system', source: 'mattermost' },
+          change: 'credential.refused',
+          details: { code, where },
+        });
+      }
+      await appendExecutionLog(tx, {
+        ...ctx,
+        level: v === 'invalid' ? 'error' : 'warn',
+        message:
+          v === 'invalid'
+            ? `Mattermost refused the credential at the ${where} (confirmed): ${err.message}`
+            : `Mattermost refused the credential at the ${where}; trying once more before marking it invalid: ${err.message}`,
+        data: { kind: err.kind, code: err.code, status: err.status ?? null, error_id: err.errorId ?? null, verdict: v },
+      });
+      return v;
+    });
+    if (verdict === 'invalid' || verdict === 'not_connected') failure(err, false);
+    throw ApplicationFailure.create({
+      message: err.message,
+      type: 'auth_unconfirmed',
+      nextRetryDelay: confirmMs + 1_000,
+      details: [{ code: err.code, status: err.status ?? null }],
+    });
+  };
+
+  // Resolved before the claim: a failed read must never make the ledger's outcome unknown.
+  if (target.kind === 'pat' && target.team && post.channel) {
+    try {
+      channelId = await client.resolveChannelId(target.baseUrl, target.token, target.team, post.channel);
+    } catch (err) {
+      if (!isMattermostError(err)) throw err;
+      if (refusalCode(err)) await onRefusal(err, 'channel lookup');
+      await withTenant(deps.db, tenantId, (tx) =>
+        appendExecutionLog(tx, {
+          ...ctx,
+          level: err.retryable ? 'warn' : 'error',
+          message: `Mattermost channel lookup failed: ${err.message}`,
+          data: { kind: err.kind, code: err.code, status: err.status ?? null },
+        }),
+      );
+      failure(err, err.retryable || err.outcomeUnknown);
+    }
+  }
+
+  // Never shorter than this attempt may live: a live poster must not be taken for a dead one.
+  const attemptMs = attemptTimeoutMs();
+  const staleAfterMs = Math.max(deps.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs(attemptMs));
+  const claimInput = {
+    tenantId,
+    executionId,
+    provider: 'mattermost',
+    destination: destinationOf(secret, post.channel),
+    dedupeKey: post.dedupeKey,
+    contentHash: post.contentHash ?? createHash('sha256').update(post.text).digest('hex'),
+    staleAfterMs,
+  };
+  // A token can always look for its own post, so even a user's Retry (which accepts an unknown
+  // outcome) searches first: only a webhook's Retry re-posts on the user's word alone.
+  const canSearch = target.kind === 'pat' && Boolean(target.team) && Boolean(post.channel);
+  let claim = await withTenant(deps.db, tenantId, (tx) =>
+    claimOutboundMessage(tx, { ...claimInput, acceptUnknown: canSearch ? false : input.acceptUnknownOutcome }),
+  );
+  // Nothing to post. If an earlier attempt of this same execution posted it (its completion never
+  // reached Temporal, e.g. the server restarted), it did post: say so.
+  if (claim.state === 'already_posted')
+    return { outcome: 'already_posted', attempts: claim.message.attempts, postedByThisRun: claim.message.executionId === executionId };
+  if (claim.state === 'in_flight') {
+    // A claim younger than one attempt may belong to a live poster: check again soon (the
+    // policy's backoff). An older one belongs to an attempt Temporal has timed out: come back
+    // when it counts as abandoned, rather than spend the remaining attempts before then.
+    const age = Date.now() - (claim.message.claimedAt?.getTime() ?? Date.now());
+    const nextRetryDelay = age >= attemptMs ? Math.max(1_000, staleAfterMs - age + 1_000) : undefined;
+    throw ApplicationFailure.create({ message: `Another attempt is posting this ${noun} right now.`, type: 'in_flight', nextRetryDelay });
+  }
+  if (claim.state === 'unknown') {
+    const found = await findOwnPost(claim.message.createdAt).catch((err: unknown) => {
+      if (isMattermostError(err)) failure(err, err.retryable);
+      throw err;
+    });
+    if (found) {
+      await withTenant(deps.db, tenantId, (tx) => recordPosted(tx, claim.message.id, claim.message.attempts, 'found by marker after an unknown outcome'));
+      return { outcome: 'posted', attempts: claim.message.attempts };
+    }
+    if (!canSearch) {
+      await withTenant(deps.db, tenantId, (tx) =>
+        appendExecutionLog(tx, {
+          ...ctx,
+          level: 'error',
+          message: 'Outcome unknown: the request was sent but no answer came. Not re-posting, to avoid a duplicate.',
+        }),
+      );
+      throw ApplicationFailure.nonRetryable(
+        `Mattermost may or may not have posted this ${noun} (the request was sent, no answer came). Check the channel${input.retryOffered ? '; Retry re-posts it' : ''}.`,
+        'unknown',
+      );
+    }
+    claim = await withTenant(deps.db, tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: true }));
+    if (claim.state !== 'claimed') throw ApplicationFailure.retryable(`The ${noun} is being posted by another attempt.`, 'in_flight');
+  }
+
+  const message = claim.message;
+  const request: PostRequest = { text: post.text, channel: post.channel, username: post.username, iconUrl: post.iconUrl, props };
+  try {
+    if (target.kind === 'webhook') {
+      await client.postViaWebhook(target, request);
+    } else {
+      if (!target.team || !post.channel) throw ApplicationFailure.nonRetryable('Token connections need a team and a channel to post to.', 'validation');
+      channelId ??= await client.resolveChannelId(target.baseUrl, target.token, target.team, post.channel);
+      await client.createPost(target.baseUrl, target.token, channelId, request, { pendingPostId: `fp${dedupeMarker(post.dedupeKey)}` });
+    }
+  } catch (err) {
+    if (!isMattermostError(err)) {
+      await withTenant(deps.db, tenantId, (tx) => markOutboundFailed(tx, message.id, 'unknown'));
+      throw err;
+    }
+    await recordOutcome(async (tx) => {
+      if (err.outcomeUnknown) await markOutboundUnknown(tx, message.id);
+      else await markOutboundFailed(tx, message.id, err.kind);
+      await appendExecutionLog(tx, {
+        ...ctx,
+        level: err.retryable ? 'warn' : 'error',
+        message: `Mattermost post failed: ${err.message}`,
+        data: {
+          kind: err.kind,
+          code: err.code,
+          status: err.status ?? null,
+          outcome_unknown: err.outcomeUnknown,
+          attempt: message.attempts,
+          retry_after_ms: err.retryAfterMs ?? null,
+        },
+      });
+    });
+    if (refusalCode(err) && installation.credentialId) await onRefusal(err, 'post');
+    // An unknown outcome with a token is settled on the next attempt by the marker search.
+    const retry = err.outcomeUnknown ? target.kind === 'pat' : err.retryable;
+    failure(err, retry);
+  }
+  await recordOutcome((tx) => recordPosted(tx, message.id, message.attempts, target.kind));
+  return { outcome: 'posted', attempts: message.attempts };
+}
