@@ -36,9 +36,11 @@ async function startOrClose(deps: RunDeps, execution: Execution, input: DigestRu
       },
       'could not start digest run',
     );
-    await withTenant(deps.db, execution.tenantId, (tx) =>
-      tx.execution.update({
-        where: { id: execution.id },
+    // Only a run nothing has begun: if the workflow already began it, the start did reach the
+    // server (its answer was lost) and the run is live, so the request succeeded after all.
+    const closed = await withTenant(deps.db, execution.tenantId, (tx) =>
+      tx.execution.updateMany({
+        where: { id: execution.id, status: 'pending' },
         data: {
           status: 'failed',
           errorKind: 'network',
@@ -47,6 +49,7 @@ async function startOrClose(deps: RunDeps, execution: Execution, input: DigestRu
         },
       }),
     );
+    if (closed.count === 0) return;
     throw new AppError(
       'DEPENDENCY_UNAVAILABLE',
       'The run could not be started because the workflow service is unreachable. Nothing was posted; try again shortly.',

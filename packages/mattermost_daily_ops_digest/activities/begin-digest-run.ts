@@ -21,6 +21,9 @@ export function createBeginDigestRun(deps: ActivityDeps) {
       if (!installation) throw ApplicationFailure.nonRetryable('The installation no longer exists.', 'validation');
       const config = storedDigestConfig(installation.config);
 
+      // Row-locked: the API closes a run whose start call failed (pending → failed) under the same
+      // lock, so exactly one of "closed before start" and "started" wins (lib/runs/request-digest-run.ts).
+      if (input.executionId) await tx.$executeRaw`select 1 from executions where id = ${input.executionId}::uuid for update`;
       let execution = input.executionId
         ? await tx.execution.findUnique({ where: { id: input.executionId } })
         : await tx.execution.findUnique({ where: { workflowId: input.workflowId } });

@@ -1,6 +1,7 @@
 // Answers that get lost between the parts, each leaving a state that tells the truth:
-//   - "Run now" whose workflow start reached Temporal but whose answer did not (the API closed the
-//     execution as failed and said nothing was posted): the workflow that runs anyway must not post;
+//   - "Run now" whose workflow start reached Temporal but whose answer did not: if the API closed
+//     the execution first (and said nothing was posted), the workflow that runs anyway must not
+//     post; if the workflow began the run first, the run is live and the API says it started;
 //   - a post attempt whose success never reached Temporal (the server restarted): the retried
 //     attempt finds the ledger posted by this same run and the run counts as succeeded, not skipped.
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -9,21 +10,38 @@ import { startDigestRunWorkflow } from '../../../client';
 import { createDigestActivities } from '../../../packages/mattermost_daily_ops_digest/activities';
 import type { DigestRunContext, PostDigestResult } from '../../../packages/mattermost_daily_ops_digest/activities/digest-run-types';
 import { withTenant } from '../../../lib/db/with-tenant';
+import { waitFor } from '../../helpers/db';
 import { auth, installedTenant, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
 
 jest.setTimeout(90_000);
 
 describe('lost answers', () => {
   let s: DigestStack;
-  let loseStartAnswer = false;
+  // How the next start's answer gets lost: 'before-begin' — the start reaches Temporal only after
+  // the API gave up on it; 'after-begin' — the workflow began the run before the answer was lost.
+  let loseStartAnswer: 'before-begin' | 'after-begin' | null = null;
+  let lateStart: Promise<void> | null = null;
   beforeAll(async () => {
     s = await openDigestStack({
       appOverrides: {
         runNowLimitPerHour: 100,
         runStarter: {
           start: async (run) => {
+            const lose = loseStartAnswer;
+            if (lose === 'before-begin') {
+              lateStart = new Promise((resolve) => setTimeout(resolve, 300)).then(() => startDigestRunWorkflow(s.t.temporal, run));
+              throw new Error('14 UNAVAILABLE: the answer was lost');
+            }
             await startDigestRunWorkflow(s.t.temporal, run);
-            if (loseStartAnswer) throw new Error('14 UNAVAILABLE: the answer was lost');
+            if (lose === 'after-begin') {
+              const tenantId = run.input.tenantId;
+              const executionId = run.input.executionId!;
+              await waitFor(
+                async () =>
+                  (await withTenant(s.handle.db, tenantId, (tx) => tx.execution.findUniqueOrThrow({ where: { id: executionId } }))).status !== 'pending',
+              );
+              throw new Error('14 UNAVAILABLE: the answer was lost');
+            }
           },
         },
       },
@@ -34,11 +52,12 @@ describe('lost answers', () => {
 
   it('a Run now the API reported as failed ("nothing was posted") posts nothing, even though its workflow started', async () => {
     const { tenant, installationId } = await installedTenant(s);
-    loseStartAnswer = true;
+    loseStartAnswer = 'before-begin';
     const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations/${installationId}/runs`).set(auth(tenant)).send({});
-    loseStartAnswer = false;
+    loseStartAnswer = null;
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
+    await lateStart;
 
     const execution = await withTenant(s.handle.db, tenant.id, (tx) => tx.execution.findFirstOrThrow({}));
     // The workflow did start and runs to its end…
@@ -51,6 +70,17 @@ describe('lost answers', () => {
     expect((await signalsOf(s, tenant, execution.correlationId)).map((x) => x.type)).toEqual([]);
     const shown = await request(s.app).get(`/api/tenants/${tenant.slug}/executions/${execution.id}`).set(auth(tenant));
     expect(shown.body).toMatchObject({ status: 'failed', error_kind: 'network' });
+  });
+
+  it('a Run now whose workflow began the run before the start answer was lost is reported as started (202), and posts once', async () => {
+    const { tenant, installationId } = await installedTenant(s);
+    loseStartAnswer = 'after-begin';
+    const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations/${installationId}/runs`).set(auth(tenant)).send({});
+    loseStartAnswer = null;
+    expect(res.status).toBe(202);
+    const done = await waitForExecution(s, tenant, res.body.execution.id, 60_000);
+    expect(done.status).toBe('succeeded');
+    expect(postsWithMarker(s.fake)).toHaveLength(1);
   });
 
   it('an attempt repeated after its success was lost reports the post as this run’s, and posts nothing more', async () => {
