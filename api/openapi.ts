@@ -7,6 +7,7 @@ import { ZLoginBody } from './routes/auth.schemas';
 import { ZDirectiveListQuery } from './routes/directives.schemas';
 import { ZExecutionListQuery } from './routes/executions.schemas';
 import { ZConnectCredentialBody } from './routes/connection.schemas';
+import { ZChannelsQuery } from './routes/integrations.schemas';
 import { ZIdParam, ZInstallBody, ZUpgradeBody } from './routes/installations.schemas';
 import { ZConnectLlmBody } from './routes/llm-integration.schemas';
 import { MAX_INGEST_BATCH, ZIngestBody, ZSignalListQuery, ZTimelineParam } from './routes/signals.schemas';
@@ -197,6 +198,24 @@ const PLATFORM_OPERATIONS: ApiOperation[] = [
       200: { description: 'The connection and bindings.', schema: 'TenantIntegration' },
       ...tenantWrite,
       422: err('Mattermost did not accept the connection (CREDENTIAL_REJECTED).'),
+    },
+  },
+  {
+    method: 'get',
+    path: `${T}/integrations/mattermost/channels`,
+    operationId: 'listTenantMattermostChannels',
+    summary: "The public channels the connection's token user can post to (the channel picker)",
+    tag: 'installations',
+    access: 'tenant-admin',
+    query: ZChannelsQuery,
+    description:
+      'Read from Mattermost with the stored token: GET /api/v4/users/me/teams, then /users/me/teams/{team_id}/channels (every channel the user is a member of, in one answer), keeping the public ones (type O). With installation_id: the connection that installation is bound to. A webhook connection posts to its own channel and has no list (409 CHANNELS_NOT_LISTABLE).',
+    responses: {
+      200: { description: 'The team and its postable public channels, by display name.', schema: 'MattermostChannels' },
+      ...tenantWrite,
+      409: err('A webhook connection, or a token connection without a team (CHANNELS_NOT_LISTABLE).'),
+      422: err('Not connected (NOT_CONFIGURED), or Mattermost refused the token or the team (CREDENTIAL_REJECTED, with details.mattermost_code).'),
+      503: err('Mattermost did not answer (DEPENDENCY_UNAVAILABLE).'),
     },
   },
   {

@@ -88,11 +88,34 @@ export function connectionState(c: IntegrationCredential): 'connected' | 'refuse
   return c.refusalCount > 0 ? 'refused_once' : 'connected';
 }
 
-export function presentCredential(c: IntegrationCredential, by?: { id: string; name: string | null; email: string } | null) {
+/** Names for the people and API tokens a credential row refers to (users are global, tokens the tenant's). */
+export interface CredentialActors {
+  users: ReadonlyMap<string, { name: string | null; email: string }>;
+  tokens: ReadonlyMap<string, { name: string }>;
+}
+
+/** Who did it: a signed-in user (name, email), or an API token (its name; a bearer token has no user). */
+function actorOf(
+  userId: string | null,
+  tokenId: string | null,
+  actors: CredentialActors | undefined,
+  by?: { id: string; name: string | null; email: string } | null,
+) {
+  if (userId) {
+    const known = actors?.users.get(userId) ?? (by?.id === userId ? by : undefined);
+    return { kind: 'user' as const, id: userId, name: known?.name ?? null, email: known?.email ?? null };
+  }
+  if (tokenId) return { kind: 'api_token' as const, id: tokenId, name: actors?.tokens.get(tokenId)?.name ?? null, email: null };
+  return null;
+}
+
+export function presentCredential(c: IntegrationCredential, by?: { id: string; name: string | null; email: string } | null, actors?: CredentialActors) {
   return {
     state: connectionState(c),
+    connected_at: c.connectedAt,
+    connected_by: actorOf(c.connectedByUserId, c.connectedByTokenId, actors),
     disconnected_at: c.disconnectedAt,
-    disconnected_by: c.disconnectedByUserId ? { id: c.disconnectedByUserId, name: by?.name ?? null, email: by?.email ?? null } : null,
+    disconnected_by: actorOf(c.disconnectedByUserId, c.disconnectedByTokenId, actors, by),
     disconnect_reason: c.disconnectReason,
     first_refused_at: c.firstRefusedAt,
     last_refusal_code: c.lastRefusalCode,

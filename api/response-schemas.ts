@@ -94,14 +94,25 @@ export const ZDirectiveList = z.strictObject({ items: z.array(ZDirective), next_
 export const ZDirectiveDetail = z.strictObject({ ...ZDirective.shape, signals: z.array(ZSignal) });
 export const ZSignalList = z.strictObject({ items: z.array(ZSignal), next_cursor: z.string().nullable() });
 
+const ZCredentialActor = z
+  .strictObject({
+    kind: z.enum(['user', 'api_token']),
+    id: z.uuid(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+  })
+  .describe('Who did it: a signed-in user (name, email), or the API token that sent the request (its name; email null).');
+
 export const ZCredential = z.strictObject({
   state: z
     .enum(['connected', 'refused_once', 'invalid', 'disconnected'])
     .describe(
       'From evidence: refused_once = Mattermost refused it once and it is being checked again; invalid = refused twice, a minute apart; disconnected = by a person (Disconnect or uninstall).',
     ),
+  connected_at: ZDateOrNull.describe('When it was connected or last reconnected (null for connections from before this was recorded).'),
+  connected_by: ZCredentialActor.nullable(),
   disconnected_at: ZDateOrNull,
-  disconnected_by: z.strictObject({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  disconnected_by: ZCredentialActor.nullable(),
   disconnect_reason: z.enum(['user_disconnected', 'uninstalled']).nullable(),
   first_refused_at: ZDateOrNull,
   last_refusal_code: z.string().nullable(),
@@ -174,10 +185,23 @@ export const ZCredentialState = z.strictObject({ credential: ZCredential.nullabl
 export const ZTenantIntegration = z.strictObject({
   connection: ZCredential.nullable().describe("The tenant's Mattermost connection (masked metadata only)."),
   bindings: z.array(
-    z.strictObject({ installation_id: z.uuid(), package_slug: z.string(), channel: z.string().nullable(), bound_to: z.enum(['tenant', 'own', 'none']) }),
+    z.strictObject({
+      installation_id: z.uuid(),
+      package_slug: z.string(),
+      package_name: z.string(),
+      status: z.string(),
+      channel: z.string().nullable().describe("The installation's own channel; null: the webhook's own channel (a token needs one)."),
+      bound_to: z.enum(['tenant', 'own', 'none']),
+    }),
   ),
   bound_now: z.array(z.uuid()).optional().describe('Installations bound by this request.'),
   reconnect: z.boolean().optional(),
+});
+export const ZMattermostChannels = z.strictObject({
+  team: z.strictObject({ id: z.string(), name: z.string(), display_name: z.string() }),
+  channels: z
+    .array(z.strictObject({ id: z.string(), name: z.string(), display_name: z.string() }))
+    .describe("Public channels the token's user is a member of in the connection's team (only members may post), by display name."),
 });
 export const ZCredentialConnected = z.strictObject({ credential: ZCredential, schedule: ZSchedule, apply_state: ZApplyState });
 export const ZConfigUpdated = z.strictObject({ installation: ZInstallation, schedule: ZSchedule, apply_state: ZApplyState });
@@ -351,6 +375,7 @@ export const RESPONSE_SCHEMAS = {
   Credential: ZCredential,
   CredentialState: ZCredentialState,
   TenantIntegration: ZTenantIntegration,
+  MattermostChannels: ZMattermostChannels,
   CredentialConnected: ZCredentialConnected,
   ConfigUpdated: ZConfigUpdated,
   ScheduleState: ZScheduleState,

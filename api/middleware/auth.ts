@@ -12,6 +12,7 @@ import { findMembershipRole } from '../../lib/auth/memberships';
 import { findSession, type SessionIdentity } from '../../lib/auth/sessions';
 import type { Db } from '../../lib/db/client';
 import type { Role, Tenant } from '../../lib/db/generated/client';
+import type { ChangeActor } from '../../lib/installations/change-installation';
 import { AppError } from '../../lib/errors/app-error';
 
 /** The authenticated caller, before any tenant is known. */
@@ -71,6 +72,12 @@ export function identityOf(res: Response): Identity {
 export function sessionOf(res: Response): SessionIdentity | null {
   const identity = res.locals.identity as Identity | undefined;
   return identity?.kind === 'session' ? identity : null;
+}
+
+/** The request's actor for change records, and its API token when it came with one (a bearer token has no user). */
+export function requestActor(res: Response): { actor: ChangeActor; tokenId: string | null } {
+  const principal = principalOf(res);
+  return { actor: { kind: 'user', userId: principal.userId, role: principal.role }, tokenId: principal.kind === 'token' ? principal.tokenId : null };
 }
 
 export function principalOf(res: Response): Principal {

@@ -1,39 +1,67 @@
-// The tenant's integrations: connect Mattermost once (verified, encrypted), see its status and
-// which installations are bound to it (each with its own channel), disconnect it.
+// The tenant's integrations: connect Mattermost once (verified, encrypted), see its status, who
+// connected or disconnected it and when, which installations are bound to it (each with its own
+// channel), list the channels a token can post to (the channel picker), disconnect it.
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
+import type { IntegrationCredential } from '../../lib/db/generated/client';
 import { AppError } from '../../lib/errors/app-error';
-import { connectTenantMattermost, MATTERMOST_PROVIDER } from '../../lib/integrations/connect-tenant-mattermost';
-import { revokeCredential } from '../../lib/credentials/revoke-credential';
+import { connectTenantMattermost, MATTERMOST_PROVIDER, needsMattermost } from '../../lib/integrations/connect-tenant-mattermost';
+import { disconnectMattermost } from '../../lib/integrations/disconnect-tenant-mattermost';
+import { listMattermostChannels } from '../../lib/integrations/list-mattermost-channels';
 import type { ComposedAppDeps } from '../app';
-import { requireRole, tenantOf } from '../middleware/auth';
+import { requestActor, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
-import { presentCredential } from '../presenters';
+import { presentCredential, type CredentialActors } from '../presenters';
 import { ZConnectCredentialBody } from './connection.schemas';
+import { ZChannelsQuery } from './integrations.schemas';
+
+/** The names behind a credential's connected_by / disconnected_by ids. */
+export async function credentialActors(deps: Pick<ComposedAppDeps, 'db'>, tenantId: string, c: IntegrationCredential): Promise<CredentialActors> {
+  const userIds = [c.connectedByUserId, c.disconnectedByUserId].filter((x): x is string => Boolean(x));
+  const tokenIds = [c.connectedByTokenId, c.disconnectedByTokenId].filter((x): x is string => Boolean(x));
+  const [users, tokens] = await Promise.all([
+    userIds.length ? deps.db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } }) : [],
+    tokenIds.length ? withTenant(deps.db, tenantId, (tx) => tx.apiToken.findMany({ where: { id: { in: tokenIds } }, select: { id: true, name: true } })) : [],
+  ]);
+  return { users: new Map(users.map((u) => [u.id, u])), tokens: new Map(tokens.map((t) => [t.id, t])) };
+}
 
 export function integrationsRouter(deps: ComposedAppDeps): Router {
   const router = Router({ mergeParams: true });
   const admin = requireRole('owner', 'admin');
 
-  const state = (tenantId: string) =>
-    withTenant(deps.db, tenantId, async (tx) => {
+  // The package says where in its config its channel is (the contract's mattermostChannel).
+  const channelOf = (slug: string, config: unknown): string | null => {
+    const record = config && typeof config === 'object' && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
+    return deps.packages.find(slug)?.mattermostChannel?.(record) ?? null;
+  };
+
+  const state = async (tenantId: string) => {
+    const { credential, installations } = await withTenant(deps.db, tenantId, async (tx) => {
       const link = await tx.tenantIntegration.findUnique({ where: { tenantId_provider: { tenantId, provider: MATTERMOST_PROVIDER } } });
-      const credential = link ? await tx.integrationCredential.findUnique({ where: { id: link.credentialId } }) : null;
-      const installations = await tx.installation.findMany({ where: { status: { not: 'uninstalled' } }, orderBy: { createdAt: 'asc' } });
-      const bindings = installations
-        .filter((i) =>
-          deps.packages
-            .find(i.packageSlug)
-            ?.versions.some((v) => v.version === i.packageVersion && v.requiredIntegrations.some((r) => r.provider === MATTERMOST_PROVIDER)),
-        )
-        .map((i) => ({
-          installation_id: i.id,
-          package_slug: i.packageSlug,
-          channel: typeof (i.config as { channel?: unknown })?.channel === 'string' ? (i.config as { channel: string }).channel : null,
-          bound_to: i.credentialId === null ? 'none' : i.credentialId === credential?.id ? 'tenant' : 'own',
-        }));
-      return { connection: credential ? presentCredential(credential) : null, bindings };
+      return {
+        credential: link ? await tx.integrationCredential.findUnique({ where: { id: link.credentialId } }) : null,
+        installations: await tx.installation.findMany({ where: { status: { not: 'uninstalled' } }, orderBy: { createdAt: 'asc' } }),
+      };
     });
+    const bindings = installations
+      .filter((i) => needsMattermost(deps.packages, i.packageSlug, i.packageVersion))
+      .map((i) => ({
+        installation_id: i.id,
+        package_slug: i.packageSlug,
+        package_name: deps.packages.find(i.packageSlug)?.identity.name ?? i.packageSlug,
+        status: i.status,
+        channel: channelOf(i.packageSlug, i.config),
+        bound_to: i.credentialId === null ? ('none' as const) : i.credentialId === credential?.id ? ('tenant' as const) : ('own' as const),
+      }));
+    const connection = credential ? presentCredential(credential, null, await credentialActors(deps, tenantId, credential)) : null;
+    return { connection, bindings };
+  };
+
+  // Bring each changed installation's Temporal state in line now (the reconciler retries what fails).
+  const apply = async (tenantId: string, ids: string[]) => {
+    for (const installationId of ids) await deps.schedules.reconcile({ tenantId, installationId }).catch(() => null);
+  };
 
   router.get('/mattermost', async (_req, res) => {
     res.json(await state(tenantOf(res).id));
@@ -42,10 +70,25 @@ export function integrationsRouter(deps: ComposedAppDeps): Router {
   router.put('/mattermost', admin, async (req, res) => {
     const body = parseInput(ZConnectCredentialBody, req.body ?? {}, 'connection');
     const tenant = tenantOf(res);
-    const result = await connectTenantMattermost(deps, { tenantId: tenant.id, connect: body });
-    // Bound installations may now run on a schedule (the digest): apply their state now (the reconciler retries).
-    for (const id of result.bound) await deps.schedules.reconcile({ tenantId: tenant.id, installationId: id }).catch(() => null);
+    const result = await connectTenantMattermost(deps, { tenantId: tenant.id, connect: body, ...requestActor(res) });
+    await apply(tenant.id, result.affected);
     res.json({ ...(await state(tenant.id)), bound_now: result.bound, reconnect: result.reconnect });
+  });
+
+  // The picker: public channels the token's user can post to in the connection's team.
+  router.get('/mattermost/channels', admin, async (req, res) => {
+    const query = parseInput(ZChannelsQuery, req.query, 'query');
+    const tenant = tenantOf(res);
+    const credentialId = await withTenant(deps.db, tenant.id, async (tx) => {
+      if (query.installation_id) {
+        const installation = await tx.installation.findUnique({ where: { id: query.installation_id } });
+        if (!installation || installation.status === 'uninstalled') throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
+        return installation.credentialId;
+      }
+      const link = await tx.tenantIntegration.findUnique({ where: { tenantId_provider: { tenantId: tenant.id, provider: MATTERMOST_PROVIDER } } });
+      return link?.credentialId ?? null;
+    });
+    res.json(await listMattermostChannels(deps, { tenantId: tenant.id, credentialId }));
   });
 
   router.delete('/mattermost', admin, async (_req, res) => {
@@ -54,7 +97,10 @@ export function integrationsRouter(deps: ComposedAppDeps): Router {
       tx.tenantIntegration.findUnique({ where: { tenantId_provider: { tenantId: tenant.id, provider: MATTERMOST_PROVIDER } } }),
     );
     if (!link) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this organisation.');
-    await withTenant(deps.db, tenant.id, (tx) => revokeCredential(tx, { tenantId: tenant.id, credentialId: link.credentialId, reason: 'user_revoked' }));
+    const { affected } = await withTenant(deps.db, tenant.id, (tx) =>
+      disconnectMattermost(tx, { tenantId: tenant.id, credentialId: link.credentialId, ...requestActor(res) }),
+    );
+    await apply(tenant.id, affected);
     res.status(204).end();
   });
 

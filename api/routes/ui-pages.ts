@@ -22,6 +22,7 @@ export const UI_PAGES: Record<string, string> = {
   '/packages/:slug': 'package.html',
   '/installations': 'installations.html',
   '/installations/:id': 'installation.html',
+  '/integrations': 'integrations.html',
   '/admin': 'admin.html',
 };
 

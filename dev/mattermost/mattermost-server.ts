@@ -110,7 +110,10 @@ export interface FakeMattermost {
   createHook(options: CreateHookOptions): string;
   deleteHook(hookId: string): void;
   createUser(options: { username: string; isBot?: boolean; onTeam?: boolean }): FakeUserInfo;
-  createChannel(options: { name: string; type?: 'O' | 'P'; displayName?: string; members?: string[] }): FakeChannelInfo;
+  /** In the default team, or in `team` (a team name from createTeam). */
+  createChannel(options: { name: string; type?: 'O' | 'P'; displayName?: string; members?: string[]; team?: string }): FakeChannelInfo;
+  /** Another team; `members` (usernames) join it. */
+  createTeam(options: { name: string; displayName?: string; members?: string[] }): { id: string; name: string };
   /** Archives a channel; like Mattermost, this deletes its incoming webhooks. */
   archiveChannel(name: string): void;
   revokeToken(token: string): void;
@@ -427,9 +430,16 @@ export async function startFakeMattermost(options: { port?: number; host?: strin
     createUser({ username, isBot, onTeam }) {
       return userInfo(world.addUser(username, { isBot, teamIds: onTeam === false ? [] : [team.id] }));
     },
-    createChannel({ name, type, displayName, members }) {
+    createChannel({ name, type, displayName, members, team: teamName }) {
       const ids = (members ?? [mainUser.username]).map((m) => requireUser(m).id);
-      return channelInfo(world.addChannel(team.id, name, type ?? 'O', ids, displayName));
+      const inTeam = teamName ? world.teamByName(teamName) : team;
+      if (!inTeam) throw new Error(`fake Mattermost: no team named ${teamName}`);
+      return channelInfo(world.addChannel(inTeam.id, name, type ?? 'O', ids, displayName));
+    },
+    createTeam({ name, displayName, members }) {
+      const created = world.addTeam(name, displayName);
+      for (const m of members ?? []) requireUser(m).teamIds.add(created.id);
+      return { id: created.id, name: created.name };
     },
     archiveChannel(name) {
       const channel = world.channelByName(team.id, name);

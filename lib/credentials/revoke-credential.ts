@@ -16,6 +16,8 @@ export async function revokeCredential(
     credentialId: string;
     reason: DisconnectReason | 'user_revoked' | 'rejected_by_server';
     userId?: string | null;
+    /** A Disconnect sent with a bearer API token: the token (it has no user). */
+    tokenId?: string | null;
     correlationId?: string;
   },
 ): Promise<boolean> {
@@ -37,6 +39,7 @@ export async function revokeCredential(
           lastError: null,
           disconnectedAt: new Date(),
           disconnectedByUserId: input.userId ?? null,
+          disconnectedByTokenId: input.tokenId ?? null,
           disconnectReason: reason,
         },
   });
@@ -47,7 +50,15 @@ export async function revokeCredential(
     subject: `credential:${row.id}`,
     correlationId: input.correlationId ?? `credential:${row.id}`,
     dedupeKey: byServer ? `${row.id}:rejected:${row.updatedAt.toISOString()}` : null,
-    payload: { credential_id: row.id, kind: row.kind, host: row.host, fingerprint: row.fingerprint, reason, by_user_id: input.userId ?? null },
+    payload: {
+      credential_id: row.id,
+      kind: row.kind,
+      host: row.host,
+      fingerprint: row.fingerprint,
+      reason,
+      by_user_id: input.userId ?? null,
+      by_token_id: input.tokenId ?? null,
+    },
   });
   return true;
 }

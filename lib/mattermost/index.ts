@@ -10,6 +10,7 @@ export { postViaWebhook, buildWebhookPayload } from './post-via-webhook';
 export { verifyWebhook, VERIFY_WEBHOOK_TEXT, type VerifyWebhookOptions } from './verify-webhook';
 export { verifyToken } from './verify-token';
 export { resolveChannelId } from './resolve-channel-id';
+export { listPostableChannels, CHANNEL_LIST_MAX_BYTES, type PostableChannel, type PostableChannels } from './list-postable-channels';
 export { createPost, type CreatePostOptions } from './create-post';
 export { findPostByMarker, SINCE_QUERY_MAX_POSTS } from './find-post-by-marker';
 export { createMattermostClient, type MattermostClient, type MattermostClientOptions } from './mattermost-client';

@@ -2,6 +2,7 @@
 // and a factory that binds the outbound allow-list and timeout once, at worker start.
 import { createPost, type CreatePostOptions } from './create-post';
 import { findPostByMarker } from './find-post-by-marker';
+import { listPostableChannels, type PostableChannels } from './list-postable-channels';
 import { postViaWebhook } from './post-via-webhook';
 import { resolveChannelId } from './resolve-channel-id';
 import type { MattermostCallOptions, MattermostPost, MattermostUser, PostRequest, WebhookTarget } from './types';
@@ -15,6 +16,7 @@ export interface MattermostClient {
   verifyToken(baseUrl: string, token: string): Promise<MattermostUser>;
   resolveChannelId(baseUrl: string, token: string, team: string, channel: string): Promise<string>;
   verifyChannelMember(baseUrl: string, token: string, channelId: string): Promise<void>;
+  listPostableChannels(baseUrl: string, token: string, team: string): Promise<PostableChannels>;
   createPost(baseUrl: string, token: string, channelId: string, req: PostRequest, options?: Pick<CreatePostOptions, 'pendingPostId'>): Promise<MattermostPost>;
   findPostByMarker(baseUrl: string, token: string, channelId: string, markerKey: string, markerValue: string, sinceMs: number): Promise<MattermostPost | null>;
 }
@@ -29,6 +31,7 @@ export function createMattermostClient(options: MattermostClientOptions): Matter
     verifyToken: (baseUrl, token) => verifyToken(baseUrl, token, opts),
     resolveChannelId: (baseUrl, token, team, channel) => resolveChannelId(baseUrl, token, team, channel, opts),
     verifyChannelMember: (baseUrl, token, channelId) => verifyChannelMember(baseUrl, token, channelId, opts),
+    listPostableChannels: (baseUrl, token, team) => listPostableChannels(baseUrl, token, team, opts),
     createPost: (baseUrl, token, channelId, req, extra) => createPost(baseUrl, token, channelId, req, { ...opts, ...extra }),
     findPostByMarker: (baseUrl, token, channelId, markerKey, markerValue, sinceMs) =>
       findPostByMarker(baseUrl, token, channelId, markerKey, markerValue, sinceMs, opts),

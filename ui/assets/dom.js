@@ -205,6 +205,7 @@ export function renderShell({ session, active }) {
   const nav = [
     ['Marketplace', '/marketplace', 'marketplace'],
     ['My installations', '/installations', 'installations'],
+    ['Connections', '/integrations', 'integrations'],
     ['Support view', '/admin', 'admin'],
   ];
   const account = session

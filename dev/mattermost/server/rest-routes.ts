@@ -1,11 +1,12 @@
-// The REST endpoints the client uses (docs/mattermost-contract.md §6): users/me, channel by team+channel name,
-// create post (with pending_post_id de-duplication), and posts since a time.
+// The REST endpoints the client uses (docs/mattermost-contract.md §6): users/me, the user's teams and
+// their channels (the channel picker), channel by team+channel name, create post (with
+// pending_post_id de-duplication), and posts since a time.
 import { header, type FakeRequest } from './fake-request';
 import { jsonResponse, textResponse, type FakeResponse } from './fake-response';
 import { isValidId, newId } from './ids';
 import { errorResponse, type RouteContext } from './route-context';
 import { versionId } from './settings';
-import type { FakeChannel, FakePost, FakeUser } from './state';
+import type { FakeChannel, FakePost, FakeTeam, FakeUser } from './state';
 import { parseUrlEncoded } from './url-form';
 
 const CHANNEL_NAME = /^[a-z0-9]+([a-z\-_0-9]+|(__)?)[a-z0-9]*$/;
@@ -110,6 +111,19 @@ export function handleApi(ctx: RouteContext, req: FakeRequest, pending: PendingP
     const user = authenticate(ctx, req);
     return 'status' in user ? user : ok(ctx, 200, userJson(user));
   }
+  // Router patterns {user_id:[A-Za-z0-9]+} and {team_id:[A-Za-z0-9]+}: anything else is no route (404).
+  if ((match = /^\/users\/([A-Za-z0-9]+)\/teams$/.exec(path))) {
+    if (req.method !== 'GET') return textResponse(405, '');
+    const user = authenticate(ctx, req);
+    if ('status' in user) return user;
+    return getTeamsForUser(ctx, user, match[1]);
+  }
+  if ((match = /^\/users\/([A-Za-z0-9]+)\/teams\/([A-Za-z0-9]+)\/channels$/.exec(path))) {
+    if (req.method !== 'GET') return textResponse(405, '');
+    const user = authenticate(ctx, req);
+    if ('status' in user) return user;
+    return getChannelsForTeamForUser(ctx, req, user, match[1], match[2]);
+  }
   if ((match = /^\/teams\/name\/([^/]+)\/channels\/name\/([^/]+)$/.exec(path))) {
     if (req.method !== 'GET') return textResponse(405, '');
     if (!/^[A-Za-z0-9_-]+$/.test(match[1]) || !/^[A-Za-z0-9_-]+$/.test(match[2])) return notFound();
@@ -145,6 +159,68 @@ function invalidUrlParam(ctx: RouteContext, name: string): FakeResponse {
 
 function forbidden(ctx: RouteContext): FakeResponse {
   return errorResponse(ctx, { id: 'api.context.permissions.app_error', message: 'You do not have the appropriate permissions.', status: 403 });
+}
+
+function teamJson(team: FakeTeam): Record<string, unknown> {
+  // SanitizeTeams: a plain member sees no email, invite id or allowed domains.
+  return {
+    id: team.id,
+    create_at: 0,
+    update_at: 0,
+    delete_at: 0,
+    display_name: team.displayName,
+    name: team.name,
+    description: '',
+    email: '',
+    type: 'O',
+    company_name: '',
+    allowed_domains: '',
+    invite_id: '',
+    allow_open_invite: false,
+    scheme_id: null,
+    group_constrained: null,
+    policy_id: null,
+  };
+}
+
+/** Context.RequireUserId: "me" is the session's user; anything else must be a 26-character id. */
+function requestedUser(ctx: RouteContext, user: FakeUser, userId: string): FakeResponse | null {
+  const id = userId === 'me' ? user.id : userId;
+  if (!isValidId(id)) return invalidUrlParam(ctx, 'user_id');
+  // SessionHasPermissionToUser / the sysconsole read permission: a plain user may ask only about itself.
+  if (id !== user.id) return forbidden(ctx);
+  return null;
+}
+
+// api4/team.go getTeamsForUser: every team the user is a member of, in one answer (no paging).
+function getTeamsForUser(ctx: RouteContext, user: FakeUser, userId: string): FakeResponse {
+  const refused = requestedUser(ctx, user, userId);
+  if (refused) return refused;
+  const teams = [...ctx.world.teams.values()].filter((t) => user.teamIds.has(t.id));
+  return ok(ctx, 200, teams.map(teamJson));
+}
+
+// api4/channel.go getChannelsForTeamForUser → store GetChannels: the channels the user is a member
+// of in the team plus its DMs/GMs (team_id ""), archived ones only with include_deleted=true,
+// ordered by display name, all in one answer (page and per_page are not read); none at all is a
+// 404. Not on the team (PermissionViewTeam) is a 403.
+function getChannelsForTeamForUser(ctx: RouteContext, req: FakeRequest, user: FakeUser, userId: string, teamId: string): FakeResponse {
+  const refused = requestedUser(ctx, user, userId);
+  if (refused) return refused;
+  if (!isValidId(teamId)) return invalidUrlParam(ctx, 'team_id');
+  if (!user.teamIds.has(teamId)) return forbidden(ctx);
+  const includeDeleted = parseUrlEncoded(req.rawQuery).values.get('include_deleted')?.[0] === 'true';
+  const channels = [...ctx.world.channels.values()]
+    .filter((c) => c.memberIds.has(user.id) && (c.teamId === teamId || c.teamId === '') && (includeDeleted || c.deleteAt === 0))
+    .sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0));
+  if (!channels.length) {
+    return errorResponse(ctx, { id: 'app.channel.get_channels.not_found.app_error', message: 'No channels were found.', status: 404 });
+  }
+  return ok(
+    ctx,
+    200,
+    channels.map((c) => channelJson(c, user.id)),
+  );
 }
 
 function getChannelByName(ctx: RouteContext, req: FakeRequest, user: FakeUser, teamName: string, channelName: string): FakeResponse {

@@ -5,7 +5,7 @@ import type { Prisma } from '../../../lib/db/generated/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { connectCredential } from '../../../lib/credentials/connect-credential';
 import { failureHint } from '../../../lib/credentials/failure-hints';
-import { revokeCredential } from '../../../lib/credentials/revoke-credential';
+import { disconnectInstallationMattermost } from '../../../lib/integrations/disconnect-tenant-mattermost';
 import type { IntegrationCredential } from '../../../lib/db/generated/client';
 import { changeInstallation, type ChangeActor } from '../../../lib/installations/change-installation';
 import { AppError } from '../../../lib/errors/app-error';
@@ -13,7 +13,7 @@ import { requestManualRun } from '../../../lib/runs/request-digest-run';
 import { readRunQuota } from '../../../lib/runs/run-now-limit';
 import { lastFailureCode } from '../../../lib/executions/failure-codes';
 import type { ComposedAppDeps } from '../../../api/app';
-import { principalOf, requireRole, tenantOf } from '../../../api/middleware/auth';
+import { principalOf, requestActor, requireRole, tenantOf } from '../../../api/middleware/auth';
 import { parseInput } from '../../../api/middleware/parse';
 import { applyState, presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../../../api/presenters';
 import { ZConnectCredentialBody } from '../../../api/routes/connection.schemas';
@@ -78,33 +78,25 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
       installationId: installation.id,
       connect: body,
       channel: storedDigestConfig(installation.config).channel,
-      actor: actorOf(res),
+      ...requestActor(res),
     });
     const schedule = await applyNow(tenant.id, installation.id);
     const updated = await reload(tenant.id, installation.id);
     res.json({ credential: await credentialView(tenant.id, credential), schedule: presentSchedule(schedule), apply_state: applyState(updated) });
   });
 
-  // Disconnect: the secret is destroyed and the row says who disconnected it, and when.
+  // Disconnect: the secret is destroyed and the row says who disconnected it, and when. With the
+  // organisation's connection that is a Disconnect of it, for every package bound to it.
   router.delete('/credential', admin, async (req, res) => {
     const { tenant, installation } = await load(res, idOf(req.params));
-    if (!installation.credentialId) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this installation.');
-    const actor = actorOf(res);
-    await withTenant(deps.db, tenant.id, (tx) =>
-      changeInstallation(
-        tx,
-        { tenantId: tenant.id, installationId: installation.id, actor, change: 'credential.disconnected', details: { reason: 'user_disconnected' } },
-        async () => {
-          await revokeCredential(tx, {
-            tenantId: tenant.id,
-            credentialId: installation.credentialId!,
-            reason: 'user_disconnected',
-            userId: actor.kind === 'user' ? actor.userId : null,
-          });
-        },
-      ),
+    const { actor, tokenId } = requestActor(res);
+    const affected = await withTenant(deps.db, tenant.id, (tx) =>
+      disconnectInstallationMattermost(tx, { tenantId: tenant.id, installationId: installation.id, actor, tokenId }),
     );
+    if (!affected) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this installation.');
     await applyNow(tenant.id, installation.id);
+    for (const id of affected.filter((x) => x !== installation.id))
+      await deps.schedules.reconcile({ tenantId: tenant.id, installationId: id }).catch(() => null);
     res.status(204).end();
   });
 

@@ -206,6 +206,8 @@ describe('OpenAPI document', () => {
         .put(`${T()}/integrations/mattermost`)
         .set(bearer())
         .send({ kind: 'webhook', webhook_url: fake.hookUrl(fake.createHook({ channel: 'town-square' })), verify: 'dry_run' }),
+    // After the webhook connect above: a webhook has no channel list (409, documented).
+    listTenantMattermostChannels: () => request(app).get(`${T()}/integrations/mattermost/channels`).set(bearer()),
     disconnectTenantMattermost: () => request(app).delete(`${T()}/integrations/mattermost`).set(bearer()),
     upgradePackage: () => request(app).post(`${INST()}/upgrade`).set(bearer()).send({ version: '9.9.9' }),
     disconnectMattermost: () => request(app).delete(`${INST()}/credential`).set(bearer()),

@@ -14,6 +14,8 @@ import { adminClient, type TestTenant } from '../../helpers/db';
 import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
 
 const PRESENTED_KEYS = [
+  'connected_at',
+  'connected_by',
   'disconnect_reason',
   'disconnected_at',
   'disconnected_by',

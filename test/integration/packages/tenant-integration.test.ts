@@ -41,8 +41,14 @@ describe('tenant-level Mattermost connection', () => {
     const state = await request(s.app).get(`/api/tenants/${tenant.slug}/integrations/mattermost`).set(auth(tenant, 'member'));
     expect(state.body.bindings).toEqual(
       expect.arrayContaining([
-        { installation_id: digest.id, package_slug: 'mattermost_daily_ops_digest', channel: 'town-square', bound_to: 'tenant' },
-        { installation_id: alerts.id, package_slug: 'mattermost_failure_alerts', channel: 'ops', bound_to: 'tenant' },
+        expect.objectContaining({
+          installation_id: digest.id,
+          package_slug: 'mattermost_daily_ops_digest',
+          package_name: 'Mattermost Daily Ops Digest',
+          channel: 'town-square',
+          bound_to: 'tenant',
+        }),
+        expect.objectContaining({ installation_id: alerts.id, package_slug: 'mattermost_failure_alerts', channel: 'ops', bound_to: 'tenant' }),
       ]),
     );
 

@@ -63,31 +63,27 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     expect(postsWithMarker(s.fake)).toHaveLength(2);
   });
 
-  it('finding 2: after uninstall and reinstall the status says "disconnected at uninstall"; reconnecting brings the daily schedule back', async () => {
+  // Since integrations belong to the tenant (issue 14), Connect on the installation page connects
+  // the organisation's connection: an uninstall only unbinds it, and a reinstall binds to it again.
+  it('finding 2: after uninstall and reinstall the installation binds to the organisation’s connection again and the daily schedule comes back', async () => {
     const { tenant, installationId } = await installedTenant(s);
     expect(await scheduleExists(installationId)).toBe(true);
     await api(s, tenant).del(`/installations/${installationId}`).expect(202);
     await waitFor(
       async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'uninstalled',
     );
+    expect(await scheduleExists(installationId)).toBe(false);
     const again = await api(s, tenant).post('/installations', { package_slug: 'mattermost_daily_ops_digest' });
     expect(again.status).toBe(202);
     await waitFor(
       async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed',
     );
-    const health = await api(s, tenant).get(`/installations/${installationId}/health`).expect(200);
-    expect(health.body).toMatchObject({
-      status: 'installed',
-      next_runs: [],
-      schedule_exists: false,
-      connection: { state: 'disconnected', disconnect_reason: 'uninstalled' },
+    const health = await waitFor(async () => {
+      const res = await api(s, tenant).get(`/installations/${installationId}/health`).expect(200);
+      return res.body.apply_state === 'applied' && res.body.schedule_exists ? res : undefined;
     });
-    expect(await scheduleExists(installationId)).toBe(false);
-    const hookUrl = s.fake.hookUrl(s.fake.createHook({ channel: 'town-square' }));
-    await api(s, tenant).put(`/installations/${installationId}/credential`, { kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' }).expect(200);
-    const after = await api(s, tenant).get(`/installations/${installationId}/health`).expect(200);
-    expect(after.body).toMatchObject({ apply_state: 'applied', schedule_exists: true, connection: { state: 'connected' } });
-    expect(after.body.next_runs.length).toBeGreaterThan(0);
+    expect(health.body).toMatchObject({ status: 'installed', connection: { state: 'connected' } });
+    expect(health.body.next_runs.length).toBeGreaterThan(0);
   });
 
   it('finding 3: a time set after it has passed today gives no catch-up digest today, and the announced next run is tomorrow’s', async () => {
@@ -203,9 +199,11 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     expect(health.body).toMatchObject({ next_runs: [], schedule_exists: false, last_error_kind: null });
   });
 
-  it('finding 7: uninstall destroys the stored webhook secret and says so', async () => {
+  it('finding 7: uninstall destroys an installation’s own stored webhook secret and says so; the organisation’s connection is only unbound', async () => {
     const { tenant, installationId } = await installedTenant(s);
     const credentialId = (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }))).credentialId!;
+    // A connection of the installation's own, as from before tenant connections (the migration leaves those as they were).
+    await withTenant(s.handle.db, tenant.id, (tx) => tx.tenantIntegration.deleteMany({ where: { credentialId } }));
     await api(s, tenant).del(`/installations/${installationId}`).expect(202);
     await waitFor(
       async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'uninstalled',
@@ -219,6 +217,23 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     );
     expect(changes.map((c) => c.change)).toEqual(expect.arrayContaining(['credential.disconnected', 'lifecycle.uninstalled']));
     expect(await scheduleExists(installationId)).toBe(false);
+
+    // The organisation's connection survives an uninstall: unbound, still connected, its secret kept.
+    const shared = await installedTenant(s);
+    const sharedId = (await withTenant(s.handle.db, shared.tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: shared.installationId } })))
+      .credentialId!;
+    await api(s, shared.tenant).del(`/installations/${shared.installationId}`).expect(202);
+    await waitFor(
+      async () =>
+        (await withTenant(s.handle.db, shared.tenant.id, (tx) => tx.installation.findUnique({ where: { id: shared.installationId } })))?.status ===
+        'uninstalled',
+    );
+    const kept = await withTenant(s.handle.db, shared.tenant.id, (tx) => tx.integrationCredential.findUniqueOrThrow({ where: { id: sharedId } }));
+    expect(kept.status).toBe('connected');
+    expect(kept.ciphertext.length).toBeGreaterThan(0);
+    expect(
+      (await withTenant(s.handle.db, shared.tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id: shared.installationId } }))).credentialId,
+    ).toBeNull();
   });
 
   it('finding 8: Mattermost’s own 500 on a webhook is retried automatically and the scheduled digest posts; a proxy 502 stays unknown', async () => {

@@ -47,12 +47,17 @@ const TIMES = ['01:30', '02:30', '06:00', '07:45', '21:15'] as const;
 const DATES = ['2026-03-08', '2026-03-28', '2026-03-29', '2026-03-30', '2026-10-24', '2026-10-25', '2026-10-26', '2026-11-01', '2026-11-02'] as const;
 const CHANNELS = [null, 'ops', 'town-square'] as const;
 
-type Credential = 'none' | 'connected' | 'disconnected_by_user' | 'disconnected_at_uninstall';
+// What the installation's connection shows. Integrations belong to the tenant (issue 14): Connect on
+// the installation page connects the organisation's connection; an uninstall only unbinds it, and a
+// (re)install binds to it again when it is connected.
+type Credential = 'none' | 'connected' | 'disconnected_by_user';
 type Effective = null | 'recent' | 'backdated';
 
 interface Model {
   lifecycle: 'none' | 'installed' | 'uninstalled';
   credential: Credential;
+  /** The organisation's Mattermost connection. */
+  tenantConnection: 'none' | 'connected' | 'disconnected';
   enabled: boolean;
   time: string;
   zone: string;
@@ -165,9 +170,8 @@ async function checkInvariants(m: Model, r: Real): Promise<void> {
   if (m.lifecycle === 'none') return;
   // Credential state.
   const cred = (await api.get(`/installations/${r.installationId}/credential`)).body.credential as { state: string; disconnect_reason: string | null } | null;
-  const want = { none: null, connected: 'connected', disconnected_by_user: 'disconnected', disconnected_at_uninstall: 'disconnected' }[m.credential];
+  const want = { none: null, connected: 'connected', disconnected_by_user: 'disconnected' }[m.credential];
   expect2((cred?.state ?? null) === want, `credential state: real ${cred?.state ?? null}, model ${want}`, m);
-  if (m.credential === 'disconnected_at_uninstall') expect2(cred?.disconnect_reason === 'uninstalled', `disconnect reason ${cred?.disconnect_reason}`, m);
   if (m.credential === 'disconnected_by_user') expect2(cred?.disconnect_reason === 'user_disconnected', `disconnect reason ${cred?.disconnect_reason}`, m);
 
   if (!m.temporalUp) {
@@ -248,6 +252,7 @@ class Install extends Step {
       x.zone = this.zone;
       x.enabled = true;
       x.channel = null;
+      x.credential = x.tenantConnection === 'connected' ? 'connected' : 'none'; // bound at provisioning
     });
   }
   toString = () => `Install(${this.time} ${this.zone})`;
@@ -259,7 +264,10 @@ class Connect extends Step {
     const res = await http(r).put(`/installations/${r.installationId}/credential`, { kind: 'webhook', webhook_url: r.hookUrl, verify: 'dry_run' });
     expect2(res.status === 200, `connect answered ${res.status}`, m);
     expect2(res.body.apply_state === (m.temporalUp ? 'applied' : 'being_applied'), `connect apply_state ${res.body.apply_state}`, m);
-    afterChange(m, (x) => (x.credential = 'connected'));
+    afterChange(m, (x) => {
+      x.credential = 'connected';
+      x.tenantConnection = 'connected';
+    });
   }
   toString = () => 'Connect';
 }
@@ -269,7 +277,10 @@ class Disconnect extends Step {
   async apply(m: Model, r: Real) {
     const res = await http(r).del(`/installations/${r.installationId}/credential`);
     expect2(res.status === 204, `disconnect answered ${res.status}`, m);
-    afterChange(m, (x) => (x.credential = 'disconnected_by_user'));
+    afterChange(m, (x) => {
+      x.credential = 'disconnected_by_user';
+      x.tenantConnection = 'disconnected';
+    });
   }
   toString = () => 'Disconnect';
 }
@@ -301,7 +312,7 @@ class Uninstall extends Step {
     await waitFor(async () => (await installationStatus(r)) === 'uninstalled', 30_000);
     afterChange(m, (x) => {
       x.lifecycle = 'uninstalled';
-      if (x.credential === 'connected') x.credential = 'disconnected_at_uninstall'; // one disconnected by a user stays so
+      x.credential = 'none'; // unbound; the organisation's connection stays as it was
     });
   }
   toString = () => 'Uninstall';
@@ -488,6 +499,7 @@ describe('issue 15: an installation’s truth under random sequences (model-base
           const model: Model = {
             lifecycle: 'none',
             credential: 'none',
+            tenantConnection: 'none',
             enabled: true,
             time: '09:00',
             zone: 'UTC',

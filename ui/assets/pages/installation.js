@@ -3,7 +3,16 @@
 // the last error and what to do about it, Connect / Reconnect Mattermost, schedule and options,
 // Run now with the hourly quota, recent runs with Retry. Never shows a secret: the connection is
 // described by the API's masked metadata only, and the secret fields are emptied once sent.
-import { api, ApiError, requireSession, tenantPath } from '../api.js';
+import { api, requireSession, tenantPath } from '../api.js';
+import {
+  presetConnectForm,
+  submitConnect,
+  connectForm as mattermostConnectForm,
+  connectionFacts,
+  disconnectedSentence,
+  evidenceNotes,
+  hintLine,
+} from '../mattermost-connection.js';
 import {
   $,
   announce,
@@ -30,10 +39,6 @@ import { updatePanel } from './installation-update.js';
 import { mattermostPost, overridesNote, renderMarkdown } from '../mattermost-post.js';
 import { browserZone, canonicalZone, formatOffset, nextLocalTimes, offsetMinutes, timeZoneOptions } from '../time-zones.js';
 
-/** Mattermost's own instructions (opened in a new tab; never fetched by FleetPrompt). */
-const MATTERMOST_WEBHOOK_DOCS = 'https://developers.mattermost.com/integrate/webhooks/incoming/';
-const MATTERMOST_TOKEN_DOCS = 'https://developers.mattermost.com/integrate/reference/personal-access-token/';
-
 const ACTIVE_INSTALL = new Set(['requested', 'installing', 'uninstalling']);
 const ACTIVE_RUN = new Set(['pending', 'running']);
 const FAST_MS = 1500;
@@ -47,7 +52,7 @@ const SLOW_MS = 10_000;
  * @typedef {import('../../types/api').PackageDetail} PackageDetail
  */
 
-/** @type {{ membership: any, canManage: boolean, id: string, pkg: PackageDetail | null, installation: Installation | null, health: Health | null, credential: Credential | null, runs: Execution[], install: any, watchingRun: string | null, openMessages: Set<string>, llm?: any }} */
+/** @type {{ membership: any, canManage: boolean, id: string, pkg: PackageDetail | null, installation: Installation | null, health: Health | null, credential: Credential | null, tenant: any, me: string, channels: any, runs: Execution[], install: any, watchingRun: string | null, openMessages: Set<string>, llm?: any }} */
 const state = {
   membership: null,
   canManage: false,
@@ -57,6 +62,9 @@ const state = {
   health: null,
   llm: null, // GET …/llm: provider availability (or why not) and spend against the budget
   credential: null,
+  tenant: null, // GET …/integrations/mattermost: the organisation's connection and what is bound to it
+  me: '', // the signed-in user's id (a Disconnect reads as your own)
+  channels: null, // the channel picker: { key, list?, team?, error? } for the current token connection
   runs: [],
   install: null, // { directive, signals }
   watchingRun: null, // execution id started from this page
@@ -135,10 +143,12 @@ function renderChecklist() {
   const c = state.credential;
   const hl = state.health;
   const show = i.status === 'installed' && !hl?.last_successful_post_at;
-  renderIfChanged($('#checklist-slot'), [show, c?.status, hl?.next_runs?.length, hl?.schedule_paused, i.config?.enabled, state.canManage], () => {
+  // A token posts by channel: until one is chosen nothing can be posted, whatever the schedule says.
+  const needsChannel = c?.kind === 'pat' && !i.config?.channel;
+  renderIfChanged($('#checklist-slot'), [show, c?.status, hl?.next_runs?.length, hl?.schedule_paused, i.config?.enabled, state.canManage, needsChannel], () => {
     if (!show) return null;
     const connected = c?.status === 'connected';
-    const scheduled = connected && (hl?.next_runs?.length ?? 0) > 0 && !hl?.schedule_paused;
+    const scheduled = connected && !needsChannel && (hl?.next_runs?.length ?? 0) > 0 && !hl?.schedule_paused;
     const steps = [
       {
         done: connected,
@@ -151,9 +161,11 @@ function renderChecklist() {
         text: 'Choose when the digest is posted',
         detail: scheduled
           ? 'Scheduled: Temporal will post it daily.'
-          : i.config?.enabled === false
-            ? 'The daily digest is off; turn it on under Schedule and options.'
-            : 'Set the time and time zone under Schedule and options (it is scheduled once Mattermost is connected).',
+          : connected && needsChannel
+            ? 'Pick the channel under Schedule and options: a token connection posts only to a channel you choose.'
+            : i.config?.enabled === false
+              ? 'The daily digest is off; turn it on under Schedule and options.'
+              : 'Set the time and time zone under Schedule and options (it is scheduled once Mattermost is connected).',
         target: '#settings',
       },
       {
@@ -200,152 +212,39 @@ function field(id, label, input, hint) {
 }
 
 function connectForm() {
-  const form = h(
-    'form',
-    { id: 'connect-form', novalidate: true },
-    h(
-      'fieldset',
-      { id: 'connect-fields', disabled: true },
-      h('legend', {}, 'How FleetPrompt posts'),
-      h(
-        'div',
-        { class: 'choice' },
-        h('input', { type: 'radio', id: 'kind-webhook', name: 'kind', value: 'webhook', checked: true }),
-        h('label', { for: 'kind-webhook' }, 'Incoming webhook (recommended)'),
-      ),
-      h(
-        'div',
-        { class: 'choice' },
-        h('input', { type: 'radio', id: 'kind-pat', name: 'kind', value: 'pat' }),
-        h('label', { for: 'kind-pat' }, 'Personal access token'),
-      ),
-    ),
-    h(
-      'div',
-      { id: 'webhook-fields' },
-      field(
-        'webhook_url',
-        'Incoming webhook URL',
-        h('input', { id: 'webhook_url', name: 'webhook_url', type: 'url', autocomplete: 'off', spellcheck: 'false', inputmode: 'url' }),
-        'In Mattermost: Integrations › Incoming Webhooks › Add. It is stored encrypted and never shown again.',
-      ),
-      h(
-        'p',
-        { class: 'hint' },
-        h(
-          'a',
-          { href: MATTERMOST_WEBHOOK_DOCS, target: '_blank', rel: 'noopener noreferrer', id: 'webhook-docs' },
-          'How to create an incoming webhook',
-          h('span', { class: 'visually-hidden' }, ' (Mattermost documentation, opens in a new tab)'),
-        ),
-        '. A System Admin must allow it first: System Console › Integrations › Integration Management › Enable Incoming Webhooks.',
-      ),
-      h(
-        'div',
-        { class: 'field choice' },
-        h('input', { type: 'checkbox', id: 'verify', name: 'verify', checked: true }),
-        h('label', { for: 'verify' }, 'Send a test post to check it'),
-      ),
-    ),
-    h(
-      'div',
-      { id: 'pat-fields', hidden: true },
-      field(
-        'base_url',
-        'Mattermost server URL',
-        h('input', { id: 'base_url', name: 'base_url', type: 'url', autocomplete: 'off', placeholder: 'https://chat.example.com' }),
-      ),
-      field(
-        'token',
-        'Personal access token',
-        h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off' }),
-        'Profile › Security › Personal Access Tokens. Stored encrypted; never shown again.',
-      ),
-      h(
-        'p',
-        { class: 'hint' },
-        h(
-          'a',
-          { href: MATTERMOST_TOKEN_DOCS, target: '_blank', rel: 'noopener noreferrer' },
-          'How to create a personal access token',
-          h('span', { class: 'visually-hidden' }, ' (Mattermost documentation, opens in a new tab)'),
-        ),
-        '. A System Admin must enable them: System Console › Integrations › Integration Management › Enable Personal Access Tokens.',
-      ),
-      field(
-        'team',
-        'Team (URL name, optional)',
-        h('input', { id: 'team', name: 'team', type: 'text', autocomplete: 'off', placeholder: 'e.g. ops' }),
-        'Needed to post to a channel by name.',
-      ),
-    ),
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit', class: 'btn', id: 'connect-button', disabled: true }, 'Connect Mattermost'),
-      h('button', { type: 'button', class: 'btn danger', id: 'disconnect-button', hidden: true }, 'Disconnect Mattermost'),
-    ),
-  );
-
-  const syncKind = () => {
-    const pat = form.querySelector('#kind-pat').checked;
-    form.querySelector('#webhook-fields').hidden = pat;
-    form.querySelector('#pat-fields').hidden = !pat;
-  };
-  form.addEventListener('change', (e) => e.target.name === 'kind' && syncKind());
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    connect(form);
-  });
+  const form = mattermostConnectForm({ submit: connect });
   form.querySelector('#disconnect-button').addEventListener('click', (e) => disconnect(e.currentTarget));
   return form;
 }
 
+const tenantIntegration = () => tenantPath(state.membership, '/integrations/mattermost');
+/** This installation posts through the organisation's connection (not one of its own from before). */
+const usesTenantConnection = () => Boolean(state.credential && state.tenant?.connection?.id === state.credential.id);
+/** The other installed packages that post through the organisation's connection. */
+const otherBoundPackages = () =>
+  (state.tenant?.bindings ?? []).filter((b) => b.bound_to === 'tenant' && b.installation_id !== state.id).map((b) => b.package_name);
+
 async function connect(form) {
   const box = $('#connect-message');
-  const kind = form.querySelector('#kind-pat').checked ? 'pat' : 'webhook';
-  const body =
-    kind === 'webhook'
-      ? { kind, webhook_url: form.webhook_url.value.trim(), verify: form.verify.checked ? 'test_post' : 'dry_run' }
-      : { kind, base_url: form.base_url.value.trim(), token: form.token.value.trim(), team: form.team.value.trim() || null };
-  const missing = kind === 'webhook' ? (!body.webhook_url ? form.webhook_url : null) : !body.base_url ? form.base_url : !body.token ? form.token : null;
-  if (missing) {
-    message(box, 'err', `Enter the ${missing.labels[0].textContent.toLowerCase()}.`);
-    missing.focus();
-    return;
-  }
-  await busy($('#connect-button'), kind === 'webhook' && body.verify === 'test_post' ? 'Sending a test post…' : 'Checking…', async () => {
-    try {
-      await api.put(path('/credential'), body);
-      for (const name of ['webhook_url', 'token']) form[name].value = ''; // the secret leaves the page
-      showFieldErrors(form, null);
-      const how =
-        kind === 'webhook'
-          ? body.verify === 'test_post'
-            ? 'A test post was sent to Mattermost.'
-            : 'The address was checked without posting.'
-          : 'Mattermost accepted the token.';
-      flash(box, 'ok', `Connected. ${how}`);
-      announce('Mattermost connected');
-    } catch (err) {
-      const hint = err instanceof ApiError ? err.details?.hint : null;
-      message(box, 'err', err.message, hint ? h('p', {}, h('strong', {}, 'What to do: '), hint) : null);
-      showFieldErrors(form, err);
-    }
-  });
+  // Connects the organisation's connection, checked with this installation's channel, and binds this installation to it.
+  await submitConnect(form, box, { send: (body) => api.put(path('/credential'), body), ok: (text) => flash(box, 'ok', text) });
+  state.channels = null; // a new connection: its channels are read again
   await refresh().catch(() => undefined); // after busy(): the button shows the new state
 }
 
 async function disconnect(button) {
+  const shared = usesTenantConnection();
+  const others = shared ? otherBoundPackages() : [];
+  const also = others.length ? ` This is your organisation’s connection: ${others.join(', ')} will stop posting too.` : '';
   if (
     !confirm(
-      'Disconnect Mattermost? FleetPrompt deletes the stored webhook URL or token, and no digest is posted until you connect again. Nothing changes in Mattermost itself.',
+      `Disconnect Mattermost? FleetPrompt deletes the stored webhook URL or token, and nothing is posted until you connect again.${also} Nothing changes in Mattermost itself.`,
     )
   )
     return;
   await busy(button, 'Disconnecting…', async () => {
     try {
-      await api.del(path('/credential'));
+      await api.del(shared ? tenantIntegration() : path('/credential'));
       flash($('#connect-message'), 'ok', 'You disconnected Mattermost. FleetPrompt deleted the stored credential; connect again to resume the digest.');
     } catch (err) {
       message($('#connect-message'), 'err', err.message);
@@ -358,7 +257,7 @@ function renderConnectionState() {
   const c = state.credential;
   // From evidence (the API's `state`): disconnected = a person disconnected it (Disconnect, or
   // uninstall); invalid = Mattermost refused it twice; refused_once = being checked again.
-  const disconnectedByYou = c?.state === 'disconnected';
+  const disconnected = c?.state === 'disconnected';
   const needsReconnect = c && c.state === 'invalid';
   const form = $('#connect-form');
   const installed = state.installation.status === 'installed';
@@ -369,75 +268,44 @@ function renderConnectionState() {
   const button = $('#connect-button');
   if (button.dataset.busy !== '1') {
     button.disabled = !state.canManage || !installed;
-    button.textContent = c ? 'Reconnect Mattermost' : 'Connect Mattermost';
+    button.textContent = c && !disconnected ? 'Reconnect Mattermost' : 'Connect Mattermost';
   }
-  $('#disconnect-button').hidden = !c || disconnectedByYou || !state.canManage;
+  $('#disconnect-button').hidden = !c || disconnected || !state.canManage;
 
-  renderIfChanged($('#connection-state'), [c, needsReconnect, installed, state.canManage], () => {
+  presetConnectForm(form, c);
+  const shared = usesTenantConnection();
+  const others = otherBoundPackages();
+  renderIfChanged($('#connection-state'), [c, installed, state.canManage, shared, others], () => {
     if (!installed) return h('p', { class: 'hint' }, 'You can connect Mattermost once the install has completed.');
     const parts = [];
-    if (disconnectedByYou) {
-      const by = c.disconnected_by ? ` by ${c.disconnected_by.name ?? c.disconnected_by.email ?? 'a tenant admin'}` : '';
-      const how =
-        c.disconnect_reason === 'uninstalled'
-          ? `Mattermost was disconnected when the package was uninstalled${by}`
-          : `Mattermost was disconnected in FleetPrompt${by}`;
+    if (disconnected) {
       parts.push(
         h(
           'p',
           { id: 'disconnected-note' },
           badge('disconnected', 'warn'),
           ' ',
-          `${how} on ${formatDateTime(c.disconnected_at ?? c.updated_at)}; the stored credential was deleted. Connect again to resume the digest.`,
+          disconnectedSentence(c, state.me),
+          ' The stored credential was deleted. Connect again to resume the digest.',
         ),
       );
     } else if (!c) {
       parts.push(h('p', {}, badge('not connected', 'warn'), ' Connect an incoming webhook (or a personal access token) so the digest can be posted.'));
     } else {
-      const md = c.metadata ?? {};
-      parts.push(
-        h(
-          'dl',
-          { class: 'facts', id: 'credential-facts' },
-          h('dt', {}, 'Status'),
-          h('dd', {}, badge(c.status)),
-          h('dt', {}, 'Method'),
-          h('dd', {}, c.kind === 'webhook' ? 'Incoming webhook' : 'Personal access token'),
-          h('dt', {}, 'Server'),
-          h('dd', {}, c.host),
-          c.kind === 'webhook' && md.masked_url ? [h('dt', {}, 'Webhook'), h('dd', { class: 'mono break-anywhere' }, md.masked_url)] : null,
-          c.kind === 'pat' && md.username ? [h('dt', {}, 'Posts as'), h('dd', {}, md.username)] : null,
-          c.kind === 'pat' && md.team ? [h('dt', {}, 'Team'), h('dd', {}, md.team)] : null,
-          h('dt', {}, 'Fingerprint'),
-          h('dd', { class: 'mono break-anywhere' }, c.fingerprint ?? 'not computed yet (Reconnect to compute it)'),
-          h('dt', {}, 'Last checked'),
-          h('dd', {}, timeEl(c.last_verified_at, { withRelative: true })),
-        ),
-      );
+      parts.push(connectionFacts(c, state.me), ...evidenceNotes(c));
     }
-    if (c?.state === 'refused_once') {
-      parts.push(
-        h(
-          'p',
-          { class: 'hint', id: 'refused-once-note' },
-          `Mattermost refused this credential once (${c.last_refusal_code ?? 'refused'}) on ${formatDateTime(c.first_refused_at)}. FleetPrompt checks again before calling it invalid; one refusal can be a passing server error.`,
-        ),
-      );
-    }
-    if (needsReconnect) {
-      parts.push(
-        h(
-          'div',
-          { class: 'callout warn', id: 'reconnect-callout' },
-          h(
-            'p',
-            {},
-            h('strong', {}, 'Reconnect needed. '),
-            'Mattermost refused the stored credential. Create a new incoming webhook (or token) and Reconnect below.',
-          ),
-        ),
-      );
-    }
+    parts.push(
+      h(
+        'p',
+        { class: 'hint', id: 'connection-scope' },
+        shared
+          ? `Your organisation’s connection${others.length ? `, also used by ${others.join(', ')}` : ''}: connecting here changes it for every package. `
+          : c && !disconnected
+            ? 'A connection of this installation’s own, made before connections were shared; Reconnect to use your organisation’s. '
+            : 'Mattermost is connected once for your organisation; every package posts through it, each to its own channel. ',
+        h('a', { href: '/integrations', id: 'manage-connections' }, 'Manage on Connections'),
+      ),
+    );
     if (!state.canManage) parts.push(h('p', { class: 'hint' }, `Changing the connection needs the owner or admin role; you are ${state.membership.role}.`));
     return parts;
   });
@@ -492,12 +360,18 @@ function settingsForm() {
       ),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn secondary small', id: 'use-my-zone' }, `Use my time zone (${myZone})`)),
       h('div', { id: 'next-runs', 'aria-live': 'polite' }),
-      field(
-        'channel',
-        'Channel (optional)',
-        h('input', { id: 'channel', name: 'channel', type: 'text', autocomplete: 'off', placeholder: 'town-square' }),
-        'The channel name from its URL, e.g. town-square. Leave empty to post to the webhook’s own channel. A webhook locked to its channel refuses any other.',
+      h(
+        'div',
+        { id: 'channel-text' },
+        h('div', { id: 'channel-text-message' }),
+        field(
+          'channel',
+          'Channel (optional)',
+          h('input', { id: 'channel', name: 'channel', type: 'text', autocomplete: 'off', placeholder: 'the webhook’s own channel' }),
+          'Empty: the webhook’s own channel (the default). To post elsewhere, type a channel name from its URL, e.g. town-square; a webhook locked to its channel refuses any other.',
+        ),
       ),
+      channelPicker(),
       h(
         'div',
         { class: 'field choice' },
@@ -590,6 +464,112 @@ function settingsForm() {
     saveSettings(form);
   });
   return form;
+}
+
+// ---------------------------------------------------------------- channel picker
+
+/** With a token connection: a select of the public channels the token's user can post to (searchable when long). */
+function channelPicker() {
+  const picker = h(
+    'div',
+    { id: 'channel-picker', class: 'field', hidden: true },
+    h('label', { for: 'channel-select' }, 'Channel'),
+    h('input', {
+      id: 'channel-search',
+      type: 'search',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      placeholder: 'Filter channels by name',
+      'aria-label': 'Filter the channel list',
+      'aria-controls': 'channel-select',
+      hidden: true,
+    }),
+    h('select', { id: 'channel-select', 'aria-describedby': 'channel-select-hint' }),
+    h('p', { class: 'hint', id: 'channel-select-hint' }),
+  );
+  const select = /** @type {HTMLSelectElement} */ (picker.querySelector('#channel-select'));
+  select.addEventListener('change', () => {
+    const form = $('#settings-form');
+    form.channel.value = select.value;
+    renderSettingsState();
+  });
+  picker.querySelector('#channel-search').addEventListener('input', () => fillChannelOptions());
+  return picker;
+}
+
+const SEARCH_FROM = 12; // a list longer than this gets a filter box
+
+/** The options for the current list and filter; the saved choice stays listed even when filtered out. */
+function fillChannelOptions() {
+  const select = /** @type {HTMLSelectElement} */ ($('#channel-select'));
+  const chosen = $('#settings-form').channel.value.trim();
+  const list = state.channels?.list ?? [];
+  const q = /** @type {HTMLInputElement} */ ($('#channel-search')).value.trim().toLowerCase();
+  const shown = list.filter((c) => !q || c.name.includes(q) || c.display_name.toLowerCase().includes(q) || c.name === chosen);
+  const options = [h('option', { value: '' }, list.length ? 'Choose a channel…' : 'No channel to choose from')];
+  if (chosen && !list.some((c) => c.name === chosen)) {
+    options.push(h('option', { value: chosen }, `${chosen} (saved; not in the list: the token’s user is not a member of it)`));
+  }
+  for (const c of shown) options.push(h('option', { value: c.name }, `${c.display_name} (${c.name})`));
+  replace(select, options);
+  select.value = chosen;
+}
+
+/** Reads the list once per connection (GET …/integrations/mattermost/channels?installation_id=…). */
+async function loadChannels() {
+  const c = state.credential;
+  const key = c ? `${c.id}:${c.updated_at}` : '';
+  if (state.channels?.key === key) return;
+  state.channels = { key, loading: true };
+  try {
+    const res = await api.get(tenantPath(state.membership, `/integrations/mattermost/channels?installation_id=${encodeURIComponent(state.id)}`));
+    state.channels = { key, list: res.channels, team: res.team };
+  } catch (err) {
+    state.channels = { key, error: err };
+  }
+  renderSettingsState();
+}
+
+function renderChannelPicker() {
+  const c = state.credential;
+  const token = c?.kind === 'pat' && c.state !== 'disconnected';
+  // Members cannot change settings (and the list is read with the stored token): they see the saved name.
+  const picking = token && state.canManage && state.installation.status === 'installed';
+  if (picking) void loadChannels();
+  const ch = state.channels;
+  const ready = picking && ch?.list;
+  $('#channel-picker').hidden = !ready;
+  $('#channel-text').hidden = Boolean(ready);
+  const textHint = $('#channel-hint');
+  if (token) {
+    textHint.textContent = ch?.error
+      ? 'Required with a personal access token: the channel name from its URL, e.g. town-square (a public channel the token’s user is a member of).'
+      : 'Required with a personal access token: the channel name from its URL, e.g. town-square.';
+    $('#channel').placeholder = 'town-square';
+  } else {
+    textHint.textContent =
+      'Empty: the webhook’s own channel (the default). To post elsewhere, type a channel name from its URL, e.g. town-square; a webhook locked to its channel refuses any other.';
+    $('#channel').placeholder = 'the webhook’s own channel';
+  }
+  renderIfChanged($('#channel-text-message'), [picking, ch?.error?.message, ch?.loading], () =>
+    picking && ch?.error
+      ? h('div', { class: 'callout warn' }, h('p', {}, `The channel list could not be read: ${ch.error.message}`), hintLine(ch.error))
+      : picking && ch?.loading
+        ? h('p', { class: 'hint' }, 'Reading the channels the token’s user can post to…')
+        : null,
+  );
+  if (!ready) return;
+  const search = /** @type {HTMLInputElement} */ ($('#channel-search'));
+  search.hidden = ch.list.length <= SEARCH_FROM;
+  renderIfChanged($('#channel-select-hint'), [ch.list.length, ch.team?.name], () => [
+    ch.list.length
+      ? `${ch.list.length} public channel${ch.list.length === 1 ? '' : 's'} in ${ch.team.display_name} (${ch.team.name}) that the token’s user is a member of; only members can post. Required with a token.`
+      : `The token’s user is not a member of any public channel in ${ch.team.display_name} (${ch.team.name}). Add it to the channel in Mattermost, then reload this page.`,
+  ]);
+  if ($('#channel-select').dataset.key !== `${ch.key}|${$('#settings-form').channel.value}|${search.value}`) {
+    fillChannelOptions();
+    $('#channel-select').dataset.key = `${ch.key}|${$('#settings-form').channel.value}|${search.value}`;
+  }
 }
 
 function fillSettings() {
@@ -752,11 +732,8 @@ function renderSettingsState() {
   if ($('#preview-button').dataset.busy !== '1') $('#preview-button').disabled = !installed;
   const unsaved = installed ? unsavedFields() : [];
   $('#unsaved-note').textContent = unsaved.length ? `Unsaved changes (${unsaved.length}).` : '';
-  // A token connection posts by channel name and needs one; there is no list to pick from yet.
-  $('#channel-hint').textContent =
-    state.credential?.kind === 'pat'
-      ? 'Required with a personal access token: the channel name from its URL, e.g. town-square (a public channel the token’s user can post to). Picking it from a list of channels is not available yet.'
-      : 'The channel name from its URL, e.g. town-square. Leave empty to post to the webhook’s own channel. A webhook locked to its channel refuses any other.';
+  // A token posts to a channel picked from the ones its user can post to; a webhook to its own channel unless overridden.
+  renderChannelPicker();
   const h0 = state.health;
   const form = $('#settings-form');
   const draft = formConfig(form);
@@ -1205,7 +1182,7 @@ function renderUninstall() {
           h(
             'p',
             {},
-            'Stops the daily digest, deletes its schedule and the stored Mattermost credential. The history (runs and signals) stays until retention removes it. You can install the package again later.',
+            'Stops the daily digest and deletes its schedule. Your organisation’s Mattermost connection stays for its other packages (disconnect it on Connections); a connection of this installation’s own is deleted. The history (runs and signals) stays until retention removes it. You can install the package again later.',
           ),
           h('div', { id: 'uninstall-message' }),
           h(
@@ -1224,7 +1201,7 @@ function renderUninstall() {
 
 async function uninstall(button) {
   const name = state.pkg?.name ?? state.installation.package_slug;
-  if (!confirm(`Uninstall ${name} from ${state.membership.tenant_name}? The daily digest stops and the stored Mattermost credential is deleted.`)) return;
+  if (!confirm(`Uninstall ${name} from ${state.membership.tenant_name}? The daily digest stops; your organisation’s Mattermost connection stays.`)) return;
   await busy(button, 'Uninstalling…', async () => {
     try {
       await api.del(path());
@@ -1300,12 +1277,13 @@ async function loadInstallDirective() {
 }
 
 async function refresh() {
-  const [installation, health, credential, runs, llm] = await Promise.all([
+  const [installation, health, credential, runs, llm, tenant] = await Promise.all([
     api.get(path()),
     api.get(path('/health')),
     api.get(path('/credential')),
     api.get(tenantPath(state.membership, `/executions?installation_id=${state.id}&limit=10`)),
     api.get(path('/llm')).catch(() => null),
+    api.get(tenantIntegration()).catch(() => null),
   ]);
   const wasActive = state.installation && ACTIVE_INSTALL.has(state.installation.status);
   const firstInstalled = state.installation && state.installation.status !== 'installed' && installation.status === 'installed';
@@ -1313,6 +1291,7 @@ async function refresh() {
   state.health = health;
   state.llm = llm?.llm ?? null;
   state.credential = credential.credential;
+  state.tenant = tenant;
   state.runs = runs.items;
   if (!state.install || wasActive || ACTIVE_INSTALL.has(installation.status) || firstInstalled) state.install = await loadInstallDirective();
   if (firstInstalled) {
@@ -1408,6 +1387,7 @@ async function main() {
   const shell = renderShell({ session, active: 'installations' });
   state.membership = shell.membership;
   state.canManage = shell.canManage;
+  state.me = session.user.id;
   state.id = decodeURIComponent(location.pathname.split('/')[2] ?? '');
   if (!state.membership) throw new Error('Your account is not a member of any organisation.');
   state.installation = await api.get(path());
