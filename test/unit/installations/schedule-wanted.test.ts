@@ -3,7 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import { dailyScheduleOf, wantedSchedule } from '../../../lib/installations/schedule-wanted';
 import { DEFAULT_DIGEST_CONFIG } from '../../../packages/mattermost_daily_ops_digest/config';
-import { FAILURE_ALERTS_CONFIG_1_0_0 } from '../../../packages/mattermost_failure_alerts/config';
 
 const credentialId = randomUUID();
 const connected = { id: credentialId, status: 'connected' as const };
@@ -15,8 +14,9 @@ describe('wantedSchedule', () => {
     expect(wantedSchedule(installed(config), connected)).toEqual({ scheduleTime: '07:30', timezone: 'Europe/Berlin' });
   });
 
-  it('wants none for a config without a daily schedule (the failure alerts), nor when turned off, not installed or not connected', () => {
-    expect(wantedSchedule(installed(FAILURE_ALERTS_CONFIG_1_0_0.parse({})), connected)).toBeNull();
+  it('wants none for a config without a daily schedule (an event-driven package), nor when turned off, not installed or not connected', () => {
+    // Like the failure alerts' config: enabled and a zone, but no schedule_time.
+    expect(wantedSchedule(installed({ enabled: true, timezone: 'Europe/Berlin', channel: 'ops', window_minutes: 5 }), connected)).toBeNull();
     expect(wantedSchedule(installed({ ...DEFAULT_DIGEST_CONFIG, enabled: false }), connected)).toBeNull();
     expect(wantedSchedule({ ...installed(DEFAULT_DIGEST_CONFIG), status: 'uninstalled' }, connected)).toBeNull();
     expect(wantedSchedule(installed(DEFAULT_DIGEST_CONFIG), { ...connected, status: 'invalid' })).toBeNull();
