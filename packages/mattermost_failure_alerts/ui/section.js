@@ -348,7 +348,7 @@ function wireConnect() {
 
 function fillSettings() {
   const c = config();
-  const set = (id, v) => /** @type {HTMLInputElement} */ (($(`#${id}`)).value = v ?? '');
+  const set = (id, v) => /** @type {HTMLInputElement} */ ($(`#${id}`).value = v ?? '');
   /** @type {HTMLInputElement} */ ($('#enabled')).checked = c.enabled !== false;
   set('channel', c.channel);
   set('window_minutes', c.window_minutes);
