@@ -3,14 +3,14 @@
 // last error, what waits).
 import { Router, type Response } from 'express';
 import type { ComposedAppDeps } from '../../api/app';
-import { requireRole, tenantOf } from '../../api/middleware/auth';
+import { requestActor, requireRole, tenantOf } from '../../api/middleware/auth';
 import { parseInput } from '../../api/middleware/parse';
 import { presentCredential, presentInstallation } from '../../api/presenters';
 import { ZConnectCredentialBody } from '../../api/routes/connection.schemas';
 import { ZIdParam } from '../../api/routes/installations.schemas';
 import { connectCredential } from '../../lib/credentials/connect-credential';
 import { failureHint } from '../../lib/credentials/failure-hints';
-import { revokeCredential } from '../../lib/credentials/revoke-credential';
+import { disconnectInstallationMattermost } from '../../lib/integrations/disconnect-tenant-mattermost';
 import type { Execution, Prisma } from '../../lib/db/generated/client';
 import { withTenant } from '../../lib/db/with-tenant';
 import { AppError } from '../../lib/errors/app-error';
@@ -61,18 +61,29 @@ export function failureAlertsRouter(deps: ComposedAppDeps, options: FailureAlert
     const body = parseInput(ZConnectCredentialBody, req.body ?? {}, 'connection');
     const { tenant, installation } = await load(res, req.params);
     const config = storedAlertsConfig(installation.config);
-    const credential = await connectCredential(deps, { tenantId: tenant.id, installationId: installation.id, connect: body, channel: config.channel });
+    const credential = await connectCredential(deps, {
+      tenantId: tenant.id,
+      installationId: installation.id,
+      connect: body,
+      channel: config.channel,
+      ...requestActor(res),
+    });
     // Failures that waited for a connection go into the first alert now.
     await wake(tenant.id, installation.id, 'a connection');
     res.json({ credential: presentCredential(credential), schedule: null });
   });
 
+  // As the digest's: the organisation's connection is disconnected for every package bound to it
+  // (who did it is recorded, and each bound installation's desired state changes, so a digest's
+  // schedule goes too); a connection of the installation's own from before is revoked alone.
   router.delete('/credential', admin, async (req, res) => {
     const { tenant, installation } = await load(res, req.params);
-    if (!installation.credentialId) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this installation.');
-    await withTenant(deps.db, tenant.id, (tx) =>
-      revokeCredential(tx, { tenantId: tenant.id, credentialId: installation.credentialId!, reason: 'user_revoked' }),
+    const { actor, tokenId } = requestActor(res);
+    const affected = await withTenant(deps.db, tenant.id, (tx) =>
+      disconnectInstallationMattermost(tx, { tenantId: tenant.id, installationId: installation.id, actor, tokenId }),
     );
+    if (!affected) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this installation.');
+    for (const id of affected) await deps.schedules.reconcile({ tenantId: tenant.id, installationId: id }).catch(() => null);
     res.status(204).end();
   });
 

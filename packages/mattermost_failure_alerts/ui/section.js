@@ -77,7 +77,20 @@ function skeleton() {
         'div',
         {},
         card('alert-status', 'Status', h('div', { id: 'alert-status-body', 'aria-live': 'polite' })),
-        card('connection', 'Mattermost connection', h('div', { id: 'connection-state' }), h('div', { id: 'connect-message' }), connectForm()),
+        card(
+          'connection',
+          'Mattermost connection',
+          h('div', { id: 'connection-state' }),
+          h('div', { id: 'connect-message' }),
+          connectForm(),
+          h(
+            'p',
+            { class: 'hint', id: 'connection-shared', hidden: true },
+            'This is your organisation’s one Mattermost connection, shared by its packages (each posts to its own channel). See who connected it, reconnect or disconnect it on the ',
+            h('a', { href: '/integrations' }, 'Connections page'),
+            '.',
+          ),
+        ),
       ),
       h('div', {}, card('settings', 'Alert settings', h('div', { id: 'settings-message' }), settingsForm())),
     ),
@@ -311,6 +324,7 @@ function renderConnection() {
     ];
   });
   form.hidden = Boolean(c && c.state === 'connected') || !state.canManage || !installed;
+  $('#connection-shared').hidden = false;
 }
 
 function wireConnect() {

@@ -125,6 +125,7 @@ describe('failure alerts installation page', () => {
         () => /connected/.test(document.querySelector('#connection-line')?.textContent ?? '') && !document.querySelector('#alert-connect-form:not([hidden])'),
       );
       expect(await page.inputValue('#webhook_url')).toBe('');
+      expect(await page.getAttribute('#connection-shared a', 'href')).toBe('/integrations'); // the organisation's connection, managed there
       await outlookMatches(page, /waiting/);
       expect(await text(page, '#alert-outlook')).toMatch(
         /^5 failures waiting: the alert goes out at \d\d:\d\d \(Asia\/Tokyo\), when the 2-minute window that opened at \d\d:\d\d closes\.$/,

@@ -6,6 +6,7 @@ import os from 'node:os';
 import request from 'supertest';
 import { adminClient, waitFor } from '../../../../test/helpers/db';
 import { withTenant } from '../../../../lib/db/with-tenant';
+import { digestScheduleId } from '../../../../lib/temporal/contract';
 import { formatLocalDateTime } from '../../../../lib/schedule/zoned-clock';
 import { DEFAULT_FAILURE_ALERT_OPTIONS } from '../../activities/options';
 import { alertExecutions, alertsAt, alertsTenant, auth, ingest, openAlertsStack, type AlertsStack } from './alerts-stack';
@@ -162,6 +163,46 @@ describe('mattermost_failure_alerts end to end', () => {
     const ledger = await withTenant(s.handle.db, tenant.id, (tx) => tx.outboundMessage.findMany({ where: { executionId: execution.id } }));
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ status: 'posted', attempts: 3 });
+  });
+
+  it("Disconnect on the alerts' page disconnects the organisation's connection for every package bound to it, saying who", async () => {
+    const { tenant, installationId } = await alertsTenant(s);
+    // A digest installed next to it binds to the same (the organisation's) connection and gets its schedule.
+    const at = new Date(Date.now() + 12 * 3_600_000);
+    const digest = await request(s.app)
+      .post(`/api/tenants/${tenant.slug}/installations`)
+      .set(auth(tenant))
+      .send({ package_slug: 'mattermost_daily_ops_digest', config: { timezone: 'UTC', schedule_time: `${String(at.getUTCHours()).padStart(2, '0')}:00` } });
+    expect(digest.status).toBe(202);
+    const digestId = digest.body.installation.id as string;
+    const schedule = () => s.t.temporal.client.schedule.getHandle(digestScheduleId(digestId)).describe();
+    await waitFor(async () => (await schedule().catch(() => null)) ?? undefined, 30_000);
+    const [alerts, digestInst] = await withTenant(s.handle.db, tenant.id, (tx) =>
+      Promise.all([tx.installation.findUniqueOrThrow({ where: { id: installationId } }), tx.installation.findUniqueOrThrow({ where: { id: digestId } })]),
+    );
+    expect(digestInst.credentialId).toBe(alerts.credentialId);
+
+    await request(s.app).delete(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`).set(auth(tenant)).expect(204);
+    const { credential, changes } = await withTenant(s.handle.db, tenant.id, async (tx) => ({
+      credential: await tx.integrationCredential.findUniqueOrThrow({ where: { id: alerts.credentialId! } }),
+      changes: await tx.installationChange.findMany({ where: { change: 'credential.disconnected' } }),
+    }));
+    expect(credential).toMatchObject({ status: 'revoked', disconnectReason: 'user_disconnected' });
+    expect(credential.disconnectedByTokenId).not.toBeNull(); // the owner's API token sent it
+    expect(changes.map((c) => c.installationId).sort()).toEqual([installationId, digestId].sort());
+    // The digest's schedule goes with its usable connection.
+    await waitFor(
+      async () =>
+        (await schedule().then(
+          () => false,
+          () => true,
+        ))
+          ? true
+          : undefined,
+      30_000,
+    );
+    const health = await request(s.app).get(`/api/tenants/${tenant.slug}/installations/${installationId}/health`).set(auth(tenant));
+    expect(health.body.outlook).toMatchObject({ state: 'off', reason: 'not_connected' });
   });
 
   it('measures the alert latency with a 0-minute window', async () => {
