@@ -17,9 +17,17 @@ export interface ApiOperation {
   access: Access;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** status → schema name (or null: no body). */
-  responses: Record<number, { description: string; schema: ResponseSchemaName | null; headers?: Record<string, string> }>;
+  /** status → schema name (or null: no body), or a package's own named schema. */
+  responses: Record<number, { description: string; schema: ResponseSchemaName | PackageResponseSchema | null; headers?: Record<string, string> }>;
 }
+
+/** A response schema a package defines itself (components/schemas/<name>), so the core names no package's shapes. */
+export interface PackageResponseSchema {
+  name: string;
+  zod: z.ZodType;
+}
+
+export const schemaName = (s: ResponseSchemaName | PackageResponseSchema): string => (typeof s === 'string' ? s : s.name);
 
 export const err = (description: string) => ({ description, schema: 'Error' as const });
 export const E400 = { 400: err('The input is invalid (VALIDATION_FAILED, with one entry per field in details).') };

@@ -12,7 +12,7 @@ import { ZIdParam, ZInstallBody, ZUpgradeBody } from './routes/installations.sch
 import { ZConnectLlmBody } from './routes/llm-integration.schemas';
 import { MAX_INGEST_BATCH, ZIngestBody, ZSignalListQuery, ZTimelineParam } from './routes/signals.schemas';
 import { PACKAGE_MODULES } from '../packages/registry';
-import { E400, E401, E403, E429, err, INST, T, tenantRead, tenantWrite, type Access, type ApiOperation } from './openapi-operation';
+import { E400, E401, E403, E429, err, INST, schemaName, T, tenantRead, tenantWrite, type Access, type ApiOperation } from './openapi-operation';
 import { RESPONSE_SCHEMAS } from './response-schemas';
 
 export type { ApiOperation } from './openapi-operation';
@@ -457,6 +457,11 @@ function tidy(node: unknown): unknown {
 function componentSchemas(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(RESPONSE_SCHEMAS)) registry.add(schema, { id });
+  // The packages' own response schemas (PackageResponseSchema), once each.
+  const own = new Map<string, z.ZodType>();
+  for (const op of API_OPERATIONS)
+    for (const r of Object.values(op.responses)) if (r.schema && typeof r.schema !== 'string') own.set(r.schema.name, r.schema.zod);
+  for (const [id, schema] of own) registry.add(schema, { id });
   const out = z.toJSONSchema(registry, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }) as {
     schemas: Record<string, Record<string, unknown>>;
   };
@@ -495,7 +500,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       responses[status] = {
         description: r.description,
         ...(r.headers ? { headers: Object.fromEntries(Object.entries(r.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) } : {}),
-        ...(r.schema ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${r.schema}` } } } } : {}),
+        ...(r.schema ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(r.schema)}` } } } } : {}),
       };
     }
     const parameters = [...pathParameters(op.path), ...queryParameters(op.query)];
@@ -521,7 +526,10 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
         'and send x-csrf-token on every state-changing request; programs send "Authorization: Bearer <token>". Installs, config, credentials, runs and signal ingest need the owner or admin role.',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
-    tags: ['health', 'meta', 'auth', 'packages', 'api-tokens', 'installations', 'digest', 'history', 'signals'].map((name) => ({ name })),
+    // The platform's tags, then any a package's operations add.
+    tags: [
+      ...new Set(['health', 'meta', 'auth', 'packages', 'api-tokens', 'installations', 'digest', 'history', 'signals', ...API_OPERATIONS.map((op) => op.tag)]),
+    ].map((name) => ({ name })),
     paths,
     components: {
       schemas: componentSchemas(),

@@ -8,6 +8,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { z } from 'zod';
 import { API_OPERATIONS, type ApiOperation } from '../../../api/openapi';
+import { schemaName } from '../../../api/openapi-operation';
 import { RESPONSE_SCHEMAS } from '../../../api/response-schemas';
 import { PACKAGE_ASSET_ROUTE, uiPageRoutes, UI_VENDOR_FILES } from '../../../api/routes/ui-pages';
 import { PACKAGE_MODULES } from '../../../packages/registry';
@@ -76,6 +77,20 @@ describe('OpenAPI document', () => {
       }),
     );
     ids.installation = installation.id;
+    ids.alerts = (
+      await withTenant(handle.db, tenant.id, (tx) =>
+        tx.installation.create({
+          data: {
+            tenantId: tenant.id,
+            packageSlug: 'mattermost_failure_alerts',
+            packageVersion: '1.0.0',
+            status: 'installed',
+            config: {},
+            installedAt: new Date(),
+          },
+        }),
+      )
+    ).id;
     const corr = `dir:oas:${randomUUID()}`;
     ids.correlation = corr;
     await withTenant(handle.db, tenant.id, async (tx) => {
@@ -174,6 +189,7 @@ describe('OpenAPI document', () => {
         .send({ config: { max_lines: 20 } }),
     getRunMessage: () => request(app).get(`${T()}/executions/${ids.execution}/message`).set(bearer('member')),
     findDigestMessage: () => request(app).get(`${T()}/digests`).query({ correlation_id: ids.correlation }).set(bearer('member')),
+    listFailureAlerts: () => request(app).get(`${T()}/installations/${ids.alerts}/alerts`).set(bearer('member')),
     getLlmStatus: () => request(app).get(`${INST()}/llm`).set(bearer('member')),
     getLlmConnection: () => request(app).get(`${T()}/integrations/llm`).set(bearer('member')),
     // The documented refusal: the key is checked against the endpoint first (here: nothing listens).
@@ -230,9 +246,10 @@ describe('OpenAPI document', () => {
       );
     expect(res.body?.error?.message ?? '').not.toMatch(/^No API route/);
     if (documented.schema) {
-      const schema = RESPONSE_SCHEMAS[documented.schema] as z.ZodType | undefined;
+      const schema = (typeof documented.schema === 'string' ? RESPONSE_SCHEMAS[documented.schema] : documented.schema.zod) as z.ZodType | undefined;
       const parsed = schema?.safeParse(res.body);
-      if (parsed && !parsed.success) throw new Error(`${operationId} ${res.status} body does not match ${documented.schema}: ${parsed.error.message}`);
+      if (parsed && !parsed.success)
+        throw new Error(`${operationId} ${res.status} body does not match ${schemaName(documented.schema)}: ${parsed.error.message}`);
     }
   });
 });
