@@ -58,6 +58,8 @@ export interface TemporalDevServerOptions {
   namespace?: string;
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
+  /** Server dynamic config (`--dynamic-config-value KEY=VALUE`, VALUE as JSON), e.g. { 'system.enableActivityEagerExecution': true }. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface TemporalDevServerHandle {
@@ -110,6 +112,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     args.push('--db-filename', options.dbFile);
   }
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
