@@ -20,7 +20,7 @@ module.exports = {
       displayName: 'workflows',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/test/workflows/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/packages/*/test/workflows/**/*.test.ts'],
     },
     {
       displayName: 'integration',

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const { change, only } = parseArgs(process.argv.slice(2));
   const wanted = allScenarios.filter((s) => only.length === 0 || only.includes(`${s.workflow}/${s.branch}`));
   if (only.length > 0 && wanted.length !== only.length) throw new Error(`unknown branch in --only ${only.join(' ')}`);
-  const todo = wanted.filter((s) => !existsSync(path.join(HISTORIES_DIR, s.workflow, historyFileName(s.branch, change))));
+  const todo = wanted.filter((s) => !existsSync(path.join(s.historiesDir ?? HISTORIES_DIR, s.workflow, historyFileName(s.branch, change))));
   if (todo.length === 0) {
     console.log('record-histories: every branch already has a stored history; nothing written.');
     return;
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     try {
       for (const s of todo.filter((t) => t.workflow === workflow)) {
         const run = await runScenario(env, bundle, s);
-        const dir = path.join(HISTORIES_DIR, s.workflow);
+        const dir = path.join(s.historiesDir ?? HISTORIES_DIR, s.workflow);
         mkdirSync(dir, { recursive: true });
         const file = path.join(dir, historyFileName(s.branch, change));
         const body = { workflowId: run.workflowId, recordedFrom: `${s.workflow}/${s.branch}`, history: historyToStorable(run.history) };

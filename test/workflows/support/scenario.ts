@@ -10,10 +10,10 @@ import { Worker, type InjectedSinks, type WorkflowBundleWithSourceMap } from '@t
 import type { temporal } from '@temporalio/proto';
 import type { Activities } from '../../../activities';
 import type { DigestActivities } from '../../../packages/mattermost_daily_ops_digest/activities';
-import type { FailureAlertActivities } from '../../../packages/mattermost_failure_alerts/activities';
 import type { TelemetrySinks, WorkflowFinished } from '../../../lib/temporal/contract';
 
-export type StubActivities = Partial<Activities & DigestActivities & FailureAlertActivities>;
+/** The core's and the digest's activities by name; another package's stubs are typed by its own scenarios. */
+export type StubActivities = Partial<Activities & DigestActivities> & { [name: string]: ((...args: never[]) => Promise<unknown>) | undefined };
 
 export interface ActivityCall {
   name: string;
@@ -60,6 +60,8 @@ export interface ScenarioRun {
 export interface Scenario<W extends Workflow = Workflow> {
   /** Folder of its stored histories: digest-run, package-directive, signal-retention. */
   workflow: string;
+  /** Where that folder is: test/workflows/histories, or a package's own packages/<slug>/test/workflows/histories. */
+  historiesDir?: string;
   /** The branch: the stored history's file name. */
   branch: string;
   start: { workflow: W; args: Parameters<W>; workflowId: string; typedSearchAttributes?: SearchAttributePair[] };

@@ -2,7 +2,7 @@
 // Temporal history per file (the History message as JSON: int64 and bytes as strings, enums by
 // name). Files are added, never rewritten: an old history stays so that every later workflow
 // change must still replay it.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 
@@ -17,6 +17,19 @@ export function historyFromStored(json: unknown): temporal.api.history.v1.Histor
 }
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
+const PACKAGES_DIR = path.resolve(__dirname, '..', '..', '..', 'packages');
+
+/**
+ * Where histories are stored: the core's (test/workflows/histories) and each package's own
+ * (packages/<slug>/test/workflows/histories), so removing a package removes its histories too.
+ */
+export function historyRoots(): string[] {
+  const own = readdirSync(PACKAGES_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(PACKAGES_DIR, d.name, 'test', 'workflows', 'histories'))
+    .filter((dir) => existsSync(dir));
+  return [HISTORIES_DIR, ...own.sort()];
+}
 
 export interface StoredHistory {
   /** <workflow>/<file name without .json>. */
@@ -34,24 +47,25 @@ export function historyFileName(branch: string, change?: string): string {
 
 export function listStoredHistories(): StoredHistory[] {
   const out: StoredHistory[] = [];
-  for (const workflow of readdirSync(HISTORIES_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort()) {
-    for (const file of readdirSync(path.join(HISTORIES_DIR, workflow))
-      .filter((f) => f.endsWith('.json'))
+  for (const root of historyRoots())
+    for (const workflow of readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
       .sort()) {
-      const full = path.join(HISTORIES_DIR, workflow, file);
-      const stored = JSON.parse(readFileSync(full, 'utf8')) as { workflowId: string; history: unknown };
-      out.push({
-        name: `${workflow}/${file.replace(/\.json$/, '')}`,
-        workflow,
-        branch: file.replace(/\.json$/, '').split('--')[0],
-        file: full,
-        workflowId: stored.workflowId,
-        history: historyFromStored(stored.history),
-      });
+      for (const file of readdirSync(path.join(root, workflow))
+        .filter((f) => f.endsWith('.json'))
+        .sort()) {
+        const full = path.join(root, workflow, file);
+        const stored = JSON.parse(readFileSync(full, 'utf8')) as { workflowId: string; history: unknown };
+        out.push({
+          name: `${workflow}/${file.replace(/\.json$/, '')}`,
+          workflow,
+          branch: file.replace(/\.json$/, '').split('--')[0],
+          file: full,
+          workflowId: stored.workflowId,
+          history: historyFromStored(stored.history),
+        });
+      }
     }
-  }
   return out;
 }

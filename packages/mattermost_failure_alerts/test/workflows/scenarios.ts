@@ -2,10 +2,15 @@
 // stubbed activities typed from the package's own factory. The plans are what planFailureAlert
 // would answer from the database; the workflow only follows them.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { FailureAlertActivities } from '../../../packages/mattermost_failure_alerts/activities';
-import { failureAlertWorkflowId, type AlertPlan, type FailureAlertInput } from '../../../packages/mattermost_failure_alerts/alert-types';
-import { failureAlertWorkflow } from '../../../packages/mattermost_failure_alerts/workflow';
-import { activitySequence, callsOf, scenario, type ScenarioRun } from '../support/scenario';
+import type { FailureAlertActivities } from '../../activities';
+import { failureAlertWorkflowId, type AlertPlan, type FailureAlertInput } from '../../alert-types';
+import { failureAlertWorkflow } from '../../workflow';
+import path from 'node:path';
+import { activitySequence, callsOf, scenario as defineScenario, type Scenario, type ScenarioRun } from '../../../../test/workflows/support/scenario';
+
+const HISTORIES = path.resolve(__dirname, 'histories');
+/** This package's scenarios keep their histories beside them (packages/<slug>/test/workflows/histories). */
+const scenario: typeof defineScenario = (s) => defineScenario({ historiesDir: HISTORIES, ...s });
 
 const TENANT = '3b8d0f2a-6e4c-4b9d-8a1e-2f3a4b5c6d7e';
 const INSTALLATION = '8f7e6d5c-4b3a-4291-a8b7-c6d5e4f3a2b1';
@@ -58,7 +63,8 @@ function expectBounded(run: ScenarioRun) {
   expect([...bounds.entries()].filter(([, seconds]) => !(seconds > 0 && seconds <= 30 * 60))).toEqual([]);
 }
 
-export const failureAlertScenarios = [
+/** Every branch; the recorder stores their histories beside this file. */
+export const scenarios: Scenario[] = [
   scenario({
     workflow: 'failure-alert',
     branch: 'window-posted',
