@@ -7,6 +7,7 @@
 // saved and shown after a reload; a member sees the settings disabled with the reason. Every state
 // is screenshotted, checked for sideways overflow and accessibility, and no request leaves loopback.
 import request from 'supertest';
+import { z } from 'zod';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { formatLocalDateTime } from '../../../../lib/schedule/zoned-clock';
 import { withTenant } from '../../../../lib/db/with-tenant';
@@ -14,6 +15,7 @@ import { accessibilityProblems, guardNetwork, horizontalOverflow, launchBrowser,
 import { createTestTenant, waitFor, type TestTenant } from '../../../../test/helpers/db';
 import { createTestUser } from '../../../../test/helpers/session';
 import { FAILURE_ALERTS_SLUG } from '../../alert-types';
+import { ZFailureAlert } from '../../openapi';
 import { alertsAt, auth, ingest, openAlertsStack, type AlertsStack } from './alerts-stack';
 
 jest.setTimeout(180_000);
@@ -181,6 +183,16 @@ describe('failure alerts installation page', () => {
         expect(shown).toContain(line);
       expect(shown.match(/nightly export \d failed/g)).toHaveLength(3); // max_lines 3 of the 5 (one batch: no order among them)
       expect(await text(page, '#last-posted')).not.toBe('never');
+      // The API answers as its OpenAPI schema says, on real data.
+      const listed = await request(s.app).get(`/api/tenants/${tenant.slug}/installations/${installationId}/alerts`).set(auth(tenant, 'member'));
+      expect(listed.status).toBe(200);
+      expect(z.array(ZFailureAlert).parse(listed.body.items)[0]).toMatchObject({
+        status: 'succeeded',
+        failures: 5,
+        listed: 3,
+        suppressed: 2,
+        held_by: 'quiet_hours',
+      });
       await check('posted');
 
       // 6. Filters: one type off, sources by prefix; saved, and shown so after a reload.
