@@ -3,7 +3,6 @@
 // channel), list the channels a token can post to (the channel picker), disconnect it.
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
-import type { IntegrationCredential } from '../../lib/db/generated/client';
 import { AppError } from '../../lib/errors/app-error';
 import { connectTenantMattermost, MATTERMOST_PROVIDER, needsMattermost } from '../../lib/integrations/connect-tenant-mattermost';
 import { disconnectMattermost } from '../../lib/integrations/disconnect-tenant-mattermost';
@@ -11,20 +10,9 @@ import { listMattermostChannels } from '../../lib/integrations/list-mattermost-c
 import type { ComposedAppDeps } from '../app';
 import { requestActor, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
-import { presentCredential, type CredentialActors } from '../presenters';
+import { credentialView } from '../credential-view';
 import { ZConnectCredentialBody } from './connection.schemas';
 import { ZChannelsQuery } from './integrations.schemas';
-
-/** The names behind a credential's connected_by / disconnected_by ids. */
-export async function credentialActors(deps: Pick<ComposedAppDeps, 'db'>, tenantId: string, c: IntegrationCredential): Promise<CredentialActors> {
-  const userIds = [c.connectedByUserId, c.disconnectedByUserId].filter((x): x is string => Boolean(x));
-  const tokenIds = [c.connectedByTokenId, c.disconnectedByTokenId].filter((x): x is string => Boolean(x));
-  const [users, tokens] = await Promise.all([
-    userIds.length ? deps.db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } }) : [],
-    tokenIds.length ? withTenant(deps.db, tenantId, (tx) => tx.apiToken.findMany({ where: { id: { in: tokenIds } }, select: { id: true, name: true } })) : [],
-  ]);
-  return { users: new Map(users.map((u) => [u.id, u])), tokens: new Map(tokens.map((t) => [t.id, t])) };
-}
 
 export function integrationsRouter(deps: ComposedAppDeps): Router {
   const router = Router({ mergeParams: true });
@@ -54,7 +42,7 @@ export function integrationsRouter(deps: ComposedAppDeps): Router {
         channel: channelOf(i.packageSlug, i.config),
         bound_to: i.credentialId === null ? ('none' as const) : i.credentialId === credential?.id ? ('tenant' as const) : ('own' as const),
       }));
-    const connection = credential ? presentCredential(credential, null, await credentialActors(deps, tenantId, credential)) : null;
+    const connection = await credentialView(deps, tenantId, credential);
     return { connection, bindings };
   };
 

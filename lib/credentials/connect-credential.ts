@@ -25,11 +25,11 @@ export async function connectCredential(
     actor?: ChangeActor;
     tokenId?: string | null;
   },
-): Promise<IntegrationCredential> {
+): Promise<{ credential: IntegrationCredential; affected: string[] }> {
   const { tenantId, installationId } = input;
   const installation = await withTenant(deps.db, tenantId, (tx) => tx.installation.findUnique({ where: { id: installationId } }));
   if (!installation || installation.status === 'uninstalled') throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
-  const { credential } = await connectTenantMattermost(deps, {
+  const { credential, affected } = await connectTenantMattermost(deps, {
     tenantId,
     connect: input.connect,
     actor: input.actor ?? { kind: 'system', source: 'api' },
@@ -37,5 +37,5 @@ export async function connectCredential(
     verifyChannel: input.channel,
     viaInstallationId: installationId,
   });
-  return credential;
+  return { credential, affected };
 }

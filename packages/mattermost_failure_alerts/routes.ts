@@ -5,7 +5,8 @@ import { Router, type Response } from 'express';
 import type { ComposedAppDeps } from '../../api/app';
 import { requestActor, requireRole, tenantOf } from '../../api/middleware/auth';
 import { parseInput } from '../../api/middleware/parse';
-import { presentCredential, presentInstallation } from '../../api/presenters';
+import { credentialView } from '../../api/credential-view';
+import { presentInstallation } from '../../api/presenters';
 import { ZConnectCredentialBody } from '../../api/routes/connection.schemas';
 import { ZIdParam } from '../../api/routes/installations.schemas';
 import { connectCredential } from '../../lib/credentials/connect-credential';
@@ -54,14 +55,14 @@ export function failureAlertsRouter(deps: ComposedAppDeps, options: FailureAlert
     const credential = installation.credentialId
       ? await withTenant(deps.db, tenant.id, (tx) => tx.integrationCredential.findUnique({ where: { id: installation.credentialId! } }))
       : null;
-    res.json({ credential: credential ? presentCredential(credential) : null });
+    res.json({ credential: await credentialView(deps, tenant.id, credential) });
   });
 
   router.put('/credential', admin, async (req, res) => {
     const body = parseInput(ZConnectCredentialBody, req.body ?? {}, 'connection');
     const { tenant, installation } = await load(res, req.params);
     const config = storedAlertsConfig(installation.config);
-    const credential = await connectCredential(deps, {
+    const { credential, affected } = await connectCredential(deps, {
       tenantId: tenant.id,
       installationId: installation.id,
       connect: body,
@@ -70,7 +71,9 @@ export function failureAlertsRouter(deps: ComposedAppDeps, options: FailureAlert
     });
     // Failures that waited for a connection go into the first alert now.
     await wake(tenant.id, installation.id, 'a connection');
-    res.json({ credential: presentCredential(credential), schedule: null });
+    // Other packages bound to the same connection (the digest's schedule) have their state applied too.
+    for (const id of affected) await deps.schedules.reconcile({ tenantId: tenant.id, installationId: id }).catch(() => null);
+    res.json({ credential: await credentialView(deps, tenant.id, credential), schedule: null });
   });
 
   // As the digest's: the organisation's connection is disconnected for every package bound to it

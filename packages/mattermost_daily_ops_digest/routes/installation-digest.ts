@@ -15,7 +15,8 @@ import { lastFailureCode } from '../../../lib/executions/failure-codes';
 import type { ComposedAppDeps } from '../../../api/app';
 import { principalOf, requestActor, requireRole, tenantOf } from '../../../api/middleware/auth';
 import { parseInput } from '../../../api/middleware/parse';
-import { applyState, presentCredential, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../../../api/presenters';
+import { applyState, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../../../api/presenters';
+import { credentialView as presentConnection } from '../../../api/credential-view';
 import { ZConnectCredentialBody } from '../../../api/routes/connection.schemas';
 import { storedDigestConfig } from '../config';
 import { ZConfigBody } from './installation-digest.schemas';
@@ -54,13 +55,7 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
   };
   const reload = (tenantId: string, installationId: string) =>
     withTenant(deps.db, tenantId, (tx) => tx.installation.findUniqueOrThrow({ where: { id: installationId } }));
-  const credentialView = async (tenantId: string, credential: IntegrationCredential | null) => {
-    if (!credential) return null;
-    const by = credential.disconnectedByUserId
-      ? await deps.db.user.findUnique({ where: { id: credential.disconnectedByUserId }, select: { id: true, name: true, email: true } })
-      : null;
-    return presentCredential(credential, by);
-  };
+  const credentialView = (tenantId: string, credential: IntegrationCredential | null) => presentConnection(deps, tenantId, credential);
 
   router.get('/credential', async (req, res) => {
     const { tenant, installation } = await load(res, idOf(req.params));
@@ -73,7 +68,7 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
   router.put('/credential', admin, async (req, res) => {
     const body = parseInput(ZConnectCredentialBody, req.body ?? {}, 'connection');
     const { tenant, installation } = await load(res, idOf(req.params));
-    const credential = await connectCredential(deps, {
+    const { credential, affected } = await connectCredential(deps, {
       tenantId: tenant.id,
       installationId: installation.id,
       connect: body,
@@ -81,6 +76,9 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
       ...requestActor(res),
     });
     const schedule = await applyNow(tenant.id, installation.id);
+    // The other packages bound to the same connection: their state is applied too (the reconciler retries).
+    for (const id of affected.filter((x) => x !== installation.id))
+      await deps.schedules.reconcile({ tenantId: tenant.id, installationId: id }).catch(() => null);
     const updated = await reload(tenant.id, installation.id);
     res.json({ credential: await credentialView(tenant.id, credential), schedule: presentSchedule(schedule), apply_state: applyState(updated) });
   });

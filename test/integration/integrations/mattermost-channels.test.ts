@@ -239,6 +239,18 @@ describe('Mattermost channel picker', () => {
       const digestHealth = await request(s.app).get(`/api/tenants/${tenant.slug}/installations/${digest}/health`).set(auth(tenant));
       expect(digestHealth.body).toMatchObject({ schedule_exists: false, connection: { state: 'disconnected' } });
       expect((await request(s.app).delete(`/api/tenants/${tenant.slug}/installations/${digest}/credential`).set(auth(tenant))).status).toBe(204); // already revoked: idempotent
+
+      // The same from the failure alerts' page: the digest's schedule goes too.
+      await request(s.app)
+        .put(`/api/tenants/${tenant.slug}/installations/${alerts}/credential`)
+        .set(auth(tenant))
+        .send({ kind: 'webhook', webhook_url: hook, verify: 'dry_run' })
+        .expect(200);
+      const back = await request(s.app).get(`/api/tenants/${tenant.slug}/installations/${digest}/health`).set(auth(tenant));
+      expect(back.body).toMatchObject({ schedule_exists: true, connection: { state: 'connected', connected_by: { kind: 'api_token', name: 'owner' } } });
+      await request(s.app).delete(`/api/tenants/${tenant.slug}/installations/${alerts}/credential`).set(auth(tenant, 'admin')).expect(204);
+      const gone = await request(s.app).get(`/api/tenants/${tenant.slug}/installations/${digest}/health`).set(auth(tenant));
+      expect(gone.body).toMatchObject({ schedule_exists: false, connection: { state: 'disconnected', disconnected_by: { kind: 'api_token', name: 'admin' } } });
     });
   });
 
