@@ -141,6 +141,13 @@ describe('Connections and the channel picker, desktop and phone', () => {
       await page.fill('#channel-search', '');
       expect(await page.inputValue('#channel-select')).toBe(`${viewport.name}-room-07`);
       await check('channel-picked');
+      // The list is read once per connection, not on every refresh of the page (it polls every 10 s).
+      let reads = 0;
+      const countReads = (r: { url(): string }) => void (r.url().includes('/integrations/mattermost/channels') && reads++);
+      page.on('request', countReads);
+      await page.waitForTimeout(11_000);
+      page.off('request', countReads);
+      expect(reads).toBe(0);
 
       // Connections shows the binding with its channel.
       await page.goto(`${server.url}/integrations`);

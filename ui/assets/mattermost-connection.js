@@ -189,9 +189,14 @@ export function connectForm({ submit, buttonLabel = 'Connect Mattermost' }) {
   return form;
 }
 
+/** What identifies a connection's secret and team (a reconnect with another token or team changes it; a post does not). */
+export function connectionKey(c) {
+  return `${c.id}:${c.kind}:${c.fingerprint ?? ''}:${c.metadata?.team ?? ''}:${c.state === 'disconnected' ? 'off' : 'on'}`;
+}
+
 /** Once per connection: the form shows its method and non-secret fields (never the secret), so Reconnect starts from what is there. */
 export function presetConnectForm(form, c) {
-  const key = c && c.state !== 'disconnected' ? `${c.id}:${c.updated_at}` : '';
+  const key = c && c.state !== 'disconnected' ? connectionKey(c) : '';
   if (form.dataset.preset === key) return;
   form.dataset.preset = key;
   if (!key) return;

@@ -5,6 +5,7 @@
 // described by the API's masked metadata only, and the secret fields are emptied once sent.
 import { api, requireSession, tenantPath } from '../api.js';
 import {
+  connectionKey,
   presetConnectForm,
   submitConnect,
   connectForm as mattermostConnectForm,
@@ -518,7 +519,8 @@ function fillChannelOptions() {
 /** Reads the list once per connection (GET …/integrations/mattermost/channels?installation_id=…). */
 async function loadChannels() {
   const c = state.credential;
-  const key = c ? `${c.id}:${c.updated_at}` : '';
+  // Not updated_at: every accepted post (and this very read) moves it, which would read the list again on each poll.
+  const key = c ? connectionKey(c) : '';
   if (state.channels?.key === key) return;
   state.channels = { key, loading: true };
   try {
