@@ -96,6 +96,9 @@ export async function requestRetry(deps: RunDeps, input: { tenantId: string; exe
     const original = await tx.execution.findUnique({ where: { id: input.executionId } });
     if (!original) throw new AppError('EXECUTION_NOT_FOUND', 'No such execution in this tenant.');
     if (original.status !== 'failed') throw new AppError('INVALID_STATE', `Only a failed run can be retried; this one is ${original.status}.`);
+    // Retry re-runs a digest; another package's execution (a failure alert) is retried by its own workflow.
+    if (original.kind !== DIGEST_EXECUTION_KIND)
+      throw new AppError('INVALID_STATE', `Only a digest run can be retried here; this execution is a ${original.kind}, which its package retries itself.`);
     const installation = await tx.installation.findUnique({ where: { id: original.installationId } });
     if (!installation || installation.status !== 'installed') throw new AppError('INVALID_STATE', 'The installation is not installed any more.');
     const covering = (await supersedingDigests(tx, [original])).get(original.id);

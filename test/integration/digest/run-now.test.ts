@@ -97,4 +97,29 @@ describe('digest run now', () => {
     expect(cross.status).toBe(404);
     expect(cross.body.error.code).toBe('INSTALLATION_NOT_FOUND');
   });
+  it('Retry refuses another package’s failed execution (it would start a digest for it) and starts nothing', async () => {
+    const { tenant, installationId } = await installedTenant(s);
+    const other = await withTenant(s.handle.db, tenant.id, (tx) =>
+      tx.execution.create({
+        data: {
+          tenantId: tenant.id,
+          installationId,
+          kind: 'another_package_run',
+          trigger: 'scheduled',
+          correlationId: 'other:1',
+          dedupeKey: 'other:1',
+          windowStart: new Date(Date.now() - 60_000),
+          windowEnd: new Date(),
+          status: 'failed',
+          errorKind: 'network',
+        },
+      }),
+    );
+    const res = await request(s.app).post(`/api/tenants/${tenant.slug}/executions/${other.id}/retry`).set(auth(tenant)).send({});
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_STATE' });
+    expect(res.body.error.message).toContain('another_package_run');
+    expect(await withTenant(s.handle.db, tenant.id, (tx) => tx.execution.count({ where: { retryOfExecutionId: other.id } }))).toBe(0);
+    expect(postsWithMarker(s.fake)).toHaveLength(0);
+  });
 });
