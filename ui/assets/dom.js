@@ -34,6 +34,24 @@ export function replace(el, ...children) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
+/**
+ * The breadcrumb trail: a link for each step up, then the current page (the last crumb, not a link).
+ * @param {...{ text: string, href?: string, id?: string }} trail
+ */
+export function breadcrumbs(...trail) {
+  const here = trail[trail.length - 1];
+  return h(
+    'nav',
+    { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' },
+    h(
+      'ol',
+      {},
+      trail.slice(0, -1).map((c) => h('li', {}, h('a', { href: c.href, id: c.id }, c.text))),
+      h('li', {}, h('span', { 'aria-current': 'page' }, here.text)),
+    ),
+  );
+}
+
 // One date-time format everywhere, in the app's language (the page's lang), 24-hour, with the
 // zone it is shown in named after it: "Dec 1, 2026, 09:41 (Europe/Berlin)".
 const LANG = document.documentElement.lang || 'en';

@@ -5,8 +5,9 @@
 // database by the same rules), the Mattermost connection, the settings (window, hourly limit,
 // quiet hours in the installation's zone, filters, channel) and the recent alerts with what each
 // one said. Every line comes from the API; nothing here guesses. Never shows a secret.
-import { api, ApiError, tenantPath } from '../../../api.js';
-import { $, badge, busy, errorKindBadge, h, message, renderIfChanged, replace, showFieldErrors, table, timeEl } from '../../../dom.js';
+import { api, tenantPath } from '../../../api.js';
+import { $, badge, breadcrumbs, busy, errorKindBadge, h, message, renderIfChanged, replace, showFieldErrors, table, timeEl } from '../../../dom.js';
+import { connectForm, submitConnect } from '../../../mattermost-connection.js';
 import { mattermostPost } from '../../../mattermost-post.js';
 import { timeZoneOptions } from '../../../time-zones.js';
 
@@ -52,16 +53,10 @@ function checkbox(id, name, label, value) {
 
 function skeleton() {
   return [
-    h(
-      'nav',
-      { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' },
-      h(
-        'ol',
-        {},
-        h('li', {}, h('a', { href: '/installations' }, 'My installations')),
-        h('li', {}, h('a', { href: `/packages/${encodeURIComponent(state.installation.package_slug)}` }, state.pkg?.name ?? 'Package')),
-        h('li', {}, h('span', { 'aria-current': 'page' }, 'Installation')),
-      ),
+    breadcrumbs(
+      { text: 'My installations', href: '/installations' },
+      { text: state.pkg?.name ?? 'Package', href: `/packages/${encodeURIComponent(state.installation.package_slug)}` },
+      { text: 'Installation' },
     ),
     h('div', { class: 'page-head' }, h('h1', { id: 'title' }, state.pkg?.name ?? 'Failure alerts'), h('span', { id: 'status-badge' })),
     h(
@@ -82,7 +77,7 @@ function skeleton() {
           'Mattermost connection',
           h('div', { id: 'connection-state' }),
           h('div', { id: 'connect-message' }),
-          connectForm(),
+          alertConnectForm(),
           h(
             'p',
             { class: 'hint', id: 'connection-shared', hidden: true },
@@ -195,68 +190,6 @@ function settingsForm() {
   );
 }
 
-function connectForm() {
-  return h(
-    'form',
-    { id: 'alert-connect-form', novalidate: true, hidden: true },
-    h(
-      'fieldset',
-      { id: 'alert-connect-fields' },
-      h('legend', {}, 'How FleetPrompt posts'),
-      h(
-        'div',
-        { class: 'choice' },
-        h('input', { type: 'radio', id: 'kind-webhook', name: 'kind', value: 'webhook', checked: true }),
-        h('label', { for: 'kind-webhook' }, 'Incoming webhook'),
-      ),
-      h(
-        'div',
-        { class: 'choice' },
-        h('input', { type: 'radio', id: 'kind-pat', name: 'kind', value: 'pat' }),
-        h('label', { for: 'kind-pat' }, 'Personal access token'),
-      ),
-      h(
-        'div',
-        { id: 'webhook-fields' },
-        field(
-          'webhook_url',
-          'Incoming webhook URL',
-          h('input', { id: 'webhook_url', name: 'webhook_url', type: 'url', autocomplete: 'off', spellcheck: 'false', inputmode: 'url' }),
-          'In Mattermost: Integrations › Incoming Webhooks › Add. Stored encrypted; never shown again.',
-        ),
-        h(
-          'div',
-          { class: 'field choice' },
-          h('input', { type: 'checkbox', id: 'verify', name: 'verify', checked: true }),
-          h('label', { for: 'verify' }, 'Send a test post to check it'),
-        ),
-      ),
-      h(
-        'div',
-        { id: 'pat-fields', hidden: true },
-        field(
-          'base_url',
-          'Mattermost server URL',
-          h('input', { id: 'base_url', name: 'base_url', type: 'url', autocomplete: 'off', placeholder: 'https://chat.example.com' }),
-        ),
-        field(
-          'token',
-          'Personal access token',
-          h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off' }),
-          'Stored encrypted; never shown again.',
-        ),
-        field(
-          'team',
-          'Team (URL name)',
-          h('input', { id: 'team', name: 'team', type: 'text', autocomplete: 'off', placeholder: 'e.g. ops' }),
-          'Needed to post to a channel by name.',
-        ),
-      ),
-      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn', id: 'connect-button' }, 'Connect Mattermost')),
-    ),
-  );
-}
-
 // ---------------------------------------------------------------- status
 
 function statusLines(health) {
@@ -302,7 +235,7 @@ function renderStatus() {
 
 function renderConnection() {
   const c = state.credential;
-  const form = /** @type {HTMLFormElement} */ ($('#alert-connect-form'));
+  const form = /** @type {HTMLFormElement} */ ($('#connect-form'));
   const installed = state.installation.status === 'installed';
   renderIfChanged($('#connection-state'), [c, state.canManage, installed], () => {
     if (c && c.state === 'connected') {
@@ -327,35 +260,21 @@ function renderConnection() {
   $('#connection-shared').hidden = false;
 }
 
-function wireConnect() {
-  const form = /** @type {HTMLFormElement} */ ($('#alert-connect-form'));
-  const kind = () => /** @type {HTMLInputElement} */ (form.querySelector('input[name=kind]:checked')).value;
-  for (const radio of form.querySelectorAll('input[name=kind]'))
-    radio.addEventListener('change', () => {
-      $('#webhook-fields').hidden = kind() !== 'webhook';
-      $('#pat-fields').hidden = kind() !== 'pat';
-    });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const value = (id) => /** @type {HTMLInputElement} */ ($(`#${id}`)).value.trim();
-    const body =
-      kind() === 'webhook'
-        ? { kind: 'webhook', webhook_url: value('webhook_url'), verify: /** @type {HTMLInputElement} */ ($('#verify')).checked ? 'test_post' : 'dry_run' }
-        : { kind: 'pat', base_url: value('base_url'), token: value('token'), team: value('team') || null };
-    await busy(/** @type {HTMLButtonElement} */ ($('#connect-button')), 'Connecting…', async () => {
-      try {
-        await api.put(path('/credential'), body);
-        for (const id of ['webhook_url', 'token']) /** @type {HTMLInputElement} */ ($(`#${id}`)).value = ''; // the secret leaves the page
-        showFieldErrors(form, null);
-        message($('#connect-message'), 'ok', 'Mattermost is connected. Failures that waited go into the next alert.');
-        await refresh();
-      } catch (err) {
-        showFieldErrors(form, err);
-        const hint = err instanceof ApiError ? err.details?.hint : null;
-        message($('#connect-message'), 'err', err.message, hint ? h('p', {}, hint) : null);
-      }
-    });
+/** The shared connect form (the Connections page's), shown until connected; reconnect and Disconnect live on the Connections page. */
+function alertConnectForm() {
+  const form = connectForm({ submit: connect });
+  form.hidden = true; // until the first refresh says whether it is needed
+  return form;
+}
+
+async function connect(form) {
+  const box = $('#connect-message');
+  const connected = await submitConnect(form, box, {
+    send: (body) => api.put(path('/credential'), body),
+    ok: (text) => message(box, 'ok', text),
+    extra: () => ' Failures that waited go into the next alert.',
   });
+  if (connected) await refresh(); // after busy(): the card shows the new state
 }
 
 // ---------------------------------------------------------------- settings
@@ -531,6 +450,5 @@ export async function renderSection(ctx) {
   replace(ctx.main, skeleton());
   fillSettings();
   wireSettings();
-  wireConnect();
   await refresh();
 }

@@ -18,6 +18,7 @@ import {
   $,
   announce,
   badge,
+  breadcrumbs,
   busy,
   errorKindBadge,
   formatClock,
@@ -96,17 +97,7 @@ function skeleton() {
   // before you connect. On a wide screen: status, connection and Run now on the left; the
   // schedule, options and preview on the right; the runs across the bottom.
   return [
-    h(
-      'nav',
-      { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' },
-      h(
-        'ol',
-        {},
-        h('li', {}, h('a', { href: '/installations' }, 'My installations')),
-        h('li', {}, h('a', { id: 'crumb-package', href: '#' }, 'Package')),
-        h('li', {}, h('span', { 'aria-current': 'page' }, 'Installation')),
-      ),
-    ),
+    breadcrumbs({ text: 'My installations', href: '/installations' }, { text: 'Package', href: '#', id: 'crumb-package' }, { text: 'Installation' }),
     h('div', { class: 'page-head' }, h('h1', { id: 'title' }, 'Installation'), h('span', { id: 'status-badge' })),
     h('p', { class: 'lede', id: 'lede' }),
     h('div', { id: 'page-message' }),

@@ -111,7 +111,7 @@ describe('failure alerts installation page', () => {
         'Not posting: Mattermost is not connected. Failures are kept and go into the first alert once you connect.',
       );
       expect(await text(page, 'h1')).toBe('Mattermost Failure Alerts');
-      expect(await page.isVisible('#alert-connect-form')).toBe(true);
+      expect(await page.isVisible('#connect-form')).toBe(true);
       expect(await text(page, '#recent-alerts-body')).toBe('No alert yet. The first failure that passes the filters opens a window.');
       // The settings show the stored config.
       expect(await page.inputValue('#window_minutes')).toBe('2');
@@ -124,7 +124,7 @@ describe('failure alerts installation page', () => {
       await page.fill('#webhook_url', s.fake.hookUrl(s.fake.createHook({ channel: 'ops' })));
       await page.click('#connect-button');
       await page.waitForFunction(
-        () => /connected/.test(document.querySelector('#connection-line')?.textContent ?? '') && !document.querySelector('#alert-connect-form:not([hidden])'),
+        () => /connected/.test(document.querySelector('#connection-line')?.textContent ?? '') && !document.querySelector('#connect-form:not([hidden])'),
       );
       expect(await page.inputValue('#webhook_url')).toBe('');
       expect(await page.getAttribute('#connection-shared a', 'href')).toBe('/integrations'); // the organisation's connection, managed there
