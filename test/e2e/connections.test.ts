@@ -7,63 +7,25 @@
 // to (searchable, none chosen until you choose), a webhook connection defaults to the webhook's own
 // channel, and a Disconnect reads as your own — or names the API token that sent it. Screenshots,
 // no sideways overflow, accessibility checks and no request leaves the machine.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { withTenant } from '../../lib/db/with-tenant';
 import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
-import { accessibilityProblems, guardNetwork, horizontalOverflow, launchBrowser, listen, screenshot } from '../helpers/browser';
+import { signInOnPage, useAppInBrowser, useViewportPage, VIEWPORTS } from '../helpers/browser-suite';
 import { createTestTenant, waitFor } from '../helpers/db';
-import { openDigestStack, type DigestStack } from '../helpers/digest-stack';
+import { openDigestStack } from '../helpers/digest-stack';
 import { createTestUser } from '../helpers/session';
 
 jest.setTimeout(180_000);
 
-const VIEWPORTS = [
-  { name: 'desktop', width: 1280, height: 900 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
-
 describe('Connections and the channel picker, desktop and phone', () => {
-  let s: DigestStack;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [s, browser] = await Promise.all([openDigestStack(), launchBrowser()]);
-    server = await listen(s.app);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await s?.close();
-  });
+  const suite = useAppInBrowser(openDigestStack);
 
   describe.each(VIEWPORTS)('$name', (viewport) => {
-    let context: BrowserContext;
-    let page: Page;
-    let guard: { outside: string[] };
-    const errors: string[] = [];
-    let shot = 0;
-
-    async function check(name: string) {
-      shot += 1;
-      await screenshot(page, `connections-${viewport.name}-${String(shot).padStart(2, '0')}-${name}`);
-      expect({ name, ...(await horizontalOverflow(page)) }).toEqual({ name, overflow: 0, culprits: [] });
-      expect({ name, problems: await accessibilityProblems(page) }).toEqual({ name, problems: [] });
-    }
-
-    beforeAll(async () => {
-      context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
-      guard = await guardNetwork(context);
-      page = await context.newPage();
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
-    });
-    afterAll(async () => {
-      await context?.close();
-    });
+    const view = useViewportPage(suite, viewport, 'connections');
 
     it('connect once with a token, pick the channel from a list, a webhook’s own channel, and who disconnected it', async () => {
+      const { stack: s, server } = suite;
+      const { page, guard, errors, check } = view;
       const tenant = await createTestTenant(s.handle, `cx-${viewport.name}`);
       const user = await createTestUser(s.handle, { memberships: [{ tenantId: tenant.id, role: 'owner' }], name: 'Robin Ops' });
       const api = (role: 'owner' | 'admin' = 'owner') => ({ authorization: `Bearer ${tenant.tokens[role]}` });
@@ -83,11 +45,7 @@ describe('Connections and the channel picker, desktop and phone', () => {
         async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed',
       );
 
-      await page.goto(`${server.url}/login`);
-      await page.fill('#email', user.email);
-      await page.fill('#password', user.password);
-      await page.click('button[type=submit]');
-      await page.waitForURL(/\/marketplace$/);
+      await signInOnPage(page, server.url, user);
 
       // Connections: nothing connected yet; the digest is listed as not connected.
       await page.click('nav >> text=Connections');

@@ -8,77 +8,34 @@
 // Disconnect that reads as your own, a long unbreakable error code, My installations and
 // Uninstall, and the package page's example. Every page is screenshotted, checked for sideways
 // overflow and accessibility, and may not make a single non-loopback request.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { withTenant } from '../../lib/db/with-tenant';
 import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import { emitSignals } from '../../lib/signals/emit-signal';
-import { accessibilityProblems, guardNetwork, horizontalOverflow, launchBrowser, listen, screenshot } from '../helpers/browser';
+import { signInOnPage, useAppInBrowser, useViewportPage, VIEWPORTS } from '../helpers/browser-suite';
 import { createTestTenant, waitFor } from '../helpers/db';
-import { openDigestStack, postsWithMarker, type DigestStack } from '../helpers/digest-stack';
+import { openDigestStack, postsWithMarker } from '../helpers/digest-stack';
 import { createTestUser } from '../helpers/session';
 import request from 'supertest';
 
 jest.setTimeout(180_000);
 
-const VIEWPORTS = [
-  { name: 'desktop', width: 1280, height: 900 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
-
 describe('the digest, visible: every state on desktop and phone', () => {
-  let s: DigestStack;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [s, browser] = await Promise.all([openDigestStack(), launchBrowser()]);
-    server = await listen(s.app);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await s?.close();
-  });
+  const suite = useAppInBrowser(openDigestStack);
 
   describe.each(VIEWPORTS)('$name', (viewport) => {
-    let context: BrowserContext;
-    let page: Page;
-    let guard: { outside: string[] };
-    const errors: string[] = [];
-    let shot = 0;
-
-    /** Screenshot, no sideways scrolling, accessible. */
-    async function check(name: string) {
-      shot += 1;
-      await screenshot(page, `digest-${viewport.name}-${String(shot).padStart(2, '0')}-${name}`);
-      expect({ name, ...(await horizontalOverflow(page)) }).toEqual({ name, overflow: 0, culprits: [] });
-      expect({ name, problems: await accessibilityProblems(page) }).toEqual({ name, problems: [] });
-    }
-
-    beforeAll(async () => {
-      s.fake.reset();
-      context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
-      guard = await guardNetwork(context);
-      page = await context.newPage();
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
-    });
-    afterAll(async () => {
-      await context?.close();
-    });
+    beforeAll(() => suite.stack.fake.reset());
+    const view = useViewportPage(suite, viewport, 'digest');
 
     it('from first visit to the first digest, then every control', async () => {
+      const { stack: s, server } = suite;
+      const { page, guard, errors, check } = view;
       const tenant = await createTestTenant(s.handle, `ui-${viewport.name}`);
       const user = await createTestUser(s.handle, { memberships: [{ tenantId: tenant.id, role: 'owner' }], name: 'Dana Ops' });
       const auth = { authorization: `Bearer ${tenant.tokens.owner}` };
 
       // Sign in (2 fields, 1 click).
-      await page.goto(`${server.url}/login`);
-      await page.fill('#email', user.email);
-      await page.fill('#password', user.password);
-      await page.click('button[type=submit]');
-      await page.waitForURL(/\/marketplace$/);
+      await signInOnPage(page, server.url, user);
 
       // The package page shows an example digest, rendered as Mattermost would.
       await page.click('text=Mattermost Daily Ops Digest');

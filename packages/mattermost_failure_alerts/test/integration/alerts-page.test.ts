@@ -8,42 +8,28 @@
 // is screenshotted, checked for sideways overflow and accessibility, and no request leaves loopback.
 import request from 'supertest';
 import { z } from 'zod';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { formatLocalDateTime } from '../../../../lib/schedule/zoned-clock';
 import { withTenant } from '../../../../lib/db/with-tenant';
-import { accessibilityProblems, guardNetwork, horizontalOverflow, launchBrowser, listen, screenshot } from '../../../../test/helpers/browser';
+import { guardNetwork, horizontalOverflow, screenshot } from '../../../../test/helpers/browser';
+import { signInOnPage, useAppInBrowser, useViewportPage, VIEWPORTS } from '../../../../test/helpers/browser-suite';
 import { createTestTenant, waitFor, type TestTenant } from '../../../../test/helpers/db';
 import { createTestUser } from '../../../../test/helpers/session';
 import { FAILURE_ALERTS_SLUG } from '../../alert-types';
 import { ZFailureAlert } from '../../openapi';
-import { alertsAt, auth, ingest, openAlertsStack, type AlertsStack } from './alerts-stack';
+import { alertsAt, auth, ingest, openAlertsStack } from './alerts-stack';
 
 jest.setTimeout(180_000);
 
 const ZONE = 'Asia/Tokyo';
-const VIEWPORTS = [
-  { name: 'desktop', width: 1280, height: 900 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
 
 describe('failure alerts installation page', () => {
-  let s: AlertsStack;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // The real 2–30 minute window at first (the page says when the alert goes out); a test step
-    // turns it to 0 so the alert posts without waiting minutes. Worker and API share these settings.
-    [s, browser] = await Promise.all([openAlertsStack({ commitGraceMs: 500 }), launchBrowser()]);
-    server = await listen(s.app);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await s?.close();
-  });
+  // The real 2–30 minute window at first (the page says when the alert goes out); a test step
+  // turns it to 0 so the alert posts without waiting minutes. Worker and API share these settings.
+  const suite = useAppInBrowser(() => openAlertsStack({ commitGraceMs: 500 }));
 
   async function installed(tenant: TestTenant): Promise<string> {
+    const s = suite.stack;
     const res = await request(s.app)
       .post(`/api/tenants/${tenant.slug}/installations`)
       .set(auth(tenant))
@@ -55,12 +41,8 @@ describe('failure alerts installation page', () => {
   }
 
   async function signIn(page: Page, tenant: TestTenant, role: 'owner' | 'member', name: string) {
-    const user = await createTestUser(s.handle, { memberships: [{ tenantId: tenant.id, role }], name });
-    await page.goto(`${server.url}/login`);
-    await page.fill('#email', user.email);
-    await page.fill('#password', user.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/marketplace$/);
+    const user = await createTestUser(suite.stack.handle, { memberships: [{ tenantId: tenant.id, role }], name });
+    await signInOnPage(page, suite.server.url, user);
   }
 
   const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
@@ -68,33 +50,15 @@ describe('failure alerts installation page', () => {
     page.waitForFunction((source) => new RegExp(source).test(document.querySelector('#alert-outlook')?.textContent ?? ''), pattern.source, { timeout: 30_000 });
 
   describe.each(VIEWPORTS)('$name', (viewport) => {
-    let context: BrowserContext;
-    let page: Page;
-    let guard: { outside: string[] };
-    const errors: string[] = [];
-    let shot = 0;
-
-    async function check(name: string) {
-      shot += 1;
-      await screenshot(page, `alerts-${viewport.name}-${String(shot).padStart(2, '0')}-${name}`);
-      expect({ name, ...(await horizontalOverflow(page)) }).toEqual({ name, overflow: 0, culprits: [] });
-      expect({ name, problems: await accessibilityProblems(page) }).toEqual({ name, problems: [] });
-    }
-
-    beforeAll(async () => {
-      s.fake.reset();
-      s.options.windowOverrideMs = undefined;
-      context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
-      guard = await guardNetwork(context);
-      page = await context.newPage();
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
+    beforeAll(() => {
+      suite.stack.fake.reset();
+      suite.stack.options.windowOverrideMs = undefined;
     });
-    afterAll(async () => {
-      await context?.close();
-    });
+    const view = useViewportPage(suite, viewport, 'alerts');
 
     it('from not connected to a posted alert, with every control', async () => {
+      const { stack: s, server, browser } = suite;
+      const { page, guard, errors, check, shotName } = view;
       const tenant = await createTestTenant(s.handle, `fa-ui-${viewport.name}`);
       const installationId = await installed(tenant);
       await ingest(
@@ -224,7 +188,7 @@ describe('failure alerts installation page', () => {
       await memberPage.waitForSelector('#recent-alerts-body tbody tr');
       for (const control of ['#enabled', '#window_minutes', '#sources', '#save-settings']) expect(await memberPage.isDisabled(control)).toBe(true);
       expect(await text(memberPage, '#settings-disabled-reason')).toBe('Only owners and admins can change these settings.');
-      await screenshot(memberPage, `alerts-${viewport.name}-${String(++shot).padStart(2, '0')}-member`);
+      await screenshot(memberPage, shotName('member'));
       expect(await horizontalOverflow(memberPage)).toEqual({ overflow: 0, culprits: [] });
       await memberContext.close();
       expect(memberGuard.outside).toEqual([]);
