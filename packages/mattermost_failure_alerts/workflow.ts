@@ -8,7 +8,7 @@
 import { ApplicationFailure, condition, continueAsNew, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { FailureNoticeArgs } from '../../lib/packages/signal-triggers';
 import { toSafeFailure } from '../../lib/temporal/failure';
-import { POST_ATTEMPT_TIMEOUT_MS } from '../../lib/temporal/contract/timeouts';
+import { POSTING_ACTIVITY_OPTIONS } from '../../lib/temporal/contract/timeouts';
 import type { FailureAlertActivities } from './activities';
 import { FAILURES_ARRIVED_SIGNAL, type FailureAlertInput, type FailureAlertResult, type HeldBy } from './alert-types';
 
@@ -29,22 +29,9 @@ const bookkeeping = proxyActivities<FailureAlertActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['validation'] },
 });
 
-// As the digest's posting: `unknown` is decided by the activity (re-posted only with a token, after
-// looking for its own post).
-const posting = proxyActivities<FailureAlertActivities>({
-  // The ledger's stale-claim age is derived from this (lib/temporal/contract/timeouts.ts).
-  startToCloseTimeout: POST_ATTEMPT_TIMEOUT_MS,
-  // Six attempts and their backoff fit well inside; a Retry-After or an in-flight claim may stretch
-  // it. When it runs out the alert is recorded failed and its failures go into the next one.
-  scheduleToCloseTimeout: '20 minutes',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '60 seconds',
-    maximumAttempts: 6,
-    nonRetryableErrorTypes: ['auth', 'validation'],
-  },
-});
+// As the digest's posting (the options say why); when it runs out the alert is recorded failed and
+// its failures go into the next one.
+const posting = proxyActivities<FailureAlertActivities>(POSTING_ACTIVITY_OPTIONS);
 
 export async function failureAlertWorkflow(input: FailureAlertInput): Promise<FailureAlertResult> {
   const ref = { tenantId: input.tenantId, installationId: input.installationId };

@@ -3,6 +3,7 @@
 // that is only safe while the age exceeds one posting attempt's start-to-close timeout, or a
 // live poster would be taken for a dead one and a digest posted twice. So both come from here,
 // and postDigest reads its own attempt timeout from its activity info.
+import type { ActivityOptions } from '@temporalio/common';
 
 /** postDigest's startToCloseTimeout (the digest package's workflows/digest-run.ts). */
 export const POST_ATTEMPT_TIMEOUT_MS = 30_000;
@@ -22,3 +23,22 @@ export const MIN_STALE_CLAIM_MS = minimumStaleClaimMs(POST_ATTEMPT_TIMEOUT_MS);
 export function outcomeWriteWindowMs(attemptTimeoutMs: number): number {
   return Math.floor(attemptTimeoutMs / 2);
 }
+
+/**
+ * The options of every package's posting activity (one claim → post → record through the ledger,
+ * lib/outbound/post-through-ledger.ts). `unknown` is not listed: the activity decides — it throws
+ * an unknown outcome as non-retryable for a webhook (never re-posted blindly) and as retryable for
+ * a token, whose next attempt settles it by looking for its own post. Six attempts and their
+ * backoff fit well inside the 20 minutes; a Retry-After or an in-flight claim may stretch it.
+ */
+export const POSTING_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: POST_ATTEMPT_TIMEOUT_MS,
+  scheduleToCloseTimeout: '20 minutes',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '60 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: ['auth', 'validation'],
+  },
+};

@@ -4,33 +4,20 @@
 // When the installation asks for an LLM summary, the one stored for this posting (or its one-line
 // fallback note) goes under the header; the content hash covers it.
 import { withTenant, type Tx } from '../../../lib/db/with-tenant';
-import { collectDigestStats } from '../collect-digest-stats';
 import { renderDigest } from '../render-digest';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
 import { isSummaryOutcome, summaryLines, type SummaryOutcome } from '../../../lib/llm/summary-outcome';
-import { storedDigestConfig } from '../config';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
 import { emitSignal } from '../../../lib/signals/emit-signal';
 import type { ActivityDeps } from '../../../activities/deps';
 import type { DigestRunContext, GeneratedDigest, SummaryFacts } from './digest-run-types';
+import { runStats } from './run-stats';
 import { summaryFacts } from './summarize-digest';
 
 export function createGenerateDigest(deps: ActivityDeps) {
   return async function generateDigest(ctx: DigestRunContext): Promise<GeneratedDigest> {
-    const tenant = await deps.db.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId } });
     return withTenant(deps.db, ctx.tenantId, async (tx) => {
-      const [installation, execution] = await Promise.all([
-        tx.installation.findUniqueOrThrow({ where: { id: ctx.installationId } }),
-        tx.execution.findUniqueOrThrow({ where: { id: ctx.executionId } }),
-      ]);
-      const config = storedDigestConfig(installation.config);
-      const stats = await collectDigestStats(tx, {
-        tenantId: ctx.tenantId,
-        tenantName: tenant.name,
-        timezone: config.timezone,
-        windowStart: execution.windowStart,
-        windowEnd: execution.windowEnd,
-      });
+      const { config, stats } = await runStats(tx, ctx);
       const summary = ctx.llmSummary ? await storedSummary(tx, ctx) : null;
       const rendered = renderDigest(
         stats,

@@ -9,7 +9,7 @@
 // here and lives only in this function's memory.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { revokeCredential } from '../../../lib/credentials/revoke-credential';
-import { collectDigestStats } from '../collect-digest-stats';
+import { runStats } from './run-stats';
 import type { LlmSummary } from '../../../lib/db/generated/client';
 import { withTenant, type Tx } from '../../../lib/db/with-tenant';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
@@ -24,7 +24,6 @@ import { buildSummaryPrompt, estimatePromptTokens } from '../../../lib/llm/summa
 import { summaryCaps } from '../../../lib/llm/summary-settings';
 import { findTenantLlmCredential, tenantProvider } from '../../../lib/llm/tenant-llm-credential';
 import { recordLlmCall, recordLlmSummary } from '../../../lib/metrics/llm-metrics';
-import { storedDigestConfig } from '../config';
 import { rememberSecrets } from '../../../lib/secrets/secret-scope';
 import type { ActivityDeps } from '../../../activities/deps';
 import type { DigestRunContext, SummaryFacts } from './digest-run-types';
@@ -165,19 +164,7 @@ export function createSummarizeDigest(deps: ActivityDeps) {
       const provider = await resolveProvider(tx);
       if (!provider) return { outcome: 'not_configured' as const, provider };
       if (!provider.price) return { outcome: 'unpriced_model' as const, provider };
-      const [tenant, installation, execution] = await Promise.all([
-        tx.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId } }),
-        tx.installation.findUniqueOrThrow({ where: { id: ctx.installationId } }),
-        tx.execution.findUniqueOrThrow({ where: { id: ctx.executionId } }),
-      ]);
-      const config = storedDigestConfig(installation.config);
-      const stats = await collectDigestStats(tx, {
-        tenantId: ctx.tenantId,
-        tenantName: tenant.name,
-        timezone: config.timezone,
-        windowStart: execution.windowStart,
-        windowEnd: execution.windowEnd,
-      });
+      const { installation, stats } = await runStats(tx, ctx);
       const messages = buildSummaryPrompt(stats);
       const promptTokenEstimate = estimatePromptTokens(messages);
       // One tenant's budget checks run one at a time; each reserves its worst case on its own row.

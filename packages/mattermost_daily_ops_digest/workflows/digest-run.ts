@@ -5,7 +5,7 @@ import type { DigestActivities as Activities } from '../activities';
 import {
   CorrelationIdKey,
   nominalTimeFromWorkflowId,
-  POST_ATTEMPT_TIMEOUT_MS,
+  POSTING_ACTIVITY_OPTIONS,
   ScheduledStartTimeKey,
   type DigestRunInput,
   type DigestRunResult,
@@ -63,22 +63,7 @@ const summarizing = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: SUMMARY_MAX_ATTEMPTS },
 });
 
-// `unknown` is not listed: postDigest decides. It throws an unknown outcome as non-retryable for a
-// webhook (never re-posted blindly) and as retryable for a token, whose next attempt settles it by
-// looking for its own post (a 500 from Mattermost, a timeout, a dropped answer).
-const posting = proxyActivities<Activities>({
-  // The ledger's stale-claim age is derived from this (lib/temporal/contract/timeouts.ts).
-  startToCloseTimeout: POST_ATTEMPT_TIMEOUT_MS,
-  // Six attempts and their backoff fit well inside; a Retry-After or an in-flight claim may stretch it.
-  scheduleToCloseTimeout: '20 minutes',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '60 seconds',
-    maximumAttempts: 6,
-    nonRetryableErrorTypes: ['auth', 'validation'],
-  },
-});
+const posting = proxyActivities<Activities>(POSTING_ACTIVITY_OPTIONS);
 
 /** The schedule's nominal time: the search attribute, else the `-<RFC 3339>` suffix of the id. */
 function nominalTime(workflowId: string): string | undefined {
