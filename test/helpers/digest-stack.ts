@@ -39,15 +39,18 @@ export async function openDigestStack(
   } = {},
 ): Promise<DigestStack> {
   const handle = testDb();
+  // The worker's own pool, as in production (a process each): the API's requests never wait for
+  // connections the worker's activities hold (under load they did, and answered 503).
+  const workerDb = testDb();
   const t = await openTestTemporal();
   const fake = await startFakeMattermost();
   const logger = options.logger ?? createLogger({ level: 'silent' });
   const activityDeps: ActivityDeps = {
-    db: handle.db,
+    db: workerDb.db,
     logger,
     keyring: TEST_KEYRING,
     mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: options.mattermostTimeoutMs ?? 1_500 }),
-    schedules: scheduleControl(handle.db, async () => t.temporal),
+    schedules: scheduleControl(workerDb.db, async () => t.temporal),
     publicUrl: 'http://127.0.0.1:3000',
     llm: options.llm,
     refusalConfirmMs: TEST_REFUSAL_CONFIRM_MS,
@@ -68,6 +71,7 @@ export async function openDigestStack(
       await stack.worker.running;
       await fake.close();
       await t.close();
+      await workerDb.close();
       await handle.close();
     },
   };
