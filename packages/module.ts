@@ -3,7 +3,7 @@
 // and the API take these from packages/registry.ts; nothing else lists packages.
 import type { Router } from 'express';
 import type { ActivityDeps } from '../activities/deps';
-import type { ComposedAppDeps } from '../api/app';
+import type { ComposedAppDeps } from '../api/app-deps';
 import type { ApiOperation } from '../api/openapi-operation';
 import type { ConfigRecord, PackageDefinition } from '../lib/packages/contract';
 

@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { createApiToken, findApiTokens, mayManageTokenRole, revokeApiToken, type ApiTokenSummary } from '../../lib/auth/api-tokens';
 import { withTenant } from '../../lib/db/with-tenant';
 import { AppError } from '../../lib/errors/app-error';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { ZCreateApiTokenBody } from './api-tokens.schemas';

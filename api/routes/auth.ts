@@ -9,7 +9,7 @@ import { createSession, deleteSession } from '../../lib/auth/sessions';
 import { resolveAuthSettings } from '../../lib/auth/settings';
 import type { Db } from '../../lib/db/client';
 import { AppError } from '../../lib/errors/app-error';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { sessionOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { ZLoginBody } from './auth.schemas';

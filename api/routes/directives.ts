@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import { AppError } from '../../lib/errors/app-error';
 import { afterCursor, decodeCursor, encodeCursor } from '../../lib/pagination/cursor';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentDirective, presentSignal } from '../presenters';

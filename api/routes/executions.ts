@@ -6,7 +6,7 @@ import { failureCodes } from '../../lib/executions/failure-codes';
 import { afterCursor, decodeCursor, encodeCursor } from '../../lib/pagination/cursor';
 import { requestRetry } from '../../lib/runs/request-digest-run';
 import { supersedingDigests } from '../../lib/runs/retry-superseded';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentExecution, presentExecutionLog, presentQuota } from '../presenters';

@@ -1,7 +1,7 @@
 // Liveness and readiness. /readyz checks what a request needs: the database, the migrations
 // and Temporal; each check reports ok or a reason.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 
 export function healthRouter(deps: AppDeps): Router {
   const router = Router();

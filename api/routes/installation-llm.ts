@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import { AppError } from '../../lib/errors/app-error';
 import { readLlmStatus } from '../../lib/llm/llm-status';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { ZIdParam } from './installations.schemas';

@@ -5,7 +5,7 @@ import { requestInstall } from '../../lib/directives/request-install';
 import { requestUninstall } from '../../lib/directives/request-uninstall';
 import { requestUpgrade } from '../../lib/directives/request-upgrade';
 import { AppError } from '../../lib/errors/app-error';
-import type { ComposedAppDeps } from '../app';
+import type { ComposedAppDeps } from '../app-deps';
 import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentDirective, presentInstallation } from '../presenters';

@@ -7,7 +7,7 @@ import { AppError } from '../../lib/errors/app-error';
 import { connectTenantMattermost, MATTERMOST_PROVIDER, needsMattermost } from '../../lib/integrations/connect-tenant-mattermost';
 import { disconnectMattermost } from '../../lib/integrations/disconnect-tenant-mattermost';
 import { listMattermostChannels } from '../../lib/integrations/list-mattermost-channels';
-import type { ComposedAppDeps } from '../app';
+import type { ComposedAppDeps } from '../app-deps';
 import { requestActor, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { credentialView } from '../credential-view';

@@ -7,7 +7,7 @@ import { withTenant } from '../../lib/db/with-tenant';
 import { AppError } from '../../lib/errors/app-error';
 import { connectTenantLlm } from '../../lib/llm/connect-tenant-llm';
 import { findTenantLlmCredential } from '../../lib/llm/tenant-llm-credential';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentCredential } from '../presenters';

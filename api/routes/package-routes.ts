@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import type { PackageModule } from '../../packages/module';
-import type { ComposedAppDeps } from '../app';
+import type { ComposedAppDeps } from '../app-deps';
 import { tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { ZIdParam } from './installations.schemas';

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import { compareVersions } from '../../lib/packages/semver';
 import { findPackageModule } from '../../packages/registry';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { presentPackage } from '../presenters';
 
 export function packagesRouter(deps: AppDeps): Router {

@@ -8,7 +8,7 @@ import type { Signal } from '../../lib/db/generated/client';
 import { notifySignalTriggers } from '../../lib/packages/signal-triggers';
 import { INGEST_SOURCE_PREFIX, ingestSignals } from '../../lib/signals/ingest-signals';
 import { decodeSignalCursor, encodeSignalCursor, iterateSignals, listSignalsPage, type SignalFilter } from '../../lib/signals/list-signals';
-import type { ComposedAppDeps } from '../app';
+import type { ComposedAppDeps } from '../app-deps';
 import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { setRequestCorrelationId } from '../middleware/request-context';

@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import { failureCodes } from '../../lib/executions/failure-codes';
 import { supersedingDigests } from '../../lib/runs/retry-superseded';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { correlationSearchUrl, temporalSearchUrl, visibilityLiteral } from '../../lib/temporal/temporal-links';
 import { tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';

@@ -2,7 +2,7 @@
 // package's installations only: the Mattermost connection, the config, and health (last alert,
 // last error, what waits).
 import { Router, type Response } from 'express';
-import type { ComposedAppDeps } from '../../api/app';
+import type { ComposedAppDeps } from '../../api/app-deps';
 import { requestActor, requireRole, tenantOf } from '../../api/middleware/auth';
 import { parseInput } from '../../api/middleware/parse';
 import { credentialView } from '../../api/credential-view';

@@ -1,6 +1,7 @@
 // The real Express app for API tests (supertest, no port) on the real database and Temporal.
 import type { Express } from 'express';
-import { createApp, type AppDeps } from '../../api/app';
+import { createApp } from '../../api/app';
+import type { AppDeps } from '../../api/app-deps';
 import { digestRunStarter, packageWorkflowSignaller, startDirectiveWorkflow, type TemporalHandle } from '../../client';
 import type { Db } from '../../lib/db/client';
 import type { DirectiveStarter } from '../../lib/directives/directive-starter';

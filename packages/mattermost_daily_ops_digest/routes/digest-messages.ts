@@ -5,7 +5,7 @@ import type { DigestMessage } from '../../../lib/db/generated/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { DEFAULT_SIGNAL_RETENTION_DAYS } from '../preview-digest';
 import { AppError } from '../../../lib/errors/app-error';
-import type { AppDeps } from '../../../api/app';
+import type { AppDeps } from '../../../api/app-deps';
 import { tenantOf } from '../../../api/middleware/auth';
 import { parseInput } from '../../../api/middleware/parse';
 import { ZDigestMessageQuery } from './digest-messages.schemas';

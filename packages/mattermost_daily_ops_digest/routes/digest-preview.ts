@@ -4,7 +4,7 @@
 import { Router, type Response } from 'express';
 import { DEFAULT_SIGNAL_RETENTION_DAYS, previewDigest, type PreviewWindow } from '../preview-digest';
 import { isLocalDate } from '../../../lib/schedule/local-date';
-import type { AppDeps } from '../../../api/app';
+import type { AppDeps } from '../../../api/app-deps';
 import { tenantOf } from '../../../api/middleware/auth';
 import { parseInput } from '../../../api/middleware/parse';
 import { setRequestCorrelationId } from '../../../api/middleware/request-context';

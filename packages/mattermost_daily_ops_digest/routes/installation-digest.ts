@@ -12,7 +12,7 @@ import { AppError } from '../../../lib/errors/app-error';
 import { requestManualRun } from '../../../lib/runs/request-digest-run';
 import { readRunQuota } from '../../../lib/runs/run-now-limit';
 import { lastFailureCode } from '../../../lib/executions/failure-codes';
-import type { ComposedAppDeps } from '../../../api/app';
+import type { ComposedAppDeps } from '../../../api/app-deps';
 import { principalOf, requestActor, requireRole, tenantOf } from '../../../api/middleware/auth';
 import { parseInput } from '../../../api/middleware/parse';
 import { applyState, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../../../api/presenters';

@@ -2,7 +2,7 @@
 // /api/tenants/:tenant): the preview and replay of an installation's digest, and the digest a
 // run posted, by run or by correlation id (the full-digest page).
 import { Router } from 'express';
-import type { ComposedAppDeps } from '../../../api/app';
+import type { ComposedAppDeps } from '../../../api/app-deps';
 import { digestMessagesRouter } from './digest-messages';
 import { digestPreviewRouter } from './digest-preview';
 

@@ -2,7 +2,7 @@
 // activities (the alerts' window and grace adjustable per test), the real API and the Mattermost fake.
 import request from 'supertest';
 import type { Express } from 'express';
-import type { ComposedAppDeps } from '../../../../api/app';
+import type { ComposedAppDeps } from '../../../../api/app-deps';
 import type { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../../../activities';
 import { packageWorkflowSignaller } from '../../../../client';
