@@ -12,6 +12,7 @@
 //  - The catch-up entry (HH:MM + delay) posts only if HH:MM did not exist on D (DST gap) or its
 //    firing was missed while the system was down: i.e. only if the schedule, with this time and
 //    zone, was already wanted at I(D). Never for a time configured (or enabled) after it passed.
+import { scheduledDigestCorrelationId } from '../temporal/contract/ids';
 import { catchUpTime } from './digest-schedule-spec';
 import { channelSlot, digestDateFor, scheduledDedupeKey } from './digest-run-identity';
 import { formatHHMM } from './hhmm';
@@ -68,7 +69,7 @@ export function scheduledFiring(input: ScheduledFiringInput): ScheduledFiring {
     entry,
     windowEnd,
     windowStart: lastReportedEnd && lastReportedEnd < windowEnd ? lastReportedEnd : new Date(windowEnd.getTime() - DAY),
-    correlationId: `digest:${tenantId}:${localDate}:${channelSlot(input.channel)}`,
+    correlationId: scheduledDigestCorrelationId(tenantId, localDate, channelSlot(input.channel)),
     dedupeKey: scheduledDedupeKey(tenantId, installationId, localDate),
   };
   if (lastReportedEnd && localDate <= localDateOf(lastReportedEnd, timezone)) return { ...base, skip: 'already_reported' };
