@@ -15,7 +15,6 @@ import { authRouter } from './routes/auth';
 import { directivesRouter } from './routes/directives';
 import { executionsRouter } from './routes/executions';
 import { healthRouter } from './routes/health';
-import { installationLlmRouter } from './routes/installation-llm';
 import { installationsRouter } from './routes/installations';
 import { integrationsRouter } from './routes/integrations';
 import { llmIntegrationRouter } from './routes/llm-integration';
@@ -56,7 +55,6 @@ export function createApp(input: AppDeps): Express {
   tenantScoped.use('/installations', installationsRouter(deps));
   // Each package's tenant-level endpoints (PackageModule.tenantRoutes): the core names none.
   for (const module of deps.packageModules ?? PACKAGE_MODULES) if (module.tenantRoutes) tenantScoped.use(module.tenantRoutes(deps));
-  tenantScoped.use('/installations', installationLlmRouter(deps));
   tenantScoped.use('/integrations/llm', llmIntegrationRouter(deps));
   tenantScoped.use('/directives', directivesRouter(deps));
   tenantScoped.use('/executions', executionsRouter(deps));

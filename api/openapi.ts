@@ -321,15 +321,6 @@ const PLATFORM_OPERATIONS: ApiOperation[] = [
     access: 'tenant-admin',
     responses: { 204: { description: 'Disconnected.', schema: null }, ...tenantWrite },
   },
-  {
-    method: 'get',
-    path: `${INST}/llm`,
-    operationId: 'getLlmStatus',
-    summary: 'The LLM summary: provider availability (or why not), model, spend against the monthly budget',
-    tag: 'digest',
-    access: 'tenant',
-    responses: { 200: { description: 'Status.', schema: 'LlmStatus' }, ...tenantRead },
-  },
 
   // Directives, executions
   {

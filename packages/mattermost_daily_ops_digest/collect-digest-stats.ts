@@ -15,7 +15,7 @@
 // the window: 0.3-0.5 s at 10M signals (bench/digest-aggregation.ts).
 import type { Tx } from '../../lib/db/with-tenant';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
-import type { DigestStats } from '../../lib/digest/digest-stats';
+import type { DigestStats } from './digest-stats';
 import { splitRollupWindow } from './rollup-window';
 
 /** The largest cost total a digest reports (a sum beyond it is shown as this). */

@@ -1,7 +1,7 @@
 // Version 1.1.0: the LLM summary with cost caps. The live schema is ZDigestConfig +
 // DEFAULT_DIGEST_CONFIG in ./config.ts; 1.1.0 adds llm_monthly_budget_usd and
 // llm_max_tokens_per_run (null = the platform default) and makes include_llm_summary take effect
-// (lib/llm/summary-settings.ts). The upgrade from 1.0.0 below keeps every 1.0.0 setting as it was
+// (summary/summary-settings.ts). The upgrade from 1.0.0 below keeps every 1.0.0 setting as it was
 // (include_llm_summary included) and fills the new ones from their defaults.
 import { configSchemaWithDefaults } from '../../lib/packages/config-schema';
 import type { ConfigRecord } from '../../lib/packages/contract';

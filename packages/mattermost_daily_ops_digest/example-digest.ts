@@ -2,7 +2,7 @@
 // failing validation, a rate limit) rendered by the real formatter with the default settings, so
 // a buyer sees exactly what the package posts.
 import { DEFAULT_DIGEST_CONFIG } from './config';
-import type { DigestStats } from '../../lib/digest/digest-stats';
+import type { DigestStats } from './digest-stats';
 import { renderDigest, type RenderedDigest } from './render-digest';
 
 export function exampleDigestStats(now: Date): DigestStats {

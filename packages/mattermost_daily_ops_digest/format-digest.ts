@@ -4,8 +4,8 @@
 // pointer to the full view rather than leaving Mattermost to split the post.
 import { formatLocalDateTime, formatUtcOffset, utcOffsetMinutes } from '../../lib/schedule/zoned-clock';
 import { isValidIanaZone } from '../../lib/schedule/iana-zone';
-import type { DigestFailure, DigestStats } from '../../lib/digest/digest-stats';
-import { hasActivity } from '../../lib/digest/digest-stats';
+import type { DigestFailure, DigestStats } from './digest-stats';
+import { hasActivity } from './digest-stats';
 import { recommendedAction } from './recommended-action';
 import { runeLength } from '../../lib/mattermost/message-limit';
 import { safeInline } from '../../lib/mattermost/safe-text';

@@ -125,4 +125,13 @@ export const DIGEST_API_OPERATIONS: readonly ApiOperation[] = [
     query: ZDigestMessageQuery,
     responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead },
   },
+  {
+    method: 'get',
+    path: `${INST}/llm`,
+    operationId: 'getLlmStatus',
+    summary: 'The LLM summary: provider availability (or why not), model, spend against the monthly budget',
+    tag: 'digest',
+    access: 'tenant',
+    responses: { 200: { description: 'Status.', schema: 'LlmStatus' }, ...tenantRead },
+  },
 ];

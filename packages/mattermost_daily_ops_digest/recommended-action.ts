@@ -3,7 +3,7 @@
 // Every error is attributed to where it came from — an agent's validation error is about that
 // agent's input, not the installation's channel settings — and, because a digest reports on a
 // window that has ended, the advice never promises a retry that may not happen.
-import type { DigestStats } from '../../lib/digest/digest-stats';
+import type { DigestStats } from './digest-stats';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

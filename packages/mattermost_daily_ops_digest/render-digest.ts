@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../../lib/mattermost/message-limit';
 import type { TDigestConfig } from './config';
-import type { DigestStats } from '../../lib/digest/digest-stats';
+import type { DigestStats } from './digest-stats';
 import { formatDigest, type FormattedDigest } from './format-digest';
 
 export interface RenderedDigest {

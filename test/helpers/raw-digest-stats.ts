@@ -4,7 +4,7 @@
 // and the baseline of bench/digest-aggregation.ts.
 import type { Tx } from '../../lib/db/with-tenant';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
-import type { DigestStats } from '../../lib/digest/digest-stats';
+import type { DigestStats } from '../../packages/mattermost_daily_ops_digest/digest-stats';
 
 const CONSUMED = `(type like 'package.%' or type like 'directive.%' or type like 'agent.execution.%' or type like 'workflow.run.%')`;
 const FAILED_TYPES = [

@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { DIGEST_EXECUTION_KIND } from '../../../lib/executions/execution-kind';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
-import { summarySupported } from '../../../lib/llm/summary-settings';
+import { summarySupported } from '../summary/summary-settings';
 import { storedDigestConfig } from '../config';
 import { lastReportedScheduledEnd } from '../../../lib/digest/last-reported-digest';
 import { scheduledFiring } from '../../../lib/schedule/scheduled-firing';

@@ -6,7 +6,7 @@
 import { withTenant, type Tx } from '../../../lib/db/with-tenant';
 import { renderDigest } from '../render-digest';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
-import { isSummaryOutcome, summaryLines, type SummaryOutcome } from '../../../lib/llm/summary-outcome';
+import { isSummaryOutcome, summaryLines, type SummaryOutcome } from '../summary/summary-outcome';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
 import { emitSignal } from '../../../lib/signals/emit-signal';
 import type { ActivityDeps } from '../../../activities/deps';

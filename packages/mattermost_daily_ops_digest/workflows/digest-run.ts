@@ -10,7 +10,7 @@ import {
   type DigestRunInput,
   type DigestRunResult,
 } from '../../../lib/temporal/contract';
-import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_TOTAL_TIMEOUT_MS } from '../../../lib/llm/summary-policy';
+import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_TOTAL_TIMEOUT_MS } from '../summary/summary-policy';
 import { toSafeFailure } from '../../../lib/temporal/failure';
 import { cancelledFailure, runCleanup } from '../../../workflows/cleanup';
 

@@ -9,7 +9,7 @@ import { collectDigestStats } from '../../../packages/mattermost_daily_ops_diges
 import { formatDigest } from '../../../packages/mattermost_daily_ops_digest/format-digest';
 import type { PlatformLlm } from '../../../lib/llm/llm-provider';
 import { costUsd } from '../../../lib/llm/model-prices';
-import { SUMMARY_HEADING } from '../../../lib/llm/summary-outcome';
+import { SUMMARY_HEADING } from '../../../packages/mattermost_daily_ops_digest/summary/summary-outcome';
 import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../../../lib/mattermost';
 import { storedDigestConfig } from '../../../packages/mattermost_daily_ops_digest/config';
 import { startFakeOpenAi, obedientModel, type FakeOpenAi } from '../../fakes/openai-server';

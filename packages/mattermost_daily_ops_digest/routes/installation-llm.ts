@@ -1,13 +1,13 @@
 // The digest installation's LLM summary status: provider availability (or why not), model, and
 // this month's spend against the budget. Mounted under /installations/:id.
 import { Router } from 'express';
-import { withTenant } from '../../lib/db/with-tenant';
-import { AppError } from '../../lib/errors/app-error';
-import { readLlmStatus } from '../../lib/llm/llm-status';
-import type { AppDeps } from '../app-deps';
-import { tenantOf } from '../middleware/auth';
-import { parseInput } from '../middleware/parse';
-import { ZIdParam } from './installations.schemas';
+import { withTenant } from '../../../lib/db/with-tenant';
+import { AppError } from '../../../lib/errors/app-error';
+import { readLlmStatus } from '../summary/llm-status';
+import type { AppDeps } from '../../../api/app-deps';
+import { tenantOf } from '../../../api/middleware/auth';
+import { parseInput } from '../../../api/middleware/parse';
+import { ZIdParam } from '../../../api/routes/installations.schemas';
 
 export function installationLlmRouter(deps: AppDeps): Router {
   const router = Router({ mergeParams: true });

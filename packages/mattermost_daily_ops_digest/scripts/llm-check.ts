@@ -3,14 +3,14 @@
 // it (from a sample busy day's aggregate stats), so an operator can check a provider before
 // turning the summary on. Prints one JSON line: outcome, tokens, cost, latency and the summary as
 // it would be posted. Never prints the key. Exit 0 when a usable summary came back, else 1.
-import { loadConfig } from '../lib/config';
-import type { DigestStats } from '../lib/digest/digest-stats';
-import { describeProvider, platformLlmFromConfig } from '../lib/llm/llm-provider';
-import { costUsd } from '../lib/llm/model-prices';
-import { requestSummary } from '../lib/llm/request-summary';
-import { sanitizeSummary } from '../lib/llm/summary-answer';
-import { SUMMARY_MAX_COMPLETION_TOKENS } from '../lib/llm/summary-budget';
-import { buildSummaryPrompt, estimatePromptTokens } from '../lib/llm/summary-prompt';
+import { loadConfig } from '../../../lib/config';
+import type { DigestStats } from '../digest-stats';
+import { describeProvider, platformLlmFromConfig } from '../../../lib/llm/llm-provider';
+import { costUsd } from '../../../lib/llm/model-prices';
+import { requestSummary } from '../summary/request-summary';
+import { sanitizeSummary } from '../summary/summary-answer';
+import { SUMMARY_MAX_COMPLETION_TOKENS } from '../summary/summary-budget';
+import { buildSummaryPrompt, estimatePromptTokens } from '../summary/summary-prompt';
 
 const HOUR = 3_600_000;
 

@@ -1,5 +1,5 @@
-import { sanitizeSummary, SUMMARY_MAX_LINES, SUMMARY_MAX_RUNES } from '../../../lib/llm/summary-answer';
-import { runeLength } from '../../../lib/mattermost/message-limit';
+import { sanitizeSummary, SUMMARY_MAX_LINES, SUMMARY_MAX_RUNES } from '../../../summary/summary-answer';
+import { runeLength } from '../../../../../lib/mattermost/message-limit';
 
 describe('sanitizeSummary (the model answer is untrusted)', () => {
   it('keeps plain sentences as they are', () => {

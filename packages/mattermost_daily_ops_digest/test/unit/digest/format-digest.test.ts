@@ -1,5 +1,5 @@
-import { formatDigest } from '../../../packages/mattermost_daily_ops_digest/format-digest';
-import { runeLength } from '../../../lib/mattermost/message-limit';
+import { formatDigest } from '../../../format-digest';
+import { runeLength } from '../../../../../lib/mattermost/message-limit';
 import { busyStats, manyFailures, quietStats } from './fixtures';
 
 const OPTIONS = { maxLines: 50, includeCostEstimates: true, adminUrl: 'https://fleet.example.com/admin/digests/acme' };

@@ -1,4 +1,4 @@
-import { hasActivity, ZDigestStats } from '../../../lib/digest/digest-stats';
+import { hasActivity, ZDigestStats } from '../../../digest-stats';
 import { busyStats, quietStats } from './fixtures';
 
 describe('DigestStats', () => {

@@ -1,10 +1,10 @@
 // What the installation page shows about the summary: whether a provider is available (and if
 // not, why), which one, and this month's spend against the budget. Never the key.
-import type { Tx } from '../db/with-tenant';
-import { describeProvider, type LlmProvider, type PlatformLlm } from './llm-provider';
+import type { Tx } from '../../../lib/db/with-tenant';
+import { describeProvider, type LlmProvider, type PlatformLlm } from '../../../lib/llm/llm-provider';
 import { monthStartUtc, spentThisMonth } from './summary-budget';
 import { LLM_SUMMARY_SINCE_VERSION, summaryCaps, summarySupported } from './summary-settings';
-import { findTenantLlmCredential, ZLlmMetadata } from './tenant-llm-credential';
+import { findTenantLlmCredential, ZLlmMetadata } from '../../../lib/llm/tenant-llm-credential';
 
 export interface LlmStatus {
   available: boolean;

@@ -1,8 +1,8 @@
 // The cost caps one installation's summary runs under: its own settings (digest 1.1.0:
 // llm_monthly_budget_usd, llm_max_tokens_per_run; null = the platform default) or the platform's
 // defaults from the environment (LLM_MONTHLY_BUDGET_USD, LLM_MAX_TOKENS_PER_RUN).
-import { compareVersions } from '../packages/semver';
-import type { PlatformLlm } from './llm-provider';
+import { compareVersions } from '../../../lib/packages/semver';
+import type { PlatformLlm } from '../../../lib/llm/llm-provider';
 import type { SummaryCaps } from './summary-budget';
 
 /** The digest version that ships the summary: older installations' toggle has no effect (and says so). */

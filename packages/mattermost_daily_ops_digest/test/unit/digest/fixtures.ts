@@ -1,4 +1,4 @@
-import type { DigestStats } from '../../../lib/digest/digest-stats';
+import type { DigestStats } from '../../../digest-stats';
 
 export function quietStats(overrides: Partial<DigestStats> = {}): DigestStats {
   return {

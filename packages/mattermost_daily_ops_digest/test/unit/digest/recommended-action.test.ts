@@ -1,4 +1,4 @@
-import { recommendedAction } from '../../../packages/mattermost_daily_ops_digest/recommended-action';
+import { recommendedAction } from '../../../recommended-action';
 import { busyStats, quietStats } from './fixtures';
 
 describe('recommendedAction', () => {

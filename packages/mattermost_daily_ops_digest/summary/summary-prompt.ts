@@ -3,13 +3,13 @@
 // (through safeInline: secrets scrubbed, Markdown escaped, mentions broken), with every URL
 // removed first. Never a raw signal payload, a secret or a URL. The failure lines are still
 // text that tenants' systems wrote, so the instructions say to treat them as data.
-import type { DigestStats } from '../digest/digest-stats';
-import { hasActivity } from '../digest/digest-stats';
-import { runeLength } from '../mattermost/message-limit';
-import { safeInline } from '../mattermost/safe-text';
-import { redactSecrets } from '../log/redact';
-import { isValidIanaZone } from '../schedule/iana-zone';
-import { formatLocalDateTime } from '../schedule/zoned-clock';
+import type { DigestStats } from '../digest-stats';
+import { hasActivity } from '../digest-stats';
+import { runeLength } from '../../../lib/mattermost/message-limit';
+import { safeInline } from '../../../lib/mattermost/safe-text';
+import { redactSecrets } from '../../../lib/log/redact';
+import { isValidIanaZone } from '../../../lib/schedule/iana-zone';
+import { formatLocalDateTime } from '../../../lib/schedule/zoned-clock';
 
 export interface ChatMessage {
   role: 'system' | 'user';

@@ -4,8 +4,8 @@
 // activity's retry policy decides, honouring Retry-After.
 import OpenAI, { type APIError } from 'openai';
 import { z } from 'zod';
-import { guardedFetch } from './guarded-fetch';
-import type { LlmProvider } from './llm-provider';
+import { guardedFetch } from '../../../lib/llm/guarded-fetch';
+import type { LlmProvider } from '../../../lib/llm/llm-provider';
 import type { ChatMessage } from './summary-prompt';
 
 export type SummaryFailureKind =

@@ -1,4 +1,4 @@
-import { buildSummaryPrompt, estimatePromptTokens, PROMPT_MAX_FAILURES, promptText } from '../../../lib/llm/summary-prompt';
+import { buildSummaryPrompt, estimatePromptTokens, PROMPT_MAX_FAILURES, promptText } from '../../../summary/summary-prompt';
 import { busyStats, quietStats } from '../digest/fixtures';
 
 const failure = (i: number, message: string) => ({

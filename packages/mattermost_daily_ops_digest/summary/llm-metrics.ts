@@ -5,8 +5,8 @@
 //   fleetprompt_llm_call_duration_seconds{outcome}     one model call
 // Labels are closed sets: never a tenant, model name or id.
 import { Counter, Histogram } from 'prom-client';
-import { isSummaryOutcome } from '../llm/summary-outcome';
-import { registry } from './registry';
+import { isSummaryOutcome } from './summary-outcome';
+import { registry } from '../../../lib/metrics/registry';
 
 const SOURCES = new Set(['platform', 'tenant', 'none']);
 const bounded = (value: string, ok: (v: string) => boolean, other = 'other') => (ok(value) ? value : other);

@@ -1,8 +1,8 @@
 // Cost caps, checked before a model is called: the per-run token limit (prompt estimate plus the
 // completion allowance) and the tenant's monthly budget (this month's recorded spend plus the
 // call's worst-case cost). The month is the UTC calendar month.
-import type { Tx } from '../db/with-tenant';
-import { costUsd, type ModelPrice } from './model-prices';
+import type { Tx } from '../../../lib/db/with-tenant';
+import { costUsd, type ModelPrice } from '../../../lib/llm/model-prices';
 
 /** Room for three sentences; reasoning models spend part of it thinking. */
 export const SUMMARY_MAX_COMPLETION_TOKENS = 400;

@@ -2,8 +2,8 @@
 // headings, quotes and list markers demoted to plain text, then every line through the digest's
 // own safeInline (secrets scrubbed, Markdown escaped, @all/@channel/@here/~channel and <!…>
 // broken, links neutralised), and the whole cut to a fixed length.
-import { runeLength } from '../mattermost/message-limit';
-import { safeInline } from '../mattermost/safe-text';
+import { runeLength } from '../../../lib/mattermost/message-limit';
+import { safeInline } from '../../../lib/mattermost/safe-text';
 
 export const SUMMARY_MAX_LINES = 4;
 export const SUMMARY_MAX_RUNES = 600;
