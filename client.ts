@@ -4,8 +4,8 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { DirectiveStart } from './lib/directives/directive-starter';
 import type { PackageWorkflowNotice, PackageWorkflowSignaller } from './lib/packages/signal-triggers';
-import type { DigestRunStarter } from './lib/runs/request-digest-run';
-import { CorrelationIdKey, digestRunWorkflow, InstallationIdKey, packageDirectiveWorkflow, TenantIdKey, type DigestRunInput } from './lib/temporal/contract';
+import type { RunStart, RunStarter } from './lib/runs/run-starter';
+import { CorrelationIdKey, InstallationIdKey, packageDirectiveWorkflow, TenantIdKey } from './lib/temporal/contract';
 import type { TemporalHandle, TemporalSettings } from './lib/temporal/temporal-handle';
 import { temporalCallDeadline } from './lib/temporal/call-deadline';
 
@@ -59,37 +59,37 @@ export async function startDirectiveWorkflow(temporal: Pick<TemporalHandle, 'cli
   }
 }
 
-/** Starts a manual or retry digest run; its workflow id is the execution's business key. */
-export async function startDigestRunWorkflow(
-  temporal: Pick<TemporalHandle, 'client' | 'taskQueue'>,
-  run: { workflowId: string; correlationId: string; input: DigestRunInput },
-): Promise<void> {
-  await temporal.client.workflow.start(digestRunWorkflow, {
+/**
+ * Starts a manual or retry run (lib/runs/run-starter.ts): the workflow type and arguments come
+ * from the installation's package; its workflow id is the execution's business key.
+ */
+export async function startRunWorkflow(temporal: Pick<TemporalHandle, 'client' | 'taskQueue'>, run: RunStart): Promise<void> {
+  await temporal.client.workflow.start(run.workflowType, {
     taskQueue: temporal.taskQueue,
     workflowId: run.workflowId,
-    args: [run.input],
+    args: run.args,
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     typedSearchAttributes: [
-      { key: TenantIdKey, value: run.input.tenantId },
+      { key: TenantIdKey, value: run.tenantId },
       { key: CorrelationIdKey, value: run.correlationId },
-      { key: InstallationIdKey, value: run.input.installationId },
+      { key: InstallationIdKey, value: run.installationId },
     ],
-    memo: { executionId: run.input.executionId ?? null, trigger: run.input.trigger },
-    staticSummary: `${run.input.trigger} digest run`,
+    memo: run.memo,
+    staticSummary: run.staticSummary,
   });
 }
 
 /**
- * The API's "Run now" / "Retry" starter (lib/runs/request-digest-run.ts) on a lazily connected
- * client. The start is bounded (lib/temporal/call-deadline.ts): with Temporal unreachable the
- * user gets a 503 (and nothing half-done) within 2 s instead of the SDK's ~20 s of retries.
+ * The API's "Run now" / "Retry" starter (lib/runs) on a lazily connected client. The start is
+ * bounded (lib/temporal/call-deadline.ts): with Temporal unreachable the user gets a 503 (and
+ * nothing half-done) within 2 s instead of the SDK's ~20 s of retries.
  */
-export function digestRunStarter(getTemporal: () => Promise<TemporalHandle>): DigestRunStarter {
+export function runStarter(getTemporal: () => Promise<TemporalHandle>): RunStarter {
   return {
     start: async (run) => {
       const t = await getTemporal();
-      await t.connection.withDeadline(temporalCallDeadline(t.connection), () => startDigestRunWorkflow(t, run));
+      await t.connection.withDeadline(temporalCallDeadline(t.connection), () => startRunWorkflow(t, run));
     },
   };
 }

@@ -4,7 +4,7 @@ import type { AuthSettings } from '../lib/auth/settings';
 import type { Keyring } from '../lib/crypto/keyring';
 import type { Db } from '../lib/db/client';
 import type { MattermostClient } from '../lib/mattermost';
-import type { DigestRunStarter } from '../lib/runs/request-digest-run';
+import type { RunStarter } from '../lib/runs/run-starter';
 import type { ScheduleControl } from '../lib/runtime/digest-runtime';
 import type { DirectiveStarter } from '../lib/directives/directive-starter';
 import type { PlatformLlm } from '../lib/llm/llm-provider';
@@ -25,7 +25,7 @@ export interface AppDeps {
   keyring: Keyring;
   mattermost: MattermostClient;
   allowedHosts: readonly string[];
-  runStarter: DigestRunStarter;
+  runStarter: RunStarter;
   runNowLimitPerHour: number;
   /** Applies an installation's desired state to Temporal, and describes its schedule. */
   schedules: ScheduleControl;

@@ -1,6 +1,6 @@
 // The API process: builds real dependencies, listens, and closes everything on SIGINT/SIGTERM.
 import type { Server } from 'node:http';
-import { connectTemporal, digestRunStarter, packageWorkflowSignaller, startDirectiveWorkflow } from '../client';
+import { connectTemporal, runStarter, packageWorkflowSignaller, startDirectiveWorkflow } from '../client';
 import { loadConfig, secureCookiesSetting, trustProxySetting } from '../lib/config';
 import { platformLlmFromConfig } from '../lib/llm/llm-provider';
 import { assertConfinedRole, createDb } from '../lib/db/client';
@@ -35,7 +35,7 @@ async function main() {
     keyring: keyringFromConfig(config),
     mattermost: mattermostFromConfig(config),
     allowedHosts: config.OUTBOUND_ALLOWED_HOSTS,
-    runStarter: digestRunStarter(() => temporal.get()),
+    runStarter: runStarter(() => temporal.get()),
     packageSignaller: packageWorkflowSignaller(() => temporal.get()),
     runNowLimitPerHour: config.RUN_NOW_LIMIT_PER_HOUR,
     schedules: scheduleControl(dbHandle.db, () => temporal.get()),

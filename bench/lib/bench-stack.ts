@@ -16,7 +16,7 @@ import { Client as PgClient } from 'pg';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import type { AppDeps } from '../../api/app-deps';
-import { connectTemporal, digestRunStarter, startDirectiveWorkflow, type TemporalHandle } from '../../client';
+import { connectTemporal, runStarter, startDirectiveWorkflow, type TemporalHandle } from '../../client';
 import { parseKeyring } from '../../lib/crypto/keyring';
 import { enableAppLogin } from '../../lib/db/app-login-role';
 import { createDb, type DbHandle } from '../../lib/db/client';
@@ -246,7 +246,7 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
       keyring,
       mattermost,
       allowedHosts: ALLOWED_HOSTS,
-      runStarter: digestRunStarter(getTemporal),
+      runStarter: runStarter(getTemporal),
       runNowLimitPerHour: options.runNowLimitPerHour ?? 3,
       schedules: scheduleControl(db.db, getTemporal),
     };

@@ -8,24 +8,40 @@ import { AppError } from '../errors/app-error';
 import type { Logger } from '../log/logger';
 import { DIGEST_EXECUTION_KIND } from '../executions/execution-kind';
 import { manualRunIdentity } from '../schedule/manual-run-identity';
-import { retryDigestRunId, type DigestRunInput } from '../temporal/contract';
+import { retryDigestRunId, WORKFLOW_TYPES } from '../temporal/contract';
 import { supersedingDigests } from './retry-superseded';
 import { takeRunQuota, type RunQuota } from './run-now-limit';
-
-export interface DigestRunStarter {
-  start(run: { workflowId: string; correlationId: string; input: DigestRunInput }): Promise<void>;
-}
+import type { RunStarter } from './run-starter';
 
 export interface RunDeps {
   db: Db;
-  runStarter: DigestRunStarter;
+  runStarter: RunStarter;
   logger: Logger;
   runNowLimitPerHour: number;
 }
 
-async function startOrClose(deps: RunDeps, execution: Execution, input: DigestRunInput): Promise<void> {
+async function startOrClose(deps: RunDeps, execution: Execution, input: { trigger: 'manual' | 'retry'; acceptUnknownOutcome?: true }): Promise<void> {
   try {
-    await deps.runStarter.start({ workflowId: execution.workflowId!, correlationId: execution.correlationId, input });
+    await deps.runStarter.start({
+      workflowType: WORKFLOW_TYPES.digestRun,
+      workflowId: execution.workflowId!,
+      correlationId: execution.correlationId,
+      tenantId: execution.tenantId,
+      installationId: execution.installationId,
+      executionId: execution.id,
+      // The digest's DigestRunInput (packages/mattermost_daily_ops_digest/workflows/contract.ts).
+      args: [
+        {
+          tenantId: execution.tenantId,
+          installationId: execution.installationId,
+          trigger: input.trigger,
+          executionId: execution.id,
+          ...(input.acceptUnknownOutcome ? { acceptUnknownOutcome: true } : {}),
+        },
+      ],
+      memo: { executionId: execution.id, trigger: input.trigger },
+      staticSummary: `${input.trigger} digest run`,
+    });
   } catch (err) {
     deps.logger.warn(
       {
@@ -82,7 +98,7 @@ export async function requestManualRun(deps: RunDeps, input: { tenantId: string;
     });
     return { execution: created, quota: taken };
   });
-  await startOrClose(deps, execution, { tenantId: input.tenantId, installationId: input.installationId, trigger: 'manual', executionId: execution.id });
+  await startOrClose(deps, execution, { trigger: 'manual' });
   return { execution, quota };
 }
 
@@ -129,12 +145,6 @@ export async function requestRetry(deps: RunDeps, input: { tenantId: string; exe
     });
     return { execution: created, quota: taken };
   });
-  await startOrClose(deps, execution, {
-    tenantId: input.tenantId,
-    installationId: execution.installationId,
-    trigger: 'retry',
-    executionId: execution.id,
-    acceptUnknownOutcome: true,
-  });
+  await startOrClose(deps, execution, { trigger: 'retry', acceptUnknownOutcome: true });
   return { execution, quota };
 }

@@ -6,7 +6,10 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, t
 import { digestScheduleSpec } from '../schedule/digest-schedule-spec';
 import { nextRunsDisplay, type NextRunDisplay } from '../schedule/next-runs-display';
 import type { AnnounceInput } from '../schedule/scheduled-firing';
-import { digestRunWorkflow, digestScheduledWorkflowId, digestScheduleId, InstallationIdKey, TenantIdKey } from './contract';
+import { digestScheduledWorkflowId, digestScheduleId, InstallationIdKey, TenantIdKey, WORKFLOW_TYPES } from './contract';
+
+// What the Schedule passes the digest's workflow (its DigestRunInput, packages/mattermost_daily_ops_digest/workflows/contract.ts).
+type ScheduledDigestRun = (input: { tenantId: string; installationId: string; trigger: 'scheduled' }) => Promise<unknown>;
 
 export const DIGEST_CATCHUP_WINDOW = '2 hours' as const;
 
@@ -32,7 +35,7 @@ function options(s: DigestScheduleSettings) {
     spec: digestScheduleSpec({ scheduleTime: s.scheduleTime, timezone: s.timezone }),
     action: {
       type: 'startWorkflow',
-      workflowType: digestRunWorkflow,
+      workflowType: WORKFLOW_TYPES.digestRun,
       taskQueue: s.taskQueue,
       workflowId: digestScheduledWorkflowId(s.tenantId, s.installationId),
       args: [{ tenantId: s.tenantId, installationId: s.installationId, trigger: 'scheduled' }],
@@ -41,7 +44,7 @@ function options(s: DigestScheduleSettings) {
         { key: InstallationIdKey, value: s.installationId },
       ],
       staticSummary: `daily digest ${s.scheduleTime} ${s.timezone}${s.tenantSlug ? ` for ${s.tenantSlug}` : ''}`,
-    } satisfies ScheduleOptionsStartWorkflowAction<typeof digestRunWorkflow>,
+    } satisfies ScheduleOptionsStartWorkflowAction<ScheduledDigestRun>,
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: DIGEST_CATCHUP_WINDOW, pauseOnFailure: false },
   };
 }

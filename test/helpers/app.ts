@@ -2,7 +2,7 @@
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import type { AppDeps } from '../../api/app-deps';
-import { digestRunStarter, packageWorkflowSignaller, startDirectiveWorkflow, type TemporalHandle } from '../../client';
+import { runStarter, packageWorkflowSignaller, startDirectiveWorkflow, type TemporalHandle } from '../../client';
 import type { Db } from '../../lib/db/client';
 import type { DirectiveStarter } from '../../lib/directives/directive-starter';
 import { pendingMigrations } from '../../lib/db/migrator';
@@ -36,7 +36,7 @@ export function buildTestApp(opts: { db: Db; temporal?: TemporalHandle; starter?
     keyring: TEST_KEYRING,
     mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: 2_000 }),
     allowedHosts: TEST_ALLOWED_HOSTS,
-    runStarter: digestRunStarter(getTemporal),
+    runStarter: runStarter(getTemporal),
     packageSignaller: opts.temporal ? packageWorkflowSignaller(getTemporal) : undefined,
     runNowLimitPerHour: 3,
     schedules: scheduleControl(opts.db, getTemporal),

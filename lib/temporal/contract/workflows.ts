@@ -1,28 +1,10 @@
-// The workflow types the worker registers, with their inputs and results. Everything that starts
-// a workflow (client.ts, the Schedules in lib/temporal) passes one of the references below, so
-// the SDK type-checks its arguments; workflows/ implements each one with exactly this signature
-// (test/unit/temporal/contract-matches-workflows.test.ts holds the two together).
+// The core's workflow types the worker registers, with their inputs and results. Everything that
+// starts a workflow (client.ts, the Schedules in lib/temporal) passes one of the references below,
+// so the SDK type-checks its arguments; workflows/ implements each one with exactly this signature
+// (test/unit/temporal/contract-matches-workflows.test.ts holds the two together). A package's own
+// workflow contract lives in its folder (e.g. packages/mattermost_daily_ops_digest/workflows/contract.ts)
+// and makes its reference with workflowReference.
 import type { Workflow } from '@temporalio/common';
-
-// ---- digestRunWorkflow ----------------------------------------------------------------------
-
-export type DigestTrigger = 'scheduled' | 'manual' | 'retry';
-
-export interface DigestRunInput {
-  tenantId: string;
-  installationId: string;
-  trigger: DigestTrigger;
-  /** Manual and retry runs: the execution the API created. */
-  executionId?: string;
-  /** Retry runs may re-post a message whose earlier outcome was unknown (the user decided). */
-  acceptUnknownOutcome?: boolean;
-}
-
-export interface DigestRunResult {
-  status: 'succeeded' | 'skipped';
-}
-
-export type DigestRunWorkflow = (input: DigestRunInput) => Promise<DigestRunResult>;
 
 // ---- packageDirectiveWorkflow ---------------------------------------------------------------
 
@@ -59,6 +41,7 @@ export type SignalRetentionWorkflow = (input: SignalRetentionInput) => Promise<S
 // ---- references -----------------------------------------------------------------------------
 
 export const WORKFLOW_TYPES = {
+  /** The digest package's (its contract: packages/mattermost_daily_ops_digest/workflows/contract.ts); named here for the worker's telemetry. */
   digestRun: 'digestRunWorkflow',
   packageDirective: 'packageDirectiveWorkflow',
   signalRetention: 'signalRetentionWorkflow',
@@ -71,7 +54,7 @@ export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[keyof typeof WORKFLOW_TYP
  * the SDK reads from a function it is given) and its type is the workflow's signature. Starters
  * use it instead of importing workflow code into the API process. Calling it is a bug.
  */
-function workflowReference<F extends Workflow>(name: WorkflowTypeName): F {
+export function workflowReference<F extends Workflow>(name: string): F {
   const reference = {
     [name]: () => {
       throw new Error(`${name} is a reference for starting the workflow; it runs only inside a worker.`);
@@ -80,6 +63,5 @@ function workflowReference<F extends Workflow>(name: WorkflowTypeName): F {
   return reference as unknown as F;
 }
 
-export const digestRunWorkflow = workflowReference<DigestRunWorkflow>(WORKFLOW_TYPES.digestRun);
 export const packageDirectiveWorkflow = workflowReference<PackageDirectiveWorkflow>(WORKFLOW_TYPES.packageDirective);
 export const signalRetentionWorkflow = workflowReference<SignalRetentionWorkflow>(WORKFLOW_TYPES.signalRetention);

@@ -1,7 +1,7 @@
 // Inputs and outputs of the digest-run activities. Pure types: shared with the workflow.
-// The workflow's own input is part of the Temporal contract (lib/temporal/contract).
+// The workflow's own input is its contract (../workflows/contract.ts).
 import type { FailureKind } from '../../../lib/errors/failure-kind';
-import type { DigestRunInput } from '../../../lib/temporal/contract';
+import type { DigestRunInput } from '../workflows/contract';
 
 export interface BeginDigestRunInput extends DigestRunInput {
   /** Scheduled runs: the nominal time (ISO) from TemporalScheduledStartTime. */

@@ -2,14 +2,8 @@
 // retry. Identity, window and dedupe key come from the nominal scheduled time, never the clock.
 import { ApplicationFailure, isCancellation, patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DigestActivities as Activities } from '../activities';
-import {
-  CorrelationIdKey,
-  nominalTimeFromWorkflowId,
-  POSTING_ACTIVITY_OPTIONS,
-  ScheduledStartTimeKey,
-  type DigestRunInput,
-  type DigestRunResult,
-} from '../../../lib/temporal/contract';
+import { CorrelationIdKey, nominalTimeFromWorkflowId, POSTING_ACTIVITY_OPTIONS, ScheduledStartTimeKey } from '../../../lib/temporal/contract';
+import type { DigestRunInput, DigestRunResult } from './contract';
 import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_TOTAL_TIMEOUT_MS } from '../summary/summary-policy';
 import { toSafeFailure } from '../../../lib/temporal/failure';
 import { cancelledFailure, runCleanup } from '../../../workflows/cleanup';

@@ -6,7 +6,7 @@
 //     attempt finds the ledger posted by this same run and the run counts as succeeded, not skipped.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import request from 'supertest';
-import { startDigestRunWorkflow } from '../../../client';
+import { startRunWorkflow } from '../../../client';
 import { createDigestActivities } from '../../../packages/mattermost_daily_ops_digest/activities';
 import type { DigestRunContext, PostDigestResult } from '../../../packages/mattermost_daily_ops_digest/activities/digest-run-types';
 import { withTenant } from '../../../lib/db/with-tenant';
@@ -29,13 +29,12 @@ describe('lost answers', () => {
           start: async (run) => {
             const lose = loseStartAnswer;
             if (lose === 'before-begin') {
-              lateStart = new Promise((resolve) => setTimeout(resolve, 300)).then(() => startDigestRunWorkflow(s.t.temporal, run));
+              lateStart = new Promise((resolve) => setTimeout(resolve, 300)).then(() => startRunWorkflow(s.t.temporal, run));
               throw new Error('14 UNAVAILABLE: the answer was lost');
             }
-            await startDigestRunWorkflow(s.t.temporal, run);
+            await startRunWorkflow(s.t.temporal, run);
             if (lose === 'after-begin') {
-              const tenantId = run.input.tenantId;
-              const executionId = run.input.executionId!;
+              const { tenantId, executionId } = run;
               await waitFor(
                 async () =>
                   (await withTenant(s.handle.db, tenantId, (tx) => tx.execution.findUniqueOrThrow({ where: { id: executionId } }))).status !== 'pending',

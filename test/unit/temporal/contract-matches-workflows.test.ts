@@ -2,6 +2,7 @@
 // (checked by the compiler, since this file is type-checked) the same signature.
 import * as contract from '../../../lib/temporal/contract';
 import * as coreWorkflows from '../../../workflows';
+import * as digestContract from '../../../packages/mattermost_daily_ops_digest/workflows/contract';
 import { digestRunWorkflow } from '../../../packages/mattermost_daily_ops_digest/workflows/digest-run';
 
 // The worker registers the core's workflows and each package's (packages/workflows.ts).
@@ -9,12 +10,12 @@ const workflows = { ...coreWorkflows, digestRunWorkflow };
 
 // Compile-time: each implementation is assignable to its contract type, and back.
 const implementations: {
-  digestRunWorkflow: contract.DigestRunWorkflow;
+  digestRunWorkflow: digestContract.DigestRunWorkflow;
   packageDirectiveWorkflow: contract.PackageDirectiveWorkflow;
   signalRetentionWorkflow: contract.SignalRetentionWorkflow;
 } = workflows;
 const references: Pick<typeof workflows, keyof typeof implementations> = {
-  digestRunWorkflow: contract.digestRunWorkflow,
+  digestRunWorkflow: digestContract.digestRunWorkflow,
   packageDirectiveWorkflow: contract.packageDirectiveWorkflow,
   signalRetentionWorkflow: contract.signalRetentionWorkflow,
 };
@@ -30,6 +31,6 @@ describe('Temporal contract workflow references', () => {
   });
 
   test('a reference cannot be run by mistake', () => {
-    expect(() => (contract.digestRunWorkflow as unknown as () => void)()).toThrow(/runs only inside a worker/);
+    expect(() => (digestContract.digestRunWorkflow as unknown as () => void)()).toThrow(/runs only inside a worker/);
   });
 });

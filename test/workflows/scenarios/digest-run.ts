@@ -9,15 +9,8 @@ import type {
   PostDigestResult,
   SummaryFacts,
 } from '../../../packages/mattermost_daily_ops_digest/activities/digest-run-types';
-import {
-  digestRunWorkflow,
-  digestScheduledRunId,
-  InstallationIdKey,
-  manualDigestRunId,
-  retryDigestRunId,
-  TenantIdKey,
-  type DigestRunInput,
-} from '../../../lib/temporal/contract';
+import { digestScheduledRunId, InstallationIdKey, manualDigestRunId, retryDigestRunId, TenantIdKey } from '../../../lib/temporal/contract';
+import { digestRunWorkflow, type DigestRunInput } from '../../../packages/mattermost_daily_ops_digest/workflows/contract';
 import { activitySequence, callsOf, scenario, untilCancelled, type ScenarioRun, type StubActivities } from '../support/scenario';
 
 const TENANT = '6d1f3c2a-1b7e-4c59-a0f4-3e2b9c8d7a11';
