@@ -1,5 +1,6 @@
 // package.install end to end: API → one transaction → Temporal workflow → activities → DB,
-// against the real Postgres and the real Temporal dev server.
+// against the real Postgres and the real Temporal dev server. The package installed is the first
+// one the registry lists (test/helpers/registered-package.ts): what is asserted is the core's.
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import request from 'supertest';
@@ -9,14 +10,18 @@ import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { reconcileRequestedDirectives } from '../../../lib/directives/reconcile-directives';
 import { createLogger } from '../../../lib/log/logger';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { CorrelationIdKey, InstallationIdKey, TenantIdKey } from '../../../lib/temporal/contract';
 import { createActivities } from '../../../activities';
 import { buildTestApp, temporalStarter, unreachableStarter } from '../../helpers/app';
 import { adminClient, createTestTenant, testDb, waitFor, type TestTenant } from '../../helpers/db';
 import { openTestTemporal, startTestWorker, type TestTemporal } from '../../helpers/temporal';
+import { aRegisteredPackage } from '../../helpers/registered-package';
 
 const logger = createLogger({ level: 'silent' });
+const PKG = aRegisteredPackage();
+const SLUG = PKG.slug;
+/** A valid config other than the defaults: one boolean setting flipped. */
+const FLIPPED = PKG.booleanFields(PKG.latest.version)[0];
 
 describe('package install directive', () => {
   let handle: DbHandle;
@@ -37,7 +42,7 @@ describe('package install directive', () => {
     await handle.close();
   });
 
-  const install = (tenant: TestTenant, body: object = { package_slug: DIGEST_PACKAGE_SLUG }, role: keyof TestTenant['tokens'] = 'owner') =>
+  const install = (tenant: TestTenant, body: object = { package_slug: SLUG }, role: keyof TestTenant['tokens'] = 'owner') =>
     request(app).post(`/api/tenants/${tenant.slug}/installations`).set('authorization', `Bearer ${tenant.tokens[role]}`).send(body);
 
   const installationOf = (tenant: TestTenant, id: string) => withTenant(handle.db, tenant.id, (tx) => tx.installation.findUniqueOrThrow({ where: { id } }));
@@ -47,18 +52,21 @@ describe('package install directive', () => {
 
   it('installs: 202, then installed with templates, defaults and the full signal lifecycle', async () => {
     const tenant = await createTestTenant(handle, 'inst');
-    const res = await install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, version: '1.0.0', config: { timezone: 'Europe/Berlin', schedule_time: '07:30' } });
+    const version = PKG.first.version;
+    const flipped = { [FLIPPED]: !PKG.defaults(version)[FLIPPED] };
+    const res = await install(tenant, { package_slug: SLUG, version, config: flipped });
     expect(res.status).toBe(202);
     expect(res.headers.location).toBe(`/api/tenants/${tenant.slug}/installations/${res.body.installation.id}`);
     expect(res.body.directive).toMatchObject({ type: 'package.install', status: 'requested', actor_role: 'owner' });
-    expect(res.body.directive.workflow_id).toMatch(new RegExp(`^dir:pkg_install:${tenant.id}:${DIGEST_PACKAGE_SLUG}:1\\.0\\.0:[0-9a-f]{16}$`));
+    expect(res.body.directive.workflow_id).toMatch(new RegExp(`^dir:pkg_install:${tenant.id}:${SLUG}:${version.replaceAll('.', '\\.')}:[0-9a-f]{16}$`));
 
     const id = res.body.installation.id as string;
     const installed = await waitFor(async () => {
       const i = await installationOf(tenant, id);
       return i.status === 'installed' ? i : undefined;
     });
-    expect(installed.config).toMatchObject({ timezone: 'Europe/Berlin', schedule_time: '07:30', enabled: true, max_lines: 40, channel: null });
+    // The version's defaults, with the one setting given.
+    expect(installed.config).toMatchObject({ ...PKG.defaults(version), ...flipped });
 
     const [workflowTemplates, agentTemplates, directive] = await withTenant(handle.db, tenant.id, (tx) =>
       Promise.all([
@@ -67,8 +75,8 @@ describe('package install directive', () => {
         tx.directive.findFirstOrThrow({ where: { id: res.body.directive.id } }),
       ]),
     );
-    expect(workflowTemplates.map((w) => w.key)).toEqual(['daily_ops_digest']);
-    expect(agentTemplates.map((a) => a.key)).toEqual(['digest_generator']);
+    expect(workflowTemplates.map((w) => w.key).sort()).toEqual(PKG.first.provides.workflow_templates.map((w) => w.key).sort());
+    expect(agentTemplates.map((a) => a.key).sort()).toEqual(PKG.first.provides.agent_templates.map((a) => a.key).sort());
     expect(directive.status).toBe('completed');
     expect(directive.runId).toBeTruthy();
 
@@ -85,7 +93,7 @@ describe('package install directive', () => {
     expect(description.typedSearchAttributes.get(TenantIdKey)).toBe(tenant.id);
     expect(description.typedSearchAttributes.get(CorrelationIdKey)).toBe(directive.correlationId);
     expect(description.typedSearchAttributes.get(InstallationIdKey)).toBe(id);
-    expect(description.memo).toMatchObject({ directiveType: 'package.install', packageSlug: DIGEST_PACKAGE_SLUG, tenantSlug: tenant.slug });
+    expect(description.memo).toMatchObject({ directiveType: 'package.install', packageSlug: SLUG, tenantSlug: tenant.slug });
 
     // Replaying the recorded history against today's workflow code is deterministic.
     const history = await t.temporal.client.workflow.getHandle(directive.workflowId).fetchHistory();
@@ -102,7 +110,9 @@ describe('package install directive', () => {
 
   it('a double click, or 50 identical requests at once, gives one directive, installation, workflow and requested signal', async () => {
     const tenant = await createTestTenant(handle, 'dbl');
-    const body = { package_slug: DIGEST_PACKAGE_SLUG, config: { schedule_time: '08:00', timezone: 'UTC' } };
+    // The whole default config spelled out, and below the same with its keys in reverse order.
+    const config = PKG.defaults(PKG.latest.version);
+    const body = { package_slug: SLUG, config };
     const responses = await Promise.all(Array.from({ length: 50 }, () => install(tenant, body)));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
     expect(new Set(responses.map((r) => r.body.directive.id)).size).toBe(1);
@@ -110,7 +120,7 @@ describe('package install directive', () => {
     expect(responses.filter((r) => r.body.created)).toHaveLength(1);
 
     // The same config with keys in another order is the same request.
-    const again = await install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, config: { timezone: 'UTC', schedule_time: '08:00' } });
+    const again = await install(tenant, { package_slug: SLUG, config: Object.fromEntries(Object.entries(config).reverse()) });
     expect(again.body).toMatchObject({ created: false, directive: { id: responses[0].body.directive.id } });
 
     const pg = await adminClient();
@@ -140,7 +150,7 @@ describe('package install directive', () => {
       installation: { id: first.body.installation.id, status: 'installed' },
       directive: { id: first.body.directive.id },
     });
-    const other = await install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, config: { max_lines: 10 } });
+    const other = await install(tenant, { package_slug: SLUG, config: { [FLIPPED]: !PKG.defaults(PKG.latest.version)[FLIPPED] } });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('INSTALLATION_EXISTS');
   });
@@ -189,7 +199,7 @@ describe('package install directive', () => {
     const res = await request(brokenApp)
       .post(`/api/tenants/${tenant.slug}/installations`)
       .set('authorization', `Bearer ${tenant.tokens.owner}`)
-      .send({ package_slug: DIGEST_PACKAGE_SLUG });
+      .send({ package_slug: SLUG });
     const failed = await waitFor(async () => {
       const i = await installationOf(tenant, res.body.installation.id);
       return i.status === 'failed' ? i : undefined;
@@ -213,7 +223,7 @@ describe('package install directive', () => {
     const res = await request(downApp)
       .post(`/api/tenants/${tenant.slug}/installations`)
       .set('authorization', `Bearer ${tenant.tokens.owner}`)
-      .send({ package_slug: DIGEST_PACKAGE_SLUG });
+      .send({ package_slug: SLUG });
     expect(res.status).toBe(202);
     const id = res.body.installation.id;
     await new Promise((r) => setTimeout(r, 500));
@@ -227,32 +237,25 @@ describe('package install directive', () => {
 
   describe('bad input gets a 4xx with a stable code and writes nothing', () => {
     let tenant: TestTenant;
+    /** Every boolean setting of the package given a string: each one a bad field. */
+    const notBooleans = () => Object.fromEntries(PKG.booleanFields(PKG.latest.version).map((f) => [f, 'yes']));
     beforeAll(async () => {
       tenant = await createTestTenant(handle, 'bad');
     });
     const cases: [string, () => Promise<request.Response>, number, string][] = [
       ['unknown package', () => install(tenant, { package_slug: 'no_such_package' }), 404, 'PACKAGE_NOT_FOUND'],
-      ['unknown version', () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, version: '9.9.9' }), 404, 'PACKAGE_NOT_FOUND'],
-      [
-        'malformed config',
-        () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, config: { timezone: 'Mars/Olympus', schedule_time: '25:00' } }),
-        400,
-        'VALIDATION_FAILED',
-      ],
-      ['unknown config field', () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, config: { webhook: 'x' } }), 400, 'VALIDATION_FAILED'],
-      ['unknown body field', () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, extra: 1 }), 400, 'VALIDATION_FAILED'],
-      ['a member', () => install(tenant, { package_slug: DIGEST_PACKAGE_SLUG }, 'member'), 403, 'FORBIDDEN'],
+      ['unknown version', () => install(tenant, { package_slug: SLUG, version: '9.9.9' }), 404, 'PACKAGE_NOT_FOUND'],
+      ['malformed config', () => install(tenant, { package_slug: SLUG, config: notBooleans() }), 400, 'VALIDATION_FAILED'],
+      ['unknown config field', () => install(tenant, { package_slug: SLUG, config: { webhook: 'x' } }), 400, 'VALIDATION_FAILED'],
+      ['unknown body field', () => install(tenant, { package_slug: SLUG, extra: 1 }), 400, 'VALIDATION_FAILED'],
+      ['a member', () => install(tenant, { package_slug: SLUG }, 'member'), 403, 'FORBIDDEN'],
       [
         'unknown tenant',
-        () =>
-          request(app)
-            .post('/api/tenants/nope-nope/installations')
-            .set('authorization', `Bearer ${tenant.tokens.owner}`)
-            .send({ package_slug: DIGEST_PACKAGE_SLUG }),
+        () => request(app).post('/api/tenants/nope-nope/installations').set('authorization', `Bearer ${tenant.tokens.owner}`).send({ package_slug: SLUG }),
         404,
         'TENANT_NOT_FOUND',
       ],
-      ['no token', () => request(app).post(`/api/tenants/${tenant.slug}/installations`).send({ package_slug: DIGEST_PACKAGE_SLUG }), 401, 'UNAUTHENTICATED'],
+      ['no token', () => request(app).post(`/api/tenants/${tenant.slug}/installations`).send({ package_slug: SLUG }), 401, 'UNAUTHENTICATED'],
       [
         'bad JSON',
         () =>
@@ -280,8 +283,10 @@ describe('package install directive', () => {
     });
 
     it('the malformed-config error names each bad field', async () => {
-      const res = await install(tenant, { package_slug: DIGEST_PACKAGE_SLUG, config: { timezone: 'Mars/Olympus', schedule_time: '25:00' } });
-      expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['config.schedule_time', 'config.timezone']);
+      const res = await install(tenant, { package_slug: SLUG, config: notBooleans() });
+      const fields = PKG.booleanFields(PKG.latest.version).map((f) => `config.${f}`);
+      expect(fields.length).toBeGreaterThan(0);
+      expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(fields.sort());
     });
 
     it("another tenant's token cannot see that this tenant exists", async () => {

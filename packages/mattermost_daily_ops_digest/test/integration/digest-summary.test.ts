@@ -4,21 +4,21 @@
 // prompt injection, and a Retry reusing the stored summary without calling the model again.
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { collectDigestStats } from '../../../packages/mattermost_daily_ops_digest/collect-digest-stats';
-import { formatDigest } from '../../../packages/mattermost_daily_ops_digest/format-digest';
-import type { PlatformLlm } from '../../../lib/llm/llm-provider';
-import { costUsd } from '../../../lib/llm/model-prices';
-import { SUMMARY_HEADING } from '../../../packages/mattermost_daily_ops_digest/summary/summary-outcome';
-import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../../../lib/mattermost';
-import { storedDigestConfig } from '../../../packages/mattermost_daily_ops_digest/config';
-import { startFakeOpenAi, obedientModel, type FakeOpenAi } from '../../fakes/openai-server';
-import { TEST_ALLOWED_HOSTS, TEST_KEYRING } from '../../helpers/app';
-import { generateKeyringEntry, parseKeyring } from '../../../lib/crypto/keyring';
-import { rotateCredentialKeys } from '../../../lib/credentials/rotate-credential-keys';
-import { tenantProvider } from '../../../lib/llm/tenant-llm-credential';
-import { waitFor, type TestTenant } from '../../helpers/db';
-import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { collectDigestStats } from '../../collect-digest-stats';
+import { formatDigest } from '../../format-digest';
+import type { PlatformLlm } from '../../../../lib/llm/llm-provider';
+import { costUsd } from '../../../../lib/llm/model-prices';
+import { SUMMARY_HEADING } from '../../summary/summary-outcome';
+import { MATTERMOST_MESSAGE_RUNE_LIMIT } from '../../../../lib/mattermost';
+import { storedDigestConfig } from '../../config';
+import { startFakeOpenAi, obedientModel, type FakeOpenAi } from '../../../../test/fakes/openai-server';
+import { TEST_ALLOWED_HOSTS, TEST_KEYRING } from '../../../../test/helpers/app';
+import { generateKeyringEntry, parseKeyring } from '../../../../lib/crypto/keyring';
+import { rotateCredentialKeys } from '../../../../lib/credentials/rotate-credential-keys';
+import { tenantProvider } from '../../../../lib/llm/tenant-llm-credential';
+import { waitFor, type TestTenant } from '../../../../test/helpers/db';
+import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
 
 jest.setTimeout(120_000);
 

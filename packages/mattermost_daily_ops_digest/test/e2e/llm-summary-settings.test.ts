@@ -4,15 +4,15 @@
 // month's spend against the budget, and the cost caps save; at digest 1.0.0 the toggle is disabled
 // with its reason and the caps are absent.
 import type { Browser, Page } from 'playwright-core';
-import { withTenant } from '../../lib/db/with-tenant';
-import type { PlatformLlm } from '../../lib/llm/llm-provider';
-import { startFakeOpenAi, type FakeOpenAi } from '../fakes/openai-server';
-import { TEST_ALLOWED_HOSTS } from '../helpers/app';
-import { accessibilityProblems, launchBrowser, listen, screenshot } from '../helpers/browser';
-import { installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../helpers/digest-stack';
-import { createTestUser } from '../helpers/session';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import type { PlatformLlm } from '../../../../lib/llm/llm-provider';
+import { startFakeOpenAi, type FakeOpenAi } from '../../../../test/fakes/openai-server';
+import { TEST_ALLOWED_HOSTS } from '../../../../test/helpers/app';
+import { accessibilityProblems, launchBrowser, listen, screenshot } from '../../../../test/helpers/browser';
+import { installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { createTestUser } from '../../../../test/helpers/session';
 import request from 'supertest';
-import { auth } from '../helpers/digest-stack';
+import { auth } from '../../../../test/helpers/digest-stack';
 
 jest.setTimeout(90_000);
 

@@ -3,10 +3,10 @@
 // of the directive's recorded history.
 import { Worker } from '@temporalio/worker';
 import request from 'supertest';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { defaultPackageCatalog } from '../../../packages/registry';
-import { auth, installedTenant, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
-import { waitFor, type TestTenant } from '../../helpers/db';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { defaultPackageCatalog } from '../../../registry';
+import { auth, installedTenant, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { waitFor, type TestTenant } from '../../../../test/helpers/db';
 
 const SLUG = 'mattermost_daily_ops_digest';
 

@@ -3,11 +3,11 @@
 // exactly what Mattermost receives for the same settings; a failed run's hint is the
 // code-specific one, on the run and on health.
 import request from 'supertest';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { purgeDigestMessageBatch } from '../../../activities/retention/purge-signals';
-import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
-import { emitSignals } from '../../../lib/signals/emit-signal';
-import { auth, installedTenant, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { purgeDigestMessageBatch } from '../../../../activities/retention/purge-signals';
+import { SIGNAL_TYPES } from '../../../../lib/signals/catalogue';
+import { emitSignals } from '../../../../lib/signals/emit-signal';
+import { auth, installedTenant, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
 
 describe('the posted digest, kept and shown', () => {
   let s: DigestStack;

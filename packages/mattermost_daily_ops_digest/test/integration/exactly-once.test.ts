@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import request from 'supertest';
-import { createDigestActivities } from '../../../packages/mattermost_daily_ops_digest/activities';
-import type { DigestRunContext, PostDigestResult } from '../../../packages/mattermost_daily_ops_digest/activities/digest-run-types';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { auth, installedTenant, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
-import type { TestTenant } from '../../helpers/db';
+import { createDigestActivities } from '../../activities';
+import type { DigestRunContext, PostDigestResult } from '../../activities/digest-run-types';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { auth, installedTenant, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import type { TestTenant } from '../../../../test/helpers/db';
 
 describe('posting exactly once', () => {
   let s: DigestStack;
