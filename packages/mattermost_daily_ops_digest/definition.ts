@@ -46,4 +46,6 @@ export const digestDefinition: PackageDefinition = {
     },
   ],
   mattermostChannel: (config) => (typeof config.channel === 'string' ? config.channel : null),
+  // Its installation page: packages/mattermost_daily_ops_digest/ui/section.js (checklist, health, connection, schedule and options, preview, Run now, runs).
+  uiSection: '/assets/packages/mattermost_daily_ops_digest/ui/section.js',
 };

@@ -52,6 +52,18 @@ export function breadcrumbs(...trail) {
   );
 }
 
+/** A page card: a labelled <section> with its heading (`${id}-title`). */
+export function card(id, title, ...body) {
+  return h('section', { class: 'card', id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), ...body);
+}
+
+/** A labelled form field with an optional hint the input is described by (`${id}-hint`). */
+export function field(id, label, input, hint) {
+  const hintId = hint ? `${id}-hint` : null;
+  if (hintId) input.setAttribute('aria-describedby', hintId);
+  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('p', { class: 'hint', id: hintId }, hint) : null);
+}
+
 // One date-time format everywhere, in the app's language (the page's lang), 24-hour, with the
 // zone it is shown in named after it: "Dec 1, 2026, 09:41 (Europe/Berlin)".
 const LANG = document.documentElement.lang || 'en';
@@ -183,7 +195,7 @@ export function message(container, tone, text, extra) {
   replace(container, text ? h('div', { class: `callout ${tone}`, role: tone === 'err' ? 'alert' : 'status' }, h('p', {}, text), extra ?? null) : null);
 }
 
-/** "must be a whole number from 5 to 200" → "Most lines per digest must be a whole number from 5 to 200." */
+/** "must be a whole number from 5 to 200" → "<the field's label> must be a whole number from 5 to 200." */
 function asSentence(input, text) {
   const label = (input.labels?.[0]?.textContent ?? '').replace(/\s*\(optional\)\s*$/, '').trim();
   const body = String(text).trim().replace(/\.$/, '');

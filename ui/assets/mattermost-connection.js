@@ -3,17 +3,11 @@
 // it: the connect form (webhook or token; the secret leaves the page once sent), the facts from
 // the API's masked metadata, and who connected or disconnected it, in words. Never a secret.
 import { ApiError } from './api.js';
-import { announce, badge, busy, formatDateTime, h, message, showFieldErrors, timeEl } from './dom.js';
+import { announce, badge, busy, field, formatDateTime, h, message, showFieldErrors, timeEl } from './dom.js';
 
 /** Mattermost's own instructions (opened in a new tab; never fetched by FleetPrompt). */
 export const MATTERMOST_WEBHOOK_DOCS = 'https://developers.mattermost.com/integrate/webhooks/incoming/';
 export const MATTERMOST_TOKEN_DOCS = 'https://developers.mattermost.com/integrate/reference/personal-access-token/';
-
-function field(id, label, input, hint) {
-  const hintId = hint ? `${id}-hint` : null;
-  if (hintId) input.setAttribute('aria-describedby', hintId);
-  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('p', { class: 'hint', id: hintId }, hint) : null);
-}
 
 /**
  * Who did it, from the API's actor ({ kind: 'user' | 'api_token', id, name, email }): "you" for

@@ -1,5 +1,5 @@
 // @ts-check
-// A digest shown as Mattermost shows a post: the sender (name and icon, as the overrides would
+// A package's message (a digest, an alert) shown as Mattermost shows a post: the sender (name and icon, as the overrides would
 // show them), then the message rendered from Markdown by a real CommonMark/GFM renderer (marked,
 // with Mattermost's single-newline line breaks) and sanitised (DOMPurify) before it touches the
 // page. Both are served from this origin (/assets/vendor/); nothing here loads anything else —
@@ -43,7 +43,7 @@ function hostOf(url) {
 }
 
 /**
- * @param {{ text: string, username?: string | null, iconUrl?: string | null, kind?: string | null, tokenUser?: string | null, at?: string | null, truncated?: boolean, label?: string }} post
+ * @param {{ text: string, username?: string | null, iconUrl?: string | null, kind?: string | null, tokenUser?: string | null, at?: string | null, truncated?: boolean, rest?: string, label?: string }} post `rest`: where the rest of a truncated message is
  */
 export function mattermostPost(post) {
   // With a token, Mattermost shows the token's own user: overrides apply to webhooks only.
@@ -54,7 +54,7 @@ export function mattermostPost(post) {
   message.append(renderMarkdown(post.text));
   return h(
     'article',
-    { class: 'mm-post', 'aria-label': post.label ?? 'The digest as Mattermost shows it' },
+    { class: 'mm-post', 'aria-label': post.label ?? 'The message as Mattermost shows it' },
     h(
       'div',
       { class: 'mm-avatar', 'aria-hidden': 'true', title: post.iconUrl && post.kind !== 'pat' ? `Icon from ${hostOf(post.iconUrl)}` : '' },
@@ -71,7 +71,7 @@ export function mattermostPost(post) {
         h('time', { class: 'mm-time', datetime: when.toISOString() }, time),
       ),
       message,
-      post.truncated ? h('p', { class: 'mm-cut' }, 'The post ends here: Mattermost shows no more. The rest is in the full digest in FleetPrompt.') : null,
+      post.truncated ? h('p', { class: 'mm-cut' }, 'The post ends here: Mattermost shows no more.', post.rest ? ` ${post.rest}` : '') : null,
     ),
   );
 }

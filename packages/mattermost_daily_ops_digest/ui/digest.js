@@ -68,7 +68,15 @@ async function main() {
           'section',
           { class: 'card', 'aria-labelledby': 'posted-title' },
           h('h2', { id: 'posted-title' }, 'As posted'),
-          mattermostPost({ text: m.text, username: m.username, iconUrl: m.icon_url, at: m.created_at, truncated: true, label: 'The digest as posted' }),
+          mattermostPost({
+            text: m.text,
+            username: m.username,
+            iconUrl: m.icon_url,
+            at: m.created_at,
+            truncated: true,
+            rest: 'The rest is in the full digest in FleetPrompt.',
+            label: 'The digest as posted',
+          }),
         )
       : null,
     h('p', { class: 'hint' }, `Digests are kept for ${m.retention_days} days, like the signals they are made from.`),
