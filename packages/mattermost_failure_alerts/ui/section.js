@@ -4,14 +4,21 @@
 // status from what the alert workflow will do next (the package's GET …/health, computed from the
 // database by the same rules), the Mattermost connection, the settings (window, hourly limit,
 // quiet hours in the installation's zone, filters, channel) and the recent alerts with what each
-// one said. Every line comes from the API; nothing here guesses. Never shows a secret.
+// one said. Every line comes from the API; nothing here guesses. Never shows a secret. The head,
+// install progress and uninstall are the core's (ui/assets/installation/).
 import { api, tenantPath } from '../../../api.js';
-import { $, badge, breadcrumbs, busy, errorKindBadge, h, message, renderIfChanged, replace, showFieldErrors, table, timeEl } from '../../../dom.js';
+import { $, badge, busy, card, errorKindBadge, field, h, message, renderIfChanged, replace, showFieldErrors, table, timeEl } from '../../../dom.js';
+import { frameHead, renderFrameHead } from '../../../installation/frame.js';
+import { installProgress, progressSlots } from '../../../installation/install-progress.js';
+import { renderUninstall } from '../../../installation/uninstall.js';
 import { connectForm, submitConnect } from '../../../mattermost-connection.js';
 import { mattermostPost } from '../../../mattermost-post.js';
+import { poller } from '../../../poll.js';
 import { timeZoneOptions } from '../../../time-zones.js';
 
 const POLL_MS = 5_000;
+const ABOUT = 'One Mattermost message per window of failures: the failures that arrive within the window of the first one are posted together.';
+const UNINSTALL_STOPS = 'Stops the alerts: failures are no longer posted.';
 const FAILURE_TYPES = [
   ['agent.execution.failed', 'Agent executions that failed'],
   ['workflow.run.failed', 'Workflow runs that failed'],
@@ -30,20 +37,10 @@ function clock(iso, zone) {
 
 const HELD = { quiet_hours: 'quiet hours', hourly_limit: 'the hourly limit' };
 
-/** @type {{ membership: any, canManage: boolean, id: string, installation: any, pkg: any, health: any, alerts: any[], credential: any }} */
-const state = { membership: null, canManage: false, id: '', installation: null, pkg: null, health: null, alerts: [], credential: null };
+/** @type {{ ctx: import('../../../installation/frame.js').SectionContext, membership: any, canManage: boolean, id: string, installation: any, pkg: any, health: any, alerts: any[], credential: any }} */
+const state = { ctx: null, membership: null, canManage: false, id: '', installation: null, pkg: null, health: null, alerts: [], credential: null };
 const path = (rest = '') => tenantPath(state.membership, `/installations/${state.id}${rest}`);
 const config = () => state.installation?.config ?? {};
-
-function card(id, title, ...body) {
-  return h('section', { class: 'card', id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), ...body);
-}
-
-function field(id, label, input, hint) {
-  const hintId = hint ? `${id}-hint` : null;
-  if (hintId) input.setAttribute('aria-describedby', hintId);
-  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('p', { class: 'hint', id: hintId }, hint) : null);
-}
 
 function checkbox(id, name, label, value) {
   return h('div', { class: 'field choice' }, h('input', { type: 'checkbox', id, name, value }), h('label', { for: id }, label));
@@ -52,19 +49,11 @@ function checkbox(id, name, label, value) {
 // ---------------------------------------------------------------- skeleton
 
 function skeleton() {
+  const slots = progressSlots();
   return [
-    breadcrumbs(
-      { text: 'My installations', href: '/installations' },
-      { text: state.pkg?.name ?? 'Package', href: `/packages/${encodeURIComponent(state.installation.package_slug)}` },
-      { text: 'Installation' },
-    ),
-    h('div', { class: 'page-head' }, h('h1', { id: 'title' }, state.pkg?.name ?? 'Failure alerts'), h('span', { id: 'status-badge' })),
-    h(
-      'p',
-      { class: 'lede' },
-      'One Mattermost message per window of failures: the failures that arrive within the window of the first one are posted together.',
-    ),
-    h('div', { id: 'page-message' }),
+    ...frameHead(),
+    h('div', { id: 'refresh-message' }),
+    slots.top,
     h(
       'div',
       { class: 'cols' },
@@ -90,6 +79,8 @@ function skeleton() {
       h('div', {}, card('settings', 'Alert settings', h('div', { id: 'settings-message' }), settingsForm())),
     ),
     card('recent-alerts', 'Recent alerts', h('div', { id: 'recent-alerts-body' })),
+    slots.bottom,
+    h('div', { id: 'uninstall-slot' }),
   ];
 }
 
@@ -227,7 +218,6 @@ function statusLines(health) {
 }
 
 function renderStatus() {
-  replace($('#status-badge'), badge(state.installation.status));
   renderIfChanged($('#alert-status-body'), [state.health, state.installation.config], () => statusLines(state.health));
 }
 
@@ -408,9 +398,12 @@ function renderAlerts() {
 
 // ---------------------------------------------------------------- loading
 
-let pollTimer = null;
+let progress = null;
+const poll = poller(
+  () => refresh(),
+  () => POLL_MS,
+);
 async function refresh() {
-  clearTimeout(pollTimer);
   try {
     const [installation, health, alerts, credential] = await Promise.all([
       api.get(path()),
@@ -423,30 +416,35 @@ async function refresh() {
     state.health = health;
     state.alerts = alerts.items;
     state.credential = credential.credential;
+    await progress.follow(installation);
+    renderFrameHead(state.ctx, installation, { about: ABOUT, onUpgraded: () => refresh() });
+    progress.render(installation);
     renderStatus();
     renderConnection();
     renderAlerts();
+    renderUninstall(state.ctx, installation, { stops: UNINSTALL_STOPS, onRequested: () => refresh() });
     // Settings are refilled only when the stored config changed (never under the user's typing).
     if (configChanged && !$('#alert-settings-form').contains(document.activeElement)) fillSettings();
-    message($('#page-message'), 'ok', null);
+    message($('#refresh-message'), 'ok', null);
   } catch (err) {
-    message($('#page-message'), 'err', `Could not refresh: ${err.message}`);
+    message($('#refresh-message'), 'err', `Could not refresh: ${err.message}`);
   } finally {
-    pollTimer = setTimeout(() => void refresh(), POLL_MS);
+    poll.schedule();
   }
 }
 
 /**
  * Renders the page into `main`. Called by the installation page for this package's installations.
- * @param {{ main: HTMLElement, membership: any, canManage: boolean, installation: any, pkg: any }} ctx
+ * @param {import('../../../installation/frame.js').SectionContext} ctx
  */
 export async function renderSection(ctx) {
+  state.ctx = ctx;
   state.membership = ctx.membership;
   state.canManage = ctx.canManage;
   state.id = ctx.installation.id;
   state.installation = ctx.installation;
   state.pkg = ctx.pkg;
-  document.title = `${ctx.pkg?.name ?? 'Failure alerts'} · FleetPrompt`;
+  progress = installProgress(ctx);
   replace(ctx.main, skeleton());
   fillSettings();
   wireSettings();
