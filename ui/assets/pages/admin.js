@@ -38,7 +38,7 @@ function field(id, label, input) {
 
 // ---------------------------------------------------------------- names and words
 
-/** installation id → "Mattermost Daily Ops Digest", so subjects read as names, not UUIDs. */
+/** installation id → its package's name, so subjects read as names, not UUIDs. */
 const names = new Map();
 
 async function loadNames() {
@@ -48,7 +48,7 @@ async function loadNames() {
     names.set(i.id, `${pkgNames.get(i.package_slug) ?? i.package_slug}${i.status === 'uninstalled' ? ' (uninstalled)' : ''}`);
 }
 
-/** "installation:<uuid>" → "Mattermost Daily Ops Digest"; anything else as it is. */
+/** "installation:<uuid>" → its package's name; anything else as it is. */
 function subjectName(subject) {
   if (!subject) return null;
   const m = /^installation:([0-9a-f-]{36})$/.exec(subject);

@@ -1,6 +1,6 @@
 // @ts-check
-// My installations: every package installed in the organisation, with its state, last post and
-// next digest, and a way in to each.
+// My installations: every package installed in the organisation, with its version, state, last
+// post and problem, and a way in to each.
 import { api, requireSession, tenantPath } from '../api.js';
 import { badge, h, pageError, renderShell, replace, table, timeEl } from '../dom.js';
 
@@ -34,7 +34,11 @@ async function main() {
   replace(
     main,
     h('div', { class: 'page-head' }, h('h1', {}, 'My installations')),
-    h('p', { class: 'lede' }, `Packages installed in ${membership.tenant_name}. Open one to connect it, change its schedule, see its digests or uninstall it.`),
+    h(
+      'p',
+      { class: 'lede' },
+      `Packages installed in ${membership.tenant_name}. Open one to see what it does, connect it, change its settings or uninstall it.`,
+    ),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'live-title' },
