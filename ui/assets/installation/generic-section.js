@@ -27,10 +27,15 @@ function valueText(v) {
   return h('span', { class: 'break-anywhere' }, String(v));
 }
 
-/** The config's keys in the schema's order (then any the schema does not name), each with its schema title and description. */
+/**
+ * The config's keys, each named by its schema title (else the key) with its description, in
+ * alphabetical order of those names (the registry stores the manifest as jsonb, which does not
+ * keep the schema's order).
+ */
 function configFacts(config, schema) {
   const props = schema?.properties ?? {};
-  const keys = [...Object.keys(props).filter((k) => k in config), ...Object.keys(config).filter((k) => !(k in props))];
+  const title = (k) => (typeof props[k]?.title === 'string' ? props[k].title : k);
+  const keys = Object.keys(config).sort((a, b) => title(a).localeCompare(title(b), undefined, { sensitivity: 'base' }));
   if (!keys.length) return h('p', { class: 'empty', id: 'config-empty' }, 'This installation has no settings.');
   return h(
     'dl',
