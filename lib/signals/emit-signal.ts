@@ -1,7 +1,7 @@
 // The one way a signal is written. Signals are append-only; a dedupe key makes re-emitting
 // the same fact (a retried activity, a replayed workflow) a no-op.
 import type { PoolClient } from 'pg';
-import type { Tx } from '../db/with-tenant';
+import { sqlExecute, sqlRows, type SqlClient } from '../db/raw-sql';
 import type { Prisma } from '../db/generated/client';
 import { assertJsonSafePayload } from './json-safe';
 import type { SignalType } from './catalogue';
@@ -90,9 +90,9 @@ async function writeSignalRows(writer: SignalWriter, inputs: SignalInput[], rows
  * one direction only (in input order, A holding k1 and B holding k2 would each wait for the
  * other's key: a deadlock). The hourly-rollup trigger takes its row locks in key order too.
  */
-export async function emitSignals(tx: Tx, inputs: SignalInput[]): Promise<number> {
+export async function emitSignals(tx: SqlClient, inputs: SignalInput[]): Promise<number> {
   return writeSignalRows(
-    { execute: (sql, params) => tx.$executeRawUnsafe(sql, ...params), queryKeys: (sql, params) => tx.$queryRawUnsafe(sql, ...params) },
+    { execute: (sql, params) => sqlExecute(tx, sql, params), queryKeys: (sql, params) => sqlRows(tx, sql, params) },
     inputs,
     toSignalRows(inputs),
   );
@@ -113,6 +113,6 @@ export async function emitSignalRowsPg(client: PoolClient, inputs: SignalInput[]
   );
 }
 
-export async function emitSignal(tx: Tx, input: SignalInput): Promise<boolean> {
+export async function emitSignal(tx: SqlClient, input: SignalInput): Promise<boolean> {
   return (await emitSignals(tx, [input])) === 1;
 }

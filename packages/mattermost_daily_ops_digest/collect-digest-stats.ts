@@ -13,7 +13,7 @@
 // plainly ("type in (...)"), the planner prefers the cross-tenant (occurred_at) retention index —
 // signals arrive in time order, so it looks sequential — and then walks every tenant's signals of
 // the window: 0.3-0.5 s at 10M signals (bench/digest-aggregation.ts).
-import type { Tx } from '../../lib/db/with-tenant';
+import { sqlRows, type SqlClient } from '../../lib/db/raw-sql';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import type { DigestStats } from './digest-stats';
 import { splitRollupWindow } from './rollup-window';
@@ -48,7 +48,7 @@ const RAW_EDGES = `select type, app_signal_error_kind(type, payload) as error_ki
           where tenant_id = $1::uuid and ((occurred_at >= $2 and occurred_at < $3) or (occurred_at >= $4 and occurred_at < $5))`;
 
 export async function collectDigestStats(
-  tx: Tx,
+  tx: SqlClient,
   input: { tenantId: string; tenantName: string; timezone: string; windowStart: Date; windowEnd: Date; includeWorkflowRuns?: boolean },
 ): Promise<DigestStats> {
   const { tenantId, windowStart, windowEnd } = input;
@@ -58,37 +58,35 @@ export async function collectDigestStats(
   // as numeric before the one conversion to float8, exactly as a scan of the signals would. The
   // numeric sum cannot overflow; it is clamped into [0, MAX_COST_TOTAL] before the conversion, so
   // signals stored before ingest bounded cost_usd (lib/signals/payload-numbers.ts) cannot either.
-  const byType = await tx.$queryRawUnsafe<{ total: boolean; type: string | null; n: number; cost_n: number | null; cost_sum: number | null }[]>(
+  const byType = await sqlRows<{ total: boolean; type: string | null; n: number; cost_n: number | null; cost_sum: number | null }>(
+    tx,
     `select grouping(type) = 1 as total, type, sum(n)::float8 as n,
             sum(cost_n) filter (where type = any($6::text[]))::float8 as cost_n,
             least(greatest(sum(cost_sum) filter (where type = any($6::text[])), 0), ${MAX_COST_TOTAL})::float8 as cost_sum
        from (${ROLLUP_HOURS} union all ${RAW_EDGES}) x
       where ${CONSUMED}
       group by grouping sets ((type), ())`,
-    ...edges,
-    AGENT_EXECUTION_TYPES,
+    [...edges, AGENT_EXECUTION_TYPES],
   );
   const counts = byType.filter((row) => !row.total) as { type: string; n: number }[];
-  const failures = await tx.$queryRawUnsafe<{ type: string; subject: string | null; occurred_at: Date; error_kind: string | null; message: string | null }[]>(
+  const failures = await sqlRows<{ type: string; subject: string | null; occurred_at: Date; error_kind: string | null; message: string | null }>(
+    tx,
     `select s.type, s.subject, s.occurred_at,
             coalesce(s.payload->>'error_kind', s.payload->>'error_type') as error_kind,
             left(coalesce(s.payload->>'error', s.payload->>'message'), 300) as message
        from ${OF_TYPES} order by occurred_at desc, id desc limit 20) s
       order by s.occurred_at desc, s.id desc limit 20`,
-    tenantId,
-    windowStart,
-    windowEnd,
-    FAILED_TYPES,
+    [tenantId, windowStart, windowEnd, FAILED_TYPES],
   );
   // The top error kinds, and failure counts by error kind and source (the type's first segment),
   // from one scan of the rollups and edges (the CTE is materialized: read once, grouped twice).
-  const errorGroups = await tx.$queryRawUnsafe<{ by_source: boolean; error_kind: string; source: string; n: number }[]>(
+  const errorGroups = await sqlRows<{ by_source: boolean; error_kind: string; source: string; n: number }>(
+    tx,
     `with x as materialized (select type, error_kind, n from (${ROLLUP_HOURS} union all ${RAW_EDGES}) r where type = any($6::text[]))
      (select false as by_source, error_kind, '' as source, sum(n)::float8 as n from x group by 2 order by 4 desc, 2 limit 5)
      union all
      (select true, error_kind, split_part(type, '.', 1), sum(n)::float8 from x group by 2, 3 order by 4 desc, 2, 3 limit 20)`,
-    ...edges,
-    FAILED_TYPES,
+    [...edges, FAILED_TYPES],
   );
   const topErrors = errorGroups.filter((g) => !g.by_source);
   const errorSources = errorGroups.filter((g) => g.by_source);

@@ -1,8 +1,10 @@
 // First step of a digest run: settle who this run is (execution, correlation id, window and
 // dedupe key — for a scheduled run all derived from the nominal time), record that it was
 // requested, and decide whether it may post at all.
+// Raw SQL on the worker's pg pool (digest-run-rows.ts; issue 12): the same reads and writes as
+// the Prisma calls it replaced, one transaction.
 import { ApplicationFailure } from '@temporalio/activity';
-import { withTenant } from '../../../lib/db/with-tenant';
+import { sqlExecute, sqlRow, withTenantSql } from '../../../lib/db/raw-sql';
 import { DIGEST_EXECUTION_KIND } from '../../../lib/executions/execution-kind';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
 import { summarySupported } from '../summary/summary-settings';
@@ -13,24 +15,22 @@ import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
 import { emitSignal } from '../../../lib/signals/emit-signal';
 import type { ActivityDeps } from '../../../activities/deps';
 import type { BeginDigestRunInput, DigestRunContext } from './digest-run-types';
+import { EXECUTION_COLUMNS, findExecution, findExecutionByWorkflowId, findInstallation, type RunExecution } from './digest-run-rows';
 
 export function createBeginDigestRun(deps: ActivityDeps) {
   return async function beginDigestRun(input: BeginDigestRunInput): Promise<DigestRunContext> {
-    return withTenant(deps.db, input.tenantId, async (tx) => {
-      const installation = await tx.installation.findUnique({ where: { id: input.installationId } });
+    return withTenantSql(deps.db, input.tenantId, async (tx) => {
+      const installation = await findInstallation(tx, input.installationId);
       if (!installation) throw ApplicationFailure.nonRetryable('The installation no longer exists.', 'validation');
       const config = storedDigestConfig(installation.config);
 
       // Row-locked: the API closes a run whose start call failed (pending → failed) under the same
       // lock, so exactly one of "closed before start" and "started" wins (lib/runs/request-digest-run.ts).
-      if (input.executionId) await tx.$executeRaw`select 1 from executions where id = ${input.executionId}::uuid for update`;
-      let execution = input.executionId
-        ? await tx.execution.findUnique({ where: { id: input.executionId } })
-        : await tx.execution.findUnique({ where: { workflowId: input.workflowId } });
+      let execution = input.executionId ? await findExecution(tx, input.executionId, { lock: true }) : await findExecutionByWorkflowId(tx, input.workflowId);
       if (!execution) {
         if (input.trigger !== 'scheduled' || !input.nominalTime) throw ApplicationFailure.nonRetryable('The run has no execution record.', 'validation');
         // One decision per installation at a time, so two firings cannot both read "not reported".
-        await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`digest-firing:${installation.id}`}, 0))`;
+        await sqlExecute(tx, `select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`digest-firing:${installation.id}`]);
         const identity = scheduledFiring({
           nominal: new Date(input.nominalTime),
           scheduleTime: config.schedule_time,
@@ -41,26 +41,31 @@ export function createBeginDigestRun(deps: ActivityDeps) {
           lastReportedEnd: await lastReportedScheduledEnd(tx, installation.id),
           effectiveSince: installation.scheduleEffectiveSince,
         });
-        execution = await tx.execution.create({
-          data: {
-            tenantId: input.tenantId,
-            installationId: installation.id,
-            kind: DIGEST_EXECUTION_KIND,
-            trigger: 'scheduled',
-            correlationId: identity.correlationId,
-            dedupeKey: identity.dedupeKey,
-            workflowId: input.workflowId,
-            windowStart: identity.windowStart,
-            windowEnd: identity.windowEnd,
-            digestDate: identity.localDate,
-            summary: {
+        // The id as Prisma's @default(uuid()) made it; status and created_at are the columns' defaults.
+        execution = await sqlRow<RunExecution>(
+          tx,
+          `insert into executions (id, tenant_id, installation_id, kind, trigger, correlation_id, dedupe_key, workflow_id, window_start, window_end, digest_date, summary)
+           values (gen_random_uuid(), $1::uuid, $2::uuid, $3, 'scheduled', $4, $5, $6, $7::timestamptz, $8::timestamptz, $9, $10::jsonb)
+           returning ${EXECUTION_COLUMNS}`,
+          [
+            input.tenantId,
+            installation.id,
+            DIGEST_EXECUTION_KIND,
+            identity.correlationId,
+            identity.dedupeKey,
+            input.workflowId,
+            identity.windowStart,
+            identity.windowEnd,
+            identity.localDate,
+            JSON.stringify({
               local_date: identity.localDate,
               nominal_time: input.nominalTime,
               entry: identity.entry,
               ...(identity.skip ? { rule_skip: identity.skip } : {}),
-            },
-          },
-        });
+            }),
+          ],
+        );
+        if (!execution) throw new Error('The execution insert returned no row.');
       }
       const ctx: DigestRunContext = {
         tenantId: input.tenantId,
@@ -75,10 +80,12 @@ export function createBeginDigestRun(deps: ActivityDeps) {
       // answer was lost) must keep that promise: it ends without posting or emitting anything.
       if (execution.status === 'failed' && !execution.startedAt) return { ...ctx, skip: { reason: 'closed_before_start' } };
       if (execution.status === 'pending') {
-        await tx.execution.update({
-          where: { id: execution.id },
-          data: { status: 'running', startedAt: new Date(), runId: input.runId, workflowId: input.workflowId },
-        });
+        await sqlExecute(tx, `update executions set status = 'running', started_at = $2::timestamptz, run_id = $3, workflow_id = $4 where id = $1::uuid`, [
+          execution.id,
+          new Date(),
+          input.runId,
+          input.workflowId,
+        ]);
         await appendExecutionLog(tx, {
           ...ctx,
           level: 'info',
@@ -113,7 +120,11 @@ export function createBeginDigestRun(deps: ActivityDeps) {
         await appendExecutionLog(tx, { ...ctx, level: 'info', message: `${why}; nothing to post` });
         return { ...ctx, skip: { reason: ruleSkip } };
       }
-      const posted = await tx.outboundMessage.findUnique({ where: { tenantId_dedupeKey: { tenantId: input.tenantId, dedupeKey: ctx.dedupeKey } } });
+      const posted = await sqlRow<{ status: string; postedAt: Date | null }>(
+        tx,
+        `select status, posted_at as "postedAt" from outbound_messages where tenant_id = $1::uuid and dedupe_key = $2`,
+        [input.tenantId, ctx.dedupeKey],
+      );
       if (posted?.status === 'posted') {
         await appendExecutionLog(tx, {
           ...ctx,

@@ -3,7 +3,8 @@
 // can show what it posted (../render-digest.ts; purged with the signals' retention).
 // When the installation asks for an LLM summary, the one stored for this posting (or its one-line
 // fallback note) goes under the header; the content hash covers it.
-import { withTenant, type Tx } from '../../../lib/db/with-tenant';
+// Raw SQL on the worker's pg pool (digest-run-rows.ts; issue 12), one transaction as before.
+import { sqlExecute, sqlRow, withTenantSql, type SqlClient } from '../../../lib/db/raw-sql';
 import { renderDigest } from '../render-digest';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
 import { isSummaryOutcome, summaryLines, type SummaryOutcome } from '../summary/summary-outcome';
@@ -16,7 +17,7 @@ import { summaryFacts } from './summarize-digest';
 
 export function createGenerateDigest(deps: ActivityDeps) {
   return async function generateDigest(ctx: DigestRunContext): Promise<GeneratedDigest> {
-    return withTenant(deps.db, ctx.tenantId, async (tx) => {
+    return withTenantSql(deps.db, ctx.tenantId, async (tx) => {
       const { config, stats } = await runStats(tx, ctx);
       const summary = ctx.llmSummary ? await storedSummary(tx, ctx) : null;
       const rendered = renderDigest(
@@ -34,22 +35,28 @@ export function createGenerateDigest(deps: ActivityDeps) {
         truncated: digest.truncated,
         content_hash: contentHash.slice(0, 16),
       };
-      // One row per run (an activity retry rewrites the same row).
-      const message = {
-        text: digest.text,
-        fullText: rendered.full.text,
-        truncated: digest.truncated,
-        lineCount: digest.lineCount,
-        contentHash,
-        username: rendered.username,
-        iconUrl: rendered.iconUrl,
-        channel: rendered.channel,
-      };
-      await tx.digestMessage.upsert({
-        where: { executionId: ctx.executionId },
-        create: { tenantId: ctx.tenantId, executionId: ctx.executionId, installationId: ctx.installationId, correlationId: ctx.correlationId, ...message },
-        update: message,
-      });
+      // One row per run (an activity retry rewrites the same row). The id as Prisma's @default(uuid()) made it.
+      await sqlExecute(
+        tx,
+        `insert into digest_messages (id, tenant_id, execution_id, installation_id, correlation_id, text, full_text, truncated, line_count, content_hash, username, icon_url, channel)
+         values (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         on conflict (execution_id) do update set text = excluded.text, full_text = excluded.full_text, truncated = excluded.truncated, line_count = excluded.line_count,
+           content_hash = excluded.content_hash, username = excluded.username, icon_url = excluded.icon_url, channel = excluded.channel`,
+        [
+          ctx.tenantId,
+          ctx.executionId,
+          ctx.installationId,
+          ctx.correlationId,
+          digest.text,
+          rendered.full.text,
+          digest.truncated,
+          digest.lineCount,
+          contentHash,
+          rendered.username ?? null,
+          rendered.iconUrl ?? null,
+          rendered.channel ?? null,
+        ],
+      );
       await appendExecutionLog(tx, { ...ctx, level: 'info', message: 'Digest generated', data: facts });
       await emitSignal(tx, {
         tenantId: ctx.tenantId,
@@ -71,26 +78,35 @@ export function createGenerateDigest(deps: ActivityDeps) {
  * settled it (its activity ran out of attempts), the fallback is recorded now, once, so every later
  * attempt and Retry renders the same text.
  */
-async function storedSummary(tx: Tx, ctx: DigestRunContext): Promise<{ outcome: SummaryOutcome; text: string | null; facts: SummaryFacts }> {
-  await tx.llmSummary.createMany({
-    data: [
-      {
-        tenantId: ctx.tenantId,
-        installationId: ctx.installationId,
-        executionId: ctx.executionId,
-        dedupeKey: ctx.dedupeKey,
-        status: 'done',
-        outcome: 'failed',
-        completedAt: new Date(),
-      },
-    ],
-    skipDuplicates: true,
-  });
-  await tx.llmSummary.updateMany({
-    where: { tenantId: ctx.tenantId, dedupeKey: ctx.dedupeKey, status: 'pending' },
-    data: { status: 'done', outcome: 'failed', text: null, claimedAt: null, completedAt: new Date() },
-  });
-  const row = await tx.llmSummary.findUniqueOrThrow({ where: { tenantId_dedupeKey: { tenantId: ctx.tenantId, dedupeKey: ctx.dedupeKey } } });
+async function storedSummary(tx: SqlClient, ctx: DigestRunContext): Promise<{ outcome: SummaryOutcome; text: string | null; facts: SummaryFacts }> {
+  const now = new Date();
+  // createMany with skipDuplicates, as it was: the fallback row unless one exists for this posting.
+  await sqlExecute(
+    tx,
+    `insert into llm_summaries (id, tenant_id, installation_id, execution_id, dedupe_key, status, outcome, completed_at)
+     values (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'done', 'failed', $5::timestamptz) on conflict do nothing`,
+    [ctx.tenantId, ctx.installationId, ctx.executionId, ctx.dedupeKey, now],
+  );
+  await sqlExecute(
+    tx,
+    `update llm_summaries set status = 'done', outcome = 'failed', text = null, claimed_at = null, completed_at = $3::timestamptz
+      where tenant_id = $1::uuid and dedupe_key = $2 and status = 'pending'`,
+    [ctx.tenantId, ctx.dedupeKey, now],
+  );
+  const row = await sqlRow<{
+    outcome: string | null;
+    text: string | null;
+    model: string | null;
+    promptTokens: number;
+    completionTokens: number;
+    costUsd: string;
+  }>(
+    tx,
+    `select outcome, text, model, prompt_tokens as "promptTokens", completion_tokens as "completionTokens", cost_usd::text as "costUsd"
+       from llm_summaries where tenant_id = $1::uuid and dedupe_key = $2`,
+    [ctx.tenantId, ctx.dedupeKey],
+  );
+  if (!row) throw new Error('The summary row of this posting is missing.');
   const outcome = isSummaryOutcome(row.outcome) ? row.outcome : 'failed';
   return { outcome, text: outcome === 'ok' ? row.text : null, facts: summaryFacts(row) };
 }

@@ -31,7 +31,9 @@ import type { DigestRunContext, SummaryFacts } from './digest-run-types';
 // A claim younger than one attempt's start-to-close timeout may belong to a live attempt.
 const CLAIM_FRESH_MS = SUMMARY_ATTEMPT_TIMEOUT_MS + 1_000;
 
-export function summaryFacts(row: Pick<LlmSummary, 'outcome' | 'model' | 'promptTokens' | 'completionTokens' | 'costUsd'>): SummaryFacts {
+export function summaryFacts(
+  row: Pick<LlmSummary, 'outcome' | 'model' | 'promptTokens' | 'completionTokens'> & { costUsd: LlmSummary['costUsd'] | string },
+): SummaryFacts {
   return {
     outcome: row.outcome ?? 'failed',
     model: row.model,

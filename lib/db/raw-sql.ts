@@ -1,0 +1,42 @@
+// Raw SQL for the hot paths that bypass Prisma's query layer (issue 12: in the digest's fan-out
+// profile Prisma's client runtime was ~40 % of the worker's main thread, more than the SQL it
+// sends): one statement text with positional parameters, rows back, on either a plain pg client
+// (withTenantPg) or a Prisma transaction. Columns come back as named in the SQL (alias snake_case
+// columns to camelCase) and typed as pg types them: cast bigint and numeric to float8 or int.
+import type { PoolClient } from 'pg';
+import { poolOf, type Db } from './client';
+import { withTenant, type Tx } from './with-tenant';
+import { withTenantPg } from './with-tenant-pg';
+
+export type SqlClient = Tx | PoolClient;
+
+function isPrismaTx(client: SqlClient): client is Tx {
+  return typeof (client as Tx).$queryRawUnsafe === 'function';
+}
+
+/** The rows of one statement. */
+export async function sqlRows<T>(client: SqlClient, text: string, params: unknown[] = []): Promise<T[]> {
+  if (isPrismaTx(client)) return client.$queryRawUnsafe<T[]>(text, ...params);
+  return (await client.query(text, params)).rows as T[];
+}
+
+/** The first row of one statement, or null. */
+export async function sqlRow<T>(client: SqlClient, text: string, params: unknown[] = []): Promise<T | null> {
+  return (await sqlRows<T>(client, text, params))[0] ?? null;
+}
+
+/** Runs one statement; returns how many rows it wrote. */
+export async function sqlExecute(client: SqlClient, text: string, params: unknown[] = []): Promise<number> {
+  if (isPrismaTx(client)) return client.$executeRawUnsafe(text, ...params);
+  return (await client.query(text, params)).rowCount ?? 0;
+}
+
+/**
+ * withTenant for raw SQL: straight through the client's pg pool when it has one (createDb, every
+ * process of the app), else in a Prisma transaction (a client made some other way). Same row-level
+ * security context and the same all-or-nothing transaction either way.
+ */
+export async function withTenantSql<T>(db: Db, tenantId: string, fn: (client: SqlClient) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+  const pool = poolOf(db);
+  return pool ? withTenantPg(pool, tenantId, fn, options) : withTenant(db, tenantId, fn, options);
+}
