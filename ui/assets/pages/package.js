@@ -25,18 +25,12 @@ function kindOf(f) {
   return TYPE_LABELS[variant.format] ?? TYPE_LABELS[type] ?? variant.format ?? type ?? 'value';
 }
 
-/** The settings a person chooses, in the order the installation page shows them. */
-const SETTING_LABELS = {
-  enabled: 'Daily digest on',
-  schedule_time: 'Time of day',
-  timezone: 'Time zone',
-  channel: 'Channel',
-  include_cost_estimates: 'Include approximate cost',
-  include_llm_summary: 'Include an LLM summary',
-  max_lines: 'Most lines per digest',
-  post_as_username: 'Post as',
-  post_icon_url: 'Icon URL',
-};
+/** A setting's name: its JSON Schema title (the package's zod .meta({ title })), else its key in words. */
+function settingLabel(key, f) {
+  if (typeof f?.title === 'string') return f.title;
+  const words = key.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 function list(items, render) {
   return items.length
@@ -49,6 +43,10 @@ function list(items, render) {
 }
 
 function installPanel(pkg, membership, canManage, existing) {
+  const schema = pkg.manifest?.config_schema?.properties ?? {};
+  const usesMattermost = (pkg.manifest?.required_integrations ?? []).some((i) => i?.provider === 'mattermost');
+  // A package with a time zone setting starts in the browser's (one without refuses a field it does not have).
+  const zone = 'timezone' in schema ? Intl.DateTimeFormat().resolvedOptions().timeZone || null : null;
   const box = h('div', { id: 'install-message' });
   const live = existing && existing.status !== 'uninstalled';
   const panel = h('section', { class: 'card', 'aria-labelledby': 'install-title' }, h('h2', { id: 'install-title' }, 'Install'), box);
@@ -65,13 +63,20 @@ function installPanel(pkg, membership, canManage, existing) {
       {},
       'Installing records a ',
       h('code', {}, 'package.install'),
-      ' directive and runs it as a workflow; you can follow each step live. Afterwards, connect Mattermost and choose when the digest is posted.',
+      ' directive and runs it as a workflow; you can follow each step live.',
+      usesMattermost
+        ? ' Afterwards, connect Mattermost and choose its settings on the installation page.'
+        : ' Afterwards, its settings are on the installation page.',
     ),
-    h(
-      'p',
-      { class: 'hint' },
-      `It starts with the daily time 09:00 in your time zone (${Intl.DateTimeFormat().resolvedOptions().timeZone}); you can change both after installing.`,
-    ),
+    zone
+      ? h(
+          'p',
+          { class: 'hint' },
+          typeof schema.schedule_time?.default === 'string'
+            ? `It starts with the daily time ${schema.schedule_time.default} in your time zone (${zone}); you can change both after installing.`
+            : `It starts in your time zone (${zone}); you can change it after installing.`,
+        )
+      : null,
   );
   if (!canManage) {
     panel.append(h('p', { class: 'callout warn' }, `Installing needs the owner or admin role; you are ${membership.role}.`));
@@ -81,7 +86,6 @@ function installPanel(pkg, membership, canManage, existing) {
   button.addEventListener('click', () =>
     busy(button, 'Installing…', async () => {
       try {
-        const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
         const res = await api.post(tenantPath(membership, '/installations'), { package_slug: pkg.slug, config: zone ? { timezone: zone } : undefined });
         message(box, 'ok', res.created ? 'Install requested. Opening the installation…' : 'Already requested. Opening the installation…');
         announce('Install requested');
@@ -106,17 +110,18 @@ async function main() {
     membership ? api.get(tenantPath(membership, '/installations')) : { items: [] },
     api.get(`/api/packages/${encodeURIComponent(slug)}/example-digest`).catch(() => null),
   ]);
-  const exampleCard = exampleDigestCard(example);
+  const exampleCard = examplePostCard(example);
   document.title = `${pkg.name} · FleetPrompt`;
   const m = pkg.manifest ?? {};
   const provides = m.provides ?? {};
   const schema = m.config_schema?.properties ?? {};
   const required = new Set(m.config_schema?.required ?? []);
-  // The credential reference is set by connecting Mattermost, not chosen here.
-  const config = [
-    ...Object.keys(SETTING_LABELS).filter((k) => k in schema),
-    ...Object.keys(schema).filter((k) => !(k in SETTING_LABELS) && k !== 'mattermost_credential_id'),
-  ].map((k) => [k, schema[k]]);
+  // The credential reference is set by connecting Mattermost, not chosen here. By name: the
+  // registry keeps the manifest as jsonb, which does not keep the schema's order.
+  const config = Object.keys(schema)
+    .filter((k) => k !== 'mattermost_credential_id')
+    .map((k) => [k, schema[k], settingLabel(k, schema[k])])
+    .sort((a, b) => a[2].localeCompare(b[2], undefined, { sensitivity: 'base' }));
   const existing = installations.items.find((i) => i.package_slug === pkg.slug);
 
   replace(
@@ -168,11 +173,11 @@ async function main() {
           table({
             caption: 'Package settings',
             columns: ['Setting', 'Kind', 'Default', 'Required'],
-            rows: config.map(([name, f]) =>
+            rows: config.map(([name, f, label]) =>
               h(
                 'tr',
                 {},
-                h('td', {}, SETTING_LABELS[name] ?? name, h('br'), h('code', { class: 'meta' }, name)),
+                h('td', {}, label, h('br'), h('code', { class: 'meta' }, name)),
                 h('td', {}, kindOf(f)),
                 h('td', {}, f.default === undefined || f.default === null ? '—' : String(f.default)),
                 h('td', {}, required.has(name) ? 'yes' : 'no'),
@@ -187,24 +192,24 @@ async function main() {
   );
 }
 
-/** The example digest (what the package posts), rendered as Mattermost would. */
-function exampleDigestCard(example) {
+/** The package's example post (PackageModule.examplePost: what it posts), rendered as Mattermost would. */
+function examplePostCard(example) {
   if (!example) return null;
   return h(
     'section',
     { class: 'card', id: 'example-digest', 'aria-labelledby': 'example-title' },
-    h('h2', { id: 'example-title' }, 'Example digest'),
+    h('h2', { id: 'example-title' }, 'What it posts'),
     h(
       'p',
       { class: 'hint' },
-      'What the package posts to Mattermost each day, for a made-up but typical day, with the default settings. Your digest is made from your own signals.',
+      'An example of what the package posts to Mattermost, for a made-up but typical day, with the default settings. Yours are made from your own signals.',
     ),
     mattermostPost({
       text: example.text,
       username: example.username,
       iconUrl: example.icon_url,
       truncated: example.truncated,
-      label: 'Example digest as Mattermost shows it',
+      label: 'Example post as Mattermost shows it',
     }),
   );
 }
