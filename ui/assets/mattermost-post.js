@@ -1,5 +1,5 @@
 // @ts-check
-// A package's message (a digest, an alert) shown as Mattermost shows a post: the sender (name and icon, as the overrides would
+// A package's message shown as Mattermost shows a post: the sender (name and icon, as the overrides would
 // show them), then the message rendered from Markdown by a real CommonMark/GFM renderer (marked,
 // with Mattermost's single-newline line breaks) and sanitised (DOMPurify) before it touches the
 // page. Both are served from this origin (/assets/vendor/); nothing here loads anything else —
