@@ -8,7 +8,7 @@ import { nextRunsDisplay, type NextRunDisplay } from '../schedule/next-runs-disp
 import type { AnnounceInput } from '../schedule/scheduled-firing';
 import { digestScheduledWorkflowId, digestScheduleId, InstallationIdKey, TenantIdKey, WORKFLOW_TYPES } from './contract';
 
-// What the Schedule passes the digest's workflow (its DigestRunInput, packages/mattermost_daily_ops_digest/workflows/contract.ts).
+// What the Schedule passes the digest's workflow (its DigestRunInput, in the package's workflows/contract.ts).
 type ScheduledDigestRun = (input: { tenantId: string; installationId: string; trigger: 'scheduled' }) => Promise<unknown>;
 
 export const DIGEST_CATCHUP_WINDOW = '2 hours' as const;

@@ -2,7 +2,7 @@
 // starts a workflow (client.ts, the Schedules in lib/temporal) passes one of the references below,
 // so the SDK type-checks its arguments; workflows/ implements each one with exactly this signature
 // (test/unit/temporal/contract-matches-workflows.test.ts holds the two together). A package's own
-// workflow contract lives in its folder (e.g. packages/mattermost_daily_ops_digest/workflows/contract.ts)
+// workflow contract lives in its own folder (packages/<slug>/workflows/contract.ts)
 // and makes its reference with workflowReference.
 import type { Workflow } from '@temporalio/common';
 
@@ -41,7 +41,7 @@ export type SignalRetentionWorkflow = (input: SignalRetentionInput) => Promise<S
 // ---- references -----------------------------------------------------------------------------
 
 export const WORKFLOW_TYPES = {
-  /** The digest package's (its contract: packages/mattermost_daily_ops_digest/workflows/contract.ts); named here for the worker's telemetry. */
+  /** The digest package's (its contract lives in its folder); named here for the worker's telemetry. */
   digestRun: 'digestRunWorkflow',
   packageDirective: 'packageDirectiveWorkflow',
   signalRetention: 'signalRetentionWorkflow',
