@@ -4,6 +4,7 @@ import type { AuthSettings } from '../lib/auth/settings';
 import type { Keyring } from '../lib/crypto/keyring';
 import type { Db } from '../lib/db/client';
 import type { MattermostClient } from '../lib/mattermost';
+import type { RunHooks } from '../lib/runs/run-hook';
 import type { RunStarter } from '../lib/runs/run-starter';
 import type { ScheduleControl } from '../lib/runtime/digest-runtime';
 import type { DirectiveStarter } from '../lib/directives/directive-starter';
@@ -47,5 +48,5 @@ export interface AppDeps {
   llm?: PlatformLlm;
 }
 
-/** AppDeps after createApp filled in its defaults. */
-export type ComposedAppDeps = AppDeps & { packages: PackageCatalog };
+/** AppDeps after createApp filled in its defaults, and the run hooks of its package modules (PackageModule.runs). */
+export type ComposedAppDeps = AppDeps & { packages: PackageCatalog; runHooks: RunHooks };

@@ -1,7 +1,7 @@
 // Builds the Express app from its dependencies: no port, no globals, so tests use supertest.
 import express, { type Express } from 'express';
 import { AppError } from '../lib/errors/app-error';
-import { defaultPackageCatalog, PACKAGE_MODULES } from '../packages/registry';
+import { defaultPackageCatalog, PACKAGE_MODULES, packageRunHooks } from '../packages/registry';
 import type { AppDeps, ComposedAppDeps } from './app-deps';
 import { authenticate, resolveTenant } from './middleware/auth';
 import { csrfProtection, requireJsonBody } from './middleware/csrf';
@@ -26,7 +26,11 @@ import { timelineRouter } from './routes/timeline';
 import { uiRouter } from './routes/ui-pages';
 
 export function createApp(input: AppDeps): Express {
-  const deps: ComposedAppDeps = { ...input, packages: input.packages ?? defaultPackageCatalog(input.packageModules) };
+  const deps: ComposedAppDeps = {
+    ...input,
+    packages: input.packages ?? defaultPackageCatalog(input.packageModules),
+    runHooks: packageRunHooks(input.packageModules),
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

@@ -279,6 +279,23 @@ const PLATFORM_OPERATIONS: ApiOperation[] = [
     },
   },
   {
+    method: 'post',
+    path: `${INST}/runs`,
+    operationId: 'runNow',
+    summary: 'Run now (limited per tenant per hour)',
+    tag: 'installations',
+    access: 'tenant-admin',
+    description:
+      "For packages that offer manual runs (PackageModule.runs); the package decides what a run is and may refuse one it is not ready for (e.g. the digest's NOT_CONFIGURED).",
+    responses: {
+      202: { description: 'Started.', schema: 'RunAccepted' },
+      ...tenantWrite,
+      ...E429,
+      409: err('Not installed (INVALID_STATE), or the package has no manual runs (RUNS_NOT_SUPPORTED).'),
+      422: err('The package is not ready to run: e.g. Mattermost is not connected (NOT_CONFIGURED).'),
+    },
+  },
+  {
     method: 'delete',
     path: INST,
     operationId: 'uninstallPackage',
@@ -372,7 +389,9 @@ const PLATFORM_OPERATIONS: ApiOperation[] = [
       202: { description: 'Started.', schema: 'RunAccepted' },
       ...tenantWrite,
       ...E429,
-      409: err('Only a failed run can be retried (INVALID_STATE).'),
+      409: err(
+        "Only a failed run of the installation's package can be retried (INVALID_STATE); the package has no manual runs (RUNS_NOT_SUPPORTED); a later run already covered it (RETRY_SUPERSEDED).",
+      ),
     },
   },
 

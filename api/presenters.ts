@@ -1,5 +1,5 @@
 // The API's JSON shapes (snake_case), built from rows. Never includes secrets or ciphertext.
-import type { SupersedingDigest } from '../lib/runs/retry-superseded';
+import type { RetryBlock } from '../lib/runs/run-hook';
 import { failureHint } from '../lib/credentials/failure-hints';
 import type { Directive, Execution, ExecutionLog, Installation, IntegrationCredential, Package, Signal } from '../lib/db/generated/client';
 import type { RunQuota } from '../lib/runs/run-now-limit';
@@ -134,9 +134,9 @@ export function presentCredential(c: IntegrationCredential, by?: { id: string; n
 
 /**
  * `failureCode`: the Mattermost code of the run's failure, when known (lib/executions/failure-codes.ts).
- * `supersededBy`: the later scheduled digest that already reported a failed run's period (lib/runs/retry-superseded.ts).
+ * `supersededBy`: the later run that already covered a failed run, so Retry is refused (RunHook.retryBlockedBy, lib/runs/retry-blocks.ts).
  */
-export function presentExecution(e: Execution, links: LinkContext, failureCode?: string | null, supersededBy?: SupersedingDigest | null) {
+export function presentExecution(e: Execution, links: LinkContext, failureCode?: string | null, supersededBy?: RetryBlock['supersededBy'] | null) {
   const summary = (e.summary as Record<string, unknown> | null) ?? null;
   return {
     id: e.id,

@@ -6,6 +6,7 @@ import type { ActivityDeps } from '../activities/deps';
 import type { ComposedAppDeps } from '../api/app-deps';
 import type { ApiOperation } from '../api/openapi-operation';
 import type { ConfigRecord, PackageDefinition } from '../lib/packages/contract';
+import type { RunHook } from '../lib/runs/run-hook';
 
 export interface ProvisionContext {
   tenantId: string;
@@ -27,6 +28,12 @@ export interface PackageModule {
   provision?(deps: ActivityDeps, ctx: ProvisionContext): Promise<void>;
   /** Removes what provision created (uninstall). Idempotent; missing resources are not errors. */
   deprovision?(deps: ActivityDeps, ctx: { tenantId: string; installationId: string }): Promise<void>;
+  /**
+   * Opts the package's installations into the platform's Run now (POST …/installations/:id/runs)
+   * and Retry (POST …/executions/:id/retry): what a run is and which workflow carries it out
+   * (lib/runs/run-hook.ts). Absent: both answer 409 RUNS_NOT_SUPPORTED.
+   */
+  runs?: RunHook;
   /** Routes mounted under /api/tenants/:tenant/installations/:id/ for this package's installations. */
   routes?(deps: ComposedAppDeps): Router;
   /** Routes mounted under /api/tenants/:tenant/ (after the tenant is resolved): endpoints not scoped to one installation. */

@@ -1,6 +1,7 @@
 // THE list of packages the platform ships: one line per package. Adding a package is a new
 // folder under packages/ plus one line here (and, if it has workflows, one in packages/workflows.ts).
 import { createPackageCatalog, type PackageCatalog } from '../lib/packages/catalog';
+import type { RunHooks } from '../lib/runs/run-hook';
 import { digestPackage } from './mattermost_daily_ops_digest';
 import { failureAlertsPackage } from './mattermost_failure_alerts';
 import type { PackageModule } from './module';
@@ -13,4 +14,12 @@ export function defaultPackageCatalog(modules: readonly PackageModule[] = PACKAG
 
 export function findPackageModule(slug: string, modules: readonly PackageModule[] = PACKAGE_MODULES): PackageModule | undefined {
   return modules.find((m) => m.definition.identity.slug === slug);
+}
+
+/** Run now and Retry for the packages that opt in (PackageModule.runs), by package slug. */
+export function packageRunHooks(modules: readonly PackageModule[] = PACKAGE_MODULES): RunHooks {
+  return {
+    forPackage: (slug) => findPackageModule(slug, modules)?.runs,
+    all: modules.flatMap((m) => (m.runs ? [m.runs] : [])),
+  };
 }

@@ -1,25 +1,25 @@
-// Digest runs: list, one with its logs, and Retry.
+// Runs (executions) of every package: list, one with its logs, and Retry (for packages that opt in: PackageModule.runs).
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import { AppError } from '../../lib/errors/app-error';
 import { failureCodes } from '../../lib/executions/failure-codes';
 import { afterCursor, decodeCursor, encodeCursor } from '../../lib/pagination/cursor';
-import { requestRetry } from '../../lib/runs/request-digest-run';
-import { supersedingDigests } from '../../lib/runs/retry-superseded';
-import type { AppDeps } from '../app-deps';
+import { requestRetry } from '../../lib/runs/request-run';
+import { retryBlocks } from '../../lib/runs/retry-blocks';
+import type { ComposedAppDeps } from '../app-deps';
 import { requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
 import { presentExecution, presentExecutionLog, presentQuota } from '../presenters';
 import { ZExecutionListQuery } from './executions.schemas';
 import { ZEmptyBody, ZIdParam } from './installations.schemas';
 
-export function executionsRouter(deps: AppDeps): Router {
+export function executionsRouter(deps: ComposedAppDeps): Router {
   const router = Router({ mergeParams: true });
 
   router.get('/', async (req, res) => {
     const q = parseInput(ZExecutionListQuery, req.query, 'query');
     const tenant = tenantOf(res);
-    const { rows, codes, superseded } = await withTenant(deps.db, tenant.id, async (tx) => {
+    const { rows, codes, blocks } = await withTenant(deps.db, tenant.id, async (tx) => {
       const found = await tx.execution.findMany({
         where: {
           ...(q.installation_id ? { installationId: q.installation_id } : {}),
@@ -38,13 +38,13 @@ export function executionsRouter(deps: AppDeps): Router {
           tenant.id,
           found.filter((e) => e.status === 'failed').map((e) => e.id),
         ),
-        superseded: await supersedingDigests(tx, found),
+        blocks: await retryBlocks(tx, deps.runHooks, found),
       };
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     res.json({
-      items: page.map((e) => presentExecution(e, deps, codes.get(e.id), superseded.get(e.id))),
+      items: page.map((e) => presentExecution(e, deps, codes.get(e.id), blocks.get(e.id)?.supersededBy)),
       next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null,
     });
   });
@@ -57,10 +57,10 @@ export function executionsRouter(deps: AppDeps): Router {
       if (!execution) return null;
       const logs = await tx.executionLog.findMany({ where: { executionId: id }, orderBy: { at: 'asc' } });
       const codes = await failureCodes(tx, tenant.id, execution.status === 'failed' ? [id] : []);
-      return { execution, logs, code: codes.get(id), superseded: (await supersedingDigests(tx, [execution])).get(id) };
+      return { execution, logs, code: codes.get(id), block: (await retryBlocks(tx, deps.runHooks, [execution])).get(id) };
     });
     if (!found) throw new AppError('EXECUTION_NOT_FOUND', 'No such execution in this tenant.');
-    res.json({ ...presentExecution(found.execution, deps, found.code, found.superseded), logs: found.logs.map(presentExecutionLog) });
+    res.json({ ...presentExecution(found.execution, deps, found.code, found.block?.supersededBy), logs: found.logs.map(presentExecutionLog) });
   });
 
   router.post('/:id/retry', requireRole('owner', 'admin'), async (req, res) => {

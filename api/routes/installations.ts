@@ -1,17 +1,19 @@
-// Installing and uninstalling packages (directives), and reading installations.
+// Installing, upgrading and uninstalling packages (directives), reading installations, and Run now
+// for the packages that offer it (PackageModule.runs).
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import { requestInstall } from '../../lib/directives/request-install';
 import { requestUninstall } from '../../lib/directives/request-uninstall';
 import { requestUpgrade } from '../../lib/directives/request-upgrade';
 import { AppError } from '../../lib/errors/app-error';
+import { requestManualRun } from '../../lib/runs/request-run';
 import type { ComposedAppDeps } from '../app-deps';
 import { principalOf, requireRole, tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
-import { presentDirective, presentInstallation } from '../presenters';
+import { presentDirective, presentExecution, presentInstallation, presentQuota } from '../presenters';
 import { PACKAGE_MODULES } from '../../packages/registry';
 import { packageInstallationRoutes } from './package-routes';
-import { ZIdParam, ZInstallBody, ZUpgradeBody } from './installations.schemas';
+import { ZEmptyBody, ZIdParam, ZInstallBody, ZUpgradeBody } from './installations.schemas';
 
 export function installationsRouter(deps: ComposedAppDeps): Router {
   const router = Router({ mergeParams: true });
@@ -77,7 +79,21 @@ export function installationsRouter(deps: ComposedAppDeps): Router {
       .json({ created: result.created, installation: presentInstallation(result.installation), directive: presentDirective(result.directive, links) });
   });
 
-  // Each package's own routes (connection, config, health, run now…), for its installations only.
+  router.post('/:id/runs', requireRole('owner', 'admin'), async (req, res) => {
+    // requestManualRun reads the installation in its own transaction (404 when it is not this
+    // tenant's, 409 RUNS_NOT_SUPPORTED when its package has no runs hook): one transaction per
+    // Run now, not two, so bursts do not starve the pool.
+    const id = parseInput(ZIdParam, req.params.id, 'installation id');
+    parseInput(ZEmptyBody, req.body ?? {}, 'run request');
+    const tenant = tenantOf(res);
+    const { execution, quota } = await requestManualRun(deps, { tenantId: tenant.id, installationId: id });
+    res
+      .status(202)
+      .location(`/api/tenants/${tenant.slug}/executions/${execution.id}`)
+      .json({ execution: presentExecution(execution, links), run_quota: presentQuota(quota) });
+  });
+
+  // Each package's own routes (connection, config, health…), for its installations only.
   router.use(packageInstallationRoutes(deps, deps.packageModules ?? PACKAGE_MODULES));
 
   return router;

@@ -4,8 +4,8 @@
 import { Router } from 'express';
 import { withTenant } from '../../lib/db/with-tenant';
 import { failureCodes } from '../../lib/executions/failure-codes';
-import { supersedingDigests } from '../../lib/runs/retry-superseded';
-import type { AppDeps } from '../app-deps';
+import { retryBlocks } from '../../lib/runs/retry-blocks';
+import type { ComposedAppDeps } from '../app-deps';
 import { correlationSearchUrl, temporalSearchUrl, visibilityLiteral } from '../../lib/temporal/temporal-links';
 import { tenantOf } from '../middleware/auth';
 import { parseInput } from '../middleware/parse';
@@ -31,7 +31,7 @@ export interface TimelineEvent {
   temporal_url: string | null;
 }
 
-export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'namespace'>): Router {
+export function timelineRouter(deps: Pick<ComposedAppDeps, 'db' | 'temporalUiUrl' | 'namespace' | 'runHooks'>): Router {
   const router = Router({ mergeParams: true });
   const links = { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace };
 
@@ -61,12 +61,12 @@ export function timelineRouter(deps: Pick<AppDeps, 'db' | 'temporalUiUrl' | 'nam
         tenant.id,
         executions.filter((e) => e.status === 'failed').map((e) => e.id),
       );
-      return { directives, executions, signals, logs, codes, superseded: await supersedingDigests(tx, executions) };
+      return { directives, executions, signals, logs, codes, blocks: await retryBlocks(tx, deps.runHooks, executions) };
     });
     const truncated = [found.directives, found.executions, found.signals, found.logs].some((rows) => rows.length > TIMELINE_LIMIT);
     const directives = found.directives.slice(0, TIMELINE_LIMIT).map((d) => presentDirective(d, links));
     const executions = found.executions.slice(0, TIMELINE_LIMIT).map((e) => ({
-      ...presentExecution(e, links, found.codes.get(e.id), found.superseded.get(e.id)),
+      ...presentExecution(e, links, found.codes.get(e.id), found.blocks.get(e.id)?.supersededBy),
       logs: found.logs.filter((l) => l.executionId === e.id).map(presentExecutionLog),
     }));
     const signals = found.signals.slice(0, TIMELINE_LIMIT).map(presentSignal);

@@ -6,10 +6,13 @@ import { createDigestActivities } from './activities';
 import { digestDefinition } from './definition';
 import { exampleDigest } from './example-digest';
 import { DIGEST_API_OPERATIONS } from './openapi';
+import { digestRuns } from './runs/digest-runs';
 
 export const digestPackage: PackageModule = {
   definition: digestDefinition,
   createActivities: createDigestActivities,
+  // Run now and Retry start its digestRunWorkflow.
+  runs: digestRuns,
   routes: installationDigestRouter,
   tenantRoutes: digestTenantRouter,
   apiOperations: DIGEST_API_OPERATIONS,

@@ -1,6 +1,6 @@
 // The digest's endpoints in the API document (api/openapi.ts adds every package's
 // PackageModule.apiOperations to the platform's own).
-import { E429, err, INST, T, tenantRead, tenantWrite, type ApiOperation } from '../../api/openapi-operation';
+import { err, INST, T, tenantRead, tenantWrite, type ApiOperation } from '../../api/openapi-operation';
 import { ZConnectCredentialBody } from '../../api/routes/connection.schemas';
 import { ZDigestMessageQuery } from './routes/digest-messages.schemas';
 import { ZDigestPreviewBody, ZDigestPreviewQuery } from './routes/digest-preview.schemas';
@@ -96,15 +96,6 @@ export const DIGEST_API_OPERATIONS: readonly ApiOperation[] = [
     tag: 'digest',
     access: 'tenant',
     responses: { 200: { description: 'Health.', schema: 'InstallationHealth' }, ...tenantRead },
-  },
-  {
-    method: 'post',
-    path: `${INST}/runs`,
-    operationId: 'runNow',
-    summary: 'Run now (limited per tenant per hour)',
-    tag: 'digest',
-    access: 'tenant-admin',
-    responses: { 202: { description: 'Started.', schema: 'RunAccepted' }, ...tenantWrite, ...E429, 422: err('Mattermost is not connected (NOT_CONFIGURED).') },
   },
   {
     method: 'get',

@@ -5,7 +5,7 @@
 // the Prisma calls it replaced, one transaction.
 import { ApplicationFailure } from '@temporalio/activity';
 import { sqlExecute, sqlRow, withTenantSql } from '../../../lib/db/raw-sql';
-import { DIGEST_EXECUTION_KIND } from '../../../lib/executions/execution-kind';
+import { DIGEST_EXECUTION_KIND } from '../runs/execution-kind';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
 import { summarySupported } from '../summary/summary-settings';
 import { storedDigestConfig } from '../config';
@@ -25,7 +25,7 @@ export function createBeginDigestRun(deps: ActivityDeps) {
       const config = storedDigestConfig(installation.config);
 
       // Row-locked: the API closes a run whose start call failed (pending → failed) under the same
-      // lock, so exactly one of "closed before start" and "started" wins (lib/runs/request-digest-run.ts).
+      // lock, so exactly one of "closed before start" and "started" wins (lib/runs/request-run.ts).
       let execution = input.executionId ? await findExecution(tx, input.executionId, { lock: true }) : await findExecutionByWorkflowId(tx, input.workflowId);
       if (!execution) {
         if (input.trigger !== 'scheduled' || !input.nominalTime) throw ApplicationFailure.nonRetryable('The run has no execution record.', 'validation');

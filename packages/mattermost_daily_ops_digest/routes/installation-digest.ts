@@ -1,5 +1,6 @@
-// The digest installation's own endpoints: Mattermost connection, configuration, schedule,
-// Run now and its hourly quota. Mounted under /installations/:id.
+// The digest installation's own endpoints: Mattermost connection, configuration, schedule and
+// health (with the Run now quota; Run now itself is the platform's, through the package's runs
+// hook). Mounted under /installations/:id.
 import { Router, type Response } from 'express';
 import type { Prisma } from '../../../lib/db/generated/client';
 import { withTenant } from '../../../lib/db/with-tenant';
@@ -9,18 +10,17 @@ import { disconnectInstallationMattermost } from '../../../lib/integrations/disc
 import type { IntegrationCredential } from '../../../lib/db/generated/client';
 import { changeInstallation, type ChangeActor } from '../../../lib/installations/change-installation';
 import { AppError } from '../../../lib/errors/app-error';
-import { requestManualRun } from '../../../lib/runs/request-digest-run';
 import { readRunQuota } from '../../../lib/runs/run-now-limit';
 import { lastFailureCode } from '../../../lib/executions/failure-codes';
 import type { ComposedAppDeps } from '../../../api/app-deps';
 import { principalOf, requestActor, requireRole, tenantOf } from '../../../api/middleware/auth';
 import { parseInput } from '../../../api/middleware/parse';
-import { applyState, presentExecution, presentInstallation, presentQuota, presentSchedule } from '../../../api/presenters';
+import { applyState, presentInstallation, presentQuota, presentSchedule } from '../../../api/presenters';
 import { credentialView as presentConnection } from '../../../api/credential-view';
 import { ZConnectCredentialBody } from '../../../api/routes/connection.schemas';
 import { storedDigestConfig } from '../config';
 import { ZConfigBody } from './installation-digest.schemas';
-import { ZEmptyBody, ZIdParam } from '../../../api/routes/installations.schemas';
+import { ZIdParam } from '../../../api/routes/installations.schemas';
 
 export function installationDigestRouter(deps: ComposedAppDeps): Router {
   const router = Router({ mergeParams: true });
@@ -162,19 +162,6 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
       connection: await credentialView(tenant.id, credential),
       run_quota: presentQuota(quota),
     });
-  });
-
-  router.post('/runs', admin, async (req, res) => {
-    // requestManualRun reads the installation in its own transaction (404 when it is not this
-    // tenant's): one transaction per Run now, not two, so bursts do not starve the pool.
-    const installationId = idOf(req.params);
-    parseInput(ZEmptyBody, req.body ?? {}, 'run request');
-    const tenant = tenantOf(res);
-    const { execution, quota } = await requestManualRun(deps, { tenantId: tenant.id, installationId });
-    res
-      .status(202)
-      .location(`/api/tenants/${tenant.slug}/executions/${execution.id}`)
-      .json({ execution: presentExecution(execution, deps), run_quota: presentQuota(quota) });
   });
 
   return router;

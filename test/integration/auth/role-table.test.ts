@@ -140,7 +140,7 @@ describe('role table: every state-changing tenant route × every kind of caller'
     },
     {
       name: 'POST installations/:id/runs (run now)',
-      source: 'installation-digest.ts POST /runs',
+      source: 'installations.ts POST /:id/runs',
       method: 'post',
       path: () => `/installations/${randomUUID()}/runs`,
     },

@@ -1,5 +1,4 @@
 import { digestDateFor, digestRunIdentity } from '../../../lib/schedule/digest-run-identity';
-import { manualRunIdentity } from '../../../lib/schedule/manual-run-identity';
 
 const HOUR = 3_600_000;
 const run = (nominal: string, scheduleTime: string, timezone: string, channel: string | null = 'town-square') =>
@@ -90,24 +89,5 @@ describe('digestRunIdentity', () => {
     expect(() => run('nope', '07:30', 'Europe/Berlin')).toThrow(RangeError);
     expect(() => run('2026-06-10T05:30:00Z', '25:00', 'Europe/Berlin')).toThrow(RangeError);
     expect(() => run('2026-06-10T05:30:00Z', '07:30', 'Nowhere/Land')).toThrow(RangeError);
-  });
-});
-
-describe('manualRunIdentity', () => {
-  it('has its own key per execution and the last 24 h as its window', () => {
-    const now = new Date('2026-03-29T10:15:00Z');
-    expect(manualRunIdentity({ tenantId: 'acme', executionId: 'ex-1', now })).toEqual({
-      windowStart: new Date('2026-03-28T10:15:00Z'),
-      windowEnd: now,
-      correlationId: 'digest:acme:manual:ex-1',
-      dedupeKey: 'mattermost_post:acme:manual:ex-1',
-    });
-  });
-
-  it("does not share the caller's Date object", () => {
-    const now = new Date('2026-03-29T10:15:00Z');
-    const id = manualRunIdentity({ tenantId: 'acme', executionId: 'ex-1', now });
-    now.setTime(0);
-    expect(id.windowEnd.toISOString()).toBe('2026-03-29T10:15:00.000Z');
   });
 });

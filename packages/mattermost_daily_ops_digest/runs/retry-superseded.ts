@@ -2,8 +2,8 @@
 // window started where the last *reported* one ended (lib/digest/last-reported-digest.ts), so it
 // took in this run's events. A Retry would report them twice, so it is refused, and the run list
 // says why before anyone clicks.
-import type { Execution } from '../db/generated/client';
-import type { Tx } from '../db/with-tenant';
+import type { Execution } from '../../../lib/db/generated/client';
+import type { Tx } from '../../../lib/db/with-tenant';
 
 export interface SupersedingDigest {
   execution_id: string;

@@ -1,15 +1,13 @@
-// "Run now" and "Retry run": record the execution (rate-limited per tenant), then start its
-// workflow. If Temporal cannot be reached the execution is closed as failed, visibly.
+// "Run now" and "Retry run", for any package that opts in (PackageModule.runs, lib/runs/run-hook.ts):
+// record the execution (rate-limited per tenant), then start the workflow the package names. If
+// Temporal cannot be reached the execution is closed as failed, visibly.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
 import type { Execution } from '../db/generated/client';
 import { withTenant } from '../db/with-tenant';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../log/logger';
-import { DIGEST_EXECUTION_KIND } from '../executions/execution-kind';
-import { manualRunIdentity } from '../schedule/manual-run-identity';
-import { retryDigestRunId, WORKFLOW_TYPES } from '../temporal/contract';
-import { supersedingDigests } from './retry-superseded';
+import type { RunHook, RunHooks, RunWorkflow } from './run-hook';
 import { takeRunQuota, type RunQuota } from './run-now-limit';
 import type { RunStarter } from './run-starter';
 
@@ -18,29 +16,28 @@ export interface RunDeps {
   runStarter: RunStarter;
   logger: Logger;
   runNowLimitPerHour: number;
+  runHooks: RunHooks;
 }
 
-async function startOrClose(deps: RunDeps, execution: Execution, input: { trigger: 'manual' | 'retry'; acceptUnknownOutcome?: true }): Promise<void> {
+function hookOf(deps: RunDeps, packageSlug: string): RunHook {
+  const hook = deps.runHooks.forPackage(packageSlug);
+  if (!hook)
+    throw new AppError(
+      'RUNS_NOT_SUPPORTED',
+      `The ${packageSlug} package has no manual runs: Run now and Retry are not available for its installations (it runs by itself).`,
+    );
+  return hook;
+}
+
+async function startOrClose(deps: RunDeps, execution: Execution, run: RunWorkflow): Promise<void> {
   try {
     await deps.runStarter.start({
-      workflowType: WORKFLOW_TYPES.digestRun,
+      ...run,
       workflowId: execution.workflowId!,
       correlationId: execution.correlationId,
       tenantId: execution.tenantId,
       installationId: execution.installationId,
       executionId: execution.id,
-      // The digest's DigestRunInput (packages/mattermost_daily_ops_digest/workflows/contract.ts).
-      args: [
-        {
-          tenantId: execution.tenantId,
-          installationId: execution.installationId,
-          trigger: input.trigger,
-          executionId: execution.id,
-          ...(input.acceptUnknownOutcome ? { acceptUnknownOutcome: true } : {}),
-        },
-      ],
-      memo: { executionId: execution.id, trigger: input.trigger },
-      staticSummary: `${input.trigger} digest run`,
     });
   } catch (err) {
     deps.logger.warn(
@@ -48,9 +45,10 @@ async function startOrClose(deps: RunDeps, execution: Execution, input: { trigge
         tenantId: execution.tenantId,
         executionId: execution.id,
         correlationId: execution.correlationId,
+        workflowType: run.workflowType,
         err: err instanceof Error ? err.message : String(err),
       },
-      'could not start digest run',
+      'could not start run',
     );
     // Only a run nothing has begun: if the workflow already began it, the start did reach the
     // server (its answer was lost) and the run is live, so the request succeeded after all.
@@ -74,31 +72,33 @@ async function startOrClose(deps: RunDeps, execution: Execution, input: { trigge
 }
 
 export async function requestManualRun(deps: RunDeps, input: { tenantId: string; installationId: string }): Promise<{ execution: Execution; quota: RunQuota }> {
-  const { execution, quota } = await withTenant(deps.db, input.tenantId, async (tx) => {
+  const { execution, quota, run } = await withTenant(deps.db, input.tenantId, async (tx) => {
     const installation = await tx.installation.findUnique({ where: { id: input.installationId } });
     if (!installation) throw new AppError('INSTALLATION_NOT_FOUND', 'No such installation in this tenant.');
+    const hook = hookOf(deps, installation.packageSlug);
     if (installation.status !== 'installed') throw new AppError('INVALID_STATE', `The installation is ${installation.status}; it must be installed to run.`);
-    if (!installation.credentialId) throw new AppError('NOT_CONFIGURED', 'Connect Mattermost before running the digest.');
+    hook.assertRunnable?.(installation);
     const taken = await takeRunQuota(tx, input.tenantId, deps.runNowLimitPerHour);
     const id = randomUUID();
-    const identity = manualRunIdentity({ tenantId: input.tenantId, executionId: id, now: new Date() });
+    const identity = hook.manualRunIdentity({ tenantId: input.tenantId, executionId: id, now: new Date() });
     const created = await tx.execution.create({
       data: {
         id,
         tenantId: input.tenantId,
         installationId: installation.id,
-        kind: DIGEST_EXECUTION_KIND,
+        kind: hook.executionKind,
         trigger: 'manual',
         correlationId: identity.correlationId,
         dedupeKey: identity.dedupeKey,
-        workflowId: identity.correlationId,
+        workflowId: identity.workflowId,
         windowStart: identity.windowStart,
         windowEnd: identity.windowEnd,
       },
     });
-    return { execution: created, quota: taken };
+    // Asked inside the transaction: a package that cannot say what to start leaves no execution.
+    return { execution: created, quota: taken, run: hook.runWorkflow(created, { trigger: 'manual', acceptUnknownOutcome: false }) };
   });
-  await startOrClose(deps, execution, { trigger: 'manual' });
+  await startOrClose(deps, execution, run);
   return { execution, quota };
 }
 
@@ -108,22 +108,22 @@ export async function requestManualRun(deps: RunDeps, input: { tenantId: string;
  * because the user asked.
  */
 export async function requestRetry(deps: RunDeps, input: { tenantId: string; executionId: string }): Promise<{ execution: Execution; quota: RunQuota }> {
-  const { execution, quota } = await withTenant(deps.db, input.tenantId, async (tx) => {
+  const { execution, quota, run } = await withTenant(deps.db, input.tenantId, async (tx) => {
     const original = await tx.execution.findUnique({ where: { id: input.executionId } });
     if (!original) throw new AppError('EXECUTION_NOT_FOUND', 'No such execution in this tenant.');
     if (original.status !== 'failed') throw new AppError('INVALID_STATE', `Only a failed run can be retried; this one is ${original.status}.`);
-    // Retry re-runs a digest; another package's execution (a failure alert) is retried by its own workflow.
-    if (original.kind !== DIGEST_EXECUTION_KIND)
-      throw new AppError('INVALID_STATE', `Only a digest run can be retried here; this execution is a ${original.kind}, which its package retries itself.`);
     const installation = await tx.installation.findUnique({ where: { id: original.installationId } });
-    if (!installation || installation.status !== 'installed') throw new AppError('INVALID_STATE', 'The installation is not installed any more.');
-    const covering = (await supersedingDigests(tx, [original])).get(original.id);
-    if (covering)
+    if (!installation) throw new AppError('INVALID_STATE', 'The installation is not installed any more.');
+    const hook = hookOf(deps, installation.packageSlug);
+    // Retry re-runs what the package records; another kind of execution is retried by its own workflow.
+    if (original.kind !== hook.executionKind)
       throw new AppError(
-        'RETRY_SUPERSEDED',
-        `The scheduled digest for ${covering.digest_date} already reported this run's period; a Retry would report those events twice. Nothing was started and no manual run was used.`,
-        { details: { superseded_by: covering } },
+        'INVALID_STATE',
+        `Only a ${hook.executionKind} run can be retried here; this execution is a ${original.kind}, which its package retries itself.`,
       );
+    if (installation.status !== 'installed') throw new AppError('INVALID_STATE', 'The installation is not installed any more.');
+    const block = (await hook.retryBlockedBy?.(tx, [original]))?.get(original.id);
+    if (block) throw new AppError('RETRY_SUPERSEDED', block.message, { details: { superseded_by: block.supersededBy } });
     const taken = await takeRunQuota(tx, input.tenantId, deps.runNowLimitPerHour);
     const id = randomUUID();
     const created = await tx.execution.create({
@@ -134,8 +134,8 @@ export async function requestRetry(deps: RunDeps, input: { tenantId: string; exe
         kind: original.kind,
         trigger: 'retry',
         correlationId: original.correlationId,
-        dedupeKey: original.dedupeKey ?? manualRunIdentity({ tenantId: input.tenantId, executionId: id, now: new Date() }).dedupeKey,
-        workflowId: retryDigestRunId(input.tenantId, id),
+        dedupeKey: original.dedupeKey ?? hook.manualRunIdentity({ tenantId: input.tenantId, executionId: id, now: new Date() }).dedupeKey,
+        workflowId: hook.retryWorkflowId({ tenantId: input.tenantId, executionId: id }),
         windowStart: original.windowStart,
         windowEnd: original.windowEnd,
         digestDate: original.digestDate,
@@ -143,8 +143,8 @@ export async function requestRetry(deps: RunDeps, input: { tenantId: string; exe
         summary: { retry_of: original.id },
       },
     });
-    return { execution: created, quota: taken };
+    return { execution: created, quota: taken, run: hook.runWorkflow(created, { trigger: 'retry', acceptUnknownOutcome: true }) };
   });
-  await startOrClose(deps, execution, { trigger: 'retry', acceptUnknownOutcome: true });
+  await startOrClose(deps, execution, run);
   return { execution, quota };
 }

@@ -1,6 +1,6 @@
 // "Run now": its own identity per execution, so a manual run never takes the day's scheduled
 // slot, and a retry of the same execution never posts twice. The window is the last 24 h.
-import { manualDigestRunId } from '../temporal/contract/ids';
+import { manualDigestRunId } from '../../../lib/temporal/contract/ids';
 
 export interface ManualRunInput {
   tenantId: string;
