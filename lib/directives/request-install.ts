@@ -12,7 +12,7 @@ import { emitSignals } from '../signals/emit-signal';
 import { installDirectiveKey, withGeneration } from '../temporal/contract/ids';
 import { DIRECTIVE_LIFECYCLE, PACKAGE_LIFECYCLE, type DirectiveType } from './directive-types';
 import type { DirectiveStarter } from './directive-starter';
-import { changeInstallation } from '../installations/change-installation';
+import { changeInstallationRow } from '../installations/change-installation';
 
 export interface DirectiveDeps {
   db: Db;
@@ -43,7 +43,19 @@ const SOURCE = 'fleetprompt.api';
 
 /** Serialises directive requests for one tenant's package so concurrent duplicates see each other. */
 export async function lockPackageForTenant(tx: Tx, tenantId: string, packageSlug: string): Promise<void> {
-  await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`directive:${tenantId}:${packageSlug}`}, 0))`;
+  await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${packageLockKey(tenantId, packageSlug)}, 0))`;
+}
+
+/** lockPackageForTenant if the lock is free now; false (not waiting) when another transaction holds it. */
+async function tryLockPackageForTenant(tx: Tx, tenantId: string, packageSlug: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<
+    { locked: boolean }[]
+  >`select pg_try_advisory_xact_lock(hashtextextended(${packageLockKey(tenantId, packageSlug)}, 0)) as locked`;
+  return rows[0]?.locked === true;
+}
+
+function packageLockKey(tenantId: string, packageSlug: string): string {
+  return `directive:${tenantId}:${packageSlug}`;
 }
 
 async function recordRequestedSignals(tx: Tx, d: Directive, installation: Installation): Promise<void> {
@@ -166,6 +178,34 @@ export async function requestInstall(
   }
 }
 
+/**
+ * The install directives recorded for this key (newest first) and the tenant's installation of
+ * the package; `answer` when the request repeats the install that is live or in progress (same
+ * package, version and config): a no-op that returns that directive.
+ */
+async function readInstallState(
+  tx: Tx,
+  tenantId: string,
+  packageSlug: string,
+  baseKey: string,
+): Promise<{ previous: Directive[]; installation: Installation | null; answer?: DirectiveResult }> {
+  const previous = await tx.directive.findMany({
+    where: { type: 'package.install', OR: [{ idempotencyKey: baseKey }, { idempotencyKey: { startsWith: `${baseKey}#` } }] },
+    orderBy: { createdAt: 'desc' },
+  });
+  const latest = previous[0];
+  const installation = await tx.installation.findUnique({ where: { tenantId_packageSlug: { tenantId, packageSlug } } });
+  if (latest && installation && (ACTIVE_STATUSES.has(installation.status) || latest.status === 'requested' || latest.status === 'running')) {
+    const newestInstall = await tx.directive.findFirst({
+      where: { type: 'package.install', params: { path: ['installation_id'], equals: installation.id } },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true },
+    });
+    if (newestInstall?.id === latest.id) return { previous, installation, answer: { directive: latest, installation, created: false } };
+  }
+  return { previous, installation };
+}
+
 async function requestInstallOnce(
   deps: DirectiveDeps,
   input: { tenant: TenantRef; actor: Actor; packageSlug: string; version: string },
@@ -181,24 +221,23 @@ async function requestInstallOnce(
       knownPackageVersions.add(packageKey);
     }
 
-    await lockPackageForTenant(tx, tenant.id, packageSlug);
-
-    const previous = await tx.directive.findMany({
-      where: { type: 'package.install', OR: [{ idempotencyKey: baseKey }, { idempotencyKey: { startsWith: `${baseKey}#` } }] },
-      orderBy: { createdAt: 'desc' },
-    });
-    const latest = previous[0];
-    let installation = await tx.installation.findUnique({ where: { tenantId_packageSlug: { tenantId: tenant.id, packageSlug } } });
-
-    if (latest && installation && (ACTIVE_STATUSES.has(installation.status) || latest.status === 'requested' || latest.status === 'running')) {
-      // Same package, version and config as the install that is live or in progress: a no-op.
-      const newestInstall = await tx.directive.findFirst({
-        where: { type: 'package.install', params: { path: ['installation_id'], equals: installation.id } },
-        orderBy: { createdAt: 'desc' },
-        select: { id: true },
-      });
-      if (newestInstall?.id === latest.id) return { directive: latest, installation, created: false };
+    // Uncontended (the usual case), the lock is taken at once and everything below runs under it.
+    // Contended (identical requests from other processes, or arriving after this process's leader
+    // answered; bench/install-storm.ts), a repeat of the live install is answered from a read
+    // instead of queueing for the lock one transaction after another: returning a directive that
+    // is already recorded creates nothing, so it needs no lock. Anything else waits for the lock
+    // and reads again. (Each read is its own snapshot; a change committed in between only makes
+    // the answer "not a repeat", and that path re-reads under the lock.)
+    if (!(await tryLockPackageForTenant(tx, tenant.id, packageSlug))) {
+      const repeat = await readInstallState(tx, tenant.id, packageSlug, baseKey);
+      if (repeat.answer) return repeat.answer;
+      await lockPackageForTenant(tx, tenant.id, packageSlug);
     }
+    const state = await readInstallState(tx, tenant.id, packageSlug, baseKey);
+    if (state.answer) return state.answer;
+    const { previous } = state;
+    let installation = state.installation;
+
     if (installation && ACTIVE_STATUSES.has(installation.status)) {
       throw new AppError(
         'INSTALLATION_EXISTS',
@@ -208,30 +247,30 @@ async function requestInstallOnce(
     }
 
     const key = withGeneration(baseKey, previous.length + 1);
+    const change = {
+      tenantId: tenant.id,
+      actor: { kind: 'user' as const, userId: actor.userId, role: actor.role },
+      change: 'lifecycle.requested',
+      details: { version },
+    };
     const existing = installation;
-    const created = existing
-      ? null
-      : await tx.installation.create({ data: { tenantId: tenant.id, packageSlug, packageVersion: version, status: 'requested', config } });
-    const installationId = existing?.id ?? created!.id;
-    await changeInstallation(
-      tx,
-      {
-        tenantId: tenant.id,
-        installationId,
-        actor: { kind: 'user', userId: actor.userId, role: actor.role },
-        change: 'lifecycle.requested',
-        details: { version },
-      },
-      async () => {
-        if (existing) {
-          await tx.installation.update({
-            where: { id: existing.id },
-            data: { status: 'requested', packageVersion: version, config, lastError: null, lastErrorKind: null },
-          });
-        }
-      },
-    );
-    installation = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
+    installation = existing
+      ? await changeInstallationRow(
+          tx,
+          { ...change, installationId: existing.id },
+          {
+            mutate: async () => {
+              await tx.installation.update({
+                where: { id: existing.id },
+                data: { status: 'requested', packageVersion: version, config, lastError: null, lastErrorKind: null },
+              });
+            },
+          },
+        )
+      : await (async () => {
+          const created = await tx.installation.create({ data: { tenantId: tenant.id, packageSlug, packageVersion: version, status: 'requested', config } });
+          return changeInstallationRow(tx, { ...change, installationId: created.id }, { created });
+        })();
 
     const directive = await recordDirective(tx, { type: 'package.install', key, actor, installation, extraParams: { config } });
     return { directive, installation, created: true };
