@@ -363,7 +363,7 @@ const PLATFORM_OPERATIONS: ApiOperation[] = [
     method: 'get',
     path: `${T}/executions`,
     operationId: 'listExecutions',
-    summary: 'Digest runs',
+    summary: 'Runs of every package (executions), newest first',
     tag: 'history',
     access: 'tenant',
     query: ZExecutionListQuery,
