@@ -7,6 +7,7 @@
 // hook, a database hiccup included. Any later success (a post, a verification) returns the
 // credential to `connected`. A 403 for a token (its user is not in the channel) is a permission
 // on the channel, not a refusal of the credential, and changes nothing here.
+import { sqlExecute, sqlRow, type SqlClient } from '../db/raw-sql';
 import type { Tx } from '../db/with-tenant';
 import type { MattermostError } from '../mattermost';
 import { SIGNAL_TYPES } from '../signals/catalogue';
@@ -69,16 +70,24 @@ export async function recordRefusal(
 }
 
 /** Mattermost accepted the credential: clears refusals, and `invalid` becomes `connected`. Returns true if the status changed. */
-export async function recordAccepted(tx: Tx, input: { credentialId: string; now?: Date }): Promise<boolean> {
-  const row = await tx.integrationCredential.findUnique({ where: { id: input.credentialId } });
+export async function recordAccepted(tx: SqlClient, input: { credentialId: string; now?: Date }): Promise<boolean> {
+  const now = input.now ?? new Date();
+  // Every post's case (connected, no refusal on record) in one raw statement (issue 12); updated_at as Prisma's @updatedAt set it.
+  const verified = await sqlExecute(
+    tx,
+    `update integration_credentials set last_verified_at = $2::timestamptz, updated_at = $3::timestamptz
+      where id = $1::uuid and status = 'connected' and refusal_count = 0`,
+    [input.credentialId, now, new Date()],
+  );
+  if (verified > 0) return false;
+  const row = await sqlRow<{ status: string }>(tx, `select status from integration_credentials where id = $1::uuid`, [input.credentialId]);
   if (!row || row.status === 'revoked') return false;
-  if (row.status === 'connected' && row.refusalCount === 0) {
-    await tx.integrationCredential.update({ where: { id: row.id }, data: { lastVerifiedAt: input.now ?? new Date() } });
-    return false;
-  }
-  await tx.integrationCredential.update({
-    where: { id: row.id },
-    data: { status: 'connected', refusalCount: 0, firstRefusedAt: null, lastRefusalCode: null, lastError: null, lastVerifiedAt: input.now ?? new Date() },
-  });
+  await sqlExecute(
+    tx,
+    `update integration_credentials set status = 'connected', refusal_count = 0, first_refused_at = null, last_refusal_code = null, last_error = null,
+       last_verified_at = $2::timestamptz, updated_at = $3::timestamptz
+      where id = $1::uuid`,
+    [input.credentialId, now, new Date()],
+  );
   return row.status !== 'connected';
 }

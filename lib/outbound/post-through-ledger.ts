@@ -16,6 +16,7 @@ import { loadCredentialSecret } from '../credentials/load-credential';
 import type { Keyring } from '../crypto/keyring';
 import type { Db } from '../db/client';
 import type { Installation } from '../db/generated/client';
+import { sqlRow, withTenantSql } from '../db/raw-sql';
 import { withTenant, type Tx } from '../db/with-tenant';
 import { isAppError } from '../errors/app-error';
 import { appendExecutionLog } from '../executions/execution-log';
@@ -137,11 +138,20 @@ export async function postThroughLedger(deps: LedgerPostDeps, input: LedgerPostI
   const target = toTarget(secret);
   const props = { [DEDUPE_MARKER_PROP]: dedupeMarker(post.dedupeKey) };
 
+  // Raw statements (issue 12) in a Prisma transaction: changeInstallation, which an `invalid`
+  // credential's first success needs, runs in the same transaction.
   async function recordPosted(tx: Tx, messageId: string, attempts: number, how: string) {
     await markOutboundPosted(tx, messageId);
-    await tx.installation.update({ where: { id: installationId }, data: { lastSuccessfulPostAt: new Date(), lastError: null, lastErrorKind: null } });
+    const now = new Date();
+    // updated_at as Prisma's @updatedAt set it; the credential read back in the same statement.
+    const inst = await sqlRow<{ credentialId: string | null }>(
+      tx,
+      `update installations set last_successful_post_at = $2::timestamptz, last_error = null, last_error_kind = null, updated_at = $2::timestamptz
+        where id = $1::uuid returning credential_id as "credentialId"`,
+      [installationId, now],
+    );
+    if (!inst) throw new Error('The installation no longer exists.');
     // Evidence that the credential works: clears refusals; an `invalid` one is `connected` again.
-    const inst = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
     if (inst.credentialId && (await recordAccepted(tx, { credentialId: inst.credentialId }))) {
       await changeInstallation(tx, {
         tenantId,
@@ -261,7 +271,8 @@ export async function postThroughLedger(deps: LedgerPostDeps, input: LedgerPostI
   // A token can always look for its own post, so even a user's Retry (which accepts an unknown
   // outcome) searches first: only a webhook's Retry re-posts on the user's word alone.
   const canSearch = target.kind === 'pat' && Boolean(target.team) && Boolean(post.channel);
-  let claim = await withTenant(deps.db, tenantId, (tx) =>
+  // The claim on the pg pool (raw SQL, lib/db/raw-sql.ts): one transaction, as before.
+  let claim = await withTenantSql(deps.db, tenantId, (tx) =>
     claimOutboundMessage(tx, { ...claimInput, acceptUnknown: canSearch ? false : input.acceptUnknownOutcome }),
   );
   // Nothing to post. If an earlier attempt of this same execution posted it (its completion never
@@ -298,7 +309,7 @@ export async function postThroughLedger(deps: LedgerPostDeps, input: LedgerPostI
         'unknown',
       );
     }
-    claim = await withTenant(deps.db, tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: true }));
+    claim = await withTenantSql(deps.db, tenantId, (tx) => claimOutboundMessage(tx, { ...claimInput, acceptUnknown: true }));
     if (claim.state !== 'claimed') throw ApplicationFailure.retryable(`The ${noun} is being posted by another attempt.`, 'in_flight');
   }
 
