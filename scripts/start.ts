@@ -16,7 +16,14 @@ import { startMattermostSink } from '../dev/mattermost/run-mattermost-sink';
 import { spawnTsEntrypoint } from './dev-stack/child-process';
 import { supervise, type Supervised } from './dev-stack/supervise';
 import { DevStackError, startEmbeddedPostgres } from './dev-stack/postgres';
-import { NO_TEMPORAL_CLI_MESSAGE, PROJECT_ROOT, resolveTemporalCli, startTemporalDevServer, stopChild } from './dev-stack/temporal';
+import {
+  FLEET_TEMPORAL_DYNAMIC_CONFIG,
+  NO_TEMPORAL_CLI_MESSAGE,
+  PROJECT_ROOT,
+  resolveTemporalCli,
+  startTemporalDevServer,
+  stopChild,
+} from './dev-stack/temporal';
 
 // Local-only (the embedded server listens on 127.0.0.1); production sets DATABASE_URL.
 const EMBEDDED_APP_PASSWORD = 'fleetprompt-dev';
@@ -96,6 +103,7 @@ async function main() {
         uiPort: config.TEMPORAL_DEV_UI_PORT,
         dbFile: path.join(dataDir, 'temporal', 'dev.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
+        dynamicConfig: FLEET_TEMPORAL_DYNAMIC_CONFIG,
       });
       services.push(temporal);
       temporalAddress = temporal.address;

@@ -50,6 +50,22 @@ export const NO_TEMPORAL_CLI_MESSAGE =
   'into .tools/temporal), install `temporal` on PATH, set TEMPORAL_CLI_PATH to the binary, ' +
   'or set TEMPORAL_ADDRESS to use a running Temporal server.';
 
+/**
+ * The Temporal server settings FleetPrompt's fleet wants (docs/operations.md › "Temporal server
+ * settings"): `npm start`'s dev server and the benchmarks run with them, and an operator sets the
+ * same keys in the cluster's dynamic config. Both are off or low by default in the server.
+ */
+export const FLEET_TEMPORAL_DYNAMIC_CONFIG: Record<string, string | number | boolean> = {
+  // A digest's post (its one activity task) comes back in the answer to the workflow task that
+  // scheduled it, instead of a trip through matching and an activity poll: less server work per
+  // digest and a shorter Run now → message.
+  'system.enableActivityEagerExecution': true,
+  // Schedules start at most this many workflows per second per namespace (server default 30):
+  // the 09:00 wave is all Schedule starts, so the default caps it at 30 digests/s whatever the
+  // workers could do. 500 leaves the cap above what the fleet's workers can take (docs/capacity-model.md).
+  'worker.schedulerNamespaceStartWorkflowRPS': 500,
+};
+
 export interface TemporalDevServerOptions {
   cliPath: string;
   port: number;
