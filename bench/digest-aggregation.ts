@@ -10,7 +10,7 @@
 import os from 'node:os';
 import { withTenant } from '../lib/db/with-tenant';
 import { collectDigestStats } from '../packages/mattermost_daily_ops_digest/collect-digest-stats';
-import { collectDigestStatsFromSignals } from '../test/helpers/raw-digest-stats';
+import { collectDigestStatsFromSignals } from '../packages/mattermost_daily_ops_digest/test/helpers/raw-digest-stats';
 import { createBenchTenant, openBenchStack } from './lib/bench-stack';
 import { explainDigestAggregation } from './lib/explain';
 import { distribution, elapsedMs, fmt, intSetting, now, progress, report, runBench, setting } from './lib/measure';

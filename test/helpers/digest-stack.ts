@@ -1,6 +1,7 @@
-// Everything a digest test needs, real where it can be: Postgres, the Temporal dev server, a
-// worker with the real activities, the real API app, and the Mattermost-compatible fake.
-import request from 'supertest';
+// Everything a test of a running package needs, real where it can be: Postgres, the Temporal dev
+// server, a worker with the real activities, the real API app, and the Mattermost-compatible fake.
+// It names no package: the digest's tests install it with installedTenant
+// (packages/mattermost_daily_ops_digest/test/helpers/installed-digest.ts).
 import type { Express } from 'express';
 import type { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
@@ -9,11 +10,10 @@ import { withTenant } from '../../lib/db/with-tenant';
 import type { PlatformLlm } from '../../lib/llm/llm-provider';
 import { createLogger, type Logger } from '../../lib/log/logger';
 import { createMattermostClient } from '../../lib/mattermost';
-import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
 import { scheduleControl } from '../../lib/runtime/digest-runtime';
 import { startFakeMattermost, type FakeMattermost } from '../fakes/mattermost-server';
 import { buildTestApp, TEST_ALLOWED_HOSTS, TEST_KEYRING } from './app';
-import { createTestTenant, testDb, waitFor, type TestTenant } from './db';
+import { testDb, waitFor, type TestTenant } from './db';
 import { openTestTemporal, startTestWorker, type TestTemporal } from './temporal';
 
 export interface DigestStack {
@@ -79,45 +79,6 @@ export async function openDigestStack(
 }
 
 export const auth = (tenant: TestTenant, role: keyof TestTenant['tokens'] = 'owner') => ({ authorization: `Bearer ${tenant.tokens[role]}` });
-
-/** A tenant with the digest installed (and, unless told otherwise, connected to a fake webhook). */
-export async function installedTenant(
-  s: DigestStack,
-  options: { connect?: 'webhook' | 'pat' | false; channel?: string; config?: Record<string, unknown>; hookChannel?: string; version?: string } = {},
-): Promise<{ tenant: TestTenant; installationId: string; hookUrl?: string }> {
-  const tenant = await createTestTenant(s.handle, 'dg');
-  const res = await request(s.app)
-    .post(`/api/tenants/${tenant.slug}/installations`)
-    .set(auth(tenant))
-    .send({ package_slug: DIGEST_PACKAGE_SLUG, version: options.version, config: options.config });
-  const installationId = res.body.installation.id as string;
-  await waitFor(
-    async () => (await withTenant(s.handle.db, tenant.id, (tx) => tx.installation.findUnique({ where: { id: installationId } })))?.status === 'installed',
-  );
-  if (options.channel !== undefined) {
-    await request(s.app)
-      .put(`/api/tenants/${tenant.slug}/installations/${installationId}/config`)
-      .set(auth(tenant))
-      .send({ channel: options.channel })
-      .expect(200);
-  }
-  let hookUrl: string | undefined;
-  if (options.connect === 'pat') {
-    await request(s.app)
-      .put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`)
-      .set(auth(tenant))
-      .send({ kind: 'pat', base_url: s.fake.url, token: s.fake.token, team: s.fake.team.name })
-      .expect(200);
-  } else if (options.connect !== false) {
-    hookUrl = s.fake.hookUrl(s.fake.createHook({ channel: options.hookChannel ?? 'town-square' }));
-    await request(s.app)
-      .put(`/api/tenants/${tenant.slug}/installations/${installationId}/credential`)
-      .set(auth(tenant))
-      .send({ kind: 'webhook', webhook_url: hookUrl, verify: 'dry_run' })
-      .expect(200);
-  }
-  return { tenant, installationId, hookUrl };
-}
 
 export async function waitForExecution(s: DigestStack, tenant: TestTenant, executionId: string, timeoutMs = 30_000) {
   return waitFor(async () => {

@@ -2,6 +2,7 @@
 // lists, described through its definition only (slug, versions, templates, config fields), so
 // the test asserts the same with whichever packages ship — also with one of them removed
 // (npm run check:core-without).
+import type { Prisma } from '../../lib/db/generated/client';
 import { versionDefaults } from '../../lib/packages/catalog';
 import type { ConfigRecord, PackageVersionDefinition } from '../../lib/packages/contract';
 import { PACKAGE_MODULES } from '../../packages/registry';
@@ -10,8 +11,8 @@ export interface RegisteredPackage {
   slug: string;
   first: PackageVersionDefinition;
   latest: PackageVersionDefinition;
-  /** A version's complete default config (every setting its schema defaults). */
-  defaults(version: string): ConfigRecord;
+  /** A version's complete default config (every setting its schema defaults), as stored. */
+  defaults(version: string): ConfigRecord & Prisma.InputJsonObject;
   /** The names of the version's boolean settings (a valid config differs from the defaults by flipping one). */
   booleanFields(version: string): string[];
 }
@@ -29,7 +30,7 @@ export function aRegisteredPackage(): RegisteredPackage {
     slug: identity.slug,
     first: versions[0],
     latest: versions[versions.length - 1],
-    defaults: (v) => versionDefaults(version(v)),
+    defaults: (v) => versionDefaults(version(v)) as ConfigRecord & Prisma.InputJsonObject,
     booleanFields: (v) =>
       Object.entries(versionDefaults(version(v)))
         .filter(([, value]) => typeof value === 'boolean')

@@ -1,7 +1,7 @@
 // The digest run's Temporal contract: the workflow's input and result, and the reference that
 // starters (Run now / Retry through the package's runs hook, the daily Schedule) pass instead of
 // importing workflow code. digest-run.ts implements exactly this signature
-// (test/unit/temporal/contract-matches-workflows.test.ts holds the two together). Pure: imported
+// (../test/unit/contract-matches-workflow.test.ts holds the two together). Pure: imported
 // by workflow code.
 import { WORKFLOW_TYPES, workflowReference } from '../../../lib/temporal/contract/workflows';
 

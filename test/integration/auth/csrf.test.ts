@@ -4,10 +4,13 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import type { DbHandle } from '../../../lib/db/client';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
+import { aRegisteredPackage } from '../../helpers/registered-package';
 import { buildTestApp } from '../../helpers/app';
 import { adminClient, createTestTenant, testDb, type TestTenant } from '../../helpers/db';
 import { createTestUser, signIn, signedInAgent, type SignedIn } from '../../helpers/session';
+
+/** Any package will do here (the first the registry lists): what is tested is the core's. */
+const PKG = aRegisteredPackage();
 
 const noopStarter = { start: async () => ({ started: true }) };
 
@@ -94,12 +97,7 @@ describe('CSRF protection', () => {
       ['a cross-site urlencoded form post', () => mint().set('origin', 'https://evil.example').type('form').send({ name: 'x', role: 'owner' }), 403],
       [
         'a cross-site form post to install a package',
-        () =>
-          owner.agent
-            .post(`/api/tenants/${tenant.slug}/installations`)
-            .set('origin', 'https://evil.example')
-            .type('form')
-            .send({ package_slug: DIGEST_PACKAGE_SLUG }),
+        () => owner.agent.post(`/api/tenants/${tenant.slug}/installations`).set('origin', 'https://evil.example').type('form').send({ package_slug: PKG.slug }),
         403,
       ],
       // Even if a browser sent no Origin at all: a form has no CSRF header…
@@ -199,7 +197,7 @@ describe('CSRF protection', () => {
     const install = await request(app)
       .post(`/api/tenants/${tenant.slug}/installations`)
       .set('authorization', `Bearer ${tenant.tokens.owner}`)
-      .send({ package_slug: DIGEST_PACKAGE_SLUG });
+      .send({ package_slug: PKG.slug });
     expect(install.status).toBe(202);
     // But a bearer request still has to send JSON.
     const form = await request(app).post(tokensPath()).set('authorization', `Bearer ${tenant.tokens.owner}`).type('form').send({ name: 'f', role: 'member' });

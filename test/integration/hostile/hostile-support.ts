@@ -1,4 +1,4 @@
-// Shared pieces of the hostile-input tests: a tenant with an installed digest (rows made
+// Shared pieces of the hostile-input tests: a tenant with an installed package (rows made
 // directly, no Temporal), a fingerprint of everything stored for it (to prove "no partial
 // write"), and a tally of outcomes by status and error code (printed for the report).
 import { randomUUID } from 'node:crypto';
@@ -7,8 +7,11 @@ import type { Response } from 'supertest';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { ERROR_STATUS } from '../../../lib/errors/app-error';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
+import { aRegisteredPackage } from '../../helpers/registered-package';
 import { createTestTenant, type TestTenant } from '../../helpers/db';
+
+/** Any package will do here (the first the registry lists): what is tested is the core's. */
+const PKG = aRegisteredPackage();
 
 export interface HostileTenant {
   tenant: TestTenant;
@@ -18,7 +21,7 @@ export interface HostileTenant {
 
 export async function hostileTenant(handle: DbHandle): Promise<HostileTenant> {
   const tenant = await createTestTenant(handle, 'hx');
-  const pkg = await handle.db.package.findFirstOrThrow({ where: { slug: DIGEST_PACKAGE_SLUG }, orderBy: { createdAt: 'desc' } });
+  const pkg = await handle.db.package.findFirstOrThrow({ where: { slug: PKG.slug }, orderBy: { createdAt: 'desc' } });
   return withTenant(handle.db, tenant.id, async (tx) => {
     const installation = await tx.installation.create({
       data: {
@@ -26,7 +29,7 @@ export async function hostileTenant(handle: DbHandle): Promise<HostileTenant> {
         packageSlug: pkg.slug,
         packageVersion: pkg.version,
         status: 'installed',
-        config: { timezone: 'UTC', schedule_time: '09:00' },
+        config: PKG.defaults(pkg.version),
       },
     });
     const id = randomUUID();

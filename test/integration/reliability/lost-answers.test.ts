@@ -11,7 +11,8 @@ import { createDigestActivities } from '../../../packages/mattermost_daily_ops_d
 import type { DigestRunContext, PostDigestResult } from '../../../packages/mattermost_daily_ops_digest/activities/digest-run-types';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { waitFor } from '../../helpers/db';
-import { auth, installedTenant, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
+import { auth, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
+import { installedTenant } from '../../../packages/mattermost_daily_ops_digest/test/helpers/installed-digest';
 
 jest.setTimeout(90_000);
 

@@ -8,9 +8,12 @@ import type { Client } from 'pg';
 import { rotateCredentialKeys } from '../../../lib/credentials/rotate-credential-keys';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
+import { aRegisteredPackage } from '../../helpers/registered-package';
 import { buildTestApp, TEST_KEYRING } from '../../helpers/app';
 import { adminClient, createTestTenant, testDb, type TestTenant } from '../../helpers/db';
+
+/** Any package will do here (the first the registry lists): what is tested is the core's. */
+const PKG = aRegisteredPackage();
 
 describe('credential fingerprints are keyed per tenant', () => {
   let handle: DbHandle;
@@ -23,11 +26,11 @@ describe('credential fingerprints are keyed per tenant', () => {
       tx.installation.create({
         data: {
           tenantId: t.id,
-          packageSlug: DIGEST_PACKAGE_SLUG,
-          packageVersion: '1.0.0',
+          packageSlug: PKG.slug,
+          packageVersion: PKG.first.version,
           status: 'installed',
           installedAt: new Date(),
-          config: { timezone: 'UTC', schedule_time: '07:30' },
+          config: PKG.defaults(PKG.first.version),
         },
       }),
     );
@@ -42,7 +45,7 @@ describe('credential fingerprints are keyed per tenant', () => {
   beforeAll(async () => {
     handle = testDb();
     admin = await adminClient();
-    // Connecting also reconciles the digest schedule with Temporal; schedules are not under test here.
+    // Connecting also reconciles the installation's schedule with Temporal; schedules are not under test here.
     app = buildTestApp({
       db: handle.db,
       overrides: { schedules: { reconcile: async () => ({ desiredVersion: 0, observedVersion: 0, scheduleId: null }), describe: async () => null } },

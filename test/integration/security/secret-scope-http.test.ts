@@ -7,10 +7,13 @@ import request from 'supertest';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { createLogger } from '../../../lib/log/logger';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
+import { aRegisteredPackage } from '../../helpers/registered-package';
 import { buildTestApp } from '../../helpers/app';
 import { memoryStream } from '../../helpers/canary';
 import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';
+
+/** Any package will do here (the first the registry lists): what is tested is the core's. */
+const PKG = aRegisteredPackage();
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();
@@ -32,11 +35,11 @@ describe('secret redaction is scoped to the work that owns the secret', () => {
       tx.installation.create({
         data: {
           tenantId: t.id,
-          packageSlug: DIGEST_PACKAGE_SLUG,
-          packageVersion: '1.0.0',
+          packageSlug: PKG.slug,
+          packageVersion: PKG.first.version,
           status: 'installed',
           installedAt: new Date(),
-          config: { timezone: 'UTC', schedule_time: '07:30', channel: 'ops' },
+          config: { ...PKG.defaults(PKG.first.version), channel: 'ops' },
         },
       }),
     );

@@ -18,7 +18,8 @@ import { generateKeyringEntry, parseKeyring } from '../../../../lib/crypto/keyri
 import { rotateCredentialKeys } from '../../../../lib/credentials/rotate-credential-keys';
 import { tenantProvider } from '../../../../lib/llm/tenant-llm-credential';
 import { waitFor, type TestTenant } from '../../../../test/helpers/db';
-import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { auth, openDigestStack, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
 
 jest.setTimeout(120_000);
 

@@ -6,7 +6,8 @@ import request from 'supertest';
 import { createDigestActivities } from '../../activities';
 import type { DigestRunContext, PostDigestResult } from '../../activities/digest-run-types';
 import { withTenant } from '../../../../lib/db/with-tenant';
-import { auth, installedTenant, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { auth, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
 import type { TestTenant } from '../../../../test/helpers/db';
 
 describe('posting exactly once', () => {

@@ -7,7 +7,8 @@ import { withTenant } from '../../../../lib/db/with-tenant';
 import { purgeDigestMessageBatch } from '../../../../activities/retention/purge-signals';
 import { SIGNAL_TYPES } from '../../../../lib/signals/catalogue';
 import { emitSignals } from '../../../../lib/signals/emit-signal';
-import { auth, installedTenant, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { auth, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
 
 describe('the posted digest, kept and shown', () => {
   let s: DigestStack;

@@ -5,7 +5,8 @@ import { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { withTenant } from '../../../../lib/db/with-tenant';
 import { defaultPackageCatalog } from '../../../registry';
-import { auth, installedTenant, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { auth, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
 import { waitFor, type TestTenant } from '../../../../test/helpers/db';
 
 const SLUG = 'mattermost_daily_ops_digest';

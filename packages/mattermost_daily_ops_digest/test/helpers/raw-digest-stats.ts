@@ -2,9 +2,9 @@
 // kinds read straight from the window's signals. The reference the rollup-based
 // packages/mattermost_daily_ops_digest/collect-digest-stats.ts must agree with (test/integration/signals/signal-rollups.test.ts)
 // and the baseline of bench/digest-aggregation.ts.
-import type { Tx } from '../../lib/db/with-tenant';
-import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
-import type { DigestStats } from '../../packages/mattermost_daily_ops_digest/digest-stats';
+import type { Tx } from '../../../../lib/db/with-tenant';
+import { SIGNAL_TYPES } from '../../../../lib/signals/catalogue';
+import type { DigestStats } from '../../digest-stats';
 
 const CONSUMED = `(type like 'package.%' or type like 'directive.%' or type like 'agent.execution.%' or type like 'workflow.run.%')`;
 const FAILED_TYPES = [

@@ -6,14 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Client } from 'pg';
-import type { DbHandle } from '../../../lib/db/client';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { collectDigestStats } from '../../../packages/mattermost_daily_ops_digest/collect-digest-stats';
-import { SIGNAL_TYPES, type SignalType } from '../../../lib/signals/catalogue';
-import { emitSignals, type SignalInput } from '../../../lib/signals/emit-signal';
-import { ingestSignals } from '../../../lib/signals/ingest-signals';
-import { adminClient, createTestTenant, testDb } from '../../helpers/db';
-import { collectDigestStatsFromSignals } from '../../helpers/raw-digest-stats';
+import type { DbHandle } from '../../../../lib/db/client';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { collectDigestStats } from '../../collect-digest-stats';
+import { SIGNAL_TYPES, type SignalType } from '../../../../lib/signals/catalogue';
+import { emitSignals, type SignalInput } from '../../../../lib/signals/emit-signal';
+import { ingestSignals } from '../../../../lib/signals/ingest-signals';
+import { adminClient, createTestTenant, testDb } from '../../../../test/helpers/db';
+import { collectDigestStatsFromSignals } from '../helpers/raw-digest-stats';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -4,11 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Client } from 'pg';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { emitSignals, type SignalInput } from '../../../lib/signals/emit-signal';
-import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
-import { adminClient, createTestTenant, type TestTenant } from '../../helpers/db';
-import { auth, installedTenant, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { emitSignals, type SignalInput } from '../../../../lib/signals/emit-signal';
+import { SIGNAL_TYPES } from '../../../../lib/signals/catalogue';
+import { adminClient, createTestTenant, type TestTenant } from '../../../../test/helpers/db';
+import { auth, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
 
 const MIN = 60_000;
 

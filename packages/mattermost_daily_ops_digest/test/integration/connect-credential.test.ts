@@ -4,14 +4,15 @@
 import net from 'node:net';
 import request from 'supertest';
 import type { Client } from 'pg';
-import { loadCredentialSecret } from '../../../lib/credentials/load-credential';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { VERIFY_WEBHOOK_TEXT } from '../../../lib/mattermost';
-import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
-import { digestScheduleId } from '../../../lib/temporal/contract';
-import { TEST_KEYRING } from '../../helpers/app';
-import { adminClient, type TestTenant } from '../../helpers/db';
-import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
+import { loadCredentialSecret } from '../../../../lib/credentials/load-credential';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { VERIFY_WEBHOOK_TEXT } from '../../../../lib/mattermost';
+import { SIGNAL_TYPES } from '../../../../lib/signals/catalogue';
+import { digestScheduleId } from '../../../../lib/temporal/contract';
+import { TEST_KEYRING } from '../../../../test/helpers/app';
+import { adminClient, type TestTenant } from '../../../../test/helpers/db';
+import { auth, openDigestStack, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
 
 const PRESENTED_KEYS = [
   'connected_at',

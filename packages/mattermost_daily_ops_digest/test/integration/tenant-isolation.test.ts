@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Client } from 'pg';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
-import { adminClient, type TestTenant } from '../../helpers/db';
-import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
-import { createTestUser, signIn, type SignedIn } from '../../helpers/session';
-import { fingerprint } from '../hostile/hostile-support';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { DIGEST_PACKAGE_SLUG } from '../../definition';
+import { adminClient, type TestTenant } from '../../../../test/helpers/db';
+import { auth, openDigestStack, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
+import { createTestUser, signIn, type SignedIn } from '../../../../test/helpers/session';
+import { fingerprint } from '../../../../test/integration/hostile/hostile-support';
 
 jest.setTimeout(120_000);
 

@@ -5,13 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Client } from 'pg';
-import { ensureSignalRetentionSchedule, RETENTION_HOUR_UTC, RETENTION_MINUTE_UTC } from '../../../lib/temporal/signal-retention-schedule';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { emitSignals } from '../../../lib/signals/emit-signal';
-import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
-import type { SignalRetentionResult } from '../../../lib/temporal/contract';
-import { adminClient, createTestTenant } from '../../helpers/db';
-import { auth, installedTenant, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
+import { ensureSignalRetentionSchedule, RETENTION_HOUR_UTC, RETENTION_MINUTE_UTC } from '../../../../lib/temporal/signal-retention-schedule';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { emitSignals } from '../../../../lib/signals/emit-signal';
+import { SIGNAL_TYPES } from '../../../../lib/signals/catalogue';
+import type { SignalRetentionResult } from '../../../../lib/temporal/contract';
+import { adminClient, createTestTenant } from '../../../../test/helpers/db';
+import { auth, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
 
 const DAY = 86_400_000;
 

@@ -6,9 +6,9 @@
 import request from 'supertest';
 import { Runtime } from '@temporalio/worker';
 import type { Client } from 'pg';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { createLogger } from '../../../lib/log/logger';
-import { digestScheduleId } from '../../../lib/temporal/contract';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { createLogger } from '../../../../lib/log/logger';
+import { digestScheduleId } from '../../../../lib/temporal/contract';
 import {
   captureConsole,
   captureRuntimeLogs,
@@ -22,12 +22,13 @@ import {
   toScanText,
   type Canary,
   type ScanSource,
-} from '../../helpers/canary';
-import { adminClient, type TestTenant } from '../../helpers/db';
-import { auth, installedTenant, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
-import { TEST_ALLOWED_HOSTS } from '../../helpers/app';
-import { startFakeOpenAi, type FakeOpenAi } from '../../fakes/openai-server';
-import type { PlatformLlm } from '../../../lib/llm/llm-provider';
+} from '../../../../test/helpers/canary';
+import { adminClient, type TestTenant } from '../../../../test/helpers/db';
+import { auth, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
+import { TEST_ALLOWED_HOSTS } from '../../../../test/helpers/app';
+import { startFakeOpenAi, type FakeOpenAi } from '../../../../test/fakes/openai-server';
+import type { PlatformLlm } from '../../../../lib/llm/llm-provider';
 
 jest.setTimeout(90_000);
 

@@ -5,15 +5,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
-import { createLogger } from '../../../lib/log/logger';
-import { remoteMetrics, startMetricsServer } from '../../../lib/metrics/metrics-server';
-import { signalRetentionScheduleId } from '../../../lib/temporal/contract';
-import { freePort } from '../../../scripts/dev-stack/postgres';
-import { TEST_KEYRING } from '../../helpers/app';
-import { memoryStream } from '../../helpers/canary';
-import { databaseUrl, waitFor } from '../../helpers/db';
-import { auth, installedTenant, openDigestStack, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
-import { temporalAddress } from '../../helpers/temporal';
+import { createLogger } from '../../../../lib/log/logger';
+import { remoteMetrics, startMetricsServer } from '../../../../lib/metrics/metrics-server';
+import { signalRetentionScheduleId } from '../../../../lib/temporal/contract';
+import { freePort } from '../../../../scripts/dev-stack/postgres';
+import { TEST_KEYRING } from '../../../../test/helpers/app';
+import { memoryStream } from '../../../../test/helpers/canary';
+import { databaseUrl, waitFor } from '../../../../test/helpers/db';
+import { auth, openDigestStack, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
+import { temporalAddress } from '../../../../test/helpers/temporal';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -194,8 +195,8 @@ describe('observability', () => {
     it('serves /metrics with the Temporal SDK’s worker metrics, logs JSON, and ensures the retention schedule', async () => {
       const [metricsPort, sdkPort] = [await freePort(), await freePort()];
       const taskQueue = `obs-worker-${Date.now()}`;
-      child = spawn(process.execPath, ['--require', 'tsx/cjs', path.resolve(__dirname, '../../../worker.ts')], {
-        cwd: path.resolve(__dirname, '../../..'),
+      child = spawn(process.execPath, ['--require', 'tsx/cjs', path.resolve(__dirname, '../../../../worker.ts')], {
+        cwd: path.resolve(__dirname, '../../../..'),
         env: {
           ...process.env,
           NODE_ENV: 'test',

@@ -4,10 +4,11 @@
 // nothing is posted twice afterwards. Real Postgres, real Temporal, real activities.
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import request from 'supertest';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
-import { adminClient, createTestTenant, waitFor } from '../../helpers/db';
-import { auth, installedTenant, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { DIGEST_PACKAGE_SLUG } from '../../definition';
+import { adminClient, createTestTenant, waitFor } from '../../../../test/helpers/db';
+import { auth, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
 
 async function expectCancelled(result: Promise<unknown>): Promise<void> {
   const err = await result.then(

@@ -5,11 +5,11 @@
 // Mattermost says so.
 import request from 'supertest';
 import type { Client } from 'pg';
-import type { DbHandle } from '../../../lib/db/client';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
-import { buildTestApp } from '../../helpers/app';
-import { adminClient, createTestTenant, testDb, type TestTenant } from '../../helpers/db';
+import type { DbHandle } from '../../../../lib/db/client';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { DIGEST_PACKAGE_SLUG } from '../../definition';
+import { buildTestApp } from '../../../../test/helpers/app';
+import { adminClient, createTestTenant, testDb, type TestTenant } from '../../../../test/helpers/db';
 
 describe('number bombs in signal payloads', () => {
   let handle: DbHandle;

@@ -14,10 +14,10 @@
 // instead of about 90 s.
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { createLogger } from '../../../lib/log/logger';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
-import { digestScheduleId } from '../../../lib/temporal/contract';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { createLogger } from '../../../../lib/log/logger';
+import { DIGEST_PACKAGE_SLUG } from '../../definition';
+import { digestScheduleId } from '../../../../lib/temporal/contract';
 import {
   describeHits,
   dumpDatabase,
@@ -28,10 +28,10 @@ import {
   temporalSources,
   type Canary,
   type ScanSource,
-} from '../../helpers/canary';
-import { createTestTenant, waitFor, type TestTenant } from '../../helpers/db';
-import { openFaultStack, type FaultStack } from './fault-stack';
-import { expectConsistent, FaultReport, markerOf, settledRun } from './run-verdict';
+} from '../../../../test/helpers/canary';
+import { createTestTenant, waitFor, type TestTenant } from '../../../../test/helpers/db';
+import { openFaultStack, type FaultStack } from '../../../../test/integration/reliability/fault-stack';
+import { expectConsistent, FaultReport, markerOf, settledRun } from '../../../../test/integration/reliability/run-verdict';
 
 jest.setTimeout(150_000);
 

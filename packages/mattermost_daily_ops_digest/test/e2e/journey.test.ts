@@ -7,12 +7,12 @@
 // timeline. Each key page is screenshotted to test-artifacts/screenshots/ and checked for
 // accessibility; no page ever shows the webhook URL.
 import type { Browser, Page } from 'playwright-core';
-import { withTenant } from '../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
-import { accessibilityProblems, horizontalOverflow, keyboardProblems, launchBrowser, listen, screenshot } from '../helpers/browser';
-import { createTestTenant, type TestTenant } from '../helpers/db';
-import { openDigestStack, postsWithMarker, type DigestStack } from '../helpers/digest-stack';
-import { createTestUser, type TestUser } from '../helpers/session';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { DIGEST_PACKAGE_SLUG } from '../../definition';
+import { accessibilityProblems, horizontalOverflow, keyboardProblems, launchBrowser, listen, screenshot } from '../../../../test/helpers/browser';
+import { createTestTenant, type TestTenant } from '../../../../test/helpers/db';
+import { openDigestStack, postsWithMarker, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { createTestUser, type TestUser } from '../../../../test/helpers/session';
 
 jest.setTimeout(90_000);
 

@@ -8,14 +8,14 @@
 // Disconnect that reads as your own, a long unbreakable error code, My installations and
 // Uninstall, and the package page's example. Every page is screenshotted, checked for sideways
 // overflow and accessibility, and may not make a single non-loopback request.
-import { withTenant } from '../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
-import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
-import { emitSignals } from '../../lib/signals/emit-signal';
-import { signInOnPage, useAppInBrowser, useViewportPage, VIEWPORTS } from '../helpers/browser-suite';
-import { createTestTenant, waitFor } from '../helpers/db';
-import { openDigestStack, postsWithMarker } from '../helpers/digest-stack';
-import { createTestUser } from '../helpers/session';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { DIGEST_PACKAGE_SLUG } from '../../definition';
+import { SIGNAL_TYPES } from '../../../../lib/signals/catalogue';
+import { emitSignals } from '../../../../lib/signals/emit-signal';
+import { signInOnPage, useAppInBrowser, useViewportPage, VIEWPORTS } from '../../../../test/helpers/browser-suite';
+import { createTestTenant, waitFor } from '../../../../test/helpers/db';
+import { openDigestStack, postsWithMarker } from '../../../../test/helpers/digest-stack';
+import { createTestUser } from '../../../../test/helpers/session';
 import request from 'supertest';
 
 jest.setTimeout(180_000);

@@ -7,10 +7,10 @@
 import { Runtime } from '@temporalio/worker';
 import request from 'supertest';
 import type { Client } from 'pg';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { createLogger } from '../../../lib/log/logger';
-import { digestScheduleId } from '../../../lib/temporal/contract';
-import type { FailureMode, FailureOptions } from '../../fakes/mattermost-server';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { createLogger } from '../../../../lib/log/logger';
+import { digestScheduleId } from '../../../../lib/temporal/contract';
+import type { FailureMode, FailureOptions } from '../../../../test/fakes/mattermost-server';
 import {
   captureRuntimeLogs,
   describeHits,
@@ -22,10 +22,11 @@ import {
   temporalSources,
   type Canary,
   type ScanSource,
-} from '../../helpers/canary';
-import { adminClient, type TestTenant } from '../../helpers/db';
-import { installedTenant, openDigestStack, type DigestStack } from '../../helpers/digest-stack';
-import { expectConsistent, FaultReport, settledRun, type RunVerdict } from './run-verdict';
+} from '../../../../test/helpers/canary';
+import { adminClient, type TestTenant } from '../../../../test/helpers/db';
+import { openDigestStack, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
+import { expectConsistent, FaultReport, settledRun, type RunVerdict } from '../../../../test/integration/reliability/run-verdict';
 
 jest.setTimeout(120_000);
 

@@ -7,10 +7,10 @@
 import request, { type Response } from 'supertest';
 import type { Client } from 'pg';
 import type { Express } from 'express';
-import type { DbHandle } from '../../../lib/db/client';
-import { buildTestApp } from '../../helpers/app';
-import { adminClient, testDb } from '../../helpers/db';
-import { expectClientError, fingerprint, hostileTenant, Tally, type HostileTenant } from './hostile-support';
+import type { DbHandle } from '../../../../../lib/db/client';
+import { buildTestApp } from '../../../../../test/helpers/app';
+import { adminClient, testDb } from '../../../../../test/helpers/db';
+import { expectClientError, fingerprint, hostileTenant, Tally, type HostileTenant } from '../../../../../test/integration/hostile/hostile-support';
 
 jest.setTimeout(120_000);
 
