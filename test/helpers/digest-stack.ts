@@ -1,7 +1,7 @@
 // Everything a test of a running package needs, real where it can be: Postgres, the Temporal dev
 // server, a worker with the real activities, the real API app, and the Mattermost-compatible fake.
-// It names no package: the digest's tests install it with installedTenant
-// (packages/mattermost_daily_ops_digest/test/helpers/installed-digest.ts).
+// It names no package: a package's tests install theirs with their own helper (the digest's:
+// installedTenant in its test/helpers/).
 import type { Express } from 'express';
 import type { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';

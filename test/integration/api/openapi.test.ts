@@ -2,7 +2,8 @@
 //   1. every JSON route mounted in the Express app (found by walking its router stack) is
 //      documented, and every documented operation is mounted;
 //   2. every documented operation, called for real, answers with a status the document lists,
-//      and its body matches the documented schema for that status.
+//      and its body matches the documented schema for that status. A package's own operations
+//      are probed by its packages/<slug>/test/openapi-probes.ts, on an installation of it.
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -14,12 +15,17 @@ import { PACKAGE_ASSET_ROUTE, uiPageRoutes, UI_VENDOR_FILES } from '../../../api
 import { PACKAGE_MODULES } from '../../../packages/registry';
 import type { DbHandle } from '../../../lib/db/client';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
 import { startFakeMattermost, type FakeMattermost } from '../../fakes/mattermost-server';
 import { buildTestApp } from '../../helpers/app';
 import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';
 import { signedInAgent, type SignedIn } from '../../helpers/session';
 import { openTestTemporal, type TestTemporal } from '../../helpers/temporal';
+import { packageTestParts, type OpenApiProbes } from '../../helpers/package-test-parts';
+import { aRegisteredPackage } from '../../helpers/registered-package';
+
+const PKG = aRegisteredPackage();
+/** The package whose example post the package page shows (GET /api/packages/:slug/example-digest), if any. */
+const EXAMPLE_SLUG = PACKAGE_MODULES.find((m) => m.examplePost)?.definition.identity.slug ?? PKG.slug;
 
 interface StackLayer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
@@ -71,26 +77,26 @@ describe('OpenAPI document', () => {
     app = buildTestApp({ db: handle.db, temporal: t.temporal, starter: { start: async () => ({ started: true }) } });
     tenant = await createTestTenant(handle, 'oas');
     owner = await signedInAgent(app, handle, tenant, 'owner');
-    const installation = await withTenant(handle.db, tenant.id, (tx) =>
-      tx.installation.create({
-        data: { tenantId: tenant.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', config: {}, installedAt: new Date() },
-      }),
-    );
-    ids.installation = installation.id;
-    ids.alerts = (
-      await withTenant(handle.db, tenant.id, (tx) =>
-        tx.installation.create({
-          data: {
-            tenantId: tenant.id,
-            packageSlug: 'mattermost_failure_alerts',
-            packageVersion: '1.0.0',
-            status: 'installed',
-            config: {},
-            installedAt: new Date(),
-          },
-        }),
-      )
-    ).id;
+    // An installation of every registered package (its probes use it); the first one's is the core's example.
+    for (const { definition } of PACKAGE_MODULES) {
+      const slug = definition.identity.slug;
+      ids[`installation:${slug}`] = (
+        await withTenant(handle.db, tenant.id, (tx) =>
+          tx.installation.create({
+            data: {
+              tenantId: tenant.id,
+              packageSlug: slug,
+              packageVersion: definition.versions[0].version,
+              status: 'installed',
+              config: {},
+              installedAt: new Date(),
+            },
+          }),
+        )
+      ).id;
+    }
+    ids.installation = ids[`installation:${PKG.slug}`];
+    const installation = { id: ids.installation };
     const corr = `dir:oas:${randomUUID()}`;
     ids.correlation = corr;
     await withTenant(handle.db, tenant.id, async (tx) => {
@@ -164,33 +170,28 @@ describe('OpenAPI document', () => {
     login: () => request(app).post('/api/auth/login').send({ email: 'not-an-email', password: 'x' }),
     getSession: () => owner.agent.get('/api/auth/session'),
     listPackages: () => request(app).get('/api/packages'),
-    getPackage: () => request(app).get(`/api/packages/${DIGEST_PACKAGE_SLUG}`),
-    getExampleDigest: () => request(app).get(`/api/packages/${DIGEST_PACKAGE_SLUG}/example-digest`),
+    getPackage: () => request(app).get(`/api/packages/${PKG.slug}`),
+    getExampleDigest: () => request(app).get(`/api/packages/${EXAMPLE_SLUG}/example-digest`),
     createApiToken: () => request(app).post(`${T()}/api-tokens`).set(bearer()).send({ name: 'oas', role: 'member' }),
     listApiTokens: () => request(app).get(`${T()}/api-tokens`).set(bearer()),
     revokeApiToken: () => request(app).delete(`${T()}/api-tokens/${randomUUID()}`).set(bearer()),
     installPackage: () => request(app).post(`${T()}/installations`).set(bearer()).send({}),
     listInstallations: () => request(app).get(`${T()}/installations`).set(bearer('member')),
     getInstallation: () => request(app).get(INST()).set(bearer('member')),
-    connectMattermost: () =>
-      request(app)
-        .put(`${INST()}/credential`)
-        .set(bearer())
-        .send({ kind: 'webhook', webhook_url: fake.hookUrl(fake.createHook({ channel: 'town-square' })), verify: 'dry_run' }),
-    getCredential: () => request(app).get(`${INST()}/credential`).set(bearer('member')),
-    updateConfig: () => request(app).put(`${INST()}/config`).set(bearer()).send({ schedule_time: '07:30', timezone: 'Europe/Berlin' }),
-    getSchedule: () => request(app).get(`${INST()}/schedule`).set(bearer('member')),
-    getInstallationHealth: () => request(app).get(`${INST()}/health`).set(bearer('member')),
-    getDigestPreview: () => request(app).get(`${INST()}/digest-preview`).set(bearer('member')),
-    previewDigestSettings: () =>
-      request(app)
-        .post(`${INST()}/digest-preview`)
-        .set(bearer('member'))
-        .send({ config: { max_lines: 20 } }),
-    getRunMessage: () => request(app).get(`${T()}/executions/${ids.execution}/message`).set(bearer('member')),
-    findDigestMessage: () => request(app).get(`${T()}/digests`).query({ correlation_id: ids.correlation }).set(bearer('member')),
-    listFailureAlerts: () => request(app).get(`${T()}/installations/${ids.alerts}/alerts`).set(bearer('member')),
-    getLlmStatus: () => request(app).get(`${INST()}/llm`).set(bearer('member')),
+    // Each package's own operations, on an installation of it.
+    ...Object.assign(
+      {},
+      ...packageTestParts<OpenApiProbes>('openapi-probes').map(({ slug, part }) =>
+        part.probes({
+          app: () => app,
+          fake: () => fake,
+          T,
+          INST: () => `${T()}/installations/${ids[`installation:${slug}`]}`,
+          bearer,
+          ids: () => ({ execution: ids.execution, correlation: ids.correlation }),
+        }),
+      ),
+    ),
     getLlmConnection: () => request(app).get(`${T()}/integrations/llm`).set(bearer('member')),
     // The documented refusal: the key is checked against the endpoint first (here: nothing listens).
     connectLlm: () =>
@@ -199,7 +200,6 @@ describe('OpenAPI document', () => {
         .set(bearer())
         .send({ base_url: 'http://127.0.0.1:9/v1', api_key: 'sk-openapi-test-key-0000', model: 'gpt-4o-mini' }),
     disconnectLlm: () => request(app).delete(`${T()}/integrations/llm`).set(bearer()),
-    runNow: () => request(app).post(`${INST()}/runs`).set(bearer()).send({}),
     listDirectives: () => request(app).get(`${T()}/directives`).set(bearer('member')),
     getDirective: () => request(app).get(`${T()}/directives/${ids.directive}`).set(bearer('member')),
     listExecutions: () => request(app).get(`${T()}/executions`).query({ installation_id: ids.installation }).set(bearer('member')),
@@ -226,7 +226,6 @@ describe('OpenAPI document', () => {
     listTenantMattermostChannels: () => request(app).get(`${T()}/integrations/mattermost/channels`).set(bearer()),
     disconnectTenantMattermost: () => request(app).delete(`${T()}/integrations/mattermost`).set(bearer()),
     upgradePackage: () => request(app).post(`${INST()}/upgrade`).set(bearer()).send({ version: '9.9.9' }),
-    disconnectMattermost: () => request(app).delete(`${INST()}/credential`).set(bearer()),
     uninstallPackage: () => request(app).delete(`${T()}/installations/${randomUUID()}`).set(bearer()),
     logout: () => owner.agent.post('/api/auth/logout').set('x-csrf-token', owner.csrfToken),
   };

@@ -14,26 +14,17 @@ import { createApiToken } from '../../../lib/auth/api-tokens';
 import type { DbHandle } from '../../../lib/db/client';
 import type { Role } from '../../../lib/db/generated/client';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
+import { PACKAGE_MODULES } from '../../../packages/registry';
 import { buildTestApp } from '../../helpers/app';
 import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';
 import { signedInAgent, type SignedIn } from '../../helpers/session';
+import { packageTestParts, type RoleTableRow, type RoleTableRows } from '../../helpers/package-test-parts';
+import { aRegisteredPackage } from '../../helpers/registered-package';
 
-type Method = 'post' | 'put' | 'patch' | 'delete';
+const PKG = aRegisteredPackage();
 
-interface RouteCase {
-  name: string;
-  /** Where it is declared: "<file in api/routes> <METHOD> <path in that router>". */
-  source: string;
-  method: Method;
-  /** Path under /api/tenants/:tenant, built per request (some need a fresh target). */
-  path: () => Promise<string> | string;
-  body?: object;
-  /** What owner/admin get once through the gate (default: anything but 401, 403 and a tenant 404). */
-  allowedStatus?: number;
-  /** A POST that changes nothing (a preview): members pass the gate like owners and admins. */
-  readOnly?: true;
-}
+/** A package's own rows come from its packages/<slug>/test/role-rows.ts (test/helpers/package-test-parts.ts). */
+type RouteCase = RoleTableRow;
 
 type CallerName = `${Role} via session` | `${Role} via token` | 'no login' | "another tenant's user" | "another tenant's token";
 
@@ -45,6 +36,8 @@ describe('role table: every state-changing tenant route × every kind of caller'
   let sessions: Record<Role, SignedIn>;
   let otherUser: SignedIn;
   let installedId: string;
+  /** An installed installation of each registered package, by slug. */
+  const installed: Record<string, string> = {};
 
   beforeAll(async () => {
     handle = testDb();
@@ -57,14 +50,27 @@ describe('role table: every state-changing tenant route × every kind of caller'
       member: await signedInAgent(app, handle, tenant, 'member'),
     };
     otherUser = await signedInAgent(app, handle, other, 'owner');
-    // An installed installation to uninstall (the digest package is the tenant's only one, so
-    // the install case below finds it installed and answers idempotently or with a conflict).
-    const installation = await withTenant(handle.db, tenant.id, (tx) =>
-      tx.installation.create({
-        data: { tenantId: tenant.id, packageSlug: DIGEST_PACKAGE_SLUG, packageVersion: '1.0.0', status: 'installed', config: {}, installedAt: new Date() },
-      }),
-    );
-    installedId = installation.id;
+    // An installed installation of every package: the first package's is the one to upgrade and
+    // uninstall (the install case below finds it installed and answers idempotently or with a
+    // conflict); each package's rows use its own.
+    for (const { definition } of PACKAGE_MODULES) {
+      const slug = definition.identity.slug;
+      installed[slug] = (
+        await withTenant(handle.db, tenant.id, (tx) =>
+          tx.installation.create({
+            data: {
+              tenantId: tenant.id,
+              packageSlug: slug,
+              packageVersion: definition.versions[0].version,
+              status: 'installed',
+              config: {},
+              installedAt: new Date(),
+            },
+          }),
+        )
+      ).id;
+    }
+    installedId = installed[PKG.slug];
   });
   afterAll(async () => {
     await handle.close();
@@ -79,7 +85,7 @@ describe('role table: every state-changing tenant route × every kind of caller'
       source: 'installations.ts POST /',
       method: 'post',
       path: () => '/installations',
-      body: { package_slug: DIGEST_PACKAGE_SLUG },
+      body: { package_slug: PKG.slug },
     },
     {
       name: 'PUT integrations/mattermost (connect)',
@@ -119,38 +125,10 @@ describe('role table: every state-changing tenant route × every kind of caller'
       allowedStatus: 200,
     },
     {
-      name: 'PUT installations/:id/credential (connect)',
-      source: 'installation-digest.ts PUT /credential',
-      method: 'put',
-      path: () => `/installations/${installedId}/credential`,
-      body: { kind: 'carrier-pigeon' },
-    },
-    {
-      name: 'DELETE installations/:id/credential (disconnect)',
-      source: 'installation-digest.ts DELETE /credential',
-      method: 'delete',
-      path: () => `/installations/${installedId}/credential`,
-    },
-    {
-      name: 'PUT installations/:id/config',
-      source: 'installation-digest.ts PUT /config',
-      method: 'put',
-      path: () => `/installations/${installedId}/config`,
-      body: { no_such_option: true },
-    },
-    {
       name: 'POST installations/:id/runs (run now)',
       source: 'installations.ts POST /:id/runs',
       method: 'post',
       path: () => `/installations/${randomUUID()}/runs`,
-    },
-    {
-      name: 'POST installations/:id/digest-preview (read only)',
-      source: 'digest-preview.ts POST /:id/digest-preview',
-      method: 'post',
-      path: () => `/installations/${installedId}/digest-preview`,
-      body: { config: { max_lines: 'many' } },
-      readOnly: true,
     },
     { name: 'PUT integrations/llm (connect)', source: 'llm-integration.ts PUT /', method: 'put', path: () => '/integrations/llm', body: { api_key: 42 } },
     { name: 'DELETE integrations/llm', source: 'llm-integration.ts DELETE /', method: 'delete', path: () => '/integrations/llm' },
@@ -163,6 +141,8 @@ describe('role table: every state-changing tenant route × every kind of caller'
       body: { signals: [{ type: 'agent.execution.completed', dedupe_key: `role-table-${randomUUID()}`, payload: { agent: 'role-table' } }] },
       allowedStatus: 200,
     },
+    // Each package's own routes (packages/<slug>/test/role-rows.ts), on an installation of it.
+    ...packageTestParts<RoleTableRows>('role-rows').flatMap(({ slug, part }) => part.rows({ installationId: () => installed[slug] })),
   ];
 
   const callers: CallerName[] = [

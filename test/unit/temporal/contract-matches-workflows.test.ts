@@ -1,7 +1,7 @@
 // The contract's workflow references stand for the real workflows: same registered name, and
 // (checked by the compiler, since this file is type-checked) the same signature. The core's own
-// here; each package holds its own workflows to its contract (e.g.
-// packages/mattermost_daily_ops_digest/test/unit/contract-matches-workflow.test.ts).
+// here; each package holds its own workflows to its contract in its own tests
+// (packages/<slug>/test/unit/).
 import * as contract from '../../../lib/temporal/contract';
 import * as coreWorkflows from '../../../workflows';
 import * as bundle from '../../../packages/workflows';

@@ -8,12 +8,12 @@
 // channel, and a Disconnect reads as your own — or names the API token that sent it. Screenshots,
 // no sideways overflow, accessibility checks and no request leaves the machine.
 import request from 'supertest';
-import { withTenant } from '../../lib/db/with-tenant';
-import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
-import { signInOnPage, useAppInBrowser, useViewportPage, VIEWPORTS } from '../helpers/browser-suite';
-import { createTestTenant, waitFor } from '../helpers/db';
-import { openDigestStack } from '../helpers/digest-stack';
-import { createTestUser } from '../helpers/session';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { DIGEST_PACKAGE_SLUG } from '../../definition';
+import { signInOnPage, useAppInBrowser, useViewportPage, VIEWPORTS } from '../../../../test/helpers/browser-suite';
+import { createTestTenant, waitFor } from '../../../../test/helpers/db';
+import { openDigestStack } from '../../../../test/helpers/digest-stack';
+import { createTestUser } from '../../../../test/helpers/session';
 
 jest.setTimeout(180_000);
 
