@@ -26,7 +26,6 @@ export function probes(ctx: OpenApiProbeContext): Record<string, () => request.T
     getRunMessage: () => request(app()).get(`${T()}/executions/${ctx.ids().execution}/message`).set(bearer('member')),
     findDigestMessage: () => request(app()).get(`${T()}/digests`).query({ correlation_id: ctx.ids().correlation }).set(bearer('member')),
     getLlmStatus: () => request(app()).get(`${INST()}/llm`).set(bearer('member')),
-    runNow: () => request(app()).post(`${INST()}/runs`).set(bearer()).send({}),
     disconnectMattermost: () => request(app()).delete(`${INST()}/credential`).set(bearer()),
   };
 }

@@ -200,6 +200,7 @@ describe('OpenAPI document', () => {
         .set(bearer())
         .send({ base_url: 'http://127.0.0.1:9/v1', api_key: 'sk-openapi-test-key-0000', model: 'gpt-4o-mini' }),
     disconnectLlm: () => request(app).delete(`${T()}/integrations/llm`).set(bearer()),
+    runNow: () => request(app).post(`${INST()}/runs`).set(bearer()).send({}),
     listDirectives: () => request(app).get(`${T()}/directives`).set(bearer('member')),
     getDirective: () => request(app).get(`${T()}/directives/${ids.directive}`).set(bearer('member')),
     listExecutions: () => request(app).get(`${T()}/executions`).query({ installation_id: ids.installation }).set(bearer('member')),
