@@ -133,10 +133,10 @@ const PLATFORM_OPERATIONS: ApiOperation[] = [
     method: 'get',
     path: '/api/packages/{slug}/example-digest',
     operationId: 'getExampleDigest',
-    summary: 'An example of what the package posts (the digest package only)',
+    summary: 'An example of what the package posts (packages that have one)',
     tag: 'packages',
     access: 'public',
-    responses: { 200: { description: 'The example digest.', schema: 'ExampleDigest' }, 404: err('No such package, or it has no example (PACKAGE_NOT_FOUND).') },
+    responses: { 200: { description: 'The example post.', schema: 'ExamplePost' }, 404: err('No such package, or it has no example (PACKAGE_NOT_FOUND).') },
   },
 
   // API tokens

@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { ZIngestResult } from './routes/signals.schemas';
 
-const ZDate = z.iso.datetime({ offset: true });
+/** An ISO 8601 timestamp with its offset, as every answer writes them (packages' own schemas use it too). */
+export const ZDate = z.iso.datetime({ offset: true });
 const ZDateOrNull = ZDate.nullable();
 const ZJsonObject = z.record(z.string(), z.unknown());
 const ZRole = z.enum(['owner', 'admin', 'member']);
@@ -286,69 +287,18 @@ export const ZTimeline = z.strictObject({
   temporal_search_url: z.string().nullable().describe('Temporal Web UI: every workflow whose CorrelationId search attribute is this id.'),
 });
 
-export const ZLlmStatus = z.strictObject({
-  llm: z.strictObject({
-    available: z.boolean().describe('False: the "Include an LLM summary" setting cannot take effect; `reason` says why.'),
-    reason: z.string().nullable(),
-    source: z.enum(['platform', 'tenant']).nullable().describe('The platform default (LLM_*), or the tenant’s own key.'),
-    host: z.string().nullable(),
-    model: z.string().nullable(),
-    monthly_budget_usd: z.number(),
-    spent_this_month_usd: z.number().describe('Recorded LLM spend of the tenant since month_start (UTC calendar month).'),
-    month_start: ZDate,
-    max_tokens_per_run: z.number().int(),
-  }),
-});
-
 export const ZTenantTemporalSearch = z.strictObject({
   query: z.string().describe('The Temporal visibility query for every workflow of this tenant.'),
   temporal_search_url: z.string().nullable().describe('That query in the Temporal Web UI (null when TEMPORAL_UI_URL is not set).'),
 });
 
-export const ZDigestPreview = z.strictObject({
-  preview: z.literal(true),
-  posted: z.literal(false).describe('A preview is never posted, and writes no run, ledger row or signal.'),
-  installation_id: z.uuid(),
-  window_start: ZDate,
-  window_end: ZDate,
-  local_date: z.string().nullable().describe('For a scheduled window: the local date it is the digest of.'),
-  correlation_id: z.string().nullable().describe('The correlation id a run of this window has (scheduled or past run).'),
-  timezone: z.string(),
-  text: z.string().describe('The Markdown message, as a run would post it now.'),
-  line_count: z.number().int(),
-  truncated: z.boolean(),
-  total_signals: z.number().int(),
-  content_hash: z.string(),
-  full_text: z.string().describe('The same digest without the line and length budget: what the truncation pointer opens.'),
-  username: z.string().nullable().describe('The "Post as" override sent with the post (shown by Mattermost only if the server allows overrides).'),
-  icon_url: z.string().nullable().describe('The icon override sent with the post (same condition).'),
-  channel: z.string().nullable().describe('The channel override, or null for the webhook’s own channel.'),
-  retention: z.strictObject({ days: z.number().int(), oldest_available: ZDate }),
-});
-
-export const ZExampleDigest = z.strictObject({
+/** A package's example post (PackageModule.examplePost), for its page in the marketplace. */
+export const ZExamplePost = z.strictObject({
   text: z.string().describe('The Markdown the package posts, for a made-up typical day, with the default settings.'),
   line_count: z.number().int(),
   truncated: z.boolean(),
   username: z.string().nullable(),
   icon_url: z.string().nullable(),
-});
-
-export const ZDigestMessage = z.strictObject({
-  execution_id: z.uuid(),
-  installation_id: z.uuid(),
-  correlation_id: z.string(),
-  text: z.string().describe('Exactly the Markdown sent (or to be sent) to Mattermost.'),
-  full_text: z.string().describe('The full digest behind the truncation pointer.'),
-  truncated: z.boolean(),
-  line_count: z.number().int(),
-  content_hash: z.string(),
-  username: z.string().nullable(),
-  icon_url: z.string().nullable(),
-  channel: z.string().nullable(),
-  created_at: ZDate,
-  run_status: z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped']).describe('The run’s status: succeeded means this message reached Mattermost.'),
-  retention_days: z.number().int().describe('Messages are kept as long as signals, then purged.'),
 });
 
 export const ZLiveness = z.strictObject({ status: z.literal('ok') });
@@ -357,7 +307,7 @@ export const ZReadiness = z.strictObject({
   checks: z.record(z.string(), z.strictObject({ ok: z.boolean(), detail: z.string().optional() })),
 });
 
-/** Named response schemas: components/schemas in the OpenAPI document. */
+/** The platform's named response schemas: components/schemas in the OpenAPI document (a package adds its own, PackageResponseSchema). */
 export const RESPONSE_SCHEMAS = {
   Error: ZError,
   Package: ZPackage,
@@ -385,8 +335,7 @@ export const RESPONSE_SCHEMAS = {
   ExecutionDetail: ZExecutionDetail,
   ExecutionLog: ZExecutionLog,
   RunAccepted: ZRunAccepted,
-  DigestMessage: ZDigestMessage,
-  ExampleDigest: ZExampleDigest,
+  ExamplePost: ZExamplePost,
   TenantTemporalSearch: ZTenantTemporalSearch,
   Session: ZSession,
   ApiToken: ZApiToken,
@@ -395,8 +344,6 @@ export const RESPONSE_SCHEMAS = {
   IngestResult: ZIngestResult,
   Timeline: ZTimeline,
   TimelineEvent: ZTimelineEvent,
-  DigestPreview: ZDigestPreview,
-  LlmStatus: ZLlmStatus,
   Liveness: ZLiveness,
   Readiness: ZReadiness,
 } as const;

@@ -5,6 +5,7 @@ import { ZConnectCredentialBody } from '../../api/routes/connection.schemas';
 import { ZDigestMessageQuery } from './routes/digest-messages.schemas';
 import { ZDigestPreviewBody, ZDigestPreviewQuery } from './routes/digest-preview.schemas';
 import { ZConfigBody } from './routes/installation-digest.schemas';
+import { DIGEST_MESSAGE, DIGEST_PREVIEW, LLM_STATUS } from './response-schemas';
 
 export const DIGEST_API_OPERATIONS: readonly ApiOperation[] = [
   {
@@ -74,7 +75,7 @@ export const DIGEST_API_OPERATIONS: readonly ApiOperation[] = [
     query: ZDigestPreviewQuery,
     description:
       'Window: local_date (a scheduled digest), execution_id (a past run), or window_end [+ window_start]; none = the latest scheduled window. Must lie inside signal retention (SIGNAL_RETENTION_DAYS). Writes nothing.',
-    responses: { 200: { description: 'The preview.', schema: 'DigestPreview' }, ...tenantRead },
+    responses: { 200: { description: 'The preview.', schema: DIGEST_PREVIEW }, ...tenantRead },
   },
   {
     method: 'post',
@@ -86,7 +87,7 @@ export const DIGEST_API_OPERATIONS: readonly ApiOperation[] = [
     body: ZDigestPreviewBody,
     description:
       'The same window choice as the replay, plus `config`: unsaved settings merged over the saved ones and validated like PUT /config (400 VALIDATION_FAILED with per-field details). With no window: the last 24 hours up to now, as Run now would post them. Writes nothing.',
-    responses: { 200: { description: 'The preview, with the sender overrides.', schema: 'DigestPreview' }, ...tenantWrite },
+    responses: { 200: { description: 'The preview, with the sender overrides.', schema: DIGEST_PREVIEW }, ...tenantWrite },
   },
   {
     method: 'get',
@@ -104,7 +105,7 @@ export const DIGEST_API_OPERATIONS: readonly ApiOperation[] = [
     summary: 'The digest message of a run: as posted, and the full digest',
     tag: 'history',
     access: 'tenant',
-    responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead },
+    responses: { 200: { description: 'The message.', schema: DIGEST_MESSAGE }, ...tenantRead },
   },
   {
     method: 'get',
@@ -114,7 +115,7 @@ export const DIGEST_API_OPERATIONS: readonly ApiOperation[] = [
     tag: 'history',
     access: 'tenant',
     query: ZDigestMessageQuery,
-    responses: { 200: { description: 'The message.', schema: 'DigestMessage' }, ...tenantRead },
+    responses: { 200: { description: 'The message.', schema: DIGEST_MESSAGE }, ...tenantRead },
   },
   {
     method: 'get',
@@ -123,6 +124,6 @@ export const DIGEST_API_OPERATIONS: readonly ApiOperation[] = [
     summary: 'The LLM summary: provider availability (or why not), model, spend against the monthly budget',
     tag: 'digest',
     access: 'tenant',
-    responses: { 200: { description: 'Status.', schema: 'LlmStatus' }, ...tenantRead },
+    responses: { 200: { description: 'Status.', schema: LLM_STATUS }, ...tenantRead },
   },
 ];
