@@ -2,16 +2,17 @@
 // The failure alerts' installation page (PackageDefinition.uiSection; served at
 // /assets/packages/mattermost_failure_alerts/ui/section.js, loaded by the installation page):
 // status from what the alert workflow will do next (the package's GET …/health, computed from the
-// database by the same rules), the Mattermost connection, the settings (window, hourly limit,
+// database by the same rules), the Mattermost connection (the core's card, as on the digest's
+// page), the settings (window, hourly limit,
 // quiet hours in the installation's zone, filters, channel) and the recent alerts with what each
 // one said. Every line comes from the API; nothing here guesses. Never shows a secret. The head,
 // install progress and uninstall are the core's (ui/assets/installation/).
 import { api, tenantPath } from '../../../api.js';
 import { $, badge, busy, card, errorKindBadge, field, h, message, renderIfChanged, replace, showFieldErrors, table, timeEl } from '../../../dom.js';
+import { connectionCard } from '../../../installation/connection-card.js';
 import { frameHead, renderFrameHead } from '../../../installation/frame.js';
 import { installProgress, progressSlots } from '../../../installation/install-progress.js';
 import { renderUninstall } from '../../../installation/uninstall.js';
-import { connectForm, submitConnect } from '../../../mattermost-connection.js';
 import { mattermostPost } from '../../../mattermost-post.js';
 import { poller } from '../../../poll.js';
 import { timeZoneOptions } from '../../../time-zones.js';
@@ -57,25 +58,7 @@ function skeleton() {
     h(
       'div',
       { class: 'cols' },
-      h(
-        'div',
-        {},
-        card('alert-status', 'Status', h('div', { id: 'alert-status-body', 'aria-live': 'polite' })),
-        card(
-          'connection',
-          'Mattermost connection',
-          h('div', { id: 'connection-state' }),
-          h('div', { id: 'connect-message' }),
-          alertConnectForm(),
-          h(
-            'p',
-            { class: 'hint', id: 'connection-shared', hidden: true },
-            'This is your organisation’s one Mattermost connection, shared by its packages (each posts to its own channel). See who connected it, reconnect or disconnect it on the ',
-            h('a', { href: '/integrations' }, 'Connections page'),
-            '.',
-          ),
-        ),
-      ),
+      h('div', {}, card('alert-status', 'Status', h('div', { id: 'alert-status-body', 'aria-live': 'polite' })), connection.node),
       h('div', {}, card('settings', 'Alert settings', h('div', { id: 'settings-message' }), settingsForm())),
     ),
     card('recent-alerts', 'Recent alerts', h('div', { id: 'recent-alerts-body' })),
@@ -221,52 +204,6 @@ function renderStatus() {
   renderIfChanged($('#alert-status-body'), [state.health, state.installation.config], () => statusLines(state.health));
 }
 
-// ---------------------------------------------------------------- connection
-
-function renderConnection() {
-  const c = state.credential;
-  const form = /** @type {HTMLFormElement} */ ($('#connect-form'));
-  const installed = state.installation.status === 'installed';
-  renderIfChanged($('#connection-state'), [c, state.canManage, installed], () => {
-    if (c && c.state === 'connected') {
-      const md = c.metadata ?? {};
-      return h(
-        'p',
-        { id: 'connection-line' },
-        badge('connected'),
-        ` ${c.kind === 'webhook' ? 'Incoming webhook' : 'Personal access token'} on ${c.host}${md.masked_url ? ` (${md.masked_url})` : ''}${md.team ? `, team ${md.team}` : ''}. Checked `,
-        timeEl(c.last_verified_at),
-        '.',
-      );
-    }
-    const why = c ? `The connection is ${c.state.replace('_', ' ')}${c.last_error ? `: ${c.last_error}` : '.'}` : 'Mattermost is not connected.';
-    return [
-      h('p', { id: 'connection-line' }, badge(c ? c.state : 'not connected', 'warn'), ` ${why}`),
-      !state.canManage ? h('p', { class: 'hint' }, 'Only owners and admins can connect Mattermost.') : null,
-      state.canManage && !installed ? h('p', { class: 'hint' }, 'Connect once the installation is installed.') : null,
-    ];
-  });
-  form.hidden = Boolean(c && c.state === 'connected') || !state.canManage || !installed;
-  $('#connection-shared').hidden = false;
-}
-
-/** The shared connect form (the Connections page's), shown until connected; reconnect and Disconnect live on the Connections page. */
-function alertConnectForm() {
-  const form = connectForm({ submit: connect });
-  form.hidden = true; // until the first refresh says whether it is needed
-  return form;
-}
-
-async function connect(form) {
-  const box = $('#connect-message');
-  const connected = await submitConnect(form, box, {
-    send: (body) => api.put(path('/credential'), body),
-    ok: (text) => message(box, 'ok', text),
-    extra: () => ' Failures that waited go into the next alert.',
-  });
-  if (connected) await refresh(); // after busy(): the card shows the new state
-}
-
 // ---------------------------------------------------------------- settings
 
 function fillSettings() {
@@ -399,17 +336,19 @@ function renderAlerts() {
 // ---------------------------------------------------------------- loading
 
 let progress = null;
+let connection = null;
 const poll = poller(
   () => refresh(),
   () => POLL_MS,
 );
 async function refresh() {
   try {
-    const [installation, health, alerts, credential] = await Promise.all([
+    const [installation, health, alerts, credential, tenant] = await Promise.all([
       api.get(path()),
       api.get(path('/health')),
       api.get(path('/alerts')),
       api.get(path('/credential')),
+      api.get(tenantPath(state.membership, '/integrations/mattermost')).catch(() => null),
     ]);
     const configChanged = JSON.stringify(installation.config) !== JSON.stringify(state.installation?.config);
     state.installation = installation;
@@ -420,7 +359,7 @@ async function refresh() {
     renderFrameHead(state.ctx, installation, { about: ABOUT, onUpgraded: () => refresh() });
     progress.render(installation);
     renderStatus();
-    renderConnection();
+    connection.render({ installation, credential: state.credential, tenant });
     renderAlerts();
     renderUninstall(state.ctx, installation, { stops: UNINSTALL_STOPS, onRequested: () => refresh() });
     // Settings are refilled only when the stored config changed (never under the user's typing).
@@ -445,6 +384,11 @@ export async function renderSection(ctx) {
   state.installation = ctx.installation;
   state.pkg = ctx.pkg;
   progress = installProgress(ctx);
+  connection = connectionCard(ctx, {
+    resumes: 'the alerts',
+    onChanged: () => refresh(),
+    connectedExtra: () => ' Failures that waited go into the next alert.',
+  });
   replace(ctx.main, skeleton());
   fillSettings();
   wireSettings();

@@ -11,10 +11,10 @@ import { flash, installationPath } from './frame.js';
 
 /**
  * @param {import('./frame.js').SectionContext} ctx
- * @param {{ resumes: string, onChanged: () => Promise<unknown> }} how `resumes`: what connecting again resumes (e.g. "its posts");
- *   `onChanged`: after a Connect or Disconnect (re-read the page)
+ * @param {{ resumes: string, onChanged: () => Promise<unknown>, connectedExtra?: () => string }} how `resumes`: what connecting again
+ *   resumes (e.g. "its posts"); `onChanged`: after a Connect or Disconnect (re-read the page); `connectedExtra`: a sentence after "Connected."
  */
-export function connectionCard(ctx, { resumes, onChanged }) {
+export function connectionCard(ctx, { resumes, onChanged, connectedExtra = () => '' }) {
   /** @type {{ credential: any, tenant: any }} */
   const seen = { credential: null, tenant: null };
   /** This installation posts through the organisation's connection (not one of its own from before). */
@@ -26,7 +26,11 @@ export function connectionCard(ctx, { resumes, onChanged }) {
   async function connect(form) {
     const box = $('#connect-message');
     // Connects the organisation's connection, checked with this installation's channel, and binds this installation to it.
-    await submitConnect(form, box, { send: (body) => api.put(installationPath(ctx, '/credential'), body), ok: (text) => flash(box, 'ok', text) });
+    await submitConnect(form, box, {
+      send: (body) => api.put(installationPath(ctx, '/credential'), body),
+      ok: (text) => flash(box, 'ok', text),
+      extra: connectedExtra,
+    });
     await onChanged().catch(() => undefined); // after busy(): the button shows the new state
   }
 

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The failure alerts' installation page in headless Chromium (Debian's, via playwright-core) on a
 // desktop and a 390 px phone, against the real app, Postgres, Temporal, worker and the Mattermost
-// fake: not connected (failures kept, said so), Connect, failures waiting for their window, a
+// fake: not connected (failures kept, said so), Connect (the core's connection card), failures waiting for their window, a
 // validation error in words, quiet hours that hold the alert (in the installation's zone), then an
 // alert posted and shown with what it said, its failures and how many were only counted; filters
 // saved and shown after a reload; a member sees the settings disabled with the reason. Every state
@@ -87,11 +87,13 @@ describe('failure alerts installation page', () => {
       // 2. Connect (a webhook on #ops, with a test post): the failures that waited now wait for their window.
       await page.fill('#webhook_url', s.fake.hookUrl(s.fake.createHook({ channel: 'ops' })));
       await page.click('#connect-button');
-      await page.waitForFunction(
-        () => /connected/.test(document.querySelector('#connection-line')?.textContent ?? '') && !document.querySelector('#connect-form:not([hidden])'),
-      );
+      // The core's connection card, as on the digest's page: the facts, Reconnect, and that it is the organisation's connection.
+      await page.waitForSelector('#credential-facts');
+      expect(await text(page, '#connect-message')).toBe('Connected. A test post was sent to Mattermost. Failures that waited go into the next alert.');
+      expect(await text(page, '#connect-button')).toBe('Reconnect Mattermost');
       expect(await page.inputValue('#webhook_url')).toBe('');
-      expect(await page.getAttribute('#connection-shared a', 'href')).toBe('/integrations'); // the organisation's connection, managed there
+      expect(await text(page, '#connection-scope')).toMatch(/^Your organisation’s connection: connecting here changes it for every package\./);
+      expect(await page.getAttribute('#manage-connections', 'href')).toBe('/integrations'); // managed there too
       await outlookMatches(page, /waiting/);
       expect(await text(page, '#alert-outlook')).toMatch(
         /^5 failures waiting: the alert goes out at \d\d:\d\d \(Asia\/Tokyo\), when the 2-minute window that opened at \d\d:\d\d closes\.$/,
