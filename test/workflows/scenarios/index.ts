@@ -2,11 +2,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Scenario } from '../support/scenario';
-import { digestRunScenarios } from './digest-run';
 import { packageDirectiveScenarios } from './package-directive';
 import { signalRetentionScenarios } from './signal-retention';
 
-export const allScenarios: Scenario[] = [...digestRunScenarios, ...packageDirectiveScenarios, ...signalRetentionScenarios, ...packageScenarios()];
+export const allScenarios: Scenario[] = [...packageDirectiveScenarios, ...signalRetentionScenarios, ...packageScenarios()];
 
 /**
  * A package's own workflow scenarios: packages/<slug>/test/workflows/scenarios.ts exporting

@@ -9,11 +9,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type InjectedSinks, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import type { Activities } from '../../../activities';
-import type { DigestActivities } from '../../../packages/mattermost_daily_ops_digest/activities';
 import type { TelemetrySinks, WorkflowFinished } from '../../../lib/temporal/contract';
 
-/** The core's and the digest's activities by name; another package's stubs are typed by its own scenarios. */
-export type StubActivities = Partial<Activities & DigestActivities> & { [name: string]: ((...args: never[]) => Promise<unknown>) | undefined };
+/** The core's activities by name; a package's stubs are typed by its own scenarios. */
+export type StubActivities = Partial<Activities> & { [name: string]: ((...args: never[]) => Promise<unknown>) | undefined };
 
 export interface ActivityCall {
   name: string;
@@ -58,7 +57,7 @@ export interface ScenarioRun {
 }
 
 export interface Scenario<W extends Workflow = Workflow> {
-  /** Folder of its stored histories: digest-run, package-directive, signal-retention. */
+  /** Folder of its stored histories: package-directive, signal-retention (a package's: e.g. digest-run). */
   workflow: string;
   /** Where that folder is: test/workflows/histories, or a package's own packages/<slug>/test/workflows/histories. */
   historiesDir?: string;

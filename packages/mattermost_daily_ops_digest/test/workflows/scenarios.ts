@@ -1,4 +1,5 @@
-// Every branch of digestRunWorkflow, on stubbed activities.
+// Every branch of the digest's digestRunWorkflow, on stubbed activities; the stored histories of
+// these branches live beside them (histories/digest-run/).
 import { ApplicationFailure } from '@temporalio/activity';
 import { temporal } from '@temporalio/proto';
 import type {
@@ -8,10 +9,23 @@ import type {
   GeneratedDigest,
   PostDigestResult,
   SummaryFacts,
-} from '../../../packages/mattermost_daily_ops_digest/activities/digest-run-types';
-import { digestScheduledRunId, InstallationIdKey, manualDigestRunId, retryDigestRunId, TenantIdKey } from '../../../lib/temporal/contract';
-import { digestRunWorkflow, type DigestRunInput } from '../../../packages/mattermost_daily_ops_digest/workflows/contract';
-import { activitySequence, callsOf, scenario, untilCancelled, type ScenarioRun, type StubActivities } from '../support/scenario';
+} from '../../activities/digest-run-types';
+import { digestScheduledRunId, InstallationIdKey, manualDigestRunId, retryDigestRunId, TenantIdKey } from '../../../../lib/temporal/contract';
+import { digestRunWorkflow, type DigestRunInput } from '../../workflows/contract';
+import path from 'node:path';
+import {
+  activitySequence,
+  callsOf,
+  scenario as defineScenario,
+  untilCancelled,
+  type Scenario,
+  type ScenarioRun,
+  type StubActivities,
+} from '../../../../test/workflows/support/scenario';
+
+const HISTORIES = path.resolve(__dirname, 'histories');
+/** This package's scenarios keep their histories beside them (packages/<slug>/test/workflows/histories). */
+const scenario: typeof defineScenario = (s) => defineScenario({ historiesDir: HISTORIES, ...s });
 
 const TENANT = '6d1f3c2a-1b7e-4c59-a0f4-3e2b9c8d7a11';
 const INSTALLATION = '0b9e8d7c-6a5f-4e3d-9c2b-1a0f9e8d7c6b';
@@ -88,7 +102,7 @@ const failingPost = (failure: () => Error) => async (): Promise<PostDigestResult
   throw failure();
 };
 
-export const digestRunScenarios = [
+export const digestRunScenarios: Scenario[] = [
   // Digest 1.1.0's LLM summary (behind patched('llm-summary')): one more activity before generating.
   scenario({
     workflow: 'digest-run',
@@ -307,3 +321,6 @@ export const digestRunScenarios = [
     },
   }),
 ];
+
+/** What test/workflows/scenarios/index.ts collects from each package. */
+export const scenarios = digestRunScenarios;
