@@ -5,13 +5,14 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from './activities';
-import { PACKAGE_MODULES } from './packages/registry';
+import { defaultPackageCatalog, PACKAGE_MODULES } from './packages/registry';
 import { connectTemporal, packageWorkflowSignaller, startDirectiveWorkflow } from './client';
 import { loadConfig, type TConfig } from './lib/config';
 import { createDb } from './lib/db/client';
 import { reconcileRequestedDirectives } from './lib/directives/reconcile-directives';
 import { startInstallationReconciler } from './lib/installations/reconcile-pending';
-import { keyringFromConfig, mattermostFromConfig, scheduleControl } from './lib/runtime/digest-runtime';
+import { scheduleControl } from './lib/installations/schedule-control';
+import { keyringFromConfig, mattermostFromConfig } from './lib/runtime/digest-runtime';
 import { platformLlmFromConfig } from './lib/llm/llm-provider';
 import { createLogger } from './lib/log/logger';
 import { startMetricsServer, remoteMetrics, type MetricsServer } from './lib/metrics/metrics-server';
@@ -109,6 +110,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
   let reconcileTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let installationReconciler: { stop(): Promise<void> } | undefined;
+  const packages = defaultPackageCatalog();
   try {
     const worker = await buildWorker({
       connection,
@@ -120,7 +122,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
         keyring: keyringFromConfig(config),
         mattermost: mattermostFromConfig(config),
         llm: platformLlmFromConfig(config),
-        schedules: scheduleControl(dbHandle.db, () => Promise.resolve(temporal)),
+        schedules: scheduleControl(dbHandle.db, () => Promise.resolve(temporal), packages),
         publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
         staleClaimMs: config.DIGEST_STALE_CLAIM_MS,
         packageSignaller: packageWorkflowSignaller(() => Promise.resolve(temporal)),
@@ -148,7 +150,7 @@ export async function runWorker(config: TConfig & { TEMPORAL_ADDRESS: string; DA
     reconcileTimer = setInterval(() => void reconcile(), 30_000);
     // Installations whose desired state Temporal does not reflect yet (saved while it was down).
     installationReconciler = startInstallationReconciler(
-      { db: dbHandle.db, logger, getTemporal: () => Promise.resolve(temporal) },
+      { db: dbHandle.db, logger, packages, getTemporal: () => Promise.resolve(temporal) },
       config.INSTALLATION_RECONCILE_INTERVAL_MS,
     );
     if (config.WORKER_HEARTBEAT_FILE) {

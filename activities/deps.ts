@@ -8,15 +8,15 @@ import type { MattermostClient } from '../lib/mattermost';
 import type { PackageWorkflowSignaller } from '../lib/packages/signal-triggers';
 import type { PackageModule } from '../packages/module';
 
-export interface DigestScheduleControl {
-  /** Applies the installation's desired state to Temporal now (the reconciler loop retries). */
+export interface InstallationReconciler {
+  /** Applies the installation's desired state (its package's Schedule, if any) to Temporal now (the reconciler loop retries). */
   reconcile(input: { tenantId: string; installationId: string }): Promise<unknown>;
 }
 
 export interface ActivityDeps {
   db: Db;
   logger: Logger;
-  schedules?: DigestScheduleControl;
+  schedules?: InstallationReconciler;
   /** Needed by digest runs; directive-only workers (and tests) may leave them out. */
   keyring?: Keyring;
   mattermost?: MattermostClient;

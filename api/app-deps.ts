@@ -6,7 +6,7 @@ import type { Db } from '../lib/db/client';
 import type { MattermostClient } from '../lib/mattermost';
 import type { RunHooks } from '../lib/runs/run-hook';
 import type { RunStarter } from '../lib/runs/run-starter';
-import type { ScheduleControl } from '../lib/runtime/digest-runtime';
+import type { ScheduleControl } from '../lib/installations/schedule-control';
 import type { DirectiveStarter } from '../lib/directives/directive-starter';
 import type { PlatformLlm } from '../lib/llm/llm-provider';
 import type { Logger } from '../lib/log/logger';

@@ -3,7 +3,7 @@ import type { RetryBlock } from '../lib/runs/run-hook';
 import { failureHint } from '../lib/credentials/failure-hints';
 import type { Directive, Execution, ExecutionLog, Installation, IntegrationCredential, Package, Signal } from '../lib/db/generated/client';
 import type { RunQuota } from '../lib/runs/run-now-limit';
-import type { DigestScheduleState } from '../lib/temporal/digest-schedule';
+import type { InstallationScheduleState } from '../lib/temporal/installation-schedule';
 import { temporalWorkflowUrl } from '../lib/temporal/temporal-links';
 
 export interface LinkContext {
@@ -171,7 +171,7 @@ export function presentQuota(q: RunQuota) {
   return { limit: q.limit, used: q.used, remaining: q.remaining, resets_at: q.resetsAt };
 }
 
-export function presentSchedule(s: DigestScheduleState | null) {
+export function presentSchedule(s: InstallationScheduleState | null) {
   if (!s) return null;
   return {
     schedule_id: s.scheduleId,

@@ -7,7 +7,9 @@ import { assertConfinedRole, createDb } from '../lib/db/client';
 import { pendingMigrations } from '../lib/db/migrator';
 import { createLogger } from '../lib/log/logger';
 import { registerProcessMetrics } from '../lib/metrics/registry';
-import { keyringFromConfig, mattermostFromConfig, scheduleControl } from '../lib/runtime/digest-runtime';
+import { scheduleControl } from '../lib/installations/schedule-control';
+import { keyringFromConfig, mattermostFromConfig } from '../lib/runtime/digest-runtime';
+import { defaultPackageCatalog } from '../packages/registry';
 import { lazyTemporal } from '../lib/temporal/lazy-temporal';
 import { createApp } from './app';
 
@@ -24,6 +26,7 @@ async function main() {
   const temporal = lazyTemporal(() => connectTemporal(temporalSettings, { connectTimeoutMs: 1_200 }));
   const migrationUrl = config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL;
 
+  const packages = defaultPackageCatalog();
   const app = createApp({
     db: dbHandle.db,
     logger,
@@ -38,7 +41,8 @@ async function main() {
     runStarter: runStarter(() => temporal.get()),
     packageSignaller: packageWorkflowSignaller(() => temporal.get()),
     runNowLimitPerHour: config.RUN_NOW_LIMIT_PER_HOUR,
-    schedules: scheduleControl(dbHandle.db, () => temporal.get()),
+    schedules: scheduleControl(dbHandle.db, () => temporal.get(), packages),
+    packages,
     auth: { publicUrl: config.PUBLIC_URL, secureCookies: secureCookiesSetting(config) },
     signalRetentionDays: config.SIGNAL_RETENTION_DAYS,
     http: { trustProxy: trustProxySetting(config.TRUST_PROXY), hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS },

@@ -163,6 +163,7 @@ export function createDirectiveActivities(deps: ActivityDeps) {
                 tenantId: ref.tenantId,
                 installationId: d.params.installation_id,
                 actor: actorOf(d),
+                packages: catalog,
                 change: `lifecycle.${status}`,
                 details: { directive_id: d.id },
               },
@@ -193,6 +194,11 @@ export function createDirectiveActivities(deps: ActivityDeps) {
         config,
         phase: d.type === 'package.upgrade' ? 'upgrade' : 'install',
       });
+      // An upgrade may change what the package's Schedule is (a migrated config, a new spec):
+      // applied now, not on the reconciler's next round (an install applies it at completion).
+      if (d.type === 'package.upgrade' && catalog.find(d.params.package_slug)?.schedule) {
+        await deps.schedules?.reconcile({ tenantId: ref.tenantId, installationId: d.params.installation_id });
+      }
     },
 
     // Uninstall disconnects Mattermost: a credential of this installation alone has its
@@ -216,6 +222,7 @@ export function createDirectiveActivities(deps: ActivityDeps) {
             tenantId: ref.tenantId,
             installationId,
             actor: actorOf(d),
+            packages: catalog,
             change: 'credential.disconnected',
             details: { reason: 'uninstalled', directive_id: d.id },
           },
@@ -230,8 +237,9 @@ export function createDirectiveActivities(deps: ActivityDeps) {
           },
         );
       });
-      // The package's own steps; for the digest: its schedule goes now (uninstalling wants none).
+      // The package's own steps; a Schedule goes now (uninstalling wants none).
       await findPackageModule(d.params.package_slug, modules)?.deprovision?.(deps, { tenantId: ref.tenantId, installationId });
+      if (catalog.find(d.params.package_slug)?.schedule) await deps.schedules?.reconcile({ tenantId: ref.tenantId, installationId });
     },
 
     async completeDirective(ref: DirectiveRef): Promise<void> {
@@ -247,6 +255,7 @@ export function createDirectiveActivities(deps: ActivityDeps) {
               tenantId: ref.tenantId,
               installationId: d.params.installation_id,
               actor: actorOf(d),
+              packages: catalog,
               change: `lifecycle.${status}`,
               details: { directive_id: d.id, type: d.type },
             },
@@ -282,6 +291,7 @@ export function createDirectiveActivities(deps: ActivityDeps) {
               tenantId: ref.tenantId,
               installationId: d.params.installation_id,
               actor: actorOf(d),
+              packages: catalog,
               change: d.type === 'package.upgrade' ? 'lifecycle.upgrade_failed' : 'lifecycle.failed',
               details: { directive_id: d.id, error_kind: ref.kind },
             },

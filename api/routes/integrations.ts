@@ -86,7 +86,7 @@ export function integrationsRouter(deps: ComposedAppDeps): Router {
     );
     if (!link) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this organisation.');
     const { affected } = await withTenant(deps.db, tenant.id, (tx) =>
-      disconnectMattermost(tx, { tenantId: tenant.id, credentialId: link.credentialId, ...requestActor(res) }),
+      disconnectMattermost(tx, { tenantId: tenant.id, credentialId: link.credentialId, packages: deps.packages, ...requestActor(res) }),
     );
     await apply(tenant.id, affected);
     res.status(204).end();

@@ -24,7 +24,8 @@ import { migrate, pendingMigrations } from '../../lib/db/migrator';
 import { createLogger } from '../../lib/log/logger';
 import { createMattermostClient } from '../../lib/mattermost';
 import { DIGEST_PACKAGE_SLUG } from '../../packages/mattermost_daily_ops_digest/definition';
-import { scheduleControl } from '../../lib/runtime/digest-runtime';
+import { scheduleControl } from '../../lib/installations/schedule-control';
+import { defaultPackageCatalog } from '../../packages/registry';
 import { lazyTemporal } from '../../lib/temporal/lazy-temporal';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../scripts/dev-stack/postgres';
 import {
@@ -248,7 +249,7 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
       allowedHosts: ALLOWED_HOSTS,
       runStarter: runStarter(getTemporal),
       runNowLimitPerHour: options.runNowLimitPerHour ?? 3,
-      schedules: scheduleControl(db.db, getTemporal),
+      schedules: scheduleControl(db.db, getTemporal, defaultPackageCatalog()),
     };
     const server: Server = createApp(deps).listen(0, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
@@ -303,7 +304,14 @@ export async function openBenchStack(options: BenchStackOptions = {}): Promise<B
           namespace: 'default',
           taskQueue,
           workflowBundle: await loadWorkflowBundle(),
-          deps: { db: workerDb.db, logger, keyring, mattermost, schedules: scheduleControl(workerDb.db, async () => temporal), publicUrl: apiUrl },
+          deps: {
+            db: workerDb.db,
+            logger,
+            keyring,
+            mattermost,
+            schedules: scheduleControl(workerDb.db, async () => temporal, defaultPackageCatalog()),
+            publicUrl: apiUrl,
+          },
         });
         const running = worker.run();
         stops.push(async () => {

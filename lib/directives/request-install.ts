@@ -250,6 +250,7 @@ async function requestInstallOnce(
     const change = {
       tenantId: tenant.id,
       actor: { kind: 'user' as const, userId: actor.userId, role: actor.role },
+      packages: deps.packages,
       change: 'lifecycle.requested',
       details: { version },
     };

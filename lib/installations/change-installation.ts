@@ -9,7 +9,7 @@
 // saves while Temporal is down apply as one). The record keeps who changed what, at which version.
 import type { Installation, Prisma, Role } from '../db/generated/client';
 import type { Tx } from '../db/with-tenant';
-import { sameSchedule, wantedSchedule } from './schedule-wanted';
+import { sameSchedule, scheduleHookOf, wantedSchedule, type PackageLookup } from './schedule-wanted';
 
 export type ChangeActor = { kind: 'user'; userId: string | null; role: Role | null } | { kind: 'system'; source: string };
 
@@ -20,6 +20,8 @@ export interface InstallationChangeInput {
   /** e.g. config.updated, credential.connected, credential.disconnected, lifecycle.installed */
   change: string;
   details?: Record<string, Prisma.InputJsonValue | null>;
+  /** The package definitions: the installation's schedule hook says which schedule its state wants. */
+  packages: PackageLookup;
 }
 
 async function snapshot(tx: Tx, installationId: string) {
@@ -56,10 +58,11 @@ export async function changeInstallationRow(
     await how.mutate?.();
     after = await snapshot(tx, input.installationId);
   }
-  const wantedBefore = wantedSchedule(before.installation, before.credential);
-  const wantedAfter = wantedSchedule(after.installation, after.credential);
-  // The moment the schedule, with this time and zone, became wanted: a catch-up firing never
-  // posts for a date whose HH:MM had passed by then (lib/schedule/scheduled-firing.ts). A schedule
+  const hook = scheduleHookOf(input.packages, after.installation);
+  const wantedBefore = wantedSchedule(hook, before.installation, before.credential);
+  const wantedAfter = wantedSchedule(hook, after.installation, after.credential);
+  // The moment the schedule (its key: for the digest, its time and zone) became wanted: e.g. the
+  // digest's catch-up firing never posts for a date whose HH:MM had passed by then. A schedule
   // that is not wanted (not connected, turned off, uninstalled) is "not in effect before now", never
   // null: null means "always" (rows from before this rule), which let a stale catch-up try to post.
   const effectiveSince =
@@ -82,7 +85,7 @@ export async function changeInstallationRow(
       details: {
         ...(input.details ?? {}),
         ...(actor.kind === 'system' ? { source: actor.source } : {}),
-        schedule_wanted: wantedAfter ? `${wantedAfter.scheduleTime} ${wantedAfter.timezone}` : null,
+        schedule_wanted: wantedAfter ? wantedAfter.key : null,
       },
     },
   });

@@ -1,18 +1,27 @@
 // Makes Temporal match an installation's desired state, idempotently, and records the version
 // it applied. Runs right after a change (best effort, from the API or an activity) and from the
 // worker's reconciler loop, which picks up every installation whose observed version is behind
-// (a change saved while Temporal was down applies itself when Temporal is back).
+// (a change saved while Temporal was down applies itself when Temporal is back). What Temporal
+// holds for an installation is its package's Schedule, if the package has a schedule hook
+// (PackageSchedule); for one without, applying a state is recording its version.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { withTenant } from '../db/with-tenant';
-import { lastReportedScheduledEnd } from '../digest/last-reported-digest';
-import { deleteDigestSchedule, describeDigestSchedule, upsertDigestSchedule, type DigestScheduleState } from '../temporal/digest-schedule';
-import { wantedSchedule } from './schedule-wanted';
+import {
+  deleteInstallationSchedule,
+  presentNextRuns,
+  readInstallationSchedule,
+  upsertInstallationSchedule,
+  type InstallationScheduleState,
+} from '../temporal/installation-schedule';
+import { scheduleHookOf, wantedSchedule, type PackageLookup } from './schedule-wanted';
 
 export interface ReconcileDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  /** The package definitions (their schedule hooks). */
+  packages: PackageLookup;
 }
 
 export interface ReconcileResult {
@@ -35,18 +44,18 @@ export async function reconcileInstallation(deps: ReconcileDeps, input: { tenant
       const installation = await tx.installation.findUniqueOrThrow({ where: { id: input.installationId } });
       const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId } });
       const credential = installation.credentialId ? await tx.integrationCredential.findUnique({ where: { id: installation.credentialId } }) : null;
-      const wanted = wantedSchedule(installation, credential);
+      const hook = scheduleHookOf(deps.packages, installation);
+      const wanted = wantedSchedule(hook, installation, credential);
       let scheduleId: string | null = null;
-      if (wanted) {
-        scheduleId = await upsertDigestSchedule(deps.temporal, {
-          tenantId: tenant.id,
-          tenantSlug: tenant.slug,
-          installationId: installation.id,
+      if (hook && wanted) {
+        scheduleId = await upsertInstallationSchedule(deps.temporal, {
+          hook,
+          wanted,
+          target: { tenantId: tenant.id, tenantSlug: tenant.slug, installationId: installation.id },
           taskQueue: deps.taskQueue,
-          ...wanted,
         });
-      } else {
-        await deleteDigestSchedule(deps.temporal, installation.id);
+      } else if (hook) {
+        await deleteInstallationSchedule(deps.temporal, hook, installation.id);
       }
       const version = installation.desiredVersion;
       await tx.installation.updateMany({ where: { id: installation.id, observedVersion: { lt: version } }, data: { observedVersion: version, scheduleId } });
@@ -56,14 +65,27 @@ export async function reconcileInstallation(deps: ReconcileDeps, input: { tenant
   );
 }
 
-/** The schedule as Temporal describes it, with the next runs that will post (digest rules applied). */
+/** The schedule as Temporal describes it, with the next runs that will run (its package's rules applied); null: it has none. */
 export async function describeInstallationSchedule(
-  deps: Pick<ReconcileDeps, 'db' | 'temporal'>,
+  deps: Pick<ReconcileDeps, 'db' | 'temporal' | 'packages'>,
   input: { tenantId: string; installationId: string },
-): Promise<DigestScheduleState | null> {
-  const facts = await withTenant(deps.db, input.tenantId, async (tx) => {
-    const installation = await tx.installation.findUniqueOrThrow({ where: { id: input.installationId } });
-    return { lastReportedEnd: await lastReportedScheduledEnd(tx, installation.id), effectiveSince: installation.scheduleEffectiveSince };
-  });
-  return describeDigestSchedule(deps.temporal, input.installationId, facts);
+): Promise<InstallationScheduleState | null> {
+  const installation = await withTenant(deps.db, input.tenantId, (tx) => tx.installation.findUniqueOrThrow({ where: { id: input.installationId } }));
+  const hook = scheduleHookOf(deps.packages, installation);
+  if (!hook) return null;
+  const described = await readInstallationSchedule(deps.temporal, hook, installation.id);
+  if (!described) return null;
+  const { scheduleTime, timezone } = described.state;
+  const firings = hook.postingFirings
+    ? await withTenant(deps.db, input.tenantId, (tx) =>
+        hook.postingFirings!(tx, {
+          installationId: installation.id,
+          nextActionTimes: described.nextActionTimes,
+          scheduleTime,
+          timezone,
+          effectiveSince: installation.scheduleEffectiveSince,
+        }),
+      )
+    : described.nextActionTimes;
+  return { ...described.state, nextRuns: presentNextRuns(firings, timezone ?? 'UTC') };
 }

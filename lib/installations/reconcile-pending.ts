@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import type { Logger } from '../log/logger';
 import { isTemporalUnavailable } from '../temporal/unavailable';
 import { reconcileInstallation, type ReconcileDeps } from './reconcile-installation';
+import type { PackageLookup } from './schedule-wanted';
 
 export async function reconcilePendingInstallations(deps: ReconcileDeps & { logger: Logger }, options: { limit?: number } = {}): Promise<number> {
   const pending = await deps.db.$queryRaw<{ id: string; tenant_id: string }[]>`select id, tenant_id from app_unapplied_installations(${options.limit ?? 100})`;
@@ -25,7 +26,7 @@ export async function reconcilePendingInstallations(deps: ReconcileDeps & { logg
 
 /** Runs a round every `intervalMs` (and once at start) until stopped. */
 export function startInstallationReconciler(
-  deps: { db: Db; logger: Logger; getTemporal: () => Promise<{ client: ReconcileDeps['temporal']; taskQueue: string }> },
+  deps: { db: Db; logger: Logger; packages: PackageLookup; getTemporal: () => Promise<{ client: ReconcileDeps['temporal']; taskQueue: string }> },
   intervalMs: number,
 ): { stop(): Promise<void>; round(): Promise<number> } {
   let running: Promise<number> | null = null;
@@ -33,7 +34,7 @@ export function startInstallationReconciler(
     running ??= (async () => {
       try {
         const t = await deps.getTemporal();
-        return await reconcilePendingInstallations({ db: deps.db, logger: deps.logger, temporal: t.client, taskQueue: t.taskQueue });
+        return await reconcilePendingInstallations({ db: deps.db, logger: deps.logger, packages: deps.packages, temporal: t.client, taskQueue: t.taskQueue });
       } catch (err) {
         deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'installation reconcile round failed');
         return 0;

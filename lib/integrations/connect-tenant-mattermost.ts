@@ -121,7 +121,14 @@ async function bindInstallations(
     const config = forced || 'mattermost_credential_id' in stored || inst.credentialId ? { ...stored, mattermost_credential_id: credentialId } : stored;
     await changeInstallation(
       tx,
-      { tenantId: input.tenantId, installationId: inst.id, actor: input.actor, change: 'credential.connected', details: { kind: input.kind, scope: 'tenant' } },
+      {
+        tenantId: input.tenantId,
+        installationId: inst.id,
+        actor: input.actor,
+        packages: input.packages,
+        change: 'credential.connected',
+        details: { kind: input.kind, scope: 'tenant' },
+      },
       async () => {
         await tx.installation.update({
           where: { id: inst.id },

@@ -5,10 +5,11 @@
 import type { Tx } from '../db/with-tenant';
 import { revokeCredential } from '../credentials/revoke-credential';
 import { changeInstallation, type ChangeActor } from '../installations/change-installation';
+import type { PackageLookup } from '../installations/schedule-wanted';
 
 export async function disconnectMattermost(
   tx: Tx,
-  input: { tenantId: string; credentialId: string; actor: ChangeActor; tokenId?: string | null },
+  input: { tenantId: string; credentialId: string; actor: ChangeActor; tokenId?: string | null; packages: PackageLookup },
 ): Promise<{ revoked: boolean; affected: string[] }> {
   const { tenantId, credentialId, actor } = input;
   const revoked = await revokeCredential(tx, {
@@ -25,6 +26,7 @@ export async function disconnectMattermost(
       tenantId,
       installationId: id,
       actor,
+      packages: input.packages,
       change: 'credential.disconnected',
       details: { reason: 'user_disconnected', scope: 'tenant' },
     });
@@ -41,15 +43,16 @@ export async function disconnectMattermost(
  */
 export async function disconnectInstallationMattermost(
   tx: Tx,
-  input: { tenantId: string; installationId: string; actor: ChangeActor; tokenId?: string | null },
+  input: { tenantId: string; installationId: string; actor: ChangeActor; tokenId?: string | null; packages: PackageLookup },
 ): Promise<string[] | null> {
   const { tenantId, installationId, actor } = input;
   const installation = await tx.installation.findUnique({ where: { id: installationId } });
   if (!installation?.credentialId) return null;
   const credentialId = installation.credentialId;
   const shared = await tx.tenantIntegration.findFirst({ where: { credentialId } });
-  if (shared) return (await disconnectMattermost(tx, { tenantId, credentialId, actor, tokenId: input.tokenId })).affected;
-  await changeInstallation(tx, { tenantId, installationId, actor, change: 'credential.disconnected', details: { reason: 'user_disconnected' } }, async () => {
+  if (shared) return (await disconnectMattermost(tx, { tenantId, credentialId, actor, tokenId: input.tokenId, packages: input.packages })).affected;
+  const change = { tenantId, installationId, actor, packages: input.packages, change: 'credential.disconnected', details: { reason: 'user_disconnected' } };
+  await changeInstallation(tx, change, async () => {
     await revokeCredential(tx, {
       tenantId,
       credentialId,

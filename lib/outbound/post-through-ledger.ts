@@ -21,6 +21,7 @@ import { withTenant, type Tx } from '../db/with-tenant';
 import { isAppError } from '../errors/app-error';
 import { appendExecutionLog } from '../executions/execution-log';
 import { changeInstallation } from '../installations/change-installation';
+import type { PackageDefinition } from '../packages/contract';
 import type { Logger } from '../log/logger';
 import { isMattermostError, type MattermostClient, type MattermostError, type PostRequest } from '../mattermost';
 import { DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs, outcomeWriteWindowMs, POST_ATTEMPT_TIMEOUT_MS } from '../temporal/contract/timeouts';
@@ -62,6 +63,8 @@ export interface LedgerPostInput {
   executionId: string;
   /** What is posted, in the errors people read: "digest", "alert". */
   noun: string;
+  /** The posting package: a credential accepted or refused changes its installation's state (its schedule hook says what that means for a Schedule). */
+  definition: PackageDefinition;
   /** A person may re-post an unknown outcome with Retry (the digest's runs): said in the error. */
   retryOffered?: boolean;
   /** A person's Retry accepted an unknown outcome (a webhook then re-posts on their word alone). */
@@ -119,6 +122,7 @@ function failure(err: MattermostError, retry: boolean): never {
 
 export async function postThroughLedger(deps: LedgerPostDeps, input: LedgerPostInput): Promise<LedgerPostResult> {
   const { tenantId, installationId, executionId, noun } = input;
+  const packages = { find: (slug: string) => (slug === input.definition.identity.slug ? input.definition : undefined) };
   if (!deps.mattermost || !deps.keyring)
     throw ApplicationFailure.nonRetryable(`This worker cannot post ${noun}s (no Mattermost client or keyring configured).`, 'validation');
   const client = deps.mattermost;
@@ -157,6 +161,7 @@ export async function postThroughLedger(deps: LedgerPostDeps, input: LedgerPostI
         tenantId,
         installationId,
         actor: { kind: 'system', source: 'mattermost' },
+        packages,
         change: 'credential.accepted',
         details: { how },
       });
@@ -213,6 +218,7 @@ export async function postThroughLedger(deps: LedgerPostDeps, input: LedgerPostI
           tenantId,
           installationId,
           actor: { kind: 'system', source: 'mattermost' },
+          packages,
           change: 'credential.refused',
           details: { code, where },
         });

@@ -1,6 +1,5 @@
 // The next runs as the UI shows them: the instant, the tenant's local time, and the UTC offset
 // in force then (so "07:30 +02:00" after a DST change is not a surprise).
-import { firingsThatPost, type AnnounceInput } from './scheduled-firing';
 import { formatLocalDateTime, formatUtcOffset, utcOffsetMinutes } from './zoned-clock';
 
 export interface NextRunDisplay {
@@ -13,16 +12,15 @@ export interface NextRunDisplay {
 }
 
 /**
- * Formats a schedule's `describe().info.nextActionTimes`. With `rules`, only the firings that
- * will post under the declared digest rules are kept (lib/schedule/scheduled-firing.ts): the
- * catch-up entry on ordinary days, a second firing for an already reported date, a catch-up
- * for a time configured after it had passed are all left out.
+ * Formats firings (e.g. the ones of a schedule's `describe().info.nextActionTimes` that will run,
+ * as its package's rules say: PackageSchedule.postingFirings), earliest first.
  */
-export function nextRunsDisplay(nextActionTimes: Date[], zone: string, options: { rules?: AnnounceInput } = {}): NextRunDisplay[] {
-  const times = options.rules ? firingsThatPost(nextActionTimes, options.rules) : [...nextActionTimes].sort((a, b) => a.getTime() - b.getTime());
-  return times.map((at) => ({
-    at: at.toISOString(),
-    local: formatLocalDateTime(at, zone),
-    utcOffset: formatUtcOffset(utcOffsetMinutes(at, zone)),
-  }));
+export function nextRunsDisplay(firings: Date[], zone: string): NextRunDisplay[] {
+  return [...firings]
+    .sort((a, b) => a.getTime() - b.getTime())
+    .map((at) => ({
+      at: at.toISOString(),
+      local: formatLocalDateTime(at, zone),
+      utcOffset: formatUtcOffset(utcOffsetMinutes(at, zone)),
+    }));
 }

@@ -4,6 +4,7 @@ import type { PackageDefinition, PackageVersionDefinition } from '../../lib/pack
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import { DIGEST_CONFIG_1_0_0 } from './config-1.0.0';
 import { DIGEST_CONFIG_1_1_0, migrateDigestConfig_1_0_0_to_1_1_0 } from './config-1.1.0';
+import { digestSchedule } from './schedule/daily-schedule';
 
 export const DIGEST_PACKAGE_SLUG = 'mattermost_daily_ops_digest';
 
@@ -48,4 +49,6 @@ export const digestDefinition: PackageDefinition = {
   mattermostChannel: (config) => (typeof config.channel === 'string' ? config.channel : null),
   // Its installation page: packages/mattermost_daily_ops_digest/ui/section.js (checklist, health, connection, schedule and options, preview, Run now, runs).
   uiSection: '/assets/packages/mattermost_daily_ops_digest/ui/section.js',
+  // The daily Temporal Schedule per installation, and which of its firings post.
+  schedule: digestSchedule,
 };

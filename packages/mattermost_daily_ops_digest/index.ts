@@ -28,12 +28,4 @@ export const digestPackage: PackageModule = {
       iconUrl: example.iconUrl,
     };
   },
-  // The schedule follows the installation's desired state (lib/installations): the reconciler
-  // applies it; these hooks only apply it now instead of on the reconciler's next round.
-  async provision(deps, ctx) {
-    if (ctx.phase === 'upgrade') await deps.schedules?.reconcile({ tenantId: ctx.tenantId, installationId: ctx.installationId });
-  },
-  async deprovision(deps, ctx) {
-    await deps.schedules?.reconcile(ctx);
-  },
 };

@@ -83,7 +83,7 @@ export function failureAlertsRouter(deps: ComposedAppDeps, options: FailureAlert
     const { tenant, installation } = await load(res, req.params);
     const { actor, tokenId } = requestActor(res);
     const affected = await withTenant(deps.db, tenant.id, (tx) =>
-      disconnectInstallationMattermost(tx, { tenantId: tenant.id, installationId: installation.id, actor, tokenId }),
+      disconnectInstallationMattermost(tx, { tenantId: tenant.id, installationId: installation.id, actor, tokenId, packages: deps.packages }),
     );
     if (!affected) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this installation.');
     for (const id of affected) await deps.schedules.reconcile({ tenantId: tenant.id, installationId: id }).catch(() => null);

@@ -9,7 +9,8 @@ import { pendingMigrations } from '../../lib/db/migrator';
 import { createLogger } from '../../lib/log/logger';
 import { parseKeyring } from '../../lib/crypto/keyring';
 import { createMattermostClient } from '../../lib/mattermost';
-import { scheduleControl } from '../../lib/runtime/digest-runtime';
+import { scheduleControl } from '../../lib/installations/schedule-control';
+import { defaultPackageCatalog } from '../../packages/registry';
 import { createLoginRateLimiter } from '../../lib/auth/login-rate-limit';
 
 export function temporalStarter(temporal: TemporalHandle): DirectiveStarter {
@@ -39,7 +40,7 @@ export function buildTestApp(opts: { db: Db; temporal?: TemporalHandle; starter?
     runStarter: runStarter(getTemporal),
     packageSignaller: opts.temporal ? packageWorkflowSignaller(getTemporal) : undefined,
     runNowLimitPerHour: 3,
-    schedules: scheduleControl(opts.db, getTemporal),
+    schedules: scheduleControl(opts.db, getTemporal, opts.overrides?.packages ?? defaultPackageCatalog(opts.overrides?.packageModules)),
     db: opts.db,
     logger: createLogger({ level: 'silent' }),
     starter: opts.starter ?? (opts.temporal ? temporalStarter(opts.temporal) : unreachableStarter),

@@ -10,7 +10,8 @@ import { withTenant } from '../../lib/db/with-tenant';
 import type { PlatformLlm } from '../../lib/llm/llm-provider';
 import { createLogger, type Logger } from '../../lib/log/logger';
 import { createMattermostClient } from '../../lib/mattermost';
-import { scheduleControl } from '../../lib/runtime/digest-runtime';
+import { scheduleControl } from '../../lib/installations/schedule-control';
+import { defaultPackageCatalog } from '../../packages/registry';
 import { startFakeMattermost, type FakeMattermost } from '../fakes/mattermost-server';
 import { buildTestApp, TEST_ALLOWED_HOSTS, TEST_KEYRING } from './app';
 import { testDb, waitFor, type TestTenant } from './db';
@@ -50,7 +51,7 @@ export async function openDigestStack(
     logger,
     keyring: TEST_KEYRING,
     mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: options.mattermostTimeoutMs ?? 1_500 }),
-    schedules: scheduleControl(workerDb.db, async () => t.temporal),
+    schedules: scheduleControl(workerDb.db, async () => t.temporal, defaultPackageCatalog()),
     publicUrl: 'http://127.0.0.1:3000',
     llm: options.llm,
     refusalConfirmMs: TEST_REFUSAL_CONFIRM_MS,

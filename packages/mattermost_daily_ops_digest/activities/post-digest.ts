@@ -3,6 +3,7 @@
 // parts: what it posts (its text, channel, sender name and icon from the config) and the signals
 // of a posted digest (mattermost.message.posted, value.digest.posted).
 import type { ActivityDeps } from '../../../activities/deps';
+import { digestDefinition } from '../definition';
 import { postThroughLedger } from '../../../lib/outbound/post-through-ledger';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
 import { emitSignals } from '../../../lib/signals/emit-signal';
@@ -17,6 +18,7 @@ export function createPostDigest(deps: ActivityDeps) {
       installationId: ctx.installationId,
       executionId: ctx.executionId,
       noun: 'digest',
+      definition: digestDefinition,
       retryOffered: true,
       acceptUnknownOutcome: input.acceptUnknownOutcome,
       prepare: (_tx, installation) => {

@@ -89,7 +89,7 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
     const { tenant, installation } = await load(res, idOf(req.params));
     const { actor, tokenId } = requestActor(res);
     const affected = await withTenant(deps.db, tenant.id, (tx) =>
-      disconnectInstallationMattermost(tx, { tenantId: tenant.id, installationId: installation.id, actor, tokenId }),
+      disconnectInstallationMattermost(tx, { tenantId: tenant.id, installationId: installation.id, actor, tokenId, packages: deps.packages }),
     );
     if (!affected) throw new AppError('CREDENTIAL_NOT_FOUND', 'Mattermost is not connected for this installation.');
     await applyNow(tenant.id, installation.id);
@@ -112,7 +112,14 @@ export function installationDigestRouter(deps: ComposedAppDeps): Router {
     await withTenant(deps.db, tenant.id, (tx) =>
       changeInstallation(
         tx,
-        { tenantId: tenant.id, installationId: installation.id, actor: actorOf(res), change: 'config.updated', details: { fields: Object.keys(patch) } },
+        {
+          tenantId: tenant.id,
+          installationId: installation.id,
+          actor: actorOf(res),
+          packages: deps.packages,
+          change: 'config.updated',
+          details: { fields: Object.keys(patch) },
+        },
         async () => {
           await tx.installation.update({ where: { id: installation.id }, data: { config: merged as Prisma.InputJsonObject } });
         },

@@ -6,6 +6,7 @@
 // not change the message, and the installation page shows what was posted).
 import type { ActivityDeps } from '../../../activities/deps';
 import type { Prisma } from '../../../lib/db/generated/client';
+import { failureAlertsDefinition } from '../definition';
 import { postThroughLedger } from '../../../lib/outbound/post-through-ledger';
 import type { PostAlertResult } from '../alert-types';
 import { storedAlertsConfig } from '../config';
@@ -25,6 +26,7 @@ export function createPostFailureAlert(deps: ActivityDeps) {
       installationId: input.installationId,
       executionId: input.executionId,
       noun: 'alert',
+      definition: failureAlertsDefinition,
       prepare: async (tx, installation) => {
         const execution = await tx.execution.findUniqueOrThrow({ where: { id: input.executionId } });
         const summary = (execution.summary as AlertSummary | null) ?? {};

@@ -7,7 +7,7 @@ import { withTenant } from '../../../lib/db/with-tenant';
 import { scheduledFiring } from '../../../lib/schedule/scheduled-firing';
 import { localTimeToInstant } from '../../../lib/schedule/local-time-to-instant';
 import { digestScheduleId, digestScheduledWorkflowId } from '../../../lib/temporal/contract';
-import { DIGEST_CATCHUP_WINDOW } from '../../../lib/temporal/digest-schedule';
+import { DIGEST_CATCHUP_WINDOW } from '../../../packages/mattermost_daily_ops_digest/schedule/daily-schedule';
 import { auth, openDigestStack, postsWithMarker, type DigestStack } from '../../helpers/digest-stack';
 import { installedTenant } from '../../../packages/mattermost_daily_ops_digest/test/helpers/installed-digest';
 import { waitFor } from '../../helpers/db';

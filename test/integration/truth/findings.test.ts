@@ -4,6 +4,7 @@ import request from 'supertest';
 import { connectTemporal } from '../../../client';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { startInstallationReconciler } from '../../../lib/installations/reconcile-pending';
+import { defaultPackageCatalog } from '../../../packages/registry';
 import { createLogger } from '../../../lib/log/logger';
 import { localTimeToInstant } from '../../../lib/schedule/local-time-to-instant';
 import { localDateOf, addDays } from '../../../lib/schedule/local-date';
@@ -28,7 +29,10 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     s = await openDigestStack();
     proxy = await startTemporalProxy(process.env.TEMPORAL_ADDRESS!);
     // The worker's reconciler loop, as worker.ts runs it.
-    reconciler = startInstallationReconciler({ db: s.handle.db, logger: createLogger({ level: 'silent' }), getTemporal: async () => s.t.temporal }, 500);
+    reconciler = startInstallationReconciler(
+      { db: s.handle.db, logger: createLogger({ level: 'silent' }), packages: defaultPackageCatalog(), getTemporal: async () => s.t.temporal },
+      500,
+    );
   });
   afterAll(async () => {
     await reconciler.stop();
@@ -147,7 +151,10 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
       TEMPORAL_API_KEY: undefined,
     });
     const app = buildTestApp({ db: s.handle.db, temporal: viaProxy });
-    const proxied = startInstallationReconciler({ db: s.handle.db, logger: createLogger({ level: 'silent' }), getTemporal: async () => viaProxy }, 300);
+    const proxied = startInstallationReconciler(
+      { db: s.handle.db, logger: createLogger({ level: 'silent' }), packages: defaultPackageCatalog(), getTemporal: async () => viaProxy },
+      300,
+    );
     await reconciler.stop(); // only the proxied loop may apply it now
     try {
       proxy.cut();
@@ -173,7 +180,10 @@ describe('issue 15: one truth per installation — the fourteen findings', () =>
     } finally {
       proxy.restore();
       await proxied.stop();
-      reconciler = startInstallationReconciler({ db: s.handle.db, logger: createLogger({ level: 'silent' }), getTemporal: async () => s.t.temporal }, 500);
+      reconciler = startInstallationReconciler(
+        { db: s.handle.db, logger: createLogger({ level: 'silent' }), packages: defaultPackageCatalog(), getTemporal: async () => s.t.temporal },
+        500,
+      );
       await viaProxy.close();
     }
   });

@@ -22,6 +22,7 @@ import { connectTemporal } from '../../../client';
 import type { TemporalHandle } from '../../../lib/temporal/temporal-handle';
 import { withTenant } from '../../../lib/db/with-tenant';
 import { startInstallationReconciler } from '../../../lib/installations/reconcile-pending';
+import { defaultPackageCatalog } from '../../../packages/registry';
 import { createLogger } from '../../../lib/log/logger';
 import { catchUpTime } from '../../../lib/schedule/digest-schedule-spec';
 import { addDays, localDateOf } from '../../../lib/schedule/local-date';
@@ -468,7 +469,10 @@ describe('issue 15: an installation’s truth under random sequences (model-base
     // The API and the reconciler reach Temporal through the proxy (so it can be taken away);
     // the worker and the test's own checks talk to it directly.
     app = buildTestApp({ db: s.handle.db, temporal: viaProxy, overrides: { runNowLimitPerHour: 10_000 } });
-    reconciler = startInstallationReconciler({ db: s.handle.db, logger: createLogger({ level: 'silent' }), getTemporal: async () => viaProxy }, 300);
+    reconciler = startInstallationReconciler(
+      { db: s.handle.db, logger: createLogger({ level: 'silent' }), packages: defaultPackageCatalog(), getTemporal: async () => viaProxy },
+      300,
+    );
   });
   afterAll(async () => {
     await reconciler.stop();

@@ -10,12 +10,12 @@ import type { DbHandle } from '../../../../lib/db/client';
 import { withTenant } from '../../../../lib/db/with-tenant';
 import { createLogger } from '../../../../lib/log/logger';
 import { createMattermostClient } from '../../../../lib/mattermost';
-import { scheduleControl } from '../../../../lib/runtime/digest-runtime';
+import { scheduleControl } from '../../../../lib/installations/schedule-control';
 import { startFakeMattermost, type FakeMattermost, type ReceivedPost } from '../../../../test/fakes/mattermost-server';
 import { buildTestApp, TEST_ALLOWED_HOSTS, TEST_KEYRING } from '../../../../test/helpers/app';
 import { createTestTenant, testDb, waitFor, type TestTenant } from '../../../../test/helpers/db';
 import { openTestTemporal, startTestWorker, type TestTemporal } from '../../../../test/helpers/temporal';
-import { PACKAGE_MODULES } from '../../../registry';
+import { defaultPackageCatalog, PACKAGE_MODULES } from '../../../registry';
 import { createFailureAlertActivities } from '../../activities';
 import type { FailureAlertOptions } from '../../activities/options';
 import { FAILURE_ALERTS_SLUG } from '../../alert-types';
@@ -50,7 +50,7 @@ export async function openAlertsStack(options: FailureAlertOptions): Promise<Ale
     logger: createLogger({ level: process.env.ALERTS_TEST_LOG ?? 'silent' }),
     keyring: TEST_KEYRING,
     mattermost: createMattermostClient({ allowedHosts: TEST_ALLOWED_HOSTS, timeoutMs: 1_500 }),
-    schedules: scheduleControl(handle.db, async () => t.temporal),
+    schedules: scheduleControl(handle.db, async () => t.temporal, defaultPackageCatalog(modules)),
     publicUrl: 'http://127.0.0.1:3000',
     packages: modules,
     packageSignaller: packageWorkflowSignaller(async () => t.temporal),
