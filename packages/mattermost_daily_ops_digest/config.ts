@@ -4,7 +4,7 @@
 // Stored without secrets: the Mattermost credential is referenced by id only.
 import { z } from 'zod';
 import { ZChannelName } from '../../lib/mattermost/channel-name';
-import { DAILY_SCHEDULE_DEFAULTS, ZScheduleTime, ZTimezone } from '../../lib/schedule/schedule-schemas';
+import { ZScheduleTime, ZTimezone } from '../../lib/schedule/schedule-schemas';
 
 export const ZDigestConfig = z
   .object({
@@ -57,9 +57,10 @@ export type TDigestConfigPatch = z.infer<typeof ZDigestConfigPatch>;
 
 export const DEFAULT_DIGEST_CONFIG: TDigestConfig = Object.freeze({
   mattermost_credential_id: null,
-  timezone: DAILY_SCHEDULE_DEFAULTS.timezone,
-  schedule_time: DAILY_SCHEDULE_DEFAULTS.schedule_time,
-  enabled: DAILY_SCHEDULE_DEFAULTS.enabled,
+  // The daily schedule's defaults (also what schedule/daily-schedule.ts fills a missing one with).
+  timezone: 'UTC',
+  schedule_time: '09:00',
+  enabled: true,
   channel: null,
   include_llm_summary: false,
   max_lines: 40,

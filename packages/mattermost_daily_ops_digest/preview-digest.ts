@@ -7,7 +7,7 @@ import { withTenant } from '../../lib/db/with-tenant';
 import { AppError } from '../../lib/errors/app-error';
 import { formatZodIssues } from '../../lib/errors/zod-issues';
 import { storedDigestConfig, ZDigestConfig, type TDigestConfig } from './config';
-import { digestRunIdentity } from '../../lib/schedule/digest-run-identity';
+import { digestRunIdentity } from './schedule/digest-run-identity';
 import { localTimeToInstant } from '../../lib/schedule/local-time-to-instant';
 import { collectDigestStats } from './collect-digest-stats';
 import { renderDigest } from './render-digest';

@@ -9,8 +9,8 @@ import { DIGEST_EXECUTION_KIND } from '../runs/execution-kind';
 import { appendExecutionLog } from '../../../lib/executions/execution-log';
 import { summarySupported } from '../summary/summary-settings';
 import { storedDigestConfig } from '../config';
-import { lastReportedScheduledEnd } from '../../../lib/digest/last-reported-digest';
-import { scheduledFiring } from '../../../lib/schedule/scheduled-firing';
+import { lastReportedScheduledEnd } from '../schedule/last-reported-digest';
+import { scheduledFiring } from '../schedule/scheduled-firing';
 import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
 import { emitSignal } from '../../../lib/signals/emit-signal';
 import type { ActivityDeps } from '../../../activities/deps';
@@ -110,7 +110,7 @@ export function createBeginDigestRun(deps: ActivityDeps) {
         },
       });
 
-      // Decided once, when the firing was first seen (the digest rules, lib/schedule/scheduled-firing.ts).
+      // Decided once, when the firing was first seen (the digest rules, schedule/scheduled-firing.ts).
       const ruleSkip = (execution.summary as { rule_skip?: string } | null)?.rule_skip;
       if (input.trigger === 'scheduled' && ruleSkip) {
         const why =

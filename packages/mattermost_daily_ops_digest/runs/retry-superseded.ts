@@ -1,5 +1,5 @@
 // A failed scheduled digest whose period a later scheduled digest already reported: that digest's
-// window started where the last *reported* one ended (lib/digest/last-reported-digest.ts), so it
+// window started where the last *reported* one ended (the digest's schedule/last-reported-digest.ts), so it
 // took in this run's events. A Retry would report them twice, so it is refused, and the run list
 // says why before anyone clicks.
 import type { Execution } from '../../../lib/db/generated/client';

@@ -5,10 +5,10 @@
 // (lib/temporal/installation-schedule.ts): while installed, connected and `enabled`.
 import { z } from 'zod';
 import type { PackageSchedule, WantedSchedule } from '../../../lib/packages/contract';
-import { digestScheduleSpec } from '../../../lib/schedule/digest-schedule-spec';
+import { digestScheduleSpec } from './digest-schedule-spec';
 import { ZScheduleTime, ZTimezone } from '../../../lib/schedule/schedule-schemas';
-import { firingsThatPost } from '../../../lib/schedule/scheduled-firing';
-import { lastReportedScheduledEnd } from '../../../lib/digest/last-reported-digest';
+import { firingsThatPost } from './scheduled-firing';
+import { lastReportedScheduledEnd } from './last-reported-digest';
 import { digestScheduledWorkflowId, digestScheduleId } from '../../../lib/temporal/contract';
 import { digestRunWorkflow } from '../workflows/contract';
 import { DEFAULT_DIGEST_CONFIG } from '../config';

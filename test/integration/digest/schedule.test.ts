@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { scheduledFiring } from '../../../lib/schedule/scheduled-firing';
+import { scheduledFiring } from '../../../packages/mattermost_daily_ops_digest/schedule/scheduled-firing';
 import { localTimeToInstant } from '../../../lib/schedule/local-time-to-instant';
 import { digestScheduleId, digestScheduledWorkflowId } from '../../../lib/temporal/contract';
 import { DIGEST_CATCHUP_WINDOW } from '../../../packages/mattermost_daily_ops_digest/schedule/daily-schedule';

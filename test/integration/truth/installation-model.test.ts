@@ -24,7 +24,7 @@ import { withTenant } from '../../../lib/db/with-tenant';
 import { startInstallationReconciler } from '../../../lib/installations/reconcile-pending';
 import { defaultPackageCatalog } from '../../../packages/registry';
 import { createLogger } from '../../../lib/log/logger';
-import { catchUpTime } from '../../../lib/schedule/digest-schedule-spec';
+import { catchUpTime } from '../../../packages/mattermost_daily_ops_digest/schedule/digest-schedule-spec';
 import { addDays, localDateOf } from '../../../lib/schedule/local-date';
 import { localTimeToInstant, wallTimeInstants } from '../../../lib/schedule/local-time-to-instant';
 import { digestScheduleId } from '../../../lib/temporal/contract';

@@ -12,13 +12,13 @@
 //  - The catch-up entry (HH:MM + delay) posts only if HH:MM did not exist on D (DST gap) or its
 //    firing was missed while the system was down: i.e. only if the schedule, with this time and
 //    zone, was already wanted at I(D). Never for a time configured (or enabled) after it passed.
-import { scheduledDigestCorrelationId } from '../temporal/contract/ids';
+import { scheduledDigestCorrelationId } from '../../../lib/temporal/contract/ids';
 import { catchUpTime } from './digest-schedule-spec';
 import { channelSlot, digestDateFor, scheduledDedupeKey } from './digest-run-identity';
-import { formatHHMM } from './hhmm';
-import { addDays, localDateOf } from './local-date';
-import { localTimeToInstant } from './local-time-to-instant';
-import { wallClockOf } from './zoned-clock';
+import { formatHHMM } from '../../../lib/schedule/hhmm';
+import { addDays, localDateOf } from '../../../lib/schedule/local-date';
+import { localTimeToInstant } from '../../../lib/schedule/local-time-to-instant';
+import { wallClockOf } from '../../../lib/schedule/zoned-clock';
 
 const DAY = 86_400_000;
 

@@ -2,7 +2,7 @@
 // ended. "Reported" means posted, or sent with an outcome nobody could know (a webhook that gave
 // no answer): moving the boundary past an unknown one risks a gap the user was told to check,
 // never reporting an event twice.
-import { sqlRow, type SqlClient } from '../db/raw-sql';
+import { sqlRow, type SqlClient } from '../../../lib/db/raw-sql';
 
 export async function lastReportedScheduledEnd(tx: SqlClient, installationId: string): Promise<Date | null> {
   const last = await sqlRow<{ windowEnd: Date }>(

@@ -6,12 +6,12 @@
 // I(D) = localTimeToInstant(D, HH:MM) is ≤ t. Its window is [I(D−1), I(D)): consecutive
 // windows share their boundary, so they tile time exactly, 23 h and 25 h days included, and
 // the window never reaches past the firing.
-import { scheduledDigestCorrelationId } from '../temporal/contract/ids';
-import { isValidHHMM, minutesOfDay } from './hhmm';
-import { isValidIanaZone } from './iana-zone';
-import { addDays, localDateToWallMs, wallMsToLocalDate } from './local-date';
-import { localTimeToInstant } from './local-time-to-instant';
-import { wallMs } from './zoned-clock';
+import { scheduledDigestCorrelationId } from '../../../lib/temporal/contract/ids';
+import { isValidHHMM, minutesOfDay } from '../../../lib/schedule/hhmm';
+import { isValidIanaZone } from '../../../lib/schedule/iana-zone';
+import { addDays, localDateToWallMs, wallMsToLocalDate } from '../../../lib/schedule/local-date';
+import { localTimeToInstant } from '../../../lib/schedule/local-time-to-instant';
+import { wallMs } from '../../../lib/schedule/zoned-clock';
 
 // Larger than any clock turned back in the tz database (Casey, Troll: up to 3 h).
 const MAX_BACKWARD_JUMP = 4 * 3_600_000;

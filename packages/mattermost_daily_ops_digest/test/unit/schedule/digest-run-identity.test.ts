@@ -1,4 +1,4 @@
-import { digestDateFor, digestRunIdentity } from '../../../lib/schedule/digest-run-identity';
+import { digestDateFor, digestRunIdentity } from '../../../schedule/digest-run-identity';
 
 const HOUR = 3_600_000;
 const run = (nominal: string, scheduleTime: string, timezone: string, channel: string | null = 'town-square') =>

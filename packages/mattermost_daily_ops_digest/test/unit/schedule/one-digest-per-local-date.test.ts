@@ -2,12 +2,12 @@
 // firings of both calendar entries (as Temporal matches them on the local wall clock) map to
 // exactly one dedupe key, the first of them posts after its window has closed, and the windows
 // [previous nominal, nominal) tile time with no gap and no overlap.
-import { catchUpDelayMinutes } from '../../../lib/schedule/catch-up-delay';
-import { digestRunIdentity, type DigestRunIdentity } from '../../../lib/schedule/digest-run-identity';
-import { digestScheduleSpec } from '../../../lib/schedule/digest-schedule-spec';
-import { formatHHMM } from '../../../lib/schedule/hhmm';
-import { addDays } from '../../../lib/schedule/local-date';
-import { simulateCalendarFirings } from '../../../lib/schedule/simulate-calendar';
+import { catchUpDelayMinutes } from '../../../../../lib/schedule/catch-up-delay';
+import { digestRunIdentity, type DigestRunIdentity } from '../../../schedule/digest-run-identity';
+import { digestScheduleSpec } from '../../../schedule/digest-schedule-spec';
+import { formatHHMM } from '../../../../../lib/schedule/hhmm';
+import { addDays } from '../../../../../lib/schedule/local-date';
+import { simulateCalendarFirings } from '../../../../../lib/schedule/simulate-calendar';
 import { oracleFirings, oracleIntended, scanWallClock, transitions, type WallScan } from './wall-clock-oracle';
 
 const DAY = 86_400_000;

@@ -11,9 +11,9 @@
 //    and dedupe key follow from that date. The catch-up firing on date D (or D+1 when wrapped)
 //    is after D's intended instant and a whole day before D+1's, so it always counts for D; on
 //    days where HH:MM existed it finds D already posted and ends as `skipped`.
-import { catchUpDelayMinutes } from './catch-up-delay';
-import { formatHHMM, minutesOfDay, parseHHMM } from './hhmm';
-import { isValidIanaZone } from './iana-zone';
+import { catchUpDelayMinutes } from '../../../lib/schedule/catch-up-delay';
+import { formatHHMM, minutesOfDay, parseHHMM } from '../../../lib/schedule/hhmm';
+import { isValidIanaZone } from '../../../lib/schedule/iana-zone';
 
 export interface DigestCalendarEntry {
   hour: number;

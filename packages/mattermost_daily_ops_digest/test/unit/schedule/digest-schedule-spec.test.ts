@@ -1,6 +1,6 @@
 import type { ScheduleSpec } from '@temporalio/client';
-import { catchUpDelayMinutes } from '../../../lib/schedule/catch-up-delay';
-import { catchUpTime, digestScheduleSpec } from '../../../lib/schedule/digest-schedule-spec';
+import { catchUpDelayMinutes } from '../../../../../lib/schedule/catch-up-delay';
+import { catchUpTime, digestScheduleSpec } from '../../../schedule/digest-schedule-spec';
 
 describe('digestScheduleSpec', () => {
   it('is a Temporal ScheduleSpec: HH:MM plus a catch-up entry one hour later, in the zone', () => {
