@@ -8,13 +8,22 @@
 // counts) are printed as one JSON line.
 import request from 'supertest';
 import { Client } from 'pg';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { createLogger } from '../../../lib/log/logger';
-import { DIGEST_PACKAGE_SLUG } from '../../../packages/mattermost_daily_ops_digest/definition';
-import { describeHits, dumpDatabase, makeCanary, memoryStream, scanForCanaries, temporalSources, type Canary, type ScanSource } from '../../helpers/canary';
-import { createTestTenant, waitFor, type TestTenant } from '../../helpers/db';
-import { openFaultStack, type FaultStack } from '../reliability/fault-stack';
-import { markerOf } from '../reliability/run-verdict';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { createLogger } from '../../../../lib/log/logger';
+import { DIGEST_PACKAGE_SLUG } from '../../definition';
+import {
+  describeHits,
+  dumpDatabase,
+  makeCanary,
+  memoryStream,
+  scanForCanaries,
+  temporalSources,
+  type Canary,
+  type ScanSource,
+} from '../../../../test/helpers/canary';
+import { createTestTenant, waitFor, type TestTenant } from '../../../../test/helpers/db';
+import { openFaultStack, type FaultStack } from '../../../../test/integration/reliability/fault-stack';
+import { markerOf } from '../../../../test/integration/reliability/run-verdict';
 
 jest.setTimeout(240_000);
 

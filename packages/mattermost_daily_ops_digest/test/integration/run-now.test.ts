@@ -1,10 +1,10 @@
 // "Run now" end to end: API → Temporal → activities → Postgres → the Mattermost fake.
 import request from 'supertest';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { emitSignals } from '../../../lib/signals/emit-signal';
-import { SIGNAL_TYPES } from '../../../lib/signals/catalogue';
-import { auth, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
-import { installedTenant } from '../../../packages/mattermost_daily_ops_digest/test/helpers/installed-digest';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { emitSignals } from '../../../../lib/signals/emit-signal';
+import { SIGNAL_TYPES } from '../../../../lib/signals/catalogue';
+import { auth, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
 
 describe('digest run now', () => {
   let s: DigestStack;

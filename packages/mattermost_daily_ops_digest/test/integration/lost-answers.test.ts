@@ -6,13 +6,13 @@
 //     attempt finds the ledger posted by this same run and the run counts as succeeded, not skipped.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import request from 'supertest';
-import { startRunWorkflow } from '../../../client';
-import { createDigestActivities } from '../../../packages/mattermost_daily_ops_digest/activities';
-import type { DigestRunContext, PostDigestResult } from '../../../packages/mattermost_daily_ops_digest/activities/digest-run-types';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { waitFor } from '../../helpers/db';
-import { auth, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
-import { installedTenant } from '../../../packages/mattermost_daily_ops_digest/test/helpers/installed-digest';
+import { startRunWorkflow } from '../../../../client';
+import { createDigestActivities } from '../../activities';
+import type { DigestRunContext, PostDigestResult } from '../../activities/digest-run-types';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { waitFor } from '../../../../test/helpers/db';
+import { auth, openDigestStack, postsWithMarker, signalsOf, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
 
 jest.setTimeout(90_000);
 
