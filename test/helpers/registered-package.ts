@@ -4,11 +4,14 @@
 // (npm run check:core-without).
 import type { Prisma } from '../../lib/db/generated/client';
 import { versionDefaults } from '../../lib/packages/catalog';
-import type { ConfigRecord, PackageVersionDefinition } from '../../lib/packages/contract';
+import type { ConfigRecord, PackageIdentity, PackageVersionDefinition } from '../../lib/packages/contract';
 import { PACKAGE_MODULES } from '../../packages/registry';
 
 export interface RegisteredPackage {
   slug: string;
+  identity: PackageIdentity;
+  /** Oldest first. */
+  versions: PackageVersionDefinition[];
   first: PackageVersionDefinition;
   latest: PackageVersionDefinition;
   /** A version's complete default config (every setting its schema defaults), as stored. */
@@ -28,6 +31,8 @@ export function aRegisteredPackage(): RegisteredPackage {
   };
   return {
     slug: identity.slug,
+    identity,
+    versions,
     first: versions[0],
     latest: versions[versions.length - 1],
     defaults: (v) => versionDefaults(version(v)) as ConfigRecord & Prisma.InputJsonObject,

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { DbHandle } from '../../../lib/db/client';
 import { buildTestApp } from '../../helpers/app';
 import { testDb } from '../../helpers/db';
+import { aRegisteredPackage } from '../../helpers/registered-package';
 import { openTestTemporal, type TestTemporal } from '../../helpers/temporal';
 
 describe('health endpoints and the error shape', () => {
@@ -67,24 +68,27 @@ describe('health endpoints and the error shape', () => {
   it('serves the package registry', async () => {
     const { seedRegistry } = await import('../../../lib/seed/seed-registry');
     await seedRegistry(handle.db, (await import('../../../packages/registry')).defaultPackageCatalog());
+    // Any registered package (the first listed), described by its definition.
+    const pkg = aRegisteredPackage();
+    const newestFirst = pkg.versions.map((v) => v.version).reverse();
     const list = await request(buildTestApp({ db: handle.db })).get('/api/packages');
-    expect(list.body.items.map((p: { slug: string }) => p.slug)).toContain('mattermost_daily_ops_digest');
-    const one = await request(buildTestApp({ db: handle.db })).get('/api/packages/mattermost_daily_ops_digest');
+    expect(list.body.items.map((p: { slug: string }) => p.slug)).toContain(pkg.slug);
+    const one = await request(buildTestApp({ db: handle.db })).get(`/api/packages/${pkg.slug}`);
     expect(one.body).toMatchObject({
-      slug: 'mattermost_daily_ops_digest',
-      version: '1.1.0',
-      category: 'operations',
-      publisher: 'FleetPrompt',
-      versions: ['1.1.0', '1.0.0'],
+      slug: pkg.slug,
+      version: pkg.latest.version,
+      category: pkg.identity.category,
+      publisher: pkg.identity.publisher,
+      versions: newestFirst,
     });
-    expect(one.body.manifest.provides.workflow_templates[0].key).toBe('daily_ops_digest');
-    // The published config schema is JSON Schema generated from the version's zod schema.
-    expect(one.body.manifest.config_schema).toMatchObject({
-      type: 'object',
-      additionalProperties: false,
-      properties: { schedule_time: { default: '09:00' }, max_lines: { minimum: 5, maximum: 200 } },
-    });
-    expect(one.body.changelog.map((c: { version: string }) => c.version)).toEqual(['1.1.0', '1.0.0']);
+    expect(one.body.manifest.provides.workflow_templates.map((w: { key: string }) => w.key)).toEqual(pkg.latest.provides.workflow_templates.map((w) => w.key));
+    // The published config schema is JSON Schema generated from the version's zod schema: every
+    // setting, with its default.
+    expect(one.body.manifest.config_schema).toMatchObject({ type: 'object', additionalProperties: false });
+    const defaults = pkg.defaults(pkg.latest.version);
+    expect(Object.keys(one.body.manifest.config_schema.properties).sort()).toEqual(Object.keys(defaults).sort());
+    for (const [key, value] of Object.entries(defaults)) expect(one.body.manifest.config_schema.properties[key].default).toEqual(value);
+    expect(one.body.changelog.map((c: { version: string }) => c.version)).toEqual(newestFirst);
     const missing = await request(buildTestApp({ db: handle.db })).get('/api/packages/nope');
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('PACKAGE_NOT_FOUND');
