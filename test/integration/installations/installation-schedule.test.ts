@@ -145,6 +145,7 @@ describe('installation schedule (package schedule hook)', () => {
     expect((await row(id)).scheduleId).toBe(`test-nightly:${id}`);
     const handleOf = t.temporal.client.schedule.getHandle(`test-nightly:${id}`);
     const d = await handleOf.describe();
+    expect(d.info.createdAt).toBeInstanceOf(Date);
     expect(d.spec.timezone).toBe('Europe/Berlin');
     expect(d.spec.calendars?.map((c) => [c.hour, c.minute, c.comment])).toEqual([
       [[{ start: 3, end: 3, step: 1 }], [{ start: 15, end: 15, step: 1 }], 'nightly'],
