@@ -12,7 +12,7 @@ import { createDb } from './lib/db/client';
 import { reconcileRequestedDirectives } from './lib/directives/reconcile-directives';
 import { startInstallationReconciler } from './lib/installations/reconcile-pending';
 import { scheduleControl } from './lib/installations/schedule-control';
-import { keyringFromConfig, mattermostFromConfig } from './lib/runtime/digest-runtime';
+import { keyringFromConfig, mattermostFromConfig } from './lib/runtime/outbound-runtime';
 import { platformLlmFromConfig } from './lib/llm/llm-provider';
 import { createLogger } from './lib/log/logger';
 import { startMetricsServer, remoteMetrics, type MetricsServer } from './lib/metrics/metrics-server';

@@ -8,7 +8,7 @@ import { pendingMigrations } from '../lib/db/migrator';
 import { createLogger } from '../lib/log/logger';
 import { registerProcessMetrics } from '../lib/metrics/registry';
 import { scheduleControl } from '../lib/installations/schedule-control';
-import { keyringFromConfig, mattermostFromConfig } from '../lib/runtime/digest-runtime';
+import { keyringFromConfig, mattermostFromConfig } from '../lib/runtime/outbound-runtime';
 import { defaultPackageCatalog } from '../packages/registry';
 import { lazyTemporal } from '../lib/temporal/lazy-temporal';
 import { createApp } from './app';

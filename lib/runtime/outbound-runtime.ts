@@ -1,6 +1,6 @@
-// The digest's runtime dependencies, built from configuration in one place for the API and
-// the worker: the keyring and the Mattermost client (behind the outbound guard). Schedule
-// control is lib/installations/schedule-control.ts.
+// What every package that posts needs at run time, built from configuration in one place for the
+// API and the worker: the keyring (credential secrets) and the Mattermost client (behind the
+// outbound guard). Schedule control is lib/installations/schedule-control.ts.
 import type { TConfig } from '../config';
 import { parseKeyring, type Keyring } from '../crypto/keyring';
 import { createMattermostClient, type MattermostClient } from '../mattermost';
