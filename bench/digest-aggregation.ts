@@ -5,9 +5,12 @@
 // time grows with the tenant's total. BENCH_EXPLAIN=1 prints each query's plan;
 // BENCH_HOLD_SECONDS=n keeps the loaded database up that long afterwards (for psql). The baseline,
 // measured in the same run on the same data: the raw scan the hourly rollups replaced
-// (test/helpers/raw-digest-stats.ts).
+// (test/helpers/raw-digest-stats.ts). The wall time is the worker's path (withTenantSql: the pg
+// pool, one transaction of set_config + the three queries); through_prisma_ms, the same queries in
+// a Prisma interactive transaction, timed alongside.
 //   npm run bench:digest-aggregation [-- --small=100000 --large=1000000 --others=9000000 --iterations=50]
 import os from 'node:os';
+import { withTenantSql } from '../lib/db/raw-sql';
 import { withTenant } from '../lib/db/with-tenant';
 import { collectDigestStats } from '../packages/mattermost_daily_ops_digest/collect-digest-stats';
 import { collectDigestStatsFromSignals } from '../packages/mattermost_daily_ops_digest/test/helpers/raw-digest-stats';
@@ -83,7 +86,10 @@ async function main() {
       const totalRows = await countSignals(stack.admin, tenant.id);
       const windowRows = await countSignals(stack.admin, tenant.id, windowStart, windowEnd);
       const input = { tenantId: tenant.id, tenantName: 'bench', timezone: 'UTC', windowStart, windowEnd };
-      const run = () => withTenant(stack.db.db, tenant.id, (tx) => collectDigestStats(tx, input));
+      // As the worker runs it (since 0a987a1): straight through the pg pool. The same through a
+      // Prisma interactive transaction, timed alongside: what Prisma's layer adds to the wall time.
+      const run = () => withTenantSql(stack.db.db, tenant.id, (client) => collectDigestStats(client, input));
+      const runPrisma = () => withTenant(stack.db.db, tenant.id, (tx) => collectDigestStats(tx, input));
       const runRaw = () => withTenant(stack.db.db, tenant.id, (tx) => collectDigestStatsFromSignals(tx, input));
       const t0 = now();
       const stats = await run();
@@ -95,10 +101,14 @@ async function main() {
       // Interleaved, so both see the same machine load.
       const times: number[] = [];
       const rawTimes: number[] = [];
+      const prismaTimes: number[] = [];
       for (let i = 0; i < iterations; i++) {
         let t = now();
         await run();
         times.push(elapsedMs(t));
+        t = now();
+        await runPrisma();
+        prismaTimes.push(elapsedMs(t));
         t = now();
         await runRaw();
         rawTimes.push(elapsedMs(t));
@@ -112,6 +122,7 @@ async function main() {
         digest_total_signals: stats.totalSignals,
         first_ms: Math.round(firstMs * 10) / 10,
         ms: distribution(times),
+        through_prisma_ms: distribution(prismaTimes),
         raw_scan_ms: distribution(rawTimes),
         sql_execution_ms: plans.map((p) => ({ query: p.query, ms: p.executionMs })),
       };
@@ -173,6 +184,7 @@ async function main() {
         `tenant with ${atSmall.tenant_signals.toLocaleString('en')} signals (${atSmall.window_signals.toLocaleString('en')} in the 24 h window): ${fmt(atSmall.ms)}`,
         `tenant with ${atLarge.tenant_signals.toLocaleString('en')} signals (${atLarge.window_signals.toLocaleString('en')} in the 24 h window): ${fmt(atLarge.ms)}`,
         `${sizeRatio.toFixed(1)}x the signals → ${timeRatio.toFixed(2)}x the p50 time (growth exponent ${exponent.toFixed(2)}; < 1 is sub-linear)`,
+        `the same through a Prisma transaction (before 0a987a1): small ${fmt(atSmall.through_prisma_ms)}; large ${fmt(atLarge.through_prisma_ms)}`,
         `baseline in the same run, the raw scan: small ${fmt(atSmall.raw_scan_ms)}; large ${fmt(atLarge.raw_scan_ms)}`,
         `SQL execution at the large tenant: ${atLarge.sql_execution_ms.map((q) => `${q.ms} ms`).join(', ')}`,
         `target p95 ≤ 10 ms at the large tenant and ≤ 1.5x from small to large: ${atLarge.ms.p95 <= 10 && timeRatio <= 1.5 ? 'met' : 'MISSED'}`,
