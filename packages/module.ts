@@ -6,6 +6,7 @@ import type { ActivityDeps } from '../activities/deps';
 import type { ComposedAppDeps } from '../api/app-deps';
 import type { ApiOperation } from '../api/openapi-operation';
 import type { ConfigRecord, PackageDefinition } from '../lib/packages/contract';
+import type { RetentionPurge } from '../lib/retention/retention-purge';
 import type { RunHook } from '../lib/runs/run-hook';
 
 export interface ProvisionContext {
@@ -34,6 +35,11 @@ export interface PackageModule {
    * (lib/runs/run-hook.ts). Absent: both answer 409 RUNS_NOT_SUPPORTED.
    */
   runs?: RunHook;
+  /**
+   * Its own stored data that ages out with the signals: the platform's retention purge calls each
+   * with the signals' cutoff after the signals (lib/retention/retention-purge.ts).
+   */
+  retention?: readonly RetentionPurge[];
   /** Routes mounted under /api/tenants/:tenant/installations/:id/ for this package's installations. */
   routes?(deps: ComposedAppDeps): Router;
   /** Routes mounted under /api/tenants/:tenant/ (after the tenant is resolved): endpoints not scoped to one installation. */

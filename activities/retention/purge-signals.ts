@@ -2,9 +2,11 @@
 // app_purge_signals (one short statement, migration 20261125190000_signal_retention): it locks
 // only the rows it deletes and skips rows another transaction holds, so ingest and reads never
 // wait on the purge for longer than one batch. Heartbeats after every batch; a small pause
-// between batches leaves room for other work (and replication) to keep up.
+// between batches leaves room for other work (and replication) to keep up. Then the packages'
+// own data of the same cutoff (PackageModule.retention), each until nothing older is left.
 import { Context } from '@temporalio/activity';
 import { signalPurgeBatchDuration, signalRetentionDeletedTotal } from '../../lib/metrics/telemetry';
+import { PACKAGE_MODULES } from '../../packages/registry';
 import type { ActivityDeps } from '../deps';
 
 export interface PurgeSignalsInput {
@@ -29,13 +31,8 @@ export async function purgeSignalBatch(db: ActivityDeps['db'], before: Date, bat
   return Number(rows[0]?.n ?? 0);
 }
 
-/** The digest messages of the same age go with the signals (they are message content). */
-export async function purgeDigestMessageBatch(db: ActivityDeps['db'], before: Date, batchSize: number): Promise<number> {
-  const rows = await db.$queryRaw<{ n: number }[]>`select app_purge_digest_messages(${before}::timestamptz, ${batchSize}::integer) as n`;
-  return Number(rows[0]?.n ?? 0);
-}
-
 export function createPurgeSignals(deps: ActivityDeps) {
+  const packagePurges = (deps.packages ?? PACKAGE_MODULES).flatMap((m) => m.retention ?? []);
   return async function purgeSignals(input: PurgeSignalsInput): Promise<PurgeSignalsResult> {
     const ctx = Context.current();
     const before = new Date(input.before);
@@ -56,16 +53,19 @@ export function createPurgeSignals(deps: ActivityDeps) {
       }
       await ctx.sleep(input.pauseMs); // throws if the workflow cancelled the purge
     }
-    // Once the signals are done, the digest messages of the same cutoff (far fewer: one per run).
-    let digestMessages = 0;
+    // Once the signals are done, the packages' data of the same cutoff (far fewer rows: e.g. one message per run).
+    const packageData: Record<string, number> = {};
     if (result.done) {
-      for (let n = input.batchSize; n === input.batchSize;) {
-        n = await purgeDigestMessageBatch(deps.db, before, input.batchSize);
-        digestMessages += n;
-        ctx.heartbeat({ deleted: result.deleted, batches: result.batches, digestMessages });
+      for (const purge of packagePurges) {
+        packageData[purge.name] = 0;
+        for (let n = input.batchSize; n === input.batchSize;) {
+          n = await purge.purgeBatch(deps.db, before, input.batchSize);
+          packageData[purge.name] += n;
+          ctx.heartbeat({ deleted: result.deleted, batches: result.batches, packageData: { ...packageData } });
+        }
       }
     }
-    deps.logger.info({ before: input.before, ...result, digestMessages }, 'signal retention purge');
+    deps.logger.info({ before: input.before, ...result, packageData }, 'signal retention purge');
     return result;
   };
 }

@@ -6,6 +6,7 @@ import { createDigestActivities } from './activities';
 import { digestDefinition } from './definition';
 import { exampleDigest } from './example-digest';
 import { DIGEST_API_OPERATIONS } from './openapi';
+import { DIGEST_RETENTION } from './retention';
 import { digestRuns } from './runs/digest-runs';
 
 export const digestPackage: PackageModule = {
@@ -13,6 +14,8 @@ export const digestPackage: PackageModule = {
   createActivities: createDigestActivities,
   // Run now and Retry start its digestRunWorkflow.
   runs: digestRuns,
+  // Its stored messages are purged with the signals' retention.
+  retention: DIGEST_RETENTION,
   routes: installationDigestRouter,
   tenantRoutes: digestTenantRouter,
   apiOperations: DIGEST_API_OPERATIONS,

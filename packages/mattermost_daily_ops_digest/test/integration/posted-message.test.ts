@@ -4,7 +4,9 @@
 // code-specific one, on the run and on health.
 import request from 'supertest';
 import { withTenant } from '../../../../lib/db/with-tenant';
-import { purgeDigestMessageBatch } from '../../../../activities/retention/purge-signals';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createPurgeSignals, type PurgeSignalsResult } from '../../../../activities/retention/purge-signals';
+import { createLogger } from '../../../../lib/log/logger';
 import { SIGNAL_TYPES } from '../../../../lib/signals/catalogue';
 import { emitSignals } from '../../../../lib/signals/emit-signal';
 import { auth, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
@@ -105,12 +107,21 @@ describe('the posted digest, kept and shown', () => {
     const { tenant, installationId } = await installedTenant(s);
     const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations/${installationId}/runs`).set(auth(tenant)).send({});
     const execution = await waitForExecution(s, tenant, res.body.execution.id);
-    // Age it past retention, then run the purge the retention workflow runs.
+    // Age it past retention, then run the purge the retention workflow runs (the digest declares its messages' purge: PackageModule.retention).
     await withTenant(s.handle.db, tenant.id, (tx) =>
       tx.digestMessage.update({ where: { executionId: execution.id }, data: { createdAt: new Date(Date.now() - 40 * 86_400_000) } }),
     );
+    const env = new MockActivityEnvironment();
     let deleted = 0;
-    for (let n = -1; n !== 0;) deleted += n = await purgeDigestMessageBatch(s.handle.db, new Date(Date.now() - 30 * 86_400_000), 1000);
+    env.on('heartbeat', (d: { packageData?: Record<string, number> }) => (deleted = d.packageData?.digest_messages ?? deleted));
+    const purge = createPurgeSignals({ db: s.handle.db, logger: createLogger({ level: 'silent' }) });
+    const result: PurgeSignalsResult = await env.run(purge, {
+      before: new Date(Date.now() - 30 * 86_400_000).toISOString(),
+      batchSize: 1000,
+      maxBatches: 1000,
+      pauseMs: 1,
+    });
+    expect(result.done).toBe(true);
     expect(deleted).toBeGreaterThanOrEqual(1);
     const gone = await request(s.app).get(`/api/tenants/${tenant.slug}/executions/${execution.id}/message`).set(auth(tenant, 'member'));
     expect(gone.status).toBe(404);
