@@ -3,14 +3,14 @@
 // per local date, never zero, never two — checked against the real server's own firing times.
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { scheduledFiring } from '../../../packages/mattermost_daily_ops_digest/schedule/scheduled-firing';
-import { localTimeToInstant } from '../../../lib/schedule/local-time-to-instant';
-import { digestScheduleId, digestScheduledWorkflowId } from '../../../lib/temporal/contract';
-import { DIGEST_CATCHUP_WINDOW } from '../../../packages/mattermost_daily_ops_digest/schedule/daily-schedule';
-import { auth, openDigestStack, postsWithMarker, type DigestStack } from '../../helpers/digest-stack';
-import { installedTenant } from '../../../packages/mattermost_daily_ops_digest/test/helpers/installed-digest';
-import { waitFor } from '../../helpers/db';
+import { withTenant } from '../../../../lib/db/with-tenant';
+import { scheduledFiring } from '../../schedule/scheduled-firing';
+import { localTimeToInstant } from '../../../../lib/schedule/local-time-to-instant';
+import { digestScheduleId, digestScheduledWorkflowId } from '../../../../lib/temporal/contract';
+import { DIGEST_CATCHUP_WINDOW } from '../../schedule/daily-schedule';
+import { auth, openDigestStack, postsWithMarker, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { installedTenant } from '../helpers/installed-digest';
+import { waitFor } from '../../../../test/helpers/db';
 
 describe('digest schedule', () => {
   let s: DigestStack;

@@ -2,10 +2,10 @@
 // scheduled path at a chosen nominal time (exactly as the Schedule names its runs), read the
 // installation's truth through the API, and count what Mattermost received.
 import request from 'supertest';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { digestScheduledWorkflowId } from '../../../lib/temporal/contract';
-import { auth, type DigestStack } from '../../helpers/digest-stack';
-import type { TestTenant } from '../../helpers/db';
+import { withTenant } from '../../../../../lib/db/with-tenant';
+import { digestScheduledWorkflowId } from '../../../../../lib/temporal/contract';
+import { auth, type DigestStack } from '../../../../../test/helpers/digest-stack';
+import type { TestTenant } from '../../../../../test/helpers/db';
 
 /** `2026-06-10T00:15:00Z`: the suffix form Temporal gives scheduled runs. */
 export function nominalSuffix(at: Date): string {

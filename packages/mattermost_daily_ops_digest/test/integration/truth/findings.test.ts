@@ -1,22 +1,22 @@
 // Issue 15, one named regression test per finding. Each reproduces the reported sequence against
 // the real stack (Postgres, the Temporal dev server, the worker, the API) and the Mattermost fake.
 import request from 'supertest';
-import { connectTemporal } from '../../../client';
-import { withTenant } from '../../../lib/db/with-tenant';
-import { startInstallationReconciler } from '../../../lib/installations/reconcile-pending';
-import { defaultPackageCatalog } from '../../../packages/registry';
-import { createLogger } from '../../../lib/log/logger';
-import { localTimeToInstant } from '../../../lib/schedule/local-time-to-instant';
-import { localDateOf, addDays } from '../../../lib/schedule/local-date';
-import { formatHHMM } from '../../../lib/schedule/hhmm';
-import { wallClockOf } from '../../../lib/schedule/zoned-clock';
-import { digestScheduleId } from '../../../lib/temporal/contract';
-import { buildTestApp } from '../../helpers/app';
-import { waitFor } from '../../helpers/db';
-import { auth, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../helpers/digest-stack';
-import { installedTenant } from '../../../packages/mattermost_daily_ops_digest/test/helpers/installed-digest';
-import { signedInAgent } from '../../helpers/session';
-import { startTemporalProxy, type TemporalProxy } from '../../helpers/temporal-proxy';
+import { connectTemporal } from '../../../../../client';
+import { withTenant } from '../../../../../lib/db/with-tenant';
+import { startInstallationReconciler } from '../../../../../lib/installations/reconcile-pending';
+import { defaultPackageCatalog } from '../../../../registry';
+import { createLogger } from '../../../../../lib/log/logger';
+import { localTimeToInstant } from '../../../../../lib/schedule/local-time-to-instant';
+import { localDateOf, addDays } from '../../../../../lib/schedule/local-date';
+import { formatHHMM } from '../../../../../lib/schedule/hhmm';
+import { wallClockOf } from '../../../../../lib/schedule/zoned-clock';
+import { digestScheduleId } from '../../../../../lib/temporal/contract';
+import { buildTestApp } from '../../../../../test/helpers/app';
+import { waitFor } from '../../../../../test/helpers/db';
+import { auth, openDigestStack, postsWithMarker, waitForExecution, type DigestStack } from '../../../../../test/helpers/digest-stack';
+import { installedTenant } from '../../helpers/installed-digest';
+import { signedInAgent } from '../../../../../test/helpers/session';
+import { startTemporalProxy, type TemporalProxy } from '../../../../../test/helpers/temporal-proxy';
 import { api, fireScheduled, scheduledExecutions } from './truth-support';
 
 jest.setTimeout(120_000);
