@@ -63,7 +63,7 @@ export const directiveDuration = new Histogram({
 });
 export const mattermostPostTotal = new Counter({
   name: 'fleetprompt_mattermost_post_total',
-  help: 'fleetprompt.mattermost.post.* events: digest posting attempts, by outcome and error kind.',
+  help: 'fleetprompt.mattermost.post.* events: posting attempts (every package), by outcome and error kind.',
   labelNames: ['outcome', 'error_kind'] as const,
   registers: [registry],
 });

@@ -23,6 +23,7 @@ import { appendExecutionLog } from '../executions/execution-log';
 import { changeInstallation } from '../installations/change-installation';
 import type { PackageDefinition } from '../packages/contract';
 import type { Logger } from '../log/logger';
+import { recordMattermostPost } from '../metrics/telemetry';
 import { isMattermostError, type MattermostClient, type MattermostError, type PostRequest } from '../mattermost';
 import { DEFAULT_STALE_CLAIM_MS, minimumStaleClaimMs, outcomeWriteWindowMs, POST_ATTEMPT_TIMEOUT_MS } from '../temporal/contract/timeouts';
 import { claimOutboundMessage, markOutboundFailed, markOutboundPosted, markOutboundUnknown } from './ledger';
@@ -120,7 +121,26 @@ function failure(err: MattermostError, retry: boolean): never {
   });
 }
 
+/**
+ * One posting attempt, counted in the posting metrics (fleetprompt_mattermost_post_*): here, in
+ * the one implementation every package's post activity calls, so the worker needs no list of
+ * which activities post.
+ */
 export async function postThroughLedger(deps: LedgerPostDeps, input: LedgerPostInput): Promise<LedgerPostResult> {
+  const started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  try {
+    const result = await claimPostRecord(deps, input);
+    recordMattermostPost({ outcome: result.outcome, seconds: seconds() });
+    return result;
+  } catch (err) {
+    const errorKind = (err as { type?: unknown })?.type;
+    recordMattermostPost({ outcome: 'failed', errorKind: typeof errorKind === 'string' ? errorKind : undefined, seconds: seconds() });
+    throw err;
+  }
+}
+
+async function claimPostRecord(deps: LedgerPostDeps, input: LedgerPostInput): Promise<LedgerPostResult> {
   const { tenantId, installationId, executionId, noun } = input;
   const packages = { find: (slug: string) => (slug === input.definition.identity.slug ? input.definition : undefined) };
   if (!deps.mattermost || !deps.keyring)

@@ -2,7 +2,7 @@
 // execution, installation and directive — from the workflow's header (its search attributes),
 // the activity's input and its workflow id — plus the workflow id, run id and activity type.
 // Every line the activity logs through the pino logger carries them. Also writes one line per
-// failed attempt and records the posting metrics (fleetprompt_mattermost_post_*).
+// failed attempt. (The posting metrics are the posting code's own: lib/outbound/post-through-ledger.ts.)
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
@@ -10,7 +10,6 @@ import { contextFromWorkflowId, runWithLogContext, type LogContext } from '../lo
 import { redactSecrets } from '../log/redact';
 import { runWithSecretScope } from '../secrets/secret-scope';
 import type { Logger } from '../log/logger';
-import { recordMattermostPost } from '../metrics/telemetry';
 import { LOG_CONTEXT_HEADER } from './contract';
 
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -84,16 +83,10 @@ class ObservedActivity implements ActivityInboundCallsInterceptor {
         const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
         try {
           const result = await next(input);
-          if (info.activityType === 'postDigest') {
-            const outcome = (result as { outcome?: string } | undefined)?.outcome === 'already_posted' ? 'already_posted' : 'posted';
-            recordMattermostPost({ outcome, seconds: seconds() });
-          }
           this.logger.debug({ attempt: info.attempt, durationMs: Math.round(seconds() * 1000) }, 'activity completed');
           return result;
         } catch (err) {
           const errorKind = (err as { type?: unknown })?.type;
-          if (info.activityType === 'postDigest')
-            recordMattermostPost({ outcome: 'failed', errorKind: typeof errorKind === 'string' ? errorKind : undefined, seconds: seconds() });
           this.logger.warn(
             {
               attempt: info.attempt,

@@ -8,10 +8,17 @@ import { adminClient, waitFor } from '../../../../test/helpers/db';
 import { withTenant } from '../../../../lib/db/with-tenant';
 import { digestScheduleId } from '../../../../lib/temporal/contract';
 import { formatLocalDateTime } from '../../../../lib/schedule/zoned-clock';
+import { mattermostPostTotal } from '../../../../lib/metrics/telemetry';
 import { DEFAULT_FAILURE_ALERT_OPTIONS } from '../../activities/options';
 import { alertExecutions, alertsAt, alertsTenant, auth, ingest, openAlertsStack, type AlertsStack } from './alerts-stack';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** fleetprompt_mattermost_post_total by outcome (this process runs the worker: one registry). */
+const postsCounted = async () => {
+  const by: Record<string, number> = {};
+  for (const v of (await mattermostPostTotal.get()).values) by[String(v.labels.outcome)] = (by[String(v.labels.outcome)] ?? 0) + v.value;
+  return by;
+};
 
 describe('mattermost_failure_alerts end to end', () => {
   let s: AlertsStack;
@@ -151,6 +158,7 @@ describe('mattermost_failure_alerts end to end', () => {
     s.options.windowOverrideMs = 1_500;
     const { tenant } = await alertsTenant(s);
     s.fake.failNext(2, '5xx', { status: 503, route: 'hooks' });
+    const countedBefore = await postsCounted();
     await ingest(s, tenant, [{ error: 'before the outage' }]);
     await sleep(300);
     await ingest(s, tenant, [{ error: 'during the window' }]);
@@ -163,6 +171,10 @@ describe('mattermost_failure_alerts end to end', () => {
     const ledger = await withTenant(s.handle.db, tenant.id, (tx) => tx.outboundMessage.findMany({ where: { executionId: execution.id } }));
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ status: 'posted', attempts: 3 });
+    // Each attempt is in the posting metrics, as the digest's are (lib/outbound/post-through-ledger.ts).
+    const countedAfter = await postsCounted();
+    expect((countedAfter.failed ?? 0) - (countedBefore.failed ?? 0)).toBeGreaterThanOrEqual(2);
+    expect((countedAfter.posted ?? 0) - (countedBefore.posted ?? 0)).toBeGreaterThanOrEqual(1);
   });
 
   it("Disconnect on the alerts' page disconnects the organisation's connection for every package bound to it, saying who", async () => {
