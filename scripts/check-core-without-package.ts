@@ -3,7 +3,7 @@
 // registry lists (the imports from it and the names they brought), then type-checks the product
 // (tsconfig.build.json), the whole project but bench/ (the core's tests and the other packages'),
 // and runs the core's tests there. Usage:
-//   npm run check:core-without -- mattermost_failure_alerts [jest path patterns…]
+//   npm run check:core-without -- <package slug> [jest path patterns…]
 // Prints the files outside the package folder that name it (what "adding a package" touched).
 // bench/ is left out of the type-check: the benchmarks measure the product as it ships, with its
 // packages (the fan-out, Run-now and aggregation figures are the digest's), and say so by name.
@@ -15,8 +15,20 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 const REGISTRY_LISTS = ['packages/registry.ts', 'packages/workflows.ts'];
 // The core's tests of what a package plugs into: the catalogue and contract, the Temporal contract,
-// model prices, and the install directive end to end (on whichever package the registry lists first).
-const DEFAULT_TESTS = ['test/unit/packages', 'test/unit/temporal', 'test/unit/llm', 'test/integration/install/install-directive'];
+// model prices, the install directive end to end, the registry endpoints, the role gate and CSRF,
+// and the credential routes' fingerprint and secret scope (each on whichever package the registry
+// lists first, test/helpers/registered-package.ts).
+const DEFAULT_TESTS = [
+  'test/unit/packages',
+  'test/unit/temporal',
+  'test/unit/llm',
+  'test/integration/install/install-directive',
+  'test/integration/api/health',
+  'test/integration/auth/role-table',
+  'test/integration/auth/csrf',
+  'test/integration/security/keyed-fingerprint',
+  'test/integration/security/secret-scope-http',
+];
 /** Type-checked in the copy instead of tsconfig.json: everything but the benchmarks (see the header). */
 const WITHOUT_BENCH_TSCONFIG = 'tsconfig.core-without.json';
 
