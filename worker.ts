@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from './activities';
-import { defaultPackageCatalog, PACKAGE_MODULES } from './packages/registry';
+import { defaultPackageCatalog, PACKAGE_MODULES, packageRunWorkflows } from './packages/registry';
 import { connectTemporal, packageWorkflowSignaller, startDirectiveWorkflow } from './client';
 import { loadConfig, type TConfig } from './lib/config';
 import { createDb } from './lib/db/client';
@@ -83,7 +83,7 @@ export async function buildWorker(options: {
     workflowBundle: options.workflowBundle,
     activities: { ...createActivities(options.deps), ...packageActivities(options.deps) },
     interceptors: { activity: [activityInterceptors(options.deps.logger)] },
-    sinks: telemetrySinks(options.deps.logger),
+    sinks: telemetrySinks(options.deps.logger, packageRunWorkflows(options.deps.packages ?? PACKAGE_MODULES)),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.maxConcurrentActivities ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities } : {}),

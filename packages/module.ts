@@ -35,6 +35,8 @@ export interface PackageModule {
    * (lib/runs/run-hook.ts). Absent: both answer 409 RUNS_NOT_SUPPORTED.
    */
   runs?: RunHook;
+  /** Workflow types that carry out this package's runs: each one's end is counted in fleetprompt_package_run_*{package}. */
+  runWorkflowTypes?: readonly string[];
   /**
    * Its own stored data that ages out with the signals: the platform's retention purge calls each
    * with the signals' cutoff after the signals (lib/retention/retention-purge.ts).

@@ -16,6 +16,11 @@ export function findPackageModule(slug: string, modules: readonly PackageModule[
   return modules.find((m) => m.definition.identity.slug === slug);
 }
 
+/** Workflow type → package slug, for the run metrics (PackageModule.runWorkflowTypes). */
+export function packageRunWorkflows(modules: readonly PackageModule[] = PACKAGE_MODULES): ReadonlyMap<string, string> {
+  return new Map(modules.flatMap((m) => (m.runWorkflowTypes ?? []).map((type) => [type, m.definition.identity.slug] as const)));
+}
+
 /** Run now and Retry for the packages that opt in (PackageModule.runs), by package slug. */
 export function packageRunHooks(modules: readonly PackageModule[] = PACKAGE_MODULES): RunHooks {
   return {

@@ -14,6 +14,9 @@
 //   fleetprompt.digest.run.{succeeded,skipped,failed}
 //       → fleetprompt_digest_run_total{trigger,outcome}       (digest run workflow, start → end)
 //       → fleetprompt_digest_run_duration_seconds{trigger,outcome}
+//   any package's run ended (the workflow types it declares: PackageModule.runWorkflowTypes)
+//       → fleetprompt_package_run_total{package,trigger,outcome}
+//       → fleetprompt_package_run_duration_seconds{package,trigger,outcome}
 //   an activity that gave up (its retry attempts or its schedule-to-close bound exhausted)
 //       → fleetprompt_activity_retries_exhausted_total{workflow_type,activity_type,retry_state}
 //         (alert on any increase: the run ended failed, or the record it was writing was not written)
@@ -87,6 +90,19 @@ export const digestRunDuration = new Histogram({
   buckets: DURATION_BUCKETS,
   registers: [registry],
 });
+export const packageRunTotal = new Counter({
+  name: 'fleetprompt_package_run_total',
+  help: "Finished package runs (any package's declared run workflow), by package slug, trigger and outcome.",
+  labelNames: ['package', 'trigger', 'outcome'] as const,
+  registers: [registry],
+});
+export const packageRunDuration = new Histogram({
+  name: 'fleetprompt_package_run_duration_seconds',
+  help: 'Package run latency: its run workflow start to end (retries included), by package slug, trigger and outcome.',
+  labelNames: ['package', 'trigger', 'outcome'] as const,
+  buckets: DURATION_BUCKETS,
+  registers: [registry],
+});
 export const signalRetentionDeletedTotal = new Counter({
   name: 'fleetprompt_signal_retention_deleted_total',
   help: 'Signals deleted by the retention purge.',
@@ -130,6 +146,17 @@ export function recordDigestRunFinished(input: { trigger: unknown; outcome: stri
   const labels = { trigger: bounded(input.trigger, TRIGGERS), outcome: bounded(input.outcome, new Set(['succeeded', 'skipped', 'failed'])) };
   digestRunTotal.inc(labels);
   digestRunDuration.observe(labels, input.seconds);
+}
+
+/** A package's run ended; `packageSlug` comes from the worker's registry (a closed set), never from the run's input. */
+export function recordPackageRunFinished(input: { packageSlug: string; trigger: unknown; outcome: string; seconds: number }): void {
+  const labels = {
+    package: input.packageSlug,
+    trigger: bounded(input.trigger, TRIGGERS),
+    outcome: bounded(input.outcome, new Set(['succeeded', 'skipped', 'failed'])),
+  };
+  packageRunTotal.inc(labels);
+  packageRunDuration.observe(labels, input.seconds);
 }
 
 export function recordMattermostPost(input: { outcome: 'posted' | 'already_posted' | 'failed'; errorKind?: string; seconds: number }): void {

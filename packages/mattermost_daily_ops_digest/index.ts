@@ -8,12 +8,14 @@ import { exampleDigest } from './example-digest';
 import { DIGEST_API_OPERATIONS } from './openapi';
 import { DIGEST_RETENTION } from './retention';
 import { digestRuns } from './runs/digest-runs';
+import { digestRunWorkflow } from './workflows/contract';
 
 export const digestPackage: PackageModule = {
   definition: digestDefinition,
   createActivities: createDigestActivities,
   // Run now and Retry start its digestRunWorkflow.
   runs: digestRuns,
+  runWorkflowTypes: [digestRunWorkflow.name],
   // Its stored messages are purged with the signals' retention.
   retention: DIGEST_RETENTION,
   routes: installationDigestRouter,

@@ -13,6 +13,7 @@ import { TEST_KEYRING } from '../../../../test/helpers/app';
 import { memoryStream } from '../../../../test/helpers/canary';
 import { databaseUrl, waitFor } from '../../../../test/helpers/db';
 import { auth, openDigestStack, waitForExecution, type DigestStack } from '../../../../test/helpers/digest-stack';
+import { digestDefinition } from '../../definition';
 import { installedTenant } from '../helpers/installed-digest';
 import { temporalAddress } from '../../../../test/helpers/temporal';
 import { createServer } from 'node:http';
@@ -134,6 +135,11 @@ describe('observability', () => {
     const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"=,.:/+*?()[\]]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
     expect(value('fleetprompt_digest_run_total{trigger="manual",outcome="succeeded"}')).toBeGreaterThanOrEqual(1);
     expect(value('fleetprompt_digest_run_duration_seconds_count{trigger="manual",outcome="succeeded"}')).toBeGreaterThanOrEqual(1);
+    // The same run in the every-package run metric, labelled by its package (PackageModule.runWorkflowTypes).
+    expect(value(`fleetprompt_package_run_total{package="${digestDefinition.identity.slug}",trigger="manual",outcome="succeeded"}`)).toBeGreaterThanOrEqual(1);
+    expect(
+      value(`fleetprompt_package_run_duration_seconds_count{package="${digestDefinition.identity.slug}",trigger="manual",outcome="succeeded"}`),
+    ).toBeGreaterThanOrEqual(1);
     expect(value('fleetprompt_mattermost_post_total{outcome="posted",error_kind="none"}')).toBeGreaterThanOrEqual(1);
     expect(value('fleetprompt_mattermost_post_duration_seconds_count{outcome="posted"}')).toBeGreaterThanOrEqual(1);
     for (const event of ['requested', 'started', 'completed']) expect(value(`fleetprompt_package_install_total{event="${event}"}`)).toBeGreaterThanOrEqual(1);
