@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Express } from 'express';
 import type request from 'supertest';
 import type { FakeMattermost } from '../fakes/mattermost-server';
+import type { Db } from '../../lib/db/client';
+import { withTenant } from '../../lib/db/with-tenant';
 import { PACKAGE_MODULES } from '../../packages/registry';
 
 const PACKAGES_DIR = path.resolve(__dirname, '..', '..', 'packages');
@@ -59,4 +61,19 @@ export interface RoleTableRow {
 /** packages/<slug>/test/role-rows.ts: a row per state-changing route the package declares. */
 export interface RoleTableRows {
   rows(ctx: { installationId(): string }): RoleTableRow[];
+}
+
+/** An installed installation of every registered package in the tenant (at its oldest version, empty config): slug → installation id. */
+export async function installEveryPackage(db: Db, tenantId: string): Promise<Record<string, string>> {
+  const installed: Record<string, string> = {};
+  for (const { definition } of PACKAGE_MODULES) {
+    const slug = definition.identity.slug;
+    const row = await withTenant(db, tenantId, (tx) =>
+      tx.installation.create({
+        data: { tenantId, packageSlug: slug, packageVersion: definition.versions[0].version, status: 'installed', config: {}, installedAt: new Date() },
+      }),
+    );
+    installed[slug] = row.id;
+  }
+  return installed;
 }

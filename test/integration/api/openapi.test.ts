@@ -20,7 +20,7 @@ import { buildTestApp } from '../../helpers/app';
 import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';
 import { signedInAgent, type SignedIn } from '../../helpers/session';
 import { openTestTemporal, type TestTemporal } from '../../helpers/temporal';
-import { packageTestParts, type OpenApiProbes } from '../../helpers/package-test-parts';
+import { installEveryPackage, packageTestParts, type OpenApiProbes } from '../../helpers/package-test-parts';
 import { aRegisteredPackage } from '../../helpers/registered-package';
 
 const PKG = aRegisteredPackage();
@@ -78,23 +78,7 @@ describe('OpenAPI document', () => {
     tenant = await createTestTenant(handle, 'oas');
     owner = await signedInAgent(app, handle, tenant, 'owner');
     // An installation of every registered package (its probes use it); the first one's is the core's example.
-    for (const { definition } of PACKAGE_MODULES) {
-      const slug = definition.identity.slug;
-      ids[`installation:${slug}`] = (
-        await withTenant(handle.db, tenant.id, (tx) =>
-          tx.installation.create({
-            data: {
-              tenantId: tenant.id,
-              packageSlug: slug,
-              packageVersion: definition.versions[0].version,
-              status: 'installed',
-              config: {},
-              installedAt: new Date(),
-            },
-          }),
-        )
-      ).id;
-    }
+    for (const [slug, id] of Object.entries(await installEveryPackage(handle.db, tenant.id))) ids[`installation:${slug}`] = id;
     ids.installation = ids[`installation:${PKG.slug}`];
     const installation = { id: ids.installation };
     const corr = `dir:oas:${randomUUID()}`;

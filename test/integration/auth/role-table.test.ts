@@ -14,11 +14,10 @@ import { createApiToken } from '../../../lib/auth/api-tokens';
 import type { DbHandle } from '../../../lib/db/client';
 import type { Role } from '../../../lib/db/generated/client';
 import { withTenant } from '../../../lib/db/with-tenant';
-import { PACKAGE_MODULES } from '../../../packages/registry';
 import { buildTestApp } from '../../helpers/app';
 import { createTestTenant, testDb, type TestTenant } from '../../helpers/db';
 import { signedInAgent, type SignedIn } from '../../helpers/session';
-import { packageTestParts, type RoleTableRow, type RoleTableRows } from '../../helpers/package-test-parts';
+import { installEveryPackage, packageTestParts, type RoleTableRow, type RoleTableRows } from '../../helpers/package-test-parts';
 import { aRegisteredPackage } from '../../helpers/registered-package';
 
 const PKG = aRegisteredPackage();
@@ -53,23 +52,7 @@ describe('role table: every state-changing tenant route × every kind of caller'
     // An installed installation of every package: the first package's is the one to upgrade and
     // uninstall (the install case below finds it installed and answers idempotently or with a
     // conflict); each package's rows use its own.
-    for (const { definition } of PACKAGE_MODULES) {
-      const slug = definition.identity.slug;
-      installed[slug] = (
-        await withTenant(handle.db, tenant.id, (tx) =>
-          tx.installation.create({
-            data: {
-              tenantId: tenant.id,
-              packageSlug: slug,
-              packageVersion: definition.versions[0].version,
-              status: 'installed',
-              config: {},
-              installedAt: new Date(),
-            },
-          }),
-        )
-      ).id;
-    }
+    Object.assign(installed, await installEveryPackage(handle.db, tenant.id));
     installedId = installed[PKG.slug];
   });
   afterAll(async () => {
