@@ -249,10 +249,10 @@ describe('sign-in and sessions', () => {
 
   it('limits failed sign-ins per email and address: 429 with Retry-After, even for the right password', async () => {
     let now = 1_000_000;
-    const limitedApp = buildTestApp({
-      db: handle.db,
-      overrides: { auth: { loginLimiter: createLoginRateLimiter(handle.db, { perAccountAndAddress: 10, windowMs: 15 * 60_000, now: () => now }) } },
-    });
+    // The address bucket is left out (as buildTestApp does): every suite signs in from 127.0.0.1 on
+    // one shared database, and at this fake clock their rows' real-time windows have not ended.
+    const limits = { perAccountAndAddress: 10, perAddress: 1_000_000, windowMs: 15 * 60_000, now: () => now };
+    const limitedApp = buildTestApp({ db: handle.db, overrides: { auth: { loginLimiter: createLoginRateLimiter(handle.db, limits) } } });
     const user = await createTestUser(handle, { memberships: [{ tenantId: tenant.id, role: 'owner' }] });
     const attempt = (password: string, email = user.email) => request(limitedApp).post('/api/auth/login').send({ email, password });
 
