@@ -3,7 +3,7 @@
 // that is only safe while the age exceeds one posting attempt's start-to-close timeout, or a
 // live poster would be taken for a dead one and a digest posted twice. So both come from here,
 // and postDigest reads its own attempt timeout from its activity info.
-import type { ActivityOptions } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
 
 /** postDigest's startToCloseTimeout (the digest package's workflows/digest-run.ts). */
 export const POST_ATTEMPT_TIMEOUT_MS = 30_000;
@@ -41,4 +41,16 @@ export const POSTING_ACTIVITY_OPTIONS: ActivityOptions = {
     maximumAttempts: 6,
     nonRetryableErrorTypes: ['auth', 'validation'],
   },
+};
+
+/**
+ * The same posting policy for a local activity (the digest's post since issue 12): the same
+ * attempt timeout, overall bound and retries. A wait between attempts of up to 3 s stays in the
+ * worker; a longer one (backoff, Retry-After, an in-flight claim) becomes a durable timer.
+ */
+export const POSTING_LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: POSTING_ACTIVITY_OPTIONS.startToCloseTimeout,
+  scheduleToCloseTimeout: POSTING_ACTIVITY_OPTIONS.scheduleToCloseTimeout,
+  localRetryThreshold: '3 seconds',
+  retry: POSTING_ACTIVITY_OPTIONS.retry,
 };

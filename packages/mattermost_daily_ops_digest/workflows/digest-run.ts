@@ -2,7 +2,13 @@
 // retry. Identity, window and dedupe key come from the nominal scheduled time, never the clock.
 import { ApplicationFailure, isCancellation, patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DigestActivities as Activities } from '../activities';
-import { CorrelationIdKey, nominalTimeFromWorkflowId, POSTING_ACTIVITY_OPTIONS, ScheduledStartTimeKey } from '../../../lib/temporal/contract';
+import {
+  CorrelationIdKey,
+  nominalTimeFromWorkflowId,
+  POSTING_ACTIVITY_OPTIONS,
+  POSTING_LOCAL_ACTIVITY_OPTIONS,
+  ScheduledStartTimeKey,
+} from '../../../lib/temporal/contract';
 import type { DigestRunInput, DigestRunResult } from './contract';
 import { SUMMARY_ATTEMPT_TIMEOUT_MS, SUMMARY_MAX_ATTEMPTS, SUMMARY_TOTAL_TIMEOUT_MS } from '../summary/summary-policy';
 import { toSafeFailure } from '../../../lib/temporal/failure';
@@ -26,14 +32,14 @@ const remoteGeneration = proxyActivities<Activities>({
 // The same three steps as local activities (issue 12): begin, generate and finish are database
 // work on this worker, so they run inside the workflow task that asks for them and leave a marker
 // in the history, instead of an activity task and one more workflow task each. A digest then costs
-// 2 workflow tasks + 1 activity task (the post) instead of 5 + 4. Same timeouts and retry policies.
+// 2 workflow tasks + 1 activity task (the post) instead of 5 + 4 (and 1 + 0 once the post is local
+// too, below). Same timeouts and retry policies.
 // What differs: a local activity is at least once even with one attempt (a workflow task that
 // fails after it ran runs it again) — begin, generate and finish are idempotent (they find their
 // execution, upsert the one message row, emit signals by dedupe key, and finish only a run that
 // is not finished); it cannot heartbeat (none of these does); a wait between attempts longer than
 // localRetryThreshold becomes a durable timer, so a long database outage is ridden out by timers in
 // the history rather than by a workflow task kept open in one worker's memory.
-// The post stays an ordinary activity: its retries, timeout and the posting ledger are unchanged.
 const LOCAL_BOOKKEEPING = 'local-bookkeeping';
 const localBookkeeping = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -57,7 +63,19 @@ const summarizing = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: SUMMARY_MAX_ATTEMPTS },
 });
 
-const posting = proxyActivities<Activities>(POSTING_ACTIVITY_OPTIONS);
+const remotePosting = proxyActivities<Activities>(POSTING_ACTIVITY_OPTIONS);
+
+// The post as a local activity too (issue 12, patch local-post): a digest is then one workflow
+// task and no activity task. Exactly once does not rest on Temporal running it once: the posting
+// ledger (lib/outbound/post-through-ledger.ts) claims the message before it posts, and a second
+// execution of the same post — a retried workflow task after a worker died mid-post, or a live
+// attempt on another worker — finds the claim: posted (done), in flight (wait, as for an
+// ordinary activity), or stale (unknown: a webhook is never re-posted blindly, a token settles
+// it by its marker). The attempt timeout, overall bound and retries are the ordinary activity's.
+// What differs: a cancel reaches a running post with the workflow task's next heartbeat (8 s into
+// the task), not at once; a post that ends before that finishes its run first.
+const LOCAL_POST = 'local-post';
+const localPosting = proxyLocalActivities<Activities>(POSTING_LOCAL_ACTIVITY_OPTIONS);
 
 /** The schedule's nominal time: the search attribute, else the `-<RFC 3339>` suffix of the id. */
 function nominalTime(workflowId: string): string | undefined {
@@ -73,6 +91,7 @@ export async function digestRunWorkflow(input: DigestRunInput): Promise<DigestRu
   const local = patched(LOCAL_BOOKKEEPING);
   const bookkeeping = local ? localBookkeeping : remoteBookkeeping;
   const generation = local ? localGeneration : remoteGeneration;
+  const posting = local && patched(LOCAL_POST) ? localPosting : remotePosting;
   const ctx = await bookkeeping.beginDigestRun({
     ...input,
     workflowId,

@@ -152,7 +152,9 @@ export function untilCancelled(checkpoints: Checkpoints, name: string) {
     checkpoints.reach(name);
     const context = Context.current();
     for (;;) {
-      context.heartbeat();
+      // An ordinary activity learns of the cancel through its heartbeat; a local one is told
+      // directly (it cannot heartbeat). Either way the sleep then rejects.
+      if (!context.info.isLocal) context.heartbeat();
       await context.sleep(50);
     }
   };

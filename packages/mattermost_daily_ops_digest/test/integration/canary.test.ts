@@ -137,7 +137,9 @@ describe('secrets never leak (canary scan)', () => {
 
       // Generation B servers put the hook id into their 500 error message. Mattermost's own 500
       // proves nothing was posted, so the run retries and succeeds; the error went through logs.
-      s.fake.failNext(1, '5xx', { route: 'hooks', status: 500 });
+      // Twice: the post is a local activity, whose first retry waits in the worker (nothing in the
+      // history); the second waits on a durable timer, so the failure is in the history's marker.
+      s.fake.failNext(2, '5xx', { route: 'hooks', status: 500 });
       const serverError = await run(web);
       expect(serverError).toMatchObject({ status: 'succeeded' });
 

@@ -22,16 +22,18 @@ async function expectCancelled(result: Promise<unknown>): Promise<void> {
 describe('cancellation mid-step', () => {
   let s: DigestStack;
   beforeAll(async () => {
-    // The fake holds the post for 3 s; the client waits up to 10 s, so the post is in flight
-    // (claimed in the ledger, request sent) when the run is cancelled.
-    s = await openDigestStack({ mattermostTimeoutMs: 10_000 });
+    // The fake holds the post for 15 s; the client waits up to 20 s, so the post is in flight
+    // (claimed in the ledger, request sent) when the run is cancelled. The post is a local
+    // activity: the cancel reaches it with the workflow task's next heartbeat (8 s into the task,
+    // 80 % of its 10 s timeout), so the post must outlast that to be cancelled mid-post.
+    s = await openDigestStack({ mattermostTimeoutMs: 20_000 });
   });
   afterAll(() => s.close());
   beforeEach(() => s.fake.reset());
 
   it('a digest run cancelled mid-post ends failed (not running), and a Retry posts nothing twice', async () => {
     const { tenant, installationId } = await installedTenant(s);
-    s.fake.failNext(1, 'slow', { route: 'hooks', delayMs: 3_000 });
+    s.fake.failNext(1, 'slow', { route: 'hooks', delayMs: 15_000 });
     const res = await request(s.app).post(`/api/tenants/${tenant.slug}/installations/${installationId}/runs`).set(auth(tenant)).send({});
     expect(res.status).toBe(202);
     const executionId = res.body.execution.id as string;

@@ -145,9 +145,10 @@ export const digestRunScenarios: Scenario[] = [
         status: 'succeeded',
         summary: { outcome: 'posted', attempts: 1, total_signals: 12, line_count: 3, truncated: false },
       });
-      // Begin, generate and finish are local activities (patch local-bookkeeping): one activity
-      // task (the post) and two workflow tasks, where ordinary activities took 4 and 5.
-      expect(taskCounts(run)).toMatchObject({ workflowTasks: 2, activityTasks: 1, markers: 4 });
+      // Every step is a local activity (patches local-bookkeeping and local-post): one workflow
+      // task and no activity task, where ordinary activities took 5 and 4 (2 and 1 with a
+      // remote post). Markers: the two patches and the four steps.
+      expect(taskCounts(run)).toMatchObject({ workflowTasks: 1, activityTasks: 0, markers: 6 });
       const begin = callsOf(run, 'beginDigestRun')[0].args[0] as BeginDigestRunInput;
       expect(begin).toMatchObject({ trigger: 'manual', executionId: EXECUTION, workflowId: run.workflowId });
       expect(begin.nominalTime).toBeUndefined();
@@ -172,7 +173,7 @@ export const digestRunScenarios: Scenario[] = [
       expect(run.outcome).toEqual({ status: 'completed', result: { status: 'succeeded' } });
       const begin = callsOf(run, 'beginDigestRun')[0].args[0] as BeginDigestRunInput;
       expect(begin).toMatchObject({ trigger: 'scheduled', nominalTime: '2026-11-30T07:30:00Z' });
-      expect(taskCounts(run)).toMatchObject({ workflowTasks: 2, activityTasks: 1, markers: 4 });
+      expect(taskCounts(run)).toMatchObject({ workflowTasks: 1, activityTasks: 0, markers: 6 });
     },
   }),
   scenario({
