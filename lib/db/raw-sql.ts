@@ -10,7 +10,7 @@ import { withTenantPg } from './with-tenant-pg';
 
 export type SqlClient = Tx | PoolClient;
 
-function isPrismaTx(client: SqlClient): client is Tx {
+export function isPrismaTx(client: SqlClient): client is Tx {
   return typeof (client as Tx).$queryRawUnsafe === 'function';
 }
 

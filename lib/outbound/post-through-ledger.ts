@@ -16,7 +16,7 @@ import { loadCredentialSecret } from '../credentials/load-credential';
 import type { Keyring } from '../crypto/keyring';
 import type { Db } from '../db/client';
 import type { Installation } from '../db/generated/client';
-import { sqlRow, withTenantSql } from '../db/raw-sql';
+import { isPrismaTx, sqlRow, withTenantSql, type SqlClient } from '../db/raw-sql';
 import { withTenant, type Tx } from '../db/with-tenant';
 import { isAppError } from '../errors/app-error';
 import { appendExecutionLog } from '../executions/execution-log';
@@ -73,7 +73,7 @@ export interface LedgerPostInput {
   /** Reads what to post; runs in the transaction that loaded the installation (and the secret). */
   prepare(tx: Tx, installation: Installation): LedgerMessage | Promise<LedgerMessage>;
   /** The package's own records of a posted message (signals), in the transaction that marks it posted. */
-  onPosted?(tx: Tx, posted: { messageId: string; attempts: number; how: string }): Promise<void>;
+  onPosted?(tx: SqlClient, posted: { messageId: string; attempts: number; how: string }): Promise<void>;
 }
 
 export interface LedgerPostResult {
@@ -105,6 +105,9 @@ function destinationOf(secret: TCredentialSecret, channel: string | null): strin
   const c = channel ?? 'default';
   return secret.kind === 'webhook' ? `webhook:${secret.webhook_url.split('/hooks/')[0]}:${c}` : `pat:${secret.base_url}:${secret.team ?? ''}:${c}`;
 }
+
+/** recordPosted on a pg client met an `invalid` credential that works again: its change needs Prisma. */
+class InstallationChangeNeeded extends Error {}
 
 /**
  * Throws for the activity's retry policy: transient kinds retry (honouring Retry-After), the rest
@@ -162,9 +165,9 @@ async function claimPostRecord(deps: LedgerPostDeps, input: LedgerPostInput): Pr
   const target = toTarget(secret);
   const props = { [DEDUPE_MARKER_PROP]: dedupeMarker(post.dedupeKey) };
 
-  // Raw statements (issue 12) in a Prisma transaction: changeInstallation, which an `invalid`
-  // credential's first success needs, runs in the same transaction.
-  async function recordPosted(tx: Tx, messageId: string, attempts: number, how: string) {
+  // Raw statements (issue 12) on the pg pool; through Prisma only when an `invalid` credential
+  // works again, whose changeInstallation must run in the same transaction (see inTransaction).
+  async function recordPosted(tx: SqlClient, messageId: string, attempts: number, how: string) {
     await markOutboundPosted(tx, messageId);
     const now = new Date();
     // updated_at as Prisma's @updatedAt set it; the credential read back in the same statement.
@@ -177,6 +180,7 @@ async function claimPostRecord(deps: LedgerPostDeps, input: LedgerPostInput): Pr
     if (!inst) throw new Error('The installation no longer exists.');
     // Evidence that the credential works: clears refusals; an `invalid` one is `connected` again.
     if (inst.credentialId && (await recordAccepted(tx, { credentialId: inst.credentialId }))) {
+      if (!isPrismaTx(tx)) throw new InstallationChangeNeeded();
       await changeInstallation(tx, {
         tenantId,
         installationId,
@@ -191,16 +195,30 @@ async function claimPostRecord(deps: LedgerPostDeps, input: LedgerPostInput): Pr
   }
 
   /**
+   * One transaction on the pg pool (no Prisma on every post's path: it was a fifth of the worker's
+   * main thread in the fan-out profile). The rare write that needs Prisma rolls back there and
+   * runs again, whole, in a Prisma transaction.
+   */
+  async function inTransaction(write: (tx: SqlClient) => Promise<void>): Promise<void> {
+    try {
+      await withTenantSql(deps.db, tenantId, write);
+    } catch (err) {
+      if (!(err instanceof InstallationChangeNeeded)) throw err;
+      await withTenant(deps.db, tenantId, write);
+    }
+  }
+
+  /**
    * Writes what Mattermost told us. Once the request went out, that answer exists nowhere else:
    * if the write is lost (the database restarting), the claim goes stale and a known outcome
    * becomes `unknown`. So a failed write is retried (it is idempotent) for up to half the
    * attempt's timeout before the attempt gives up.
    */
-  async function recordOutcome(write: (tx: Tx) => Promise<void>): Promise<void> {
+  async function recordOutcome(write: (tx: SqlClient) => Promise<void>): Promise<void> {
     const deadline = Date.now() + outcomeWriteWindowMs(attemptTimeoutMs());
     for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
       try {
-        await withTenant(deps.db, tenantId, write);
+        await inTransaction(write);
         return;
       } catch (err) {
         if (Date.now() + delay > deadline) throw err;
@@ -319,7 +337,7 @@ async function claimPostRecord(deps: LedgerPostDeps, input: LedgerPostInput): Pr
       throw err;
     });
     if (found) {
-      await withTenant(deps.db, tenantId, (tx) => recordPosted(tx, claim.message.id, claim.message.attempts, 'found by marker after an unknown outcome'));
+      await inTransaction((tx) => recordPosted(tx, claim.message.id, claim.message.attempts, 'found by marker after an unknown outcome'));
       return { outcome: 'posted', attempts: claim.message.attempts };
     }
     if (!canSearch) {
