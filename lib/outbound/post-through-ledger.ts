@@ -195,9 +195,9 @@ async function claimPostRecord(deps: LedgerPostDeps, input: LedgerPostInput): Pr
   }
 
   /**
-   * One transaction on the pg pool (no Prisma on every post's path: it was a fifth of the worker's
-   * main thread in the fan-out profile). The rare write that needs Prisma rolls back there and
-   * runs again, whole, in a Prisma transaction.
+   * One transaction on the pg pool, not Prisma (Prisma was a fifth of the worker's main thread in
+   * the fan-out profile, this transaction part of it). The rare write that needs Prisma rolls back
+   * there and runs again, whole, in a Prisma transaction.
    */
   async function inTransaction(write: (tx: SqlClient) => Promise<void>): Promise<void> {
     try {
