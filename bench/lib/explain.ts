@@ -1,5 +1,5 @@
 // Profiles the digest aggregation: runs collectDigestStats against a stand-in transaction that
-// sends each of its queries as EXPLAIN (ANALYZE, BUFFERS) through the application role inside
+// sends each of its queries as EXPLAIN (ANALYZE, BUFFERS), then as itself, through the application role inside
 // the tenant's RLS context, so the plans are exactly those the worker gets.
 import { Client } from 'pg';
 import type { Tx } from '../../lib/db/with-tenant';
@@ -23,7 +23,8 @@ export async function explainDigestAggregation(appDbUrl: string, input: { tenant
         const res = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${sql}`, params);
         const plan = res.rows.map((r) => r['QUERY PLAN']).join('\n');
         plans.push({ query: sql.replace(/\s+/g, ' ').trim().slice(0, 90), executionMs: Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN), plan });
-        return [];
+        // The statement's own rows too: the aggregation reads its one row's parts.
+        return (await client.query(sql, params)).rows;
       },
     } as unknown as Tx;
     await collectDigestStats(tx, {
