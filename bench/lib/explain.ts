@@ -1,6 +1,6 @@
 // Profiles the digest aggregation: runs collectDigestStats against a stand-in transaction that
-// sends each of its queries as EXPLAIN (ANALYZE, BUFFERS), then as itself, through the application role inside
-// the tenant's RLS context, so the plans are exactly those the worker gets.
+// sends each of its queries as EXPLAIN (ANALYZE, BUFFERS), then as itself, through the
+// application role inside the tenant's RLS context, so the plans are exactly those the worker gets.
 import { Client } from 'pg';
 import type { Tx } from '../../lib/db/with-tenant';
 import { collectDigestStats } from '../../packages/mattermost_daily_ops_digest/collect-digest-stats';
