@@ -12,12 +12,12 @@ import { createHash } from 'node:crypto';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import { recordAccepted, recordRefusal, refusalCode, REFUSAL_CONFIRM_MS } from '../credentials/credential-evidence';
 import { toTarget, type TCredentialSecret } from '../credentials/credential-secret';
-import { loadCredentialSecret } from '../credentials/load-credential';
+import { openCredential, type SealedCredential } from '../credentials/load-credential';
 import type { Keyring } from '../crypto/keyring';
 import type { Db } from '../db/client';
 import type { Installation } from '../db/generated/client';
 import { isPrismaTx, sqlRow, withTenantSql, type SqlClient } from '../db/raw-sql';
-import { withTenant, type Tx } from '../db/with-tenant';
+import { withTenant } from '../db/with-tenant';
 import { isAppError } from '../errors/app-error';
 import { appendExecutionLog } from '../executions/execution-log';
 import { changeInstallation } from '../installations/change-installation';
@@ -45,7 +45,10 @@ export interface LedgerPostDeps {
   refusalConfirmMs?: number;
 }
 
-/** What the package posts, decided in the transaction that loaded the installation. */
+/** The installation as the post reads it. */
+export type PostingInstallation = Pick<Installation, 'id' | 'config' | 'credentialId'>;
+
+/** What the package posts, decided from the installation the post read. */
 export interface LedgerMessage {
   text: string;
   /** The ledger's content hash (default: sha-256 of the text). */
@@ -70,8 +73,8 @@ export interface LedgerPostInput {
   retryOffered?: boolean;
   /** A person's Retry accepted an unknown outcome (a webhook then re-posts on their word alone). */
   acceptUnknownOutcome?: boolean;
-  /** Reads what to post; runs in the transaction that loaded the installation (and the secret). */
-  prepare(tx: Tx, installation: Installation): LedgerMessage | Promise<LedgerMessage>;
+  /** What to post, from the installation as the post read it (a package that reads or writes more opens its own transaction). */
+  prepare(installation: PostingInstallation): LedgerMessage | Promise<LedgerMessage>;
   /** The package's own records of a posted message (signals), in the transaction that marks it posted. */
   onPosted?(tx: SqlClient, posted: { messageId: string; attempts: number; how: string }): Promise<void>;
 }
@@ -105,6 +108,14 @@ function destinationOf(secret: TCredentialSecret, channel: string | null): strin
   const c = channel ?? 'default';
   return secret.kind === 'webhook' ? `webhook:${secret.webhook_url.split('/hooks/')[0]}:${c}` : `pat:${secret.base_url}:${secret.team ?? ''}:${c}`;
 }
+
+// The installation and its sealed credential in one statement on the pg pool (issue 12: the
+// post's first read was a Prisma transaction of two queries, a tenth of the worker's main thread).
+const POSTING_READ = `select i.id, i.config, i.credential_id as "credentialId", c.id as "sealedId",
+          c.tenant_id as "tenantId", c.status::text as status, c.ciphertext, c.nonce, c.auth_tag as "authTag", c.key_id as "keyId"
+     from installations i left join integration_credentials c on c.id = i.credential_id
+    where i.id = $1::uuid`;
+type PostingRead = PostingInstallation & Omit<SealedCredential, 'id'> & { sealedId: string | null };
 
 /** recordPosted on a pg client met an `invalid` credential that works again: its change needs Prisma. */
 class InstallationChangeNeeded extends Error {}
@@ -150,17 +161,17 @@ async function claimPostRecord(deps: LedgerPostDeps, input: LedgerPostInput): Pr
     throw ApplicationFailure.nonRetryable(`This worker cannot post ${noun}s (no Mattermost client or keyring configured).`, 'validation');
   const client = deps.mattermost;
   const keyring = deps.keyring;
-  const { installation, secret, post } = await withTenant(deps.db, tenantId, async (tx) => {
-    const inst = await tx.installation.findUniqueOrThrow({ where: { id: installationId } });
-    if (!inst.credentialId) throw ApplicationFailure.nonRetryable('Mattermost is not connected for this installation.', 'validation');
-    let loaded: TCredentialSecret;
-    try {
-      loaded = (await loadCredentialSecret(tx, keyring, inst.credentialId)).secret;
-    } catch (err) {
-      throw ApplicationFailure.nonRetryable(isAppError(err) ? err.message : 'The stored Mattermost credential cannot be read; reconnect Mattermost.', 'auth');
-    }
-    return { installation: inst, secret: loaded, post: await input.prepare(tx, inst) };
-  });
+  const read = await withTenantSql(deps.db, tenantId, (tx) => sqlRow<PostingRead>(tx, POSTING_READ, [installationId]));
+  if (!read) throw new Error('The installation no longer exists.');
+  const installation: PostingInstallation = { id: read.id, config: read.config, credentialId: read.credentialId };
+  if (!installation.credentialId) throw ApplicationFailure.nonRetryable('Mattermost is not connected for this installation.', 'validation');
+  let secret: TCredentialSecret;
+  try {
+    secret = openCredential(keyring, read.sealedId ? { ...read, id: read.sealedId } : null);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(isAppError(err) ? err.message : 'The stored Mattermost credential cannot be read; reconnect Mattermost.', 'auth');
+  }
+  const post = await input.prepare(installation);
   const ctx = { tenantId, executionId, correlationId: post.correlationId };
   const target = toTarget(secret);
   const props = { [DEDUPE_MARKER_PROP]: dedupeMarker(post.dedupeKey) };

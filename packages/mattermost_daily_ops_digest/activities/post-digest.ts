@@ -21,7 +21,7 @@ export function createPostDigest(deps: ActivityDeps) {
       definition: digestDefinition,
       retryOffered: true,
       acceptUnknownOutcome: input.acceptUnknownOutcome,
-      prepare: (_tx, installation) => {
+      prepare: (installation) => {
         const config = storedDigestConfig(installation.config);
         return {
           text: digest.text,
