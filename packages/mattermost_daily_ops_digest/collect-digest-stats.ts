@@ -16,7 +16,7 @@
 // of the window: 0.3-0.5 s at 10M signals. Passed through unnest($n) it assumes ~1,700 rows per
 // type, and when one tenant is a third of the table it chose that index too: 51-160 ms
 // (bench/digest-aggregation.ts).
-import { sqlRow, type SqlClient } from '../../lib/db/raw-sql';
+import { sqlRows, type SqlClient } from '../../lib/db/raw-sql';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import type { DigestStats } from './digest-stats';
 import { splitRollupWindow } from './rollup-window';
@@ -35,16 +35,17 @@ const FAILED_TYPES = [
 ];
 /** Only catalogue types are ever written (emitSignals and the ingest schema), so this is every agent.execution.* type. */
 const AGENT_EXECUTION_TYPES = Object.values(SIGNAL_TYPES).filter((t) => t.startsWith('agent.execution.'));
-/** The 20 latest failures of each type in the tenant's window ($1 tenant, $2/$5 the window). The
+/** The 20 latest failures of each type in the tenant's window ($1 tenant, $2/$3 the window). The
  * types are this file's constants, never input; the check keeps them safe to name in SQL. */
 const LATEST_OF_EACH_FAILURE_TYPE = FAILED_TYPES.map((type) => {
   if (!/^[a-z_.]+$/.test(type)) throw new Error(`Not a signal type: ${type}`);
   return `(select id, type, subject, occurred_at, payload from signals
-            where tenant_id = $1::uuid and type = '${type}' and occurred_at >= $2 and occurred_at < $5
+            where tenant_id = $1::uuid and type = '${type}' and occurred_at >= $2 and occurred_at < $3
             order by occurred_at desc, id desc limit 20)`;
 }).join(' union all ');
 
-// The window's whole hours from the rollups and its raw edges [$2, $3) and [$4, $5) from the signals.
+// Parameters of the two rollup queries: $1 tenant, $2 window start, $3 rollup start, $4 rollup
+// end, $5 window end, $6 the types of interest. The raw edges are [$2, $3) and [$4, $5).
 const ROLLUP_HOURS = `select type, error_kind, n, cost_n, cost_sum from signal_hourly_rollups
           where tenant_id = $1::uuid and hour >= $3 and hour < $4`;
 const RAW_EDGES = `select type, app_signal_error_kind(type, payload) as error_kind, 1::bigint as n,
@@ -52,76 +53,50 @@ const RAW_EDGES = `select type, app_signal_error_kind(type, payload) as error_ki
            from signals, lateral (select app_signal_cost(payload) as c) cost
           where tenant_id = $1::uuid and ((occurred_at >= $2 and occurred_at < $3) or (occurred_at >= $4 and occurred_at < $5))`;
 
-/** One row per consumed type, and (the grouping set "()", total) the cost over every agent execution type. */
-interface TypeCount {
-  total: boolean;
-  type: string | null;
-  n: number;
-  cost_n: number | null;
-  cost_sum: number | null;
-}
-interface LatestFailure {
-  type: string;
-  subject: string | null;
-  occurred_at_ms: number;
-  error_kind: string | null;
-  message: string | null;
-}
-interface ErrorGroup {
-  by_source: boolean;
-  error_kind: string;
-  source: string;
-  n: number;
-}
-
-// The whole aggregation is one statement, one round trip: its three parts come back as JSON
-// arrays. The rollup hours and raw edges are read once (materialized) for both the counts and the
-// error groups. Parameters: $1 tenant, $2 window start, $3 rollup start, $4 rollup end, $5 window
-// end, $6 the agent execution types (cost), $7 the failure types.
-const AGGREGATE = `with x as materialized (select * from (${ROLLUP_HOURS} union all ${RAW_EDGES}) r where ${CONSUMED}),
-     f as materialized (select type, error_kind, n from x where type = any($7::text[]))
-select
-  -- Counts per type, and the cost summed as numeric before the one conversion to float8, exactly
-  -- as a scan of the signals would. The numeric sum cannot overflow; it is clamped into
-  -- [0, MAX_COST_TOTAL] before the conversion, so signals stored before ingest bounded cost_usd
-  -- (lib/signals/payload-numbers.ts) cannot either.
-  (select coalesce(json_agg(t), '[]') from (
-     select grouping(type) = 1 as total, type, sum(n)::float8 as n,
-            sum(cost_n) filter (where type = any($6::text[]))::float8 as cost_n,
-            least(greatest(sum(cost_sum) filter (where type = any($6::text[])), 0), ${MAX_COST_TOTAL})::float8 as cost_sum
-       from x group by grouping sets ((type), ())) t) as by_type,
-  (select coalesce(json_agg(l order by l.occurred_at desc, l.id desc), '[]') from (
-     select s.id, s.type, s.subject, s.occurred_at, floor(extract(epoch from s.occurred_at) * 1000)::float8 as occurred_at_ms,
-            coalesce(s.payload->>'error_kind', s.payload->>'error_type') as error_kind,
-            left(coalesce(s.payload->>'error', s.payload->>'message'), 300) as message
-       from (${LATEST_OF_EACH_FAILURE_TYPE}) s
-      order by s.occurred_at desc, s.id desc limit 20) l) as failures,
-  -- The top error kinds, and failure counts by error kind and source (the type's first segment).
-  (select coalesce(json_agg(g), '[]') from (
-     (select false as by_source, error_kind, '' as source, sum(n)::float8 as n from f group by 2 order by 4 desc, 2 limit 5)
-     union all
-     (select true, error_kind, split_part(type, '.', 1), sum(n)::float8 from f group by 2, 3 order by 4 desc, 2, 3 limit 20)) g) as error_groups`;
-
 export async function collectDigestStats(
   tx: SqlClient,
   input: { tenantId: string; tenantName: string; timezone: string; windowStart: Date; windowEnd: Date; includeWorkflowRuns?: boolean },
 ): Promise<DigestStats> {
   const { tenantId, windowStart, windowEnd } = input;
   const w = splitRollupWindow(windowStart, windowEnd);
-  const row = await sqlRow<{ by_type: TypeCount[]; failures: LatestFailure[]; error_groups: ErrorGroup[] }>(tx, AGGREGATE, [
-    tenantId,
-    w.windowStart,
-    w.rollupStart,
-    w.rollupEnd,
-    w.windowEnd,
-    AGENT_EXECUTION_TYPES,
-    FAILED_TYPES,
-  ]);
-  const { by_type: byType, failures, error_groups: errorGroups } = row!;
-  const counts = byType.filter((r) => !r.total) as { type: string; n: number }[];
+  const edges = [tenantId, w.windowStart, w.rollupStart, w.rollupEnd, w.windowEnd];
+  // Counts per type, and (the grouping set "()") the cost over every agent execution type, summed
+  // as numeric before the one conversion to float8, exactly as a scan of the signals would. The
+  // numeric sum cannot overflow; it is clamped into [0, MAX_COST_TOTAL] before the conversion, so
+  // signals stored before ingest bounded cost_usd (lib/signals/payload-numbers.ts) cannot either.
+  const byType = await sqlRows<{ total: boolean; type: string | null; n: number; cost_n: number | null; cost_sum: number | null }>(
+    tx,
+    `select grouping(type) = 1 as total, type, sum(n)::float8 as n,
+            sum(cost_n) filter (where type = any($6::text[]))::float8 as cost_n,
+            least(greatest(sum(cost_sum) filter (where type = any($6::text[])), 0), ${MAX_COST_TOTAL})::float8 as cost_sum
+       from (${ROLLUP_HOURS} union all ${RAW_EDGES}) x
+      where ${CONSUMED}
+      group by grouping sets ((type), ())`,
+    [...edges, AGENT_EXECUTION_TYPES],
+  );
+  const counts = byType.filter((row) => !row.total) as { type: string; n: number }[];
+  const failures = await sqlRows<{ type: string; subject: string | null; occurred_at: Date; error_kind: string | null; message: string | null }>(
+    tx,
+    `select s.type, s.subject, s.occurred_at,
+            coalesce(s.payload->>'error_kind', s.payload->>'error_type') as error_kind,
+            left(coalesce(s.payload->>'error', s.payload->>'message'), 300) as message
+       from (${LATEST_OF_EACH_FAILURE_TYPE}) s
+      order by s.occurred_at desc, s.id desc limit 20`,
+    [tenantId, windowStart, windowEnd],
+  );
+  // The top error kinds, and failure counts by error kind and source (the type's first segment),
+  // from one scan of the rollups and edges (the CTE is materialized: read once, grouped twice).
+  const errorGroups = await sqlRows<{ by_source: boolean; error_kind: string; source: string; n: number }>(
+    tx,
+    `with x as materialized (select type, error_kind, n from (${ROLLUP_HOURS} union all ${RAW_EDGES}) r where type = any($6::text[]))
+     (select false as by_source, error_kind, '' as source, sum(n)::float8 as n from x group by 2 order by 4 desc, 2 limit 5)
+     union all
+     (select true, error_kind, split_part(type, '.', 1), sum(n)::float8 from x group by 2, 3 order by 4 desc, 2, 3 limit 20)`,
+    [...edges, FAILED_TYPES],
+  );
   const topErrors = errorGroups.filter((g) => !g.by_source);
   const errorSources = errorGroups.filter((g) => g.by_source);
-  const totalRow = byType.find((r) => r.total);
+  const totalRow = byType.find((row) => row.total);
   const cost = totalRow && (totalRow.cost_n ?? 0) > 0 ? { total: totalRow.cost_sum, n: totalRow.cost_n! } : null;
 
   const c = (type: string) => counts.find((row) => row.type === type)?.n ?? 0;
@@ -141,7 +116,7 @@ export async function collectDigestStats(
     directives: { requested: c('directive.requested'), completed: c('directive.completed'), failed: c('directive.failed') },
     executions: { completed: c('agent.execution.completed'), failed: c('agent.execution.failed') },
     ...(input.includeWorkflowRuns === false ? {} : { workflowRuns: { completed: c('workflow.run.completed'), failed: c('workflow.run.failed') } }),
-    failures: failures.map((f) => ({ type: f.type, subject: f.subject, occurredAt: new Date(f.occurred_at_ms), errorKind: f.error_kind, message: f.message })),
+    failures: failures.map((f) => ({ type: f.type, subject: f.subject, occurredAt: f.occurred_at, errorKind: f.error_kind, message: f.message })),
     failureTotal: FAILED_TYPES.reduce((sum, type) => sum + c(type), 0),
     topErrors: topErrors.map((e) => ({ errorKind: e.error_kind, count: e.n })),
     errorSources: errorSources.map((e) => ({ errorKind: e.error_kind, source: e.source, count: e.n })),
