@@ -23,7 +23,7 @@ export async function explainDigestAggregation(appDbUrl: string, input: { tenant
         const res = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${sql}`, params);
         const plan = res.rows.map((r) => r['QUERY PLAN']).join('\n');
         plans.push({ query: sql.replace(/\s+/g, ' ').trim().slice(0, 90), executionMs: Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN), plan });
-        // The statement's own rows too: the aggregation reads its one row's parts.
+        // The statement's own rows too: the aggregation goes on with what the worker would read.
         return (await client.query(sql, params)).rows;
       },
     } as unknown as Tx;
