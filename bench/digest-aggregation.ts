@@ -124,7 +124,7 @@ async function main() {
         ms: distribution(times),
         through_prisma_ms: distribution(prismaTimes),
         raw_scan_ms: distribution(rawTimes),
-        sql_execution_ms: plans.map((p) => ({ query: p.query, ms: p.executionMs })),
+        sql_execution_ms: plans.map((p) => ({ query: p.query, ms: p.executionMs, planning_ms: p.planningMs })),
       };
     };
     // ROUNDS (default 1): the whole measurement repeated on the same loaded data (loading 10M rows
@@ -186,7 +186,7 @@ async function main() {
         `${sizeRatio.toFixed(1)}x the signals → ${timeRatio.toFixed(2)}x the p50 time (growth exponent ${exponent.toFixed(2)}; < 1 is sub-linear)`,
         `the same through a Prisma transaction (before 0a987a1): small ${fmt(atSmall.through_prisma_ms)}; large ${fmt(atLarge.through_prisma_ms)}`,
         `baseline in the same run, the raw scan: small ${fmt(atSmall.raw_scan_ms)}; large ${fmt(atLarge.raw_scan_ms)}`,
-        `SQL execution at the large tenant: ${atLarge.sql_execution_ms.map((q) => `${q.ms} ms`).join(', ')}`,
+        `SQL at the large tenant, execution (planning): ${atLarge.sql_execution_ms.map((q) => `${q.ms} (${q.planning_ms}) ms`).join(', ')}`,
         `target p95 ≤ 10 ms at the large tenant and ≤ 1.5x from small to large: ${atLarge.ms.p95 <= 10 && timeRatio <= 1.5 ? 'met' : 'MISSED'}`,
       ],
     );

@@ -2,10 +2,11 @@
 // the top error kinds — never by loading every row; runs inside the tenant's RLS transaction.
 //
 // Counts, cost and error kinds come from the hourly rollups (signal_hourly_rollups, kept by
-// triggers on signals in the same transaction as every insert and delete) for the window's whole
-// UTC hours, and from the signals themselves for the partial hours at either edge
-// (rollup-window.ts): a 24 h window reads ~24 rollup rows per type plus at most one hour of
-// signals, whatever the tenant's size. The functions app_signal_error_kind/app_signal_cost are the
+// triggers on signals in the same transaction as every insert and delete) for whole UTC hours,
+// corrected by the signals themselves at either edge (rollup-window.ts): added where an edge's
+// partial hour is inside the window, taken away where a rollup hour reaches outside it. A 24 h
+// window reads ~24 rollup rows per type plus at most one hour of signals (half an hour when it
+// ends now), whatever the tenant's size. The functions app_signal_error_kind/app_signal_cost are the
 // triggers' own, so both parts classify a signal identically.
 //
 // The latest failures are read from the signals through the (tenant_id, type, occurred_at) index
@@ -16,7 +17,7 @@
 // of the window: 0.3-0.5 s at 10M signals. Passed through unnest($n) it assumes ~1,700 rows per
 // type, and when one tenant is a third of the table it chose that index too: 51-160 ms
 // (bench/digest-aggregation.ts).
-import { sqlRows, type SqlClient } from '../../lib/db/raw-sql';
+import { sqlRows, withGenericPlans, type SqlClient } from '../../lib/db/raw-sql';
 import { SIGNAL_TYPES } from '../../lib/signals/catalogue';
 import type { DigestStats } from './digest-stats';
 import { splitRollupWindow } from './rollup-window';
@@ -45,13 +46,17 @@ const LATEST_OF_EACH_FAILURE_TYPE = FAILED_TYPES.map((type) => {
 }).join(' union all ');
 
 // Parameters of the two rollup queries: $1 tenant, $2 window start, $3 rollup start, $4 rollup
-// end, $5 window end, $6 the types of interest. The raw edges are [$2, $3) and [$4, $5).
+// end, $5 window end, $6 the types of interest. The raw edges lie between each window edge and
+// its rollup edge; a signal there counts +1 inside the window [$2, $5) and -1 outside it.
 const ROLLUP_HOURS = `select type, error_kind, n, cost_n, cost_sum from signal_hourly_rollups
           where tenant_id = $1::uuid and hour >= $3 and hour < $4`;
-const RAW_EDGES = `select type, app_signal_error_kind(type, payload) as error_kind, 1::bigint as n,
-                (c is not null)::int::bigint as cost_n, coalesce(c, 0) as cost_sum
-           from signals, lateral (select app_signal_cost(payload) as c) cost
-          where tenant_id = $1::uuid and ((occurred_at >= $2 and occurred_at < $3) or (occurred_at >= $4 and occurred_at < $5))`;
+const RAW_EDGES = `select type, app_signal_error_kind(type, payload) as error_kind, sign as n,
+                sign * (c is not null)::int as cost_n, sign * coalesce(c, 0) as cost_sum
+           from signals, lateral (select app_signal_cost(payload) as c,
+                                         case when occurred_at >= $2 and occurred_at < $5 then 1 else -1 end::bigint as sign) edge
+          where tenant_id = $1::uuid
+            and ((occurred_at >= least($2::timestamptz, $3) and occurred_at < greatest($2::timestamptz, $3))
+              or (occurred_at >= least($4::timestamptz, $5) and occurred_at < greatest($4::timestamptz, $5)))`;
 
 export async function collectDigestStats(
   tx: SqlClient,
@@ -60,40 +65,50 @@ export async function collectDigestStats(
   const { tenantId, windowStart, windowEnd } = input;
   const w = splitRollupWindow(windowStart, windowEnd);
   const edges = [tenantId, w.windowStart, w.rollupStart, w.rollupEnd, w.windowEnd];
-  // Counts per type, and (the grouping set "()") the cost over every agent execution type, summed
-  // as numeric before the one conversion to float8, exactly as a scan of the signals would. The
-  // numeric sum cannot overflow; it is clamped into [0, MAX_COST_TOTAL] before the conversion, so
-  // signals stored before ingest bounded cost_usd (lib/signals/payload-numbers.ts) cannot either.
-  const byType = await sqlRows<{ total: boolean; type: string | null; n: number; cost_n: number | null; cost_sum: number | null }>(
-    tx,
-    `select grouping(type) = 1 as total, type, sum(n)::float8 as n,
-            sum(cost_n) filter (where type = any($6::text[]))::float8 as cost_n,
-            least(greatest(sum(cost_sum) filter (where type = any($6::text[])), 0), ${MAX_COST_TOTAL})::float8 as cost_sum
-       from (${ROLLUP_HOURS} union all ${RAW_EDGES}) x
-      where ${CONSUMED}
-      group by grouping sets ((type), ())`,
-    [...edges, AGENT_EXECUTION_TYPES],
-  );
+  // The three statements are named, with generic plans: their plans are the same for any tenant
+  // and window (each read starts from a (tenant_id, …) index), and planning them every time cost
+  // about as much as running them (bench/digest-aggregation.ts: ~4.8 ms of planning for ~4 ms of
+  // execution at the 1M tenant).
+  const { byType, failures, errorGroups } = await withGenericPlans(tx, async () => {
+    // Counts per type, and (the grouping set "()") the cost over every agent execution type, summed
+    // as numeric before the one conversion to float8, exactly as a scan of the signals would. The
+    // numeric sum cannot overflow; it is clamped into [0, MAX_COST_TOTAL] before the conversion, so
+    // signals stored before ingest bounded cost_usd (lib/signals/payload-numbers.ts) cannot either.
+    const byType = await sqlRows<{ total: boolean; type: string | null; n: number; cost_n: number | null; cost_sum: number | null }>(
+      tx,
+      `select grouping(type) = 1 as total, type, sum(n)::float8 as n,
+              sum(cost_n) filter (where type = any($6::text[]))::float8 as cost_n,
+              least(greatest(sum(cost_sum) filter (where type = any($6::text[])), 0), ${MAX_COST_TOTAL})::float8 as cost_sum
+         from (${ROLLUP_HOURS} union all ${RAW_EDGES}) x
+        where ${CONSUMED}
+        group by grouping sets ((type), ())`,
+      [...edges, AGENT_EXECUTION_TYPES],
+      'digest_counts',
+    );
+    const failures = await sqlRows<{ type: string; subject: string | null; occurred_at: Date; error_kind: string | null; message: string | null }>(
+      tx,
+      `select s.type, s.subject, s.occurred_at,
+              coalesce(s.payload->>'error_kind', s.payload->>'error_type') as error_kind,
+              left(coalesce(s.payload->>'error', s.payload->>'message'), 300) as message
+         from (${LATEST_OF_EACH_FAILURE_TYPE}) s
+        order by s.occurred_at desc, s.id desc limit 20`,
+      [tenantId, windowStart, windowEnd],
+      'digest_latest_failures',
+    );
+    // The top error kinds, and failure counts by error kind and source (the type's first segment),
+    // from one scan of the rollups and edges (the CTE is materialized: read once, grouped twice).
+    const errorGroups = await sqlRows<{ by_source: boolean; error_kind: string; source: string; n: number }>(
+      tx,
+      `with x as materialized (select type, error_kind, n from (${ROLLUP_HOURS} union all ${RAW_EDGES}) r where type = any($6::text[]))
+       (select false as by_source, error_kind, '' as source, sum(n)::float8 as n from x group by 2 having sum(n) > 0 order by 4 desc, 2 limit 5)
+       union all
+       (select true, error_kind, split_part(type, '.', 1), sum(n)::float8 from x group by 2, 3 having sum(n) > 0 order by 4 desc, 2, 3 limit 20)`,
+      [...edges, FAILED_TYPES],
+      'digest_error_groups',
+    );
+    return { byType, failures, errorGroups };
+  });
   const counts = byType.filter((row) => !row.total) as { type: string; n: number }[];
-  const failures = await sqlRows<{ type: string; subject: string | null; occurred_at: Date; error_kind: string | null; message: string | null }>(
-    tx,
-    `select s.type, s.subject, s.occurred_at,
-            coalesce(s.payload->>'error_kind', s.payload->>'error_type') as error_kind,
-            left(coalesce(s.payload->>'error', s.payload->>'message'), 300) as message
-       from (${LATEST_OF_EACH_FAILURE_TYPE}) s
-      order by s.occurred_at desc, s.id desc limit 20`,
-    [tenantId, windowStart, windowEnd],
-  );
-  // The top error kinds, and failure counts by error kind and source (the type's first segment),
-  // from one scan of the rollups and edges (the CTE is materialized: read once, grouped twice).
-  const errorGroups = await sqlRows<{ by_source: boolean; error_kind: string; source: string; n: number }>(
-    tx,
-    `with x as materialized (select type, error_kind, n from (${ROLLUP_HOURS} union all ${RAW_EDGES}) r where type = any($6::text[]))
-     (select false as by_source, error_kind, '' as source, sum(n)::float8 as n from x group by 2 order by 4 desc, 2 limit 5)
-     union all
-     (select true, error_kind, split_part(type, '.', 1), sum(n)::float8 from x group by 2, 3 order by 4 desc, 2, 3 limit 20)`,
-    [...edges, FAILED_TYPES],
-  );
   const topErrors = errorGroups.filter((g) => !g.by_source);
   const errorSources = errorGroups.filter((g) => g.by_source);
   const totalRow = byType.find((row) => row.total);

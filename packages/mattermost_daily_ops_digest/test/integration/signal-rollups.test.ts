@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Client } from 'pg';
 import type { DbHandle } from '../../../../lib/db/client';
+import { withTenantSql } from '../../../../lib/db/raw-sql';
 import { withTenant } from '../../../../lib/db/with-tenant';
 import { collectDigestStats } from '../../collect-digest-stats';
 import { SIGNAL_TYPES, type SignalType } from '../../../../lib/signals/catalogue';
@@ -115,8 +116,11 @@ describe('hourly signal rollups', () => {
     for (const [a, b] of windows) {
       const input = { tenantId, tenantName: 't', timezone: 'UTC', windowStart: new Date(ORIGIN + a), windowEnd: new Date(ORIGIN + b) };
       const viaRollups = await withTenant(handle.db, tenantId, (tx) => collectDigestStats(tx, input));
+      // As the worker runs it: on the pg pool, as named statements with generic plans.
+      const viaPool = await withTenantSql(handle.db, tenantId, (client) => collectDigestStats(client, input));
       const viaSignals = await withTenant(handle.db, tenantId, (tx) => collectDigestStatsFromSignals(tx, input));
       expect({ window: [a, b], stats: viaRollups }).toEqual({ window: [a, b], stats: viaSignals });
+      expect({ window: [a, b], stats: viaPool }).toEqual({ window: [a, b], stats: viaSignals });
     }
   }
 
