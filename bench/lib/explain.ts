@@ -3,8 +3,7 @@
 // the application role inside the tenant's RLS context, so the plans are exactly those the worker
 // gets: a named statement is prepared and explained as EXECUTE, under the plan_cache_mode the
 // aggregation sets (its generic plan), and the plan's planning time is what each execution pays.
-import { Client, type QueryConfig } from 'pg';
-import type { PoolClient } from 'pg';
+import { Client, type PoolClient, type QueryConfig } from 'pg';
 import { collectDigestStats } from '../../packages/mattermost_daily_ops_digest/collect-digest-stats';
 
 export interface QueryPlan {

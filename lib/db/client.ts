@@ -4,6 +4,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaClient } from './generated/client';
+import { keepWasmOnBaselineTier } from './wasm-baseline-tier';
 
 export type Db = PrismaClient;
 
@@ -28,6 +29,7 @@ export function createDb(options: { url: string; max?: number }): DbHandle {
   pool.on('error', () => {
     /* idle client errors (e.g. a server restart) surface on the next query */
   });
+  keepWasmOnBaselineTier();
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   pools.set(db, pool);
   return {
