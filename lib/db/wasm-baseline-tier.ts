@@ -3,13 +3,10 @@
 // code: measured on 6,000 Prisma queries, Liftoff alone kept 40-60 MB less resident memory for the
 // same or less CPU per query (the tier-up's background compiles cost more than they saved; README ›
 // Performance). Prisma is the only WebAssembly FleetPrompt runs. V8 reads the flag when it
-// compiles a module, so it must be set before the first Prisma query: createDb sets it.
+// compiles a module, so it must be set before the first Prisma query: createDb sets it (setting it
+// again for a second client changes nothing).
 import v8 from 'node:v8';
 
-let set = false;
-
 export function keepWasmOnBaselineTier(): void {
-  if (set) return;
   v8.setFlagsFromString('--liftoff-only');
-  set = true;
 }
